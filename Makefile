@@ -1,0 +1,37 @@
+# The two commands a newcomer needs: `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export SPARK_LOCAL_IP ?= 127.0.0.1
+
+.PHONY: demo test install lint bench-search bench-quote clean-demo
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## Set up everything, load the demo data (safe to repeat) and serve on http://127.0.0.1:8000
+demo: $(STAMP)
+	CLEARINGHOUSE_DATA_DIR=$${CLEARINGHOUSE_DATA_DIR:-data} $(BIN)/clearinghouse demo
+
+## Run the whole test suite (SQLite and a throwaway PostgreSQL 15 cluster)
+test: $(STAMP)
+	$(BIN)/pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests bench
+	$(BIN)/mypy src/clearinghouse
+
+bench-search: $(STAMP)
+	$(BIN)/python -m bench.search
+
+bench-quote: $(STAMP)
+	$(BIN)/python -m bench.quote
+
+clean-demo:
+	rm -rf data

@@ -1,0 +1,2 @@
+"""Clearinghouse: a one-stop rights clearinghouse for short video and multimedia."""
+__version__ = "0.1.0"

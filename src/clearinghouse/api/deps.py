@@ -1,0 +1,78 @@
+"""Request dependencies: the transaction (commit or roll back) and who is calling."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Header, Query, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.orm import Session
+
+from clearinghouse.access.domain import Principal
+from clearinghouse.core.errors import Unauthenticated, ValidationFailed
+from clearinghouse.registry.parties_service import authenticate
+
+_bearer = HTTPBearer(auto_error=False, description="An API key: `Authorization: Bearer chk_…`")
+READ_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    """Entrypoints own transactions: commit when the endpoint returns, roll back on any error."""
+    state = request.app.state
+    factory = state.read_sessions if request.method in READ_METHODS else state.sessions
+    session = factory()
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+DB = Annotated[Session, Depends(get_session, scope="function")]
+
+
+def optional_principal(
+    db: DB, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+) -> Principal | None:
+    if credentials is None:
+        return None
+    return authenticate(db, credentials.credentials)
+
+
+def require_principal(
+    db: DB, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+) -> Principal:
+    if credentials is None:
+        raise Unauthenticated("this endpoint needs an API key: send `Authorization: Bearer <key>`")
+    return authenticate(db, credentials.credentials)
+
+
+Caller = Annotated[Principal, Depends(require_principal)]
+MaybeCaller = Annotated[Principal | None, Depends(optional_principal)]
+Offset = Annotated[int, Query(ge=0, le=1_000_000, description="Items to skip")]
+Limit = Annotated[int, Query(ge=1, le=100, description="Items per page (at most 100)")]
+
+
+def if_match_version(
+    if_match: Annotated[str | None, Header(description="The ETag you read, e.g. \"3\"")] = None,
+) -> int | None:
+    if if_match is None:
+        return None
+    text = if_match.strip()
+    if text.startswith("W/"):
+        text = text[2:]
+    text = text.strip('"')
+    if not text.isdigit() or len(text) > 9:
+        raise ValidationFailed("If-Match must be an ETag such as \"3\"", field="If-Match")
+    return int(text)
+
+
+IfMatch = Annotated[int | None, Depends(if_match_version)]
+
+
+def etag(version: int) -> str:
+    return f'"{version}"'

@@ -1,0 +1,28 @@
+"""Documented error responses, so the OpenAPI contract lists every status a route can return."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from clearinghouse.api.errors import ErrorResponse
+
+_TEXT = {
+    400: "Bad request", 401: "No or invalid API key", 403: "Not allowed for this caller",
+    404: "Not found", 409: "Conflicts with stored data", 410: "No longer available",
+    412: "Stale version (someone else changed it)", 413: "Body too large",
+    415: "Unsupported media type",
+    422: "Invalid input; `details` names each offending field",
+    428: "Version required (If-Match or `version`)", 500: "Unexpected error", 503: "Busy; retry",
+}
+
+
+def errors(*codes: int) -> dict[int | str, dict[str, Any]]:
+    return {code: {"model": ErrorResponse, "description": _TEXT[code]} for code in codes}
+
+
+# Every route can fail validation, hit an unexpected error, or find the database busy.
+BASE = errors(422, 500, 503)
+PUBLIC = BASE | errors(401, 404)  # a bad key is refused even where a key is optional
+AUTHED = BASE | errors(401, 403, 404, 413)
+WRITE = AUTHED | errors(409)
+UPDATE = WRITE | errors(412, 428)

@@ -1,0 +1,22 @@
+"""Import every feature's tables so that metadata (migrations, tests) sees all of them."""
+
+from __future__ import annotations
+
+import importlib
+
+FEATURE_TABLE_MODULES = (
+    "clearinghouse.registry.tables",
+    "clearinghouse.search.tables",
+    "clearinghouse.licensing.tables",
+    "clearinghouse.licensing.license_tables",
+    "clearinghouse.ledger.tables",
+)
+
+
+def load_all_models() -> None:
+    for name in FEATURE_TABLE_MODULES:
+        try:
+            importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:  # a real import error inside the module must surface
+                raise

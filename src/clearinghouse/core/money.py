@@ -1,0 +1,114 @@
+"""Money as integer minor units plus an ISO 4217 currency; rates and shares are Decimal.
+
+Every split allocates its remainder so that the parts always sum exactly to the whole.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
+
+from babel.numbers import format_currency, get_currency_precision, list_currencies
+
+SUPPORTED_CURRENCIES: frozenset[str] = frozenset(list_currencies())
+
+
+class MoneyError(ValueError):
+    pass
+
+
+def currency_exponent(currency: str) -> int:
+    return int(get_currency_precision(currency))
+
+
+def check_currency(currency: str) -> str:
+    code = currency.upper()
+    if code not in SUPPORTED_CURRENCIES or len(code) != 3:
+        raise MoneyError(f"unknown currency {currency!r}; use an ISO 4217 code such as CNY or USD")
+    return code
+
+
+@dataclass(frozen=True, order=True)
+class Money:
+    currency: str
+    minor: int
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.minor, int) or isinstance(self.minor, bool):
+            raise MoneyError("money amounts are whole minor units (an integer), never a float")
+
+    @classmethod
+    def zero(cls, currency: str) -> Money:
+        return cls(check_currency(currency), 0)
+
+    @classmethod
+    def from_decimal(cls, currency: str, amount: Decimal | str | int) -> Money:
+        """Exact only: '12.34' CNY is fine, '12.345' CNY is an error rather than a silent rounding."""
+        code = check_currency(currency)
+        try:
+            value = Decimal(str(amount))
+        except InvalidOperation as exc:
+            raise MoneyError(f"{amount!r} is not a number") from exc
+        scaled = value.scaleb(currency_exponent(code))
+        if scaled != scaled.to_integral_value():
+            raise MoneyError(f"{amount} has more decimals than {code} allows")
+        return cls(code, int(scaled))
+
+    def to_decimal(self) -> Decimal:
+        return Decimal(self.minor).scaleb(-currency_exponent(self.currency))
+
+    def __add__(self, other: Money) -> Money:
+        self._same(other)
+        return Money(self.currency, self.minor + other.minor)
+
+    def __sub__(self, other: Money) -> Money:
+        self._same(other)
+        return Money(self.currency, self.minor - other.minor)
+
+    def _same(self, other: Money) -> None:
+        if other.currency != self.currency:
+            raise MoneyError(f"cannot combine {self.currency} with {other.currency}")
+
+    def times(self, factor: Decimal) -> Money:
+        return Money(self.currency, round_half_even(Decimal(self.minor) * factor))
+
+    def convert(self, currency: str, rate: Decimal) -> Money:
+        """`rate` is units of `currency` per one unit of self.currency."""
+        code = check_currency(currency)
+        major = self.to_decimal() * rate
+        return Money(code, round_half_even(major.scaleb(currency_exponent(code))))
+
+    def format(self, locale: str = "en") -> str:
+        return str(format_currency(self.to_decimal(), self.currency, locale=locale))
+
+    def __str__(self) -> str:
+        return f"{self.to_decimal()} {self.currency}"
+
+
+def round_half_even(value: Decimal) -> int:
+    return int(value.quantize(Decimal(1), rounding=ROUND_HALF_EVEN))
+
+
+def allocate(total: int, weights: Sequence[Decimal | int]) -> list[int]:
+    """Split `total` minor units by weights with the largest-remainder method.
+
+    The parts sum exactly to `total`; ties go to the earlier weight, so results are deterministic.
+    """
+    if not weights:
+        raise MoneyError("nothing to allocate to")
+    ws = [Decimal(w) for w in weights]
+    if any(w < 0 for w in ws):
+        raise MoneyError("weights must not be negative")
+    weight_sum = sum(ws, Decimal(0))
+    if weight_sum == 0:
+        raise MoneyError("weights must not all be zero")
+    sign = -1 if total < 0 else 1
+    magnitude = abs(total)
+    exact = [Decimal(magnitude) * w / weight_sum for w in ws]
+    parts = [int(e) for e in exact]
+    short = magnitude - sum(parts)
+    order = sorted(range(len(ws)), key=lambda i: (-(exact[i] - parts[i]), i))
+    for i in order[:short]:
+        parts[i] += 1
+    return [sign * p for p in parts]

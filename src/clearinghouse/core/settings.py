@@ -1,0 +1,41 @@
+"""Runtime settings, read from the environment (prefix CLEARINGHOUSE_) once per process."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="CLEARINGHOUSE_", extra="ignore")
+
+    data_dir: Path = Field(default=Path("data"), description="Where the SQLite file, keys and files live")
+    database_url: str | None = Field(default=None, description="SQLAlchemy URL; SQLite under data_dir if unset")
+    base_url: str = "http://127.0.0.1:8000"
+    max_body_bytes: int = 1_048_576
+    max_upload_bytes: int = 200 * 1_048_576
+    file_store_url: str | None = Field(default=None, description="fsspec URL for delivered files")
+    download_link_seconds: int = 900
+    quote_valid_seconds: int = 7 * 24 * 3600
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'clearinghouse.sqlite3').resolve()}"
+
+    @property
+    def keys_dir(self) -> Path:
+        return self.data_dir / "keys"
+
+    @property
+    def files_url(self) -> str:
+        return self.file_store_url or str((self.data_dir / "files").resolve())
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

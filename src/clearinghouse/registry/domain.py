@@ -1,0 +1,168 @@
+"""Pure rules of the registry: rights, roles, shares and ownership conflicts. No I/O."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from enum import StrEnum
+
+FULL_SHARE_PPM = 1_000_000  # shares are parts per million: 100% == 1_000_000
+
+
+class Role(StrEnum):
+    OWNER = "owner"
+    AGENT = "agent"
+    LICENSEE = "licensee"
+    PLATFORM = "platform"
+    OPERATOR = "operator"
+
+
+class Right(StrEnum):
+    REPRODUCE = "reproduce"
+    DISTRIBUTE = "distribute"
+    PERFORM_PUBLIC = "perform_public"
+    DISPLAY_PUBLIC = "display_public"
+    MODIFY = "modify"
+    SYNCHRONISATION = "synchronisation"
+    MECHANICAL = "mechanical"
+    MASTER_USE = "master_use"
+    NAME_LIKENESS = "name_likeness"
+
+
+class MoralRights(StrEnum):
+    CONSENTS_TO_MODIFICATION = "consents_to_modification"
+    APPROVAL_REQUIRED = "approval_required"
+    NOT_STATED = "not_stated"
+
+
+class RelationKind(StrEnum):
+    EMBODIES = "embodies"  # a recording embodies a composition
+    CONTAINS = "contains"  # a short video contains a recording or a clip
+    DERIVED_FROM = "derived_from"
+
+
+class PartyKind(StrEnum):
+    PERSON = "person"
+    ORGANISATION = "organisation"
+
+
+class ShareError(ValueError):
+    pass
+
+
+def parse_share(value: str | int | Decimal) -> int:
+    """A percentage such as "33.3333" or 50 into parts per million, refusing <=0 and >100."""
+    try:
+        pct = Decimal(str(value))
+    except InvalidOperation as exc:
+        raise ShareError(f"share {value!r} is not a number") from exc
+    if not pct.is_finite():
+        raise ShareError("share must be a finite percentage")
+    ppm = pct * 10_000
+    if ppm != ppm.to_integral_value():
+        raise ShareError("share has more than 4 decimals of a percent")
+    if ppm <= 0:
+        raise ShareError("share must be more than 0%")
+    if ppm > FULL_SHARE_PPM:
+        raise ShareError(f"share {pct}% is over 100%")
+    return int(ppm)
+
+
+def format_share(ppm: int) -> str:
+    """Parts per million back to a percentage string without trailing zeros ("50", "33.3333")."""
+    text = format(Decimal(ppm) / 10_000, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+@dataclass(frozen=True)
+class HoldingSlice:
+    """What conflict detection needs to know of one holding."""
+
+    holding_id: str
+    holder_id: str
+    rights: frozenset[str]
+    share_ppm: int
+    countries: frozenset[str]
+    valid_from: date
+    valid_to: date | None  # exclusive; None is open-ended
+
+
+@dataclass(frozen=True)
+class Conflict:
+    right: str
+    holding_ids: tuple[str, ...]
+    party_ids: tuple[str, ...]
+    countries: tuple[str, ...]
+    period_start: date
+    period_end: date | None
+    total_share_ppm: int
+
+    @property
+    def fingerprint(self) -> str:
+        """Stable identity of a conflict so re-detection does not duplicate it."""
+        key = f"{self.right}|{','.join(self.holding_ids)}"
+        return hashlib.sha256(key.encode()).hexdigest()
+
+
+def _segments(slices: Sequence[HoldingSlice]) -> list[tuple[date, date | None]]:
+    points: set[date] = set()
+    for s in slices:
+        points.add(s.valid_from)
+        if s.valid_to is not None:
+            points.add(s.valid_to)
+    ordered = sorted(points)
+    segs: list[tuple[date, date | None]] = list(zip(ordered, ordered[1:], strict=False))
+    segs.append((ordered[-1], None))
+    return segs
+
+
+def _active(s: HoldingSlice, start: date) -> bool:
+    return s.valid_from <= start and (s.valid_to is None or start < s.valid_to)
+
+
+@dataclass
+class _Acc:
+    parties: tuple[str, ...]
+    countries: set[str]
+    start: date
+    end: date | None
+    total: int
+
+
+def find_conflicts(slices: Iterable[HoldingSlice]) -> list[Conflict]:
+    """Every place (right x country x period) where shares add up to more than 100%.
+
+    Results are merged per (right, set of holdings), so one over-claim is one conflict.
+    """
+    items = list(slices)
+    found: dict[tuple[str, tuple[str, ...]], _Acc] = {}
+    for right in sorted({r for s in items for r in s.rights}):
+        holders = [s for s in items if right in s.rights]
+        if len(holders) < 2:
+            continue
+        for start, end in _segments(holders):
+            active = [s for s in holders if _active(s, start)]
+            if sum(s.share_ppm for s in active) <= FULL_SHARE_PPM:
+                continue
+            for country in set().union(*(s.countries for s in active)):
+                here = [s for s in active if country in s.countries]
+                total = sum(s.share_ppm for s in here)
+                if total <= FULL_SHARE_PPM:
+                    continue
+                ids = tuple(sorted(s.holding_id for s in here))
+                acc = found.get((right, ids))
+                if acc is None:
+                    parties = tuple(sorted({s.holder_id for s in here}))
+                    found[(right, ids)] = _Acc(parties, {country}, start, end, total)
+                    continue
+                acc.countries.add(country)
+                acc.total = max(acc.total, total)
+                acc.start = min(acc.start, start)
+                acc.end = None if acc.end is None or end is None else max(acc.end, end)
+    return [
+        Conflict(right, ids, a.parties, tuple(sorted(a.countries)), a.start, a.end, a.total)
+        for (right, ids), a in sorted(found.items())
+    ]

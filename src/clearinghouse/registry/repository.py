@@ -1,0 +1,205 @@
+"""All registry SQL lives here: small query functions over a session."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from sqlalchemy import String, cast, func, or_, select
+from sqlalchemy.orm import Session
+
+from clearinghouse.registry.tables import (
+    ApiKey,
+    AuditEvent,
+    Holding,
+    Mandate,
+    OwnershipConflict,
+    Party,
+    Work,
+    WorkIdentifier,
+    WorkRelation,
+    WorkType,
+)
+
+
+def get_party(session: Session, party_id: str) -> Party | None:
+    return session.get(Party, party_id)
+
+
+def list_parties(
+    session: Session, *, role: str | None, offset: int, limit: int
+) -> tuple[Sequence[Party], int]:
+    query = select(Party)
+    if role:
+        # JSON arrays are not portably indexable; the role list is short, so match the text.
+        query = query.where(cast(Party.roles, String).like(f'%"{role}"%'))
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = session.scalars(query.order_by(Party.id).offset(offset).limit(limit)).all()
+    return rows, total
+
+
+def find_key_by_lookup(session: Session, lookup: str) -> ApiKey | None:
+    return session.scalars(select(ApiKey).where(ApiKey.lookup == lookup)).first()
+
+
+def list_keys(session: Session, party_id: str) -> Sequence[ApiKey]:
+    return session.scalars(
+        select(ApiKey).where(ApiKey.party_id == party_id).order_by(ApiKey.created_at)
+    ).all()
+
+
+def mandates_of_agent(session: Session, agent_id: str) -> Sequence[Mandate]:
+    return session.scalars(select(Mandate).where(Mandate.agent_id == agent_id)).all()
+
+
+def list_mandates(session: Session, party_id: str | None) -> Sequence[Mandate]:
+    query = select(Mandate).order_by(Mandate.id)
+    if party_id:
+        query = query.where(or_(Mandate.agent_id == party_id, Mandate.owner_id == party_id))
+    return session.scalars(query).all()
+
+
+def get_work_type(session: Session, code: str) -> WorkType | None:
+    return session.get(WorkType, code)
+
+
+def list_work_types(session: Session) -> Sequence[WorkType]:
+    return session.scalars(select(WorkType).order_by(WorkType.code)).all()
+
+
+def get_work(session: Session, work_id: str, *, for_update: bool = False) -> Work | None:
+    if for_update:
+        return session.scalars(select(Work).where(Work.id == work_id).with_for_update()).first()
+    return session.get(Work, work_id)
+
+
+def works_by_ids(session: Session, ids: Sequence[str]) -> dict[str, Work]:
+    if not ids:
+        return {}
+    return {w.id: w for w in session.scalars(select(Work).where(Work.id.in_(ids)))}
+
+
+def identifier_owner(session: Session, scheme: str, value: str) -> str | None:
+    return session.scalar(
+        select(WorkIdentifier.work_id).where(
+            WorkIdentifier.scheme == scheme, WorkIdentifier.value == value
+        )
+    )
+
+
+def relations_of(session: Session, work_id: str) -> Sequence[WorkRelation]:
+    return session.scalars(
+        select(WorkRelation)
+        .where(or_(WorkRelation.from_work_id == work_id, WorkRelation.to_work_id == work_id))
+        .order_by(WorkRelation.id)
+    ).all()
+
+
+def linked_work_ids(session: Session, work_id: str, kind: str) -> list[str]:
+    """Works that `work_id` points to with `kind` (e.g. the composition a recording embodies)."""
+    return list(
+        session.scalars(
+            select(WorkRelation.to_work_id).where(
+                WorkRelation.from_work_id == work_id, WorkRelation.kind == kind
+            )
+        )
+    )
+
+
+def holdings_of_work(session: Session, work_id: str, *, active_only: bool = True) -> Sequence[Holding]:
+    query = select(Holding).where(Holding.work_id == work_id)
+    if active_only:
+        query = query.where(Holding.status == "active")
+    return session.scalars(query.order_by(Holding.created_at, Holding.id)).all()
+
+
+def holdings_of_works(session: Session, work_ids: Sequence[str]) -> Sequence[Holding]:
+    if not work_ids:
+        return []
+    return session.scalars(
+        select(Holding)
+        .where(Holding.work_id.in_(work_ids), Holding.status == "active")
+        .order_by(Holding.work_id, Holding.created_at, Holding.id)
+    ).all()
+
+
+def get_holding(session: Session, holding_id: str) -> Holding | None:
+    return session.get(Holding, holding_id)
+
+
+def work_ids_held_by(session: Session, party_id: str) -> list[str]:
+    return list(
+        session.scalars(
+            select(Holding.work_id).where(Holding.holder_id == party_id, Holding.status == "active").distinct()
+        )
+    )
+
+
+def party_has_holding(session: Session, work_id: str, party_id: str) -> bool:
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(Holding)
+            .where(Holding.work_id == work_id, Holding.status == "active",
+                   or_(Holding.holder_id == party_id, Holding.administrator_id == party_id))
+        )
+        or 0
+    ) > 0
+
+
+def conflicts_of_work(session: Session, work_id: str) -> Sequence[OwnershipConflict]:
+    return session.scalars(
+        select(OwnershipConflict).where(OwnershipConflict.work_id == work_id)
+    ).all()
+
+
+def list_conflicts(
+    session: Session, *, party_id: str | None, status: str | None, offset: int, limit: int
+) -> tuple[list[OwnershipConflict], int]:
+    query = select(OwnershipConflict)
+    if status:
+        query = query.where(OwnershipConflict.status == status)
+    rows = list(session.scalars(query.order_by(OwnershipConflict.detected_at, OwnershipConflict.id)))
+    if party_id:
+        rows = [c for c in rows if party_id in c.party_ids]
+    return rows[offset : offset + limit], len(rows)
+
+
+def get_conflict(session: Session, conflict_id: str) -> OwnershipConflict | None:
+    return session.get(OwnershipConflict, conflict_id)
+
+
+def add_audit(session: Session, **values: Any) -> None:
+    session.add(AuditEvent(**values))
+
+
+def list_audit(
+    session: Session,
+    *,
+    entity_type: str | None,
+    entity_id: str | None,
+    actor: str | None,
+    offset: int,
+    limit: int,
+) -> tuple[Sequence[AuditEvent], int]:
+    query = select(AuditEvent)
+    if entity_type:
+        query = query.where(AuditEvent.entity_type == entity_type)
+    if entity_id:
+        query = query.where(AuditEvent.entity_id == entity_id)
+    if actor:
+        query = query.where(AuditEvent.actor_party_id == actor)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = session.scalars(query.order_by(AuditEvent.id).offset(offset).limit(limit)).all()
+    return rows, total
+
+
+def today_mandates(session: Session, agent_id: str, on: date) -> Sequence[Mandate]:
+    return session.scalars(
+        select(Mandate).where(
+            Mandate.agent_id == agent_id,
+            Mandate.valid_from <= on,
+            or_(Mandate.valid_to.is_(None), Mandate.valid_to > on),
+        )
+    ).all()

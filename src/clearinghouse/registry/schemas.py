@@ -1,0 +1,308 @@
+"""Pydantic models of the registry API: what callers send and what they get back."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any, Generic, TypeVar
+
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints
+
+from clearinghouse.registry.domain import MoralRights, PartyKind, RelationKind, Right, Role
+
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+Code = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=40)]
+ShareText = Annotated[str, StringConstraints(pattern=r"^\d{1,3}(\.\d{1,4})?$")]
+
+T = TypeVar("T")
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Page(BaseModel, Generic[T]):
+    items: list[T]
+    total: int
+    offset: int
+    limit: int
+
+
+# -- parties and keys --------------------------------------------------------------------------
+
+
+class PartyCreate(Strict):
+    kind: PartyKind = PartyKind.ORGANISATION
+    name: Name
+    name_en: Name | None = None
+    name_zh: Name | None = None
+    roles: list[Role] = Field(min_length=1)
+    email: EmailStr | None = None
+    phone: Annotated[str, StringConstraints(max_length=64)] | None = None
+    address: Annotated[str, StringConstraints(max_length=1000)] | None = None
+    contact_public: bool = False
+    isni: str | None = None
+
+
+class PartyUpdate(Strict):
+    name: Name | None = None
+    name_en: Name | None = None
+    name_zh: Name | None = None
+    roles: list[Role] | None = Field(default=None, min_length=1)
+    email: EmailStr | None = None
+    phone: Annotated[str, StringConstraints(max_length=64)] | None = None
+    address: Annotated[str, StringConstraints(max_length=1000)] | None = None
+    contact_public: bool | None = None
+
+
+class Contact(BaseModel):
+    email: str | None = None
+    phone: str | None = None
+    address: str | None = None
+
+
+class PartyOut(BaseModel):
+    id: str
+    kind: str
+    name: str
+    name_en: str | None
+    name_zh: str | None
+    roles: list[str]
+    isni: str | None
+    contact: Contact | None = Field(description="Only when the party published it, or to itself and the operator")
+    contact_public: bool
+    version: int
+
+
+class KeyCreate(Strict):
+    party_id: str
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)] = "default"
+
+
+class KeyOut(BaseModel):
+    id: str
+    party_id: str
+    name: str
+    created_at: datetime
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+
+
+class KeyIssued(KeyOut):
+    token: str = Field(description="Shown once. Send as `Authorization: Bearer <token>`.")
+
+
+class MandateCreate(Strict):
+    agent_id: str
+    owner_id: str
+    rights: list[Right] = Field(default_factory=list, description="Empty means every right")
+    valid_from: date
+    valid_to: date | None = None
+
+
+class MandateOut(BaseModel):
+    id: str
+    agent_id: str
+    owner_id: str
+    rights: list[str]
+    valid_from: date
+    valid_to: date | None
+    version: int
+
+
+# -- works -------------------------------------------------------------------------------------
+
+
+class WorkTypeCreate(Strict):
+    code: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{1,39}$")]
+    parent_code: str | None = None
+    category: Annotated[str, StringConstraints(pattern=r"^(composition|recording|audiovisual|image|text|software)$")]
+    name_en: Name
+    name_zh: Name
+    length_unit: Annotated[str, StringConstraints(pattern=r"^(seconds|words|pages|pixels|bytes)$")]
+
+
+class WorkTypeOut(BaseModel):
+    code: str
+    parent_code: str | None
+    category: str
+    name_en: str
+    name_zh: str
+    length_unit: str
+
+
+class AltTitle(Strict):
+    title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+    language: Annotated[str, StringConstraints(min_length=2, max_length=20)] | None = None
+
+
+class CreatorIn(Strict):
+    name: Name
+    role: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
+    party_id: str | None = None
+
+
+class IdentifierIn(Strict):
+    scheme: Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=40)]
+    value: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+
+
+class RelationIn(Strict):
+    kind: RelationKind
+    work_id: str = Field(description="The work this one embodies, contains or derives from")
+
+
+class WorkCreate(Strict):
+    type: Code
+    title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+    alt_titles: list[AltTitle] = Field(default_factory=list, max_length=20)
+    creators: list[CreatorIn] = Field(default_factory=list, max_length=50)
+    length: int | None = Field(default=None, ge=0)
+    language: Annotated[str, StringConstraints(min_length=2, max_length=20)] | None = None
+    tags: list[Tag] = Field(default_factory=list, max_length=50)
+    description: Annotated[str, StringConstraints(max_length=5000)] | None = None
+    publication_date: date | None = None
+    identifiers: list[IdentifierIn] = Field(default_factory=list, max_length=20)
+    relations: list[RelationIn] = Field(default_factory=list, max_length=50)
+    moral_rights: MoralRights = MoralRights.NOT_STATED
+    on_behalf_of: str | None = Field(default=None, description="Owner an agent registers for")
+
+
+class WorkUpdate(Strict):
+    title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)] | None = None
+    alt_titles: list[AltTitle] | None = Field(default=None, max_length=20)
+    creators: list[CreatorIn] | None = Field(default=None, max_length=50)
+    length: int | None = Field(default=None, ge=0)
+    language: Annotated[str, StringConstraints(min_length=2, max_length=20)] | None = None
+    tags: list[Tag] | None = Field(default=None, max_length=50)
+    description: Annotated[str, StringConstraints(max_length=5000)] | None = None
+    publication_date: date | None = None
+    identifiers: list[IdentifierIn] | None = Field(default=None, max_length=20)
+    relations: list[RelationIn] | None = Field(default=None, max_length=50)
+    moral_rights: MoralRights | None = None
+    version: int | None = Field(default=None, description="Or send If-Match with the ETag")
+
+
+class CreatorOut(BaseModel):
+    name: str
+    role: str
+    party_id: str | None
+
+
+class IdentifierOut(BaseModel):
+    scheme: str
+    value: str
+
+
+class RelationOut(BaseModel):
+    kind: str
+    from_work_id: str
+    to_work_id: str
+
+
+class WorkOut(BaseModel):
+    id: str
+    type: str
+    title: str
+    alt_titles: list[dict[str, Any]]
+    creators: list[CreatorOut]
+    length: int | None
+    length_unit: str
+    language: str | None
+    tags: list[str]
+    description: str | None
+    publication_date: date | None
+    identifiers: list[IdentifierOut]
+    relations: list[RelationOut]
+    moral_rights: str
+    registrant_id: str
+    has_file: bool
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+
+# -- holdings and conflicts --------------------------------------------------------------------
+
+
+class Warranty(Strict):
+    accepted: bool = Field(description="The holder warrants that it may grant licenses for this holding")
+    text: Annotated[str, StringConstraints(max_length=2000)] | None = None
+
+
+class HoldingCreate(Strict):
+    holder_id: str | None = Field(default=None, description="Defaults to the caller's party")
+    rights: list[Right] = Field(min_length=1)
+    share: ShareText | int = Field(description="Percent of the right held, e.g. \"50\" or \"33.3333\"")
+    territories: list[Code] = Field(default_factory=lambda: ["WORLD"], min_length=1, max_length=300)
+    territories_excluded: list[Code] = Field(default_factory=list, max_length=300)
+    valid_from: date | None = None
+    valid_to: date | None = None
+    administrator_id: str | None = None
+    collective: bool = Field(default=False, description="Administered by a collecting society")
+    warranty: Warranty
+
+
+class HoldingUpdate(Strict):
+    rights: list[Right] | None = Field(default=None, min_length=1)
+    share: ShareText | int | None = None
+    territories: list[Code] | None = Field(default=None, min_length=1, max_length=300)
+    territories_excluded: list[Code] | None = Field(default=None, max_length=300)
+    valid_from: date | None = None
+    valid_to: date | None = None
+    administrator_id: str | None = None
+    collective: bool | None = None
+    version: int | None = None
+
+
+class HoldingOut(BaseModel):
+    id: str
+    work_id: str
+    holder_id: str
+    holder_name: str
+    rights: list[str]
+    share: str
+    territories: list[str]
+    territories_excluded: list[str]
+    valid_from: date
+    valid_to: date | None
+    administrator_id: str | None
+    collective: bool
+    status: str
+    in_conflict: bool
+    warranted_by: str
+    warranted_at: datetime
+    warranty_text: str
+    version: int
+
+
+class ConflictOut(BaseModel):
+    id: str
+    work_id: str
+    right: str
+    holding_ids: list[str]
+    party_ids: list[str]
+    territories: list[str]
+    period_start: date
+    period_end: date | None
+    total_share: str
+    status: str
+    detected_at: datetime
+    resolved_at: datetime | None
+    resolution: str | None
+
+
+class ConflictResolve(Strict):
+    resolution: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+
+
+class AuditOut(BaseModel):
+    id: int
+    at: datetime
+    actor_party_id: str | None
+    actor_key_id: str | None
+    action: str
+    entity_type: str
+    entity_id: str
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None

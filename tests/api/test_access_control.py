@@ -1,0 +1,113 @@
+"""Every endpoint authenticates, and each role is refused what it may not touch."""
+
+from __future__ import annotations
+
+import re
+
+from clearinghouse.registry.domain import Role
+from tests.support.factories import make_actor, make_holding, make_work
+
+# Reads of the public catalogue need no key, as a public works database should.
+PUBLIC = {
+    ("GET", "/healthz"), ("GET", "/api/v1/works"), ("GET", "/api/v1/works/{work_id}"),
+    ("GET", "/api/v1/works/{work_id}/holdings"), ("GET", "/api/v1/holdings/{holding_id}"),
+    ("GET", "/api/v1/parties"), ("GET", "/api/v1/parties/{party_id}"), ("GET", "/api/v1/work-types"),
+    ("GET", "/api/v1/templates"), ("GET", "/api/v1/templates/{template_id}"),
+    ("GET", "/api/v1/works/{work_id}/offers"), ("GET", "/api/v1/offers/{offer_id}"),
+    ("GET", "/api/v1/offers/{offer_id}/odrl"), ("GET", "/api/v1/rates"), ("GET", "/api/v1/fees"),
+    ("POST", "/api/v1/certificates/verify"), ("GET", "/verify/{license_id}"),
+    ("GET", "/api/v1/downloads/{token}"),  # the signed token is the credential
+    ("GET", "/api/v1/certificates/keys"),
+}
+
+
+def _routes(client):
+    """Every operation our OpenAPI document declares."""
+    for path, operations in client.get("/openapi.json").json()["paths"].items():
+        for method in operations:
+            yield method.upper(), path
+
+
+def test_every_non_public_endpoint_refuses_a_missing_or_bad_key(client):
+    checked = 0
+    for method, path in _routes(client):
+        if (method, path) in PUBLIC or path.startswith(("/docs", "/openapi", "/redoc")):
+            continue
+        url = re.sub(r"\{[^}]+\}", "x", path)
+        for headers in ({}, {"Authorization": "Bearer chk_000000000000_wrong"}):
+            resp = client.request(method, url, headers=headers, json={})
+            assert resp.status_code == 401, (method, path, resp.status_code, resp.text)
+            assert resp.json()["error"]["code"] == "unauthenticated"
+        checked += 1
+    assert checked >= 15
+
+
+def test_public_reads_reject_a_bad_key_rather_than_ignore_it(client):
+    resp = client.get("/api/v1/parties", headers={"Authorization": "Bearer nonsense"})
+    assert resp.status_code == 401
+
+
+def test_role_rules_for_registry_endpoints(client, sessions):
+    operator = make_actor(sessions, "Operator", Role.OPERATOR)
+    owner = make_actor(sessions, "Owner", Role.OWNER)
+    other_owner = make_actor(sessions, "Other owner", Role.OWNER)
+    agent = make_actor(sessions, "MCN", Role.AGENT)
+    licensee = make_actor(sessions, "Brand", Role.LICENSEE)
+    platform = make_actor(sessions, "抖音", Role.PLATFORM)
+    work_id = make_work(sessions, owner)
+    holding_id = make_holding(sessions, owner, work_id)
+
+    new_party = {"name": "X", "roles": ["owner"]}
+    for who in (owner, agent, licensee, platform):
+        assert client.post("/api/v1/parties", json=new_party, headers=who.headers).status_code == 403
+        assert client.post("/api/v1/keys", json={"party_id": who.party_id},
+                           headers=who.headers).status_code == 403
+    assert client.post("/api/v1/parties", json=new_party, headers=operator.headers).status_code == 201
+
+    for who in (licensee, platform):
+        resp = client.post("/api/v1/works", json={"type": "photograph", "title": "t"}, headers=who.headers)
+        assert resp.status_code == 403
+
+    patch = {"title": "hijacked"}
+    for who in (other_owner, agent, licensee, platform):
+        resp = client.patch(f"/api/v1/works/{work_id}", json=patch, headers=who.headers | {"If-Match": '"1"'})
+        assert resp.status_code == 403, who
+        resp = client.patch(f"/api/v1/holdings/{holding_id}", json={"share": "1"},
+                            headers=who.headers | {"If-Match": '"1"'})
+        assert resp.status_code == 403, who
+        resp = client.post(f"/api/v1/works/{work_id}/holdings", headers=who.headers, json={
+            "holder_id": owner.party_id, "rights": ["reproduce"], "share": "10", "warranty": {"accepted": True}})
+        assert resp.status_code == 403, who
+    assert client.get(f"/api/v1/parties/{owner.party_id}/keys", headers=other_owner.headers).status_code == 403
+    assert client.patch(f"/api/v1/parties/{owner.party_id}", json={"name": "x"},
+                        headers=other_owner.headers | {"If-Match": '"1"'}).status_code == 403
+    assert client.patch(f"/api/v1/parties/{owner.party_id}", json={"roles": ["operator"]},
+                        headers=owner.headers | {"If-Match": '"1"'}).status_code == 403
+
+    # An owner grants the agent a mandate for synchronisation: now the agent may act, within it.
+    grant = {"agent_id": agent.party_id, "owner_id": owner.party_id, "rights": ["synchronisation"],
+             "valid_from": "2020-01-01"}
+    assert client.post("/api/v1/mandates", json=grant, headers=other_owner.headers).status_code == 403
+    assert client.post("/api/v1/mandates", json=grant, headers=owner.headers).status_code == 201
+    ok = client.patch(f"/api/v1/works/{work_id}", json={"title": "经纪人修改"}, headers=agent.headers | {"If-Match": '"1"'})
+    assert ok.status_code == 200
+    outside = client.post(f"/api/v1/works/{work_id}/holdings", headers=agent.headers, json={
+        "holder_id": owner.party_id, "rights": ["master_use"], "share": "10", "warranty": {"accepted": True}})
+    assert outside.status_code == 403
+    inside = client.post(f"/api/v1/works/{work_id}/holdings", headers=agent.headers, json={
+        "holder_id": owner.party_id, "rights": ["synchronisation"], "share": "10",
+        "territories": ["US"], "warranty": {"accepted": True}})
+    assert inside.status_code == 201
+    registered = client.post("/api/v1/works", headers=agent.headers, json={
+        "type": "photograph", "title": "代理登记", "on_behalf_of": owner.party_id})
+    assert registered.status_code == 201 and registered.json()["registrant_id"] == owner.party_id
+    refused = client.post("/api/v1/works", headers=agent.headers, json={
+        "type": "photograph", "title": "越权", "on_behalf_of": other_owner.party_id})
+    assert refused.status_code == 403
+
+    conflicts = client.get("/api/v1/conflicts", headers=owner.headers)
+    assert conflicts.status_code == 200
+    assert client.post("/api/v1/conflicts/cfl_x/resolve", json={"resolution": "x"},
+                       headers=owner.headers).status_code == 403
+    audit = client.get("/api/v1/audit", headers=other_owner.headers).json()
+    assert all(e["actor_party_id"] == other_owner.party_id for e in audit["items"])

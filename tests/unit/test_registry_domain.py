@@ -1,0 +1,93 @@
+"""Share arithmetic and ownership-conflict detection, without a database."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from clearinghouse.registry.domain import (
+    FULL_SHARE_PPM,
+    HoldingSlice,
+    ShareError,
+    find_conflicts,
+    format_share,
+    parse_share,
+)
+
+CN = frozenset({"CN"})
+ASIA = frozenset({"CN", "JP", "HK"})
+
+
+def slice_(hid: str, holder: str, share: str, countries=CN, start=date(2020, 1, 1), end=None,
+           rights=("synchronisation",)) -> HoldingSlice:
+    return HoldingSlice(hid, holder, frozenset(rights), parse_share(share), countries, start, end)
+
+
+@pytest.mark.parametrize(("text", "ppm"), [("100", 1_000_000), ("50", 500_000), ("33.3333", 333_333),
+                                            ("0.0001", 1), (25, 250_000)])
+def test_parse_share_to_parts_per_million(text, ppm):
+    assert parse_share(text) == ppm
+    assert parse_share(format_share(ppm)) == ppm
+
+
+@pytest.mark.parametrize("bad", ["0", "-5", "100.0001", "101", "abc", "33.33333", "NaN", "Infinity"])
+def test_parse_share_rejects_out_of_range_and_garbage(bad):
+    with pytest.raises(ShareError):
+        parse_share(bad)
+
+
+def test_format_share_drops_trailing_zeros():
+    assert format_share(FULL_SHARE_PPM) == "100"
+    assert format_share(333_333) == "33.3333"
+    assert format_share(125_000) == "12.5"
+
+
+def test_co_owned_shares_that_sum_to_100_are_not_a_conflict():
+    slices = [slice_("h1", "a", "50"), slice_("h2", "b", "33.3333"), slice_("h3", "c", "16.6667")]
+    assert find_conflicts(slices) == []
+
+
+def test_over_claim_in_the_same_territory_and_period_is_one_conflict():
+    slices = [slice_("h1", "a", "60"), slice_("h2", "b", "50")]
+    [conflict] = find_conflicts(slices)
+    assert conflict.right == "synchronisation"
+    assert conflict.holding_ids == ("h1", "h2")
+    assert conflict.party_ids == ("a", "b")
+    assert conflict.countries == ("CN",)
+    assert conflict.total_share_ppm == 1_100_000
+
+
+def test_disjoint_territories_do_not_conflict():
+    slices = [slice_("h1", "a", "100", countries=frozenset({"CN"})),
+              slice_("h2", "b", "100", countries=frozenset({"US"}))]
+    assert find_conflicts(slices) == []
+
+
+def test_consecutive_periods_do_not_conflict_but_overlapping_ones_do():
+    a = slice_("h1", "a", "100", start=date(2020, 1, 1), end=date(2023, 1, 1))
+    b = slice_("h2", "b", "100", start=date(2023, 1, 1))
+    assert find_conflicts([a, b]) == []
+    c = slice_("h3", "c", "100", start=date(2022, 6, 1), end=date(2022, 7, 1))
+    [conflict] = find_conflicts([a, b, c])
+    assert conflict.holding_ids == ("h1", "h3")
+    assert conflict.period_start == date(2022, 6, 1)
+    assert conflict.period_end == date(2022, 7, 1)
+
+
+def test_conflict_reports_only_the_overlapping_countries():
+    slices = [slice_("h1", "a", "100", countries=ASIA), slice_("h2", "b", "30", countries=frozenset({"JP", "US"}))]
+    [conflict] = find_conflicts(slices)
+    assert conflict.countries == ("JP",)
+
+
+def test_different_rights_are_counted_separately():
+    slices = [slice_("h1", "a", "100", rights=("synchronisation",)),
+              slice_("h2", "b", "100", rights=("master_use",))]
+    assert find_conflicts(slices) == []
+
+
+def test_conflict_fingerprint_is_stable_for_the_same_holdings():
+    first = find_conflicts([slice_("h1", "a", "70"), slice_("h2", "b", "70")])[0]
+    again = find_conflicts([slice_("h2", "b", "70"), slice_("h1", "a", "70")])[0]
+    assert first.fingerprint == again.fingerprint
