@@ -66,6 +66,9 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if exc.status_code == 400:  # the body could not be parsed at all: same as malformed JSON
+            return error_json(422, "validation_failed", f"body: {exc.detail}",
+                              [{"field": "body", "message": str(exc.detail)}])
         code = HTTP_CODES.get(exc.status_code, "error")
         return error_json(exc.status_code, code, str(exc.detail), None, getattr(exc, "headers", None))
 
