@@ -69,7 +69,8 @@ def may_manage_holding(principal: Principal, holder_id: str, rights: list[str]) 
 
 
 def create_holding(session: Session, principal: Principal, work_id: str, data: HoldingCreate) -> Holding:
-    work = get_work(session, work_id)
+    # Holding changes on one work are serialised, so conflict detection sees every claim.
+    work = get_work(session, work_id, for_update=True)
     holder_id = data.holder_id or principal.party_id
     holder = get_party(session, holder_id)
     rights = sorted({r.value for r in data.rights})
@@ -108,8 +109,8 @@ def create_holding(session: Session, principal: Principal, work_id: str, data: H
     return holding
 
 
-def get_holding(session: Session, holding_id: str) -> Holding:
-    holding = repository.get_holding(session, holding_id)
+def get_holding(session: Session, holding_id: str, *, for_update: bool = False) -> Holding:
+    holding = repository.get_holding(session, holding_id, for_update=for_update)
     if holding is None:
         raise NotFound(f"holding {holding_id} not found", field="holding_id")
     return holding
@@ -118,7 +119,7 @@ def get_holding(session: Session, holding_id: str) -> Holding:
 def update_holding(
     session: Session, principal: Principal, holding_id: str, data: HoldingUpdate, version: int | None
 ) -> Holding:
-    holding = get_holding(session, holding_id)
+    holding = get_holding(session, holding_id, for_update=True)
     if not may_manage_holding(principal, holding.holder_id, holding.rights):
         raise Forbidden("you may not change this holding")
     if holding.status != "active":
@@ -156,7 +157,7 @@ def update_holding(
 
 
 def withdraw_holding(session: Session, principal: Principal, holding_id: str, version: int | None) -> Holding:
-    holding = get_holding(session, holding_id)
+    holding = get_holding(session, holding_id, for_update=True)
     if not may_manage_holding(principal, holding.holder_id, holding.rights):
         raise Forbidden("you may not withdraw this holding")
     check_version(holding.version, version)

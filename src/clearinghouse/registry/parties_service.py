@@ -24,8 +24,8 @@ def require_operator(principal: Principal) -> None:
         raise Forbidden("only the operator may do this")
 
 
-def get_party(session: Session, party_id: str) -> Party:
-    party = repository.get_party(session, party_id)
+def get_party(session: Session, party_id: str, *, for_update: bool = False) -> Party:
+    party = repository.get_party(session, party_id, for_update=for_update)
     if party is None:
         raise NotFound(f"party {party_id} not found", field="party_id")
     return party
@@ -63,7 +63,8 @@ def create_party(session: Session, principal: Principal | None, data: PartyCreat
 def update_party(
     session: Session, principal: Principal, party_id: str, data: PartyUpdate, version: int | None
 ) -> Party:
-    party = get_party(session, party_id)
+    # Lock the row so that the version check and the write are one step (no lost updates).
+    party = get_party(session, party_id, for_update=True)
     if not (principal.is_operator or principal.party_id == party_id):
         raise Forbidden("you may only edit your own party")
     if data.roles is not None and not principal.is_operator:

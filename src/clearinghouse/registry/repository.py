@@ -23,7 +23,9 @@ from clearinghouse.registry.tables import (
 )
 
 
-def get_party(session: Session, party_id: str) -> Party | None:
+def get_party(session: Session, party_id: str, *, for_update: bool = False) -> Party | None:
+    if for_update:
+        return session.scalars(select(Party).where(Party.id == party_id).with_for_update()).first()
     return session.get(Party, party_id)
 
 
@@ -124,7 +126,9 @@ def holdings_of_works(session: Session, work_ids: Sequence[str]) -> Sequence[Hol
     ).all()
 
 
-def get_holding(session: Session, holding_id: str) -> Holding | None:
+def get_holding(session: Session, holding_id: str, *, for_update: bool = False) -> Holding | None:
+    if for_update:
+        return session.scalars(select(Holding).where(Holding.id == holding_id).with_for_update()).first()
     return session.get(Holding, holding_id)
 
 

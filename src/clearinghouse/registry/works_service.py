@@ -43,8 +43,8 @@ RELATION_RULES: dict[str, dict[str, set[str]]] = {
 }
 
 
-def get_work(session: Session, work_id: str) -> Work:
-    work = repository.get_work(session, work_id)
+def get_work(session: Session, work_id: str, *, for_update: bool = False) -> Work:
+    work = repository.get_work(session, work_id, for_update=for_update)
     if work is None:
         raise NotFound(f"work {work_id} not found", field="work_id")
     return work
@@ -170,7 +170,7 @@ def create_work(session: Session, principal: Principal, data: WorkCreate) -> Wor
 def update_work(
     session: Session, principal: Principal, work_id: str, data: WorkUpdate, version: int | None
 ) -> Work:
-    work = get_work(session, work_id)
+    work = get_work(session, work_id, for_update=True)  # version check and write as one step
     require_manage(session, principal, work)
     check_version(work.version, version if version is not None else data.version)
     before = work_snapshot(work)

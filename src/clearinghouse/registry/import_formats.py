@@ -1,0 +1,348 @@
+"""Reading an import file: bytes (CSV, JSON, JSON Lines; UTF-8 or GBK) into work drafts.
+
+Pure: no database. A malformed file raises ValidationFailed (422 naming the problem); a bad row
+becomes a draft carrying its errors, so that every row gets a verdict in the report.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from clearinghouse.core.errors import ValidationFailed
+from clearinghouse.registry.schemas import HoldingCreate, WorkCreate
+
+FORMATS = ("csv", "json", "jsonl")
+MAX_ROWS = 100_000
+WORK_COLUMNS = (
+    "ref", "type", "title", "title_en", "title_zh", "creators", "length", "language", "tags",
+    "identifiers", "publication_date", "moral_rights", "description", "on_behalf_of", "relations",
+)
+HOLDING_COLUMNS = (
+    "holder_id", "rights", "share", "territories", "territories_excluded", "valid_from",
+    "valid_to", "administrator_id", "collective", "warranty",
+)
+CSV_COLUMNS = WORK_COLUMNS + HOLDING_COLUMNS
+MEDIA_TYPES = {
+    "text/csv": "csv", "application/csv": "csv", "text/tab-separated-values": "csv",
+    "application/json": "json", "application/x-ndjson": "jsonl", "application/ndjson": "jsonl",
+    "application/jsonl": "jsonl", "application/x-jsonlines": "jsonl",
+    "application/jsonlines": "jsonl",
+}
+SUFFIXES = {".csv": "csv", ".tsv": "csv", ".txt": "csv", ".json": "json", ".jsonl": "jsonl",
+            ".ndjson": "jsonl"}
+YES, NO = {"yes", "y", "true", "t", "1", "是", "对"}, {"no", "n", "false", "f", "0", "否"}
+
+
+@dataclass
+class ImportOptions:
+    format: str | None = None
+    encoding: str | None = None
+    filename: str | None = None
+    content_type: str | None = None
+    all_or_nothing: bool = False
+    dry_run: bool = False
+
+
+@dataclass
+class Relation:
+    kind: str
+    target: str
+    in_file: bool  # target is a `ref` of this file, else an existing work id
+    field: str
+
+
+@dataclass
+class HoldingDraft:
+    row: int
+    prefix: str  # "" for CSV (one holding per row), "holdings[0]." for JSON
+    payload: Any
+    data: HoldingCreate | None = None
+    holding_id: str | None = None
+
+
+@dataclass
+class WorkDraft:
+    row: int
+    ref: str | None
+    payload: dict[str, Any]
+    relations: list[Relation] = field(default_factory=list)
+    holdings: list[HoldingDraft] = field(default_factory=list)
+    extra_rows: list[int] = field(default_factory=list)  # CSV rows adding holdings to this work
+    aliases: dict[str, str] = field(default_factory=dict)  # model field -> CSV column
+    errors: list[tuple[int, str, str]] = field(default_factory=list)
+    data: WorkCreate | None = None
+    work_id: str | None = None
+
+    def fail(self, field_name: str, message: str, row: int | None = None) -> None:
+        for model_field, column in self.aliases.items():
+            if field_name.startswith(model_field):
+                field_name = column
+        entry = (row or self.row, field_name, message)
+        if entry not in self.errors:
+            self.errors.append(entry)
+
+
+@dataclass
+class ParsedFile:
+    format: str
+    encoding: str
+    drafts: list[WorkDraft]
+
+
+# -- reading ----------------------------------------------------------------------------------
+
+
+def decode(data: bytes, encoding: str | None) -> tuple[str, str]:
+    """Text and the encoding used: the one given, else UTF-8 (with or without BOM), else GBK."""
+    if data.startswith(b"PK\x03\x04"):
+        raise ValidationFailed("this is a zip file (an Excel workbook?): save it as CSV first",
+                               field="file")
+    if encoding:
+        try:
+            name = codecs.lookup(encoding).name
+        except LookupError:
+            raise ValidationFailed(f"unknown encoding {encoding!r}", field="encoding") from None
+        try:
+            text = data.decode(name)
+        except UnicodeDecodeError as exc:
+            raise ValidationFailed(f"the file is not valid {encoding} (byte {exc.start}); "
+                                   "leave the encoding out to detect it", field="encoding") from exc
+        return _text_only(text.removeprefix("\ufeff")), name
+    # GB18030 is the superset of GBK that Chinese Excel writes; try it only when UTF-8 fails.
+    for name in ("utf-8-sig", "gb18030"):
+        try:
+            return _text_only(data.decode(name)), "utf-8" if name == "utf-8-sig" else name
+        except UnicodeDecodeError:
+            continue
+    raise ValidationFailed("cannot tell the file's encoding (tried UTF-8 and GBK); "
+                           "name it with encoding=…", field="encoding")
+
+
+def _text_only(text: str) -> str:
+    if "\x00" in text:
+        raise ValidationFailed("this is a binary file, not CSV or JSON", field="file")
+    return text
+
+
+def detect_format(opts: ImportOptions, text: str) -> str:
+    if opts.format:
+        if opts.format not in FORMATS:
+            raise ValidationFailed(f"format must be one of {', '.join(FORMATS)}", field="format")
+        return opts.format
+    media = (opts.content_type or "").split(";")[0].strip().lower()
+    if media in MEDIA_TYPES:
+        return MEDIA_TYPES[media]
+    suffix = "." + opts.filename.rsplit(".", 1)[-1].lower() if opts.filename else ""
+    if suffix in SUFFIXES:
+        return SUFFIXES[suffix]
+    head = text.lstrip()[:1]
+    return {"[": "json", "{": "jsonl"}.get(head, "csv")
+
+
+def parse_file(data: bytes, opts: ImportOptions) -> ParsedFile:
+    text, encoding = decode(data, opts.encoding)
+    fmt = detect_format(opts, text)
+    drafts = {"csv": parse_csv, "json": parse_json, "jsonl": parse_jsonl}[fmt](text)
+    if not drafts:
+        raise ValidationFailed("the file has no rows to import", field="file")
+    if len(drafts) > MAX_ROWS:
+        raise ValidationFailed(f"at most {MAX_ROWS} works per import; split the file", field="file")
+    return ParsedFile(fmt, encoding, drafts)
+
+
+def _split(text: str) -> list[str]:
+    """A `a; b` cell into items; full-width ；：＝ count too, as Chinese input types them."""
+    text = text.replace("；", ";").replace("：", ":").replace("＝", "=")
+    return [item.strip() for item in text.split(";") if item.strip()]
+
+
+def _flag(text: str) -> bool | str:
+    low = text.strip().lower()
+    return True if low in YES else False if low in NO else text  # pydantic rejects the rest
+
+
+def _csv_header(header: list[str] | None) -> list[str]:
+    if header is None or not any(h.strip() for h in header):
+        raise ValidationFailed("the file is empty: the first line must name the columns "
+                               "(type,title,…)", field="file")
+    columns = [h.strip().lower().removeprefix("\ufeff") for h in header]
+    unknown = [c for c in columns if c and c not in CSV_COLUMNS]
+    if unknown and not set(columns) & set(CSV_COLUMNS):
+        raise ValidationFailed("no header row: the first line must name the columns, e.g. "
+                               "type,title,creators,identifiers", field="header")
+    if unknown:
+        raise ValidationFailed(f"unknown column(s): {', '.join(unknown)}; the columns are: "
+                               f"{', '.join(CSV_COLUMNS)}", field="header")
+    doubled = sorted({c for c in columns if c and columns.count(c) > 1})
+    if doubled:
+        raise ValidationFailed(f"column(s) named twice: {', '.join(doubled)}", field="header")
+    missing = [c for c in ("type", "title") if c not in columns]
+    if missing:
+        raise ValidationFailed(f"missing column(s): {', '.join(missing)}", field="header")
+    return columns
+
+
+def parse_csv(text: str) -> list[WorkDraft]:
+    first_line = text.split("\n", 1)[0]
+    delimiter = "\t" if first_line.count("\t") > first_line.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    drafts: list[WorkDraft] = []
+    by_ref: dict[str, WorkDraft] = {}
+    try:
+        columns = _csv_header(next(reader, None))
+        for index, record in enumerate(reader):
+            row = index + 2  # as a spreadsheet numbers it: the header is row 1
+            if not any(cell.strip() for cell in record):
+                continue
+            cells = {c: v.strip() for c, v in zip(columns, record, strict=False) if v.strip()}
+            ref = cells.get("ref")
+            parent = by_ref.get(ref) if ref else None
+            if parent is not None and "type" not in cells and "title" not in cells:
+                _csv_more_holdings(parent, cells, row)
+                continue
+            draft = _csv_work(cells, row)
+            if len(record) > len(columns) or "" in cells:
+                draft.fail("row", "this row has cells beyond the named columns")
+            if ref and parent is not None:
+                draft.fail("ref", f"ref {ref!r} is already used by row {parent.row}")
+            elif ref:
+                by_ref[ref] = draft
+            drafts.append(draft)
+    except csv.Error as exc:
+        raise ValidationFailed(f"not readable as CSV (line {reader.line_num}): {exc}",
+                               field="file") from exc
+    for draft in drafts:  # a relation target is a ref of this file, else a registered work id
+        for rel in draft.relations:
+            rel.in_file = rel.target in by_ref or not rel.target.startswith("wrk_")
+    return drafts
+
+
+def _csv_work(cells: dict[str, str], row: int) -> WorkDraft:
+    keep = ("type", "title", "length", "language", "publication_date", "moral_rights",
+            "description", "on_behalf_of")
+    draft = WorkDraft(row, cells.get("ref"), {k: cells[k] for k in keep if k in cells})
+    titles = [(f"title_{lang}", lang) for lang in ("en", "zh") if f"title_{lang}" in cells]
+    if titles:
+        draft.payload["alt_titles"] = [{"title": cells[c], "language": lang} for c, lang in titles]
+        draft.aliases.update({f"alt_titles[{i}]": col for i, (col, _) in enumerate(titles)})
+    if "tags" in cells:
+        draft.payload["tags"] = _split(cells["tags"])
+    for column, sep, keys in (("creators", ":", ("name", "role")),
+                              ("identifiers", ":", ("scheme", "value"))):
+        items = []
+        for i, item in enumerate(_split(cells.get(column, ""))):
+            # a creator's name may hold a colon, an identifier's value may too
+            split = item.rpartition if column == "creators" else item.partition
+            left, found, right = split(sep)
+            if column == "identifiers" and left.strip().lower() == "platform":
+                name, found, right = right.partition(sep)  # platform:douyin:7012345
+                left = f"platform:{name.strip()}"
+            if not found or not left.strip() or not right.strip():
+                example = "林夕:lyricist" if column == "creators" else "isrc:CN-A01-17-00001"
+                draft.fail(f"{column}[{i}]",
+                           f"write each as {keys[0]}{sep}{keys[1]}, e.g. {example}")
+                continue
+            items.append({keys[0]: left.strip(), keys[1]: right.strip()})
+        if column in cells:
+            draft.payload[column] = items
+    for i, item in enumerate(_split(cells.get("relations", ""))):
+        kind, found, target = item.partition("=")
+        if not found or not target.strip():
+            draft.fail(f"relations[{i}]", "write each as kind=ref, e.g. embodies=song-1")
+            continue
+        draft.relations.append(Relation(kind.strip(), target.strip(), True, f"relations[{i}]"))
+    holding = _csv_holding(cells, row)
+    if holding is not None:
+        draft.holdings.append(holding)
+    return draft
+
+
+def _csv_more_holdings(parent: WorkDraft, cells: dict[str, str], row: int) -> None:
+    parent.extra_rows.append(row)
+    stray = [c for c in cells if c in WORK_COLUMNS and c != "ref"]
+    if stray:
+        parent.fail(stray[0], f"work columns belong on row {parent.row}, the first row with "
+                    f"ref {parent.ref!r}; this row may only add a holding", row)
+    holding = _csv_holding(cells, row)
+    if holding is None:
+        parent.fail("rights", "a row repeating a ref adds a holding: fill the holding columns", row)
+    else:
+        parent.holdings.append(holding)
+
+
+def _csv_holding(cells: dict[str, str], row: int) -> HoldingDraft | None:
+    if not any(c in cells for c in HOLDING_COLUMNS):
+        return None
+    payload: dict[str, Any] = {k: cells[k] for k in ("holder_id", "share", "valid_from", "valid_to",
+                                                    "administrator_id") if k in cells}
+    for key in ("rights", "territories", "territories_excluded"):
+        if key in cells:
+            payload[key] = _split(cells[key])
+    if "collective" in cells:
+        payload["collective"] = _flag(cells["collective"])
+    payload["warranty"] = {"accepted": _flag(cells.get("warranty", "no"))}
+    return HoldingDraft(row, "", payload)
+
+
+def parse_json(text: str) -> list[WorkDraft]:
+    try:
+        items = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ValidationFailed(f"not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})",
+                               field="file") from exc
+    if not isinstance(items, list):
+        raise ValidationFailed('a JSON import is an array of works: [{"type": …, "title": …}, …]',
+                               field="file")
+    return [_json_work(item, i + 1) for i, item in enumerate(items)]
+
+
+def parse_jsonl(text: str) -> list[WorkDraft]:
+    drafts: list[WorkDraft] = []
+    for lineno, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+        except json.JSONDecodeError as exc:
+            if not drafts:  # not even the first line parses: this is no JSON Lines file
+                raise ValidationFailed(f"not JSON Lines: line {lineno}: {exc.msg}",
+                                       field="file") from exc
+            drafts.append(WorkDraft(lineno, None, {}))
+            drafts[-1].fail("row", f"not valid JSON: {exc.msg} (column {exc.colno})")
+            continue
+        drafts.append(_json_work(item, lineno))
+    return drafts
+
+
+def _json_work(item: Any, row: int) -> WorkDraft:
+    if not isinstance(item, dict):
+        draft = WorkDraft(row, None, {})
+        draft.fail("row", "each work must be a JSON object")
+        return draft
+    payload = dict(item)
+    ref = payload.pop("ref", None)
+    draft = WorkDraft(row, str(ref) if isinstance(ref, str | int) else None, payload)
+    if ref is not None and not isinstance(ref, str | int):
+        draft.fail("ref", "ref must be a string")
+    relations = payload.pop("relations", [])
+    holdings = payload.pop("holdings", [])
+    for name, value in (("relations", relations), ("holdings", holdings)):
+        if not isinstance(value, list):
+            draft.fail(name, f"{name} must be an array")
+    for i, rel in enumerate(relations if isinstance(relations, list) else []):
+        where = f"relations[{i}]"
+        target = rel.get("ref", rel.get("work_id")) if isinstance(rel, dict) else None
+        if (not isinstance(rel, dict) or set(rel) - {"kind", "ref", "work_id"}
+                or ("ref" in rel) == ("work_id" in rel) or not isinstance(target, str | int)):
+            draft.fail(where, 'give {"kind": …, "work_id": a registered work} or '
+                       '{"kind": …, "ref": a row of this file}')
+            continue
+        draft.relations.append(Relation(str(rel.get("kind")), str(target), "ref" in rel, where))
+    for i, holding in enumerate(holdings if isinstance(holdings, list) else []):
+        draft.holdings.append(HoldingDraft(row, f"holdings[{i}].", holding))
+    return draft
