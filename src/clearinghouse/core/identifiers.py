@@ -212,6 +212,13 @@ def _dci(value: str) -> str:
 
 
 def _platform(scheme: str, value: str) -> str:
+    platform = scheme[len(PLATFORM_PREFIX) :]
+    if len(platform) > 32 or not _PLATFORM_NAME.fullmatch(platform):
+        raise InvalidIdentifier(
+            scheme, value,
+            f"platform name {platform!r} should be a lowercase slug such as 'douyin' "
+            "(letters, digits, '-' or '_')",
+        )
     if not value:
         raise InvalidIdentifier(scheme, value, "a platform id may not be empty")
     if len(value) > PLATFORM_VALUE_MAX:
@@ -240,25 +247,18 @@ def normalize_identifier(scheme: str, value: str) -> tuple[str, str]:
     if not isinstance(scheme, str) or not isinstance(value, str):
         raise InvalidIdentifier(str(scheme), str(value), "scheme and value must be strings")
     name = scheme.strip().lower()
-    if name.startswith(PLATFORM_PREFIX):
-        platform = name[len(PLATFORM_PREFIX) :]
-        if len(platform) > 32 or not _PLATFORM_NAME.fullmatch(platform):
-            raise InvalidIdentifier(
-                name, value,
-                f"platform name {platform!r} should be a lowercase slug such as 'douyin' "
-                "(letters, digits, '-' or '_')",
-            )
-        return name, _platform(name, value.strip())
-    parser = _PARSERS.get(name)
-    if parser is None:
-        raise InvalidIdentifier(
-            scheme, value, f"unknown identifier scheme {scheme!r}; known: {_known()}"
-        )
-    text = unicodedata.normalize("NFKC", value).translate(_DASHES).strip()
     try:
+        if name.startswith(PLATFORM_PREFIX):
+            return name, _platform(name, value.strip())
+        parser = _PARSERS.get(name)
+        if parser is None:
+            raise InvalidIdentifier(
+                scheme, value, f"unknown identifier scheme {scheme!r}; known: {_known()}"
+            )
+        text = unicodedata.normalize("NFKC", value).translate(_DASHES).strip()
         return name, parser(text)
     except InvalidIdentifier as exc:  # report what the caller sent, not our cleaned copy
-        raise InvalidIdentifier(name, value, exc.reason) from None
+        raise InvalidIdentifier(exc.scheme, value, exc.reason) from None
 
 
 def is_valid(scheme: str, value: str) -> bool:
