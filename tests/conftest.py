@@ -132,3 +132,6 @@ def client(settings):  # noqa: ANN001, ANN201
 
 def dialect_of(url: str) -> str:
     return make_url(url).get_backend_name()
+
+
+from tests.support.cli import cli  # noqa: E402,F401  (fixture)
