@@ -11,7 +11,7 @@ from clearinghouse.cli.context import database, emit_json, emit_record
 from clearinghouse.core.settings import get_settings
 
 app = typer.Typer(help="Clearinghouse: register works, price licenses, quote, buy and verify.",
-                  no_args_is_help=True)
+                  no_args_is_help=True, add_completion=False)
 
 # (module, attribute, command name) of each feature's Typer app.
 FEATURE_CLIS = (
