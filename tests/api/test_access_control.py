@@ -12,9 +12,10 @@ PUBLIC = {
     ("GET", "/healthz"), ("GET", "/api/v1/works"), ("GET", "/api/v1/works/{work_id}"),
     ("GET", "/api/v1/works/{work_id}/holdings"), ("GET", "/api/v1/holdings/{holding_id}"),
     ("GET", "/api/v1/parties"), ("GET", "/api/v1/parties/{party_id}"), ("GET", "/api/v1/work-types"),
-    ("GET", "/api/v1/templates"), ("GET", "/api/v1/templates/{template_id}"),
+    ("GET", "/api/v1/templates"), ("GET", "/api/v1/templates/{template_ref}"),
     ("GET", "/api/v1/works/{work_id}/offers"), ("GET", "/api/v1/offers/{offer_id}"),
-    ("GET", "/api/v1/offers/{offer_id}/odrl"), ("GET", "/api/v1/rates"), ("GET", "/api/v1/fees"),
+    ("GET", "/api/v1/offers/{offer_id}/odrl"), ("GET", "/api/v1/exchange-rates"),
+    ("GET", "/api/v1/fee-schedules"), ("GET", "/api/v1/fee-schedules/current"),
     ("POST", "/api/v1/certificates/verify"), ("GET", "/verify/{license_id}"),
     ("GET", "/api/v1/downloads/{token}"),  # the signed token is the credential
     ("GET", "/api/v1/certificates/keys"),

@@ -9,6 +9,15 @@ from alembic.config import Config
 from sqlalchemy import Engine
 
 
+# Engine-specific search objects made by hand in 0002_search (FTS5 tables, tsvector columns
+# and their GIN indexes) are not in the metadata; comparisons must not propose dropping them.
+ENGINE_SPECIFIC = {"tsv", "facets_tsv", "ix_search_documents_tsv", "ix_search_documents_facets_tsv"}
+
+
+def include_name(name: str | None, type_: str, parent_names: object) -> bool:  # noqa: ARG001
+    return not (name and (name in ENGINE_SPECIFIC or name.startswith("search_fts")))
+
+
 def alembic_config(url: str) -> Config:
     cfg = Config()
     cfg.set_main_option("script_location", str(resources.files("clearinghouse") / "migrations"))

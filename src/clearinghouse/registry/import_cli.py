@@ -58,18 +58,19 @@ def import_works(
 
 
 def _print(report: ImportReport) -> None:
+    works = len({r.work_id for r in report.rows if r.work_id})
     if report.dry_run:
         outcome = "dry run: nothing applied"
     elif report.applied:
-        outcome = "applied"
+        outcome = f"applied: {works} works written"
     else:
         outcome = "nothing applied (all-or-nothing)"
-    summary = Table(title=f"import {report.import_id or ''}".strip(), show_header=False)
+    summary = Table(title="import", show_header=False)
     summary.add_column("", style="bold")
     summary.add_column("")
     for label, value in (("file", f"{report.format}, {report.encoding}"), ("rows", report.total),
                          ("accepted", report.accepted), ("rejected", report.rejected),
-                         ("result", outcome)):
+                         ("result", outcome), ("import id", report.import_id or "")):
         summary.add_row(label, str(value))
     console.print(summary)
     rejected = [r for r in report.rows if r.status == "rejected"]
@@ -88,4 +89,5 @@ def _print(report: ImportReport) -> None:
 
 def register(app: typer.Typer) -> None:
     works = next(g.typer_instance for g in app.registered_groups if g.name == "works")
+    assert works is not None, "the registry's `works` group must be added first"
     works.command("import")(import_works)

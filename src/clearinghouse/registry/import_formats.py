@@ -105,14 +105,11 @@ def decode(data: bytes, encoding: str | None) -> tuple[str, str]:
     if encoding:
         try:
             name = codecs.lookup(encoding).name
-        except LookupError:
+            return _decode_as(data, name, "leave the encoding out to detect it")
+        except (LookupError, ValueError):  # not a codec, or not one for text (rot13, base64)
             raise ValidationFailed(f"unknown encoding {encoding!r}", field="encoding") from None
-        try:
-            text = data.decode(name)
-        except UnicodeDecodeError as exc:
-            raise ValidationFailed(f"the file is not valid {encoding} (byte {exc.start}); "
-                                   "leave the encoding out to detect it", field="encoding") from exc
-        return _text_only(text.removeprefix("\ufeff")), name
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):  # Excel's "Unicode text"
+        return _decode_as(data, "utf-16", "it starts like UTF-16 but is not")
     # GB18030 is the superset of GBK that Chinese Excel writes; try it only when UTF-8 fails.
     for name in ("utf-8-sig", "gb18030"):
         try:
@@ -121,6 +118,15 @@ def decode(data: bytes, encoding: str | None) -> tuple[str, str]:
             continue
     raise ValidationFailed("cannot tell the file's encoding (tried UTF-8 and GBK); "
                            "name it with encoding=…", field="encoding")
+
+
+def _decode_as(data: bytes, name: str, hint: str) -> tuple[str, str]:
+    try:
+        text = data.decode(name)
+    except UnicodeDecodeError as exc:
+        raise ValidationFailed(f"the file is not valid {name} (byte {exc.start}): {hint}",
+                               field="encoding") from exc
+    return _text_only(text.removeprefix("\ufeff")), name
 
 
 def _text_only(text: str) -> str:
@@ -206,7 +212,7 @@ def parse_csv(text: str) -> list[WorkDraft]:
                 _csv_more_holdings(parent, cells, row)
                 continue
             draft = _csv_work(cells, row)
-            if len(record) > len(columns) or "" in cells:
+            if "" in cells or any(v.strip() for v in record[len(columns):]):
                 draft.fail("row", "this row has cells beyond the named columns")
             if ref and parent is not None:
                 draft.fail("ref", f"ref {ref!r} is already used by row {parent.row}")
@@ -295,6 +301,9 @@ def parse_json(text: str) -> list[WorkDraft]:
     except json.JSONDecodeError as exc:
         raise ValidationFailed(f"not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})",
                                field="file") from exc
+    except RecursionError:
+        raise ValidationFailed("not a catalogue: the JSON is nested too deeply",
+                               field="file") from None
     if not isinstance(items, list):
         raise ValidationFailed('a JSON import is an array of works: [{"type": …, "title": …}, …]',
                                field="file")
@@ -307,7 +316,7 @@ def parse_jsonl(text: str) -> list[WorkDraft]:
         if not line.strip():
             continue
         try:
-            item = json.loads(line)
+            item = _json_line(line)
         except json.JSONDecodeError as exc:
             if not drafts:  # not even the first line parses: this is no JSON Lines file
                 raise ValidationFailed(f"not JSON Lines: line {lineno}: {exc.msg}",
@@ -317,6 +326,13 @@ def parse_jsonl(text: str) -> list[WorkDraft]:
             continue
         drafts.append(_json_work(item, lineno))
     return drafts
+
+
+def _json_line(line: str) -> Any:
+    try:
+        return json.loads(line)
+    except RecursionError:
+        raise json.JSONDecodeError("nested too deeply", line, 0) from None
 
 
 def _json_work(item: Any, row: int) -> WorkDraft:

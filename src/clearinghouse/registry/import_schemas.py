@@ -28,7 +28,7 @@ class RowReport(BaseModel):
 
 
 class ImportReport(BaseModel):
-    import_id: str | None = Field(description="Audit id of the import; null if nothing was applied")
+    import_id: str | None = Field(description="Audit id of the import; null if nothing was written")
     format: ImportFormat
     encoding: str = Field(description="The encoding the file was read with (given or detected)")
     total: int

@@ -4,6 +4,9 @@
 permissions) over every row so that a rejected row lists all its reasons; `run_import` then
 creates each work and its holdings through works_service/holdings_service inside a savepoint,
 so a row the database refuses rolls back alone, and the whole import is one transaction.
+Search needs nothing more: create_work indexes each work in the same savepoint, so a rolled
+back row leaves no document behind (a full `search.indexer.rebuild` would cost the whole
+catalogue for every import).
 """
 
 from __future__ import annotations
@@ -31,9 +34,8 @@ from clearinghouse.registry.import_formats import (
     WorkDraft,
     parse_file,
 )
-from clearinghouse.registry.import_schemas import ImportReport, RowError, RowReport
+from clearinghouse.registry.import_schemas import ImportReport, RowError, RowReport, RowStatus
 from clearinghouse.registry.schemas import HoldingCreate, RelationIn, WorkCreate
-from clearinghouse.search import indexer
 
 __all__ = ["ImportOptions", "check_drafts", "parse_file", "run_import"]
 
@@ -191,8 +193,6 @@ def _apply(session: Session, principal: Principal, draft: WorkDraft,
                         session, principal, work.id, holding.data).id
                 except DomainError as exc:
                     raise _HoldingRefused(holding, exc) from exc
-            if draft.holdings:
-                indexer.index_work(session, work)  # again, now that it has holders
     except _HoldingRefused as refused:
         name = "holder_id" if refused.error.field == "party_id" else refused.error.field or "row"
         draft.fail(refused.holding.prefix + name, refused.error.message, refused.holding.row)
@@ -234,11 +234,13 @@ def run_import(
     import_id = None
     if applied:
         outer.commit()
-        import_id = new_id("imp")
-        record(session, principal, "works.import", "import", import_id, None, {
-            "format": parsed.format, "encoding": parsed.encoding, "rows": total,
-            "works": sum(1 for d in parsed.drafts if d.work_id),
-        })
+        written = sum(1 for d in parsed.drafts if d.work_id)
+        if written:
+            import_id = new_id("imp")
+            record(session, principal, "works.import", "import", import_id, None, {
+                "format": parsed.format, "encoding": parsed.encoding, "rows": total,
+                "works": written,
+            })
     else:
         outer.rollback()
         for draft in parsed.drafts:
@@ -252,7 +254,7 @@ def _report(parsed: ParsedFile, options: ImportOptions, applied: bool,
             import_id: str | None) -> ImportReport:
     rows: list[RowReport] = []
     for draft in parsed.drafts:
-        status = "rejected" if draft.errors else "accepted"
+        status: RowStatus = "rejected" if draft.errors else "accepted"
         for row in (draft.row, *draft.extra_rows):
             errors = [RowError(field=f, message=m) for r, f, m in draft.errors if r == row]
             if status == "rejected" and not errors:

@@ -1,12 +1,100 @@
-"""Keeps the search index in step with the registry (filled in by the search feature)."""
+"""Keeps the search index in step with the registry.
+
+`index_work` runs inside the transaction that created or changed the work (the registry calls
+it after every create and update), so a search never sees a half-registered work. A work's
+owners (registrant and active holders) are indexed too, so the owner filter is an index lookup;
+holdings change through other services, so a session hook notes every flushed Holding change
+and re-indexes those works just before the transaction commits. Bulk loaders that insert rows
+with Core statements call `rebuild` once at the end.
+"""
 
 from __future__ import annotations
 
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from clearinghouse.registry.tables import Work
+from clearinghouse.registry.tables import Holding, Work
+from clearinghouse.search import repository
+from clearinghouse.search.documents import IndexedDocument, build_document
+
+
+def document_of(session: Session, work: Work) -> IndexedDocument:
+    owners = [work.registrant_id, *repository.active_holder_ids(session, work.id)]
+    return build_document(
+        work_id=work.id,
+        title=work.title,
+        alt_titles=work.alt_titles,
+        creators=[c.name for c in work.creators],
+        tags=[t.tag for t in work.tags],
+        identifiers=[(i.scheme, i.value) for i in work.identifiers],
+        type_code=work.type_code,
+        language=work.language,
+        owners=dict.fromkeys(owners),
+    )
 
 
 def index_work(session: Session, work: Work) -> None:
-    """Placeholder until the search index lands."""
-    return None
+    """Add or refresh one work's document (one upsert; nothing happens if its text is unchanged)."""
+    repository.upsert_document(session, document_of(session, work))
+
+
+def remove_work(session: Session, work_id: str) -> None:
+    """Call before deleting a work: the index refers to it."""
+    repository.delete_document(session, work_id)
+
+
+@dataclass(frozen=True)
+class RebuildStats:
+    documents: int
+    seconds: float
+
+
+def rebuild(session: Session, batch: int = 5000) -> RebuildStats:
+    """Index every work afresh, numbering documents in work-id order (used after bulk loads)."""
+    started = time.perf_counter()
+    repository.clear_documents(session)
+    count = 0
+    for works in repository.iter_work_fields(session, batch=batch):
+        docs = [
+            build_document(work_id=w.id, title=w.title, alt_titles=w.alt_titles,
+                           creators=w.creators, tags=w.tags, identifiers=w.identifiers,
+                           type_code=w.type_code, language=w.language, owners=w.owners)
+            for w in works
+        ]
+        repository.insert_documents(session, docs, first_doc_no=count + 1)
+        count += len(docs)
+    repository.finish_rebuild(session, count)
+    return RebuildStats(documents=count, seconds=time.perf_counter() - started)
+
+
+# -- holdings change a work's owners -----------------------------------------------------------
+
+_STALE = "search_stale_work_ids"
+
+
+@event.listens_for(Session, "after_flush")
+def _note_holding_changes(session: Session, _context: Any) -> None:
+    touched = {obj.work_id for obj in (*session.new, *session.dirty, *session.deleted)
+               if isinstance(obj, Holding)}
+    if touched:
+        session.info.setdefault(_STALE, set()).update(touched)
+
+
+@event.listens_for(Session, "before_commit")
+def _reindex_noted_works(session: Session) -> None:
+    if not session.info.get(_STALE):
+        return
+    session.flush()  # changes made since the last flush are noted by this flush
+    for work_id in sorted(session.info.pop(_STALE, ())):
+        work = session.get(Work, work_id)
+        if work is not None:
+            index_work(session, work)
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_noted_works(session: Session) -> None:
+    session.info.pop(_STALE, None)

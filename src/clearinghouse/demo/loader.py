@@ -1,0 +1,226 @@
+"""Load the demo market through the real services, once, and hand out the fixed demo keys.
+
+The keys below are published in docs/demo.md on purpose, so that a newcomer can try every
+role at once: they are for a local demo database only and must never exist anywhere else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+from sqlalchemy import func, inspect, select
+from sqlalchemy.orm import Session
+
+from clearinghouse.access.domain import Principal, parse_token
+from clearinghouse.core.errors import NotFound
+from clearinghouse.core.settings import get_settings
+from clearinghouse.demo import names
+from clearinghouse.demo.bootstrap import ensure_operator
+from clearinghouse.demo.catalogue import HoldingSpec, WorkSpec, build_catalogue, demo_offers
+from clearinghouse.registry import holdings_service, parties_service, repository, works_service
+from clearinghouse.registry.domain import PartyKind, Right, Role
+from clearinghouse.registry.schemas import (
+    HoldingCreate,
+    KeyCreate,
+    MandateCreate,
+    PartyCreate,
+    Warranty,
+    WorkCreate,
+)
+from clearinghouse.registry.tables import Holding, OwnershipConflict, Party, Work
+
+DEMO_ONLY = ("These API keys are for the local demo only: they are published in docs/demo.md, "
+             "so anyone can use them. Never load the demo into a database others can reach.")
+MANDATES_FROM = date(2017, 1, 1)
+
+
+@dataclass(frozen=True)
+class DemoKey:
+    role: str
+    party: str  # party key, as in demo.names / demo.catalogue
+    token: str
+    path: str  # what the one-line curl example asks for
+
+
+DEMO_KEYS = (
+    DemoKey("operator", "operator", "chk_de0000000001_demo-operator",
+            "/api/v1/conflicts?status=open"),
+    DemoKey("owner (studio)", "yitiao", "chk_de0000000002_demo-owner-yitiao", "/api/v1/me"),
+    DemoKey("owner (studio)", "ergeng", "chk_de0000000003_demo-owner-ergeng", "/api/v1/conflicts"),
+    DemoKey("agent (MCN)", "mcn", "chk_de0000000004_demo-agent-mcn", "/api/v1/mandates"),
+    DemoKey("licensee (brand)", "brand", "chk_de0000000005_demo-licensee-brand",
+            "/api/v1/works?q=夏日"),
+    DemoKey("platform", "douyin", "chk_de0000000006_demo-platform-douyin", "/api/v1/me"),
+    DemoKey("owner (publisher)", "pub_a", "chk_de0000000007_demo-publisher", "/api/v1/conflicts"),
+    DemoKey("owner (label)", "label", "chk_de0000000008_demo-label", "/api/v1/me"),
+)
+# The studio owner's key doubles as the marker that the demo is loaded.
+MARKER = DEMO_KEYS[1]
+
+
+def _lookup(token: str) -> str:
+    parsed = parse_token(token)
+    assert parsed is not None, token
+    return parsed[0]
+
+
+def _party_specs() -> dict[str, PartyCreate]:
+    def org(zh: str, en: str, *roles: Role, key: str, kind: PartyKind = PartyKind.ORGANISATION,
+            public: bool = True) -> PartyCreate:
+        return PartyCreate(kind=kind, name=zh, name_zh=zh, name_en=en, roles=list(roles),
+                           email=f"{key}@demo.clearinghouse.example", contact_public=public)
+
+    specs = {key: org(zh, en, Role.OWNER, key=key) for key, zh, en, _ in names.STUDIOS}
+    specs |= {key: org(zh, en, Role.PLATFORM, key=key) for key, zh, en, _ in names.PLATFORMS}
+    specs |= {key: org(zh, en, Role.OWNER, key=key) for key, zh, en in names.PUBLISHERS}
+    specs["label"] = org(*names.LABEL, Role.OWNER, key="label")
+    specs["mcn"] = org(*names.MCN, Role.AGENT, key="mcn")
+    specs["society"] = org(*names.SOCIETY, Role.AGENT, key="society")
+    specs["songwriter"] = org(*names.SONGWRITER, Role.OWNER, key="songwriter",
+                              kind=PartyKind.PERSON, public=False)
+    specs["brand"] = org(*names.BRAND, Role.LICENSEE, key="brand")
+    specs["creator"] = org(*names.CREATOR, Role.LICENSEE, key="creator", kind=PartyKind.PERSON,
+                           public=False)
+    return specs
+
+
+def _create_parties(session: Session) -> dict[str, Party]:
+    operator_key = DEMO_KEYS[0].token
+    op_id = str(ensure_operator(session, fixed_token=operator_key)["operator_id"])
+    if repository.find_key_by_lookup(session, _lookup(operator_key)) is None:
+        # `clearinghouse init` ran first: give its operator the demo key as well.
+        parties_service.create_key(session, None, KeyCreate(party_id=op_id, name="demo"),
+                                   fixed_token=operator_key)
+    parties = {"operator": parties_service.get_party(session, op_id)}
+    operator = parties_service.principal_for(session, parties["operator"])
+    for key, spec in _party_specs().items():
+        parties[key] = parties_service.create_party(session, operator, spec)
+    grants: list[tuple[str, str, list[Right]]] = [("mcn", s, []) for s in names.MCN_STUDIOS]
+    grants += [("society", pub, [Right.PERFORM_PUBLIC]) for pub, _, _ in names.PUBLISHERS]
+    for agent, owner, rights in grants:
+        parties_service.create_mandate(session, operator, MandateCreate(
+            agent_id=parties[agent].id, owner_id=parties[owner].id, rights=rights,
+            valid_from=MANDATES_FROM))
+    for demo_key in DEMO_KEYS[1:]:
+        parties_service.create_key(session, operator,
+                                   KeyCreate(party_id=parties[demo_key.party].id, name="demo"),
+                                   fixed_token=demo_key.token)
+    return parties
+
+
+def _holding(spec: HoldingSpec, parties: dict[str, Party]) -> HoldingCreate:
+    return HoldingCreate(
+        holder_id=parties[spec.holder].id, rights=[Right(r) for r in spec.rights], share=spec.share,
+        territories=list(spec.territories), valid_from=spec.valid_from, valid_to=spec.valid_to,
+        administrator_id=parties[spec.administrator].id if spec.administrator else None,
+        collective=spec.collective, warranty=Warranty(accepted=True),
+    )
+
+
+def _create_works(session: Session, parties: dict[str, Party],
+                  catalogue: list[WorkSpec]) -> dict[str, Work]:
+    principals: dict[str, Principal] = {}
+
+    def acting(key: str) -> Principal:  # after the mandates exist, so agents carry them
+        if key not in principals:
+            principals[key] = parties_service.principal_for(session, parties[key])
+        return principals[key]
+
+    works: dict[str, Work] = {}
+    for spec in catalogue:
+        data = WorkCreate.model_validate(spec.fields | {
+            "on_behalf_of": parties[spec.on_behalf_of].id if spec.on_behalf_of else None,
+            "relations": [{"kind": kind, "work_id": works[target].id}
+                          for kind, target in spec.relations],
+        })
+        work = works_service.create_work(session, acting(spec.registrant), data)
+        for holding in spec.holdings:
+            holdings_service.create_holding(session, acting(holding.by or holding.holder),
+                                            work.id, _holding(holding, parties))
+        works[spec.key] = work
+    return works
+
+
+def add_demo_offers(session: Session, parties: dict[str, Party], works: dict[str, Work]) -> None:
+    """The owners' rate cards (catalogue offers), where licensing and its templates exist.
+
+    Skipped without licensing (the package or its tables); an offer whose template the operator
+    has not got is skipped alone. `works` is unused while every demo offer covers a catalogue.
+    """
+    try:
+        from clearinghouse.licensing import offers_service, templates_service
+        from clearinghouse.licensing.catalogue_schemas import OfferCreate
+    except ImportError:
+        return
+    if not inspect(session.connection()).has_table("offers"):
+        return  # the licensing migration has not run on this database
+    for spec in demo_offers():
+        try:
+            template = templates_service.get_template(session, spec.template)
+        except NotFound:
+            continue
+        acting = parties_service.principal_for(session, parties[spec.by or spec.holder])
+        offers_service.create_offer(session, acting, OfferCreate(
+            template_id=template.id, holder_id=parties[spec.holder].id,
+            rights=[Right(r) for r in spec.rights], scope="catalogue", currency=spec.currency,
+            fixed_fee_minor=spec.fixed_fee_minor, per_1000_plays_minor=spec.per_1000_plays_minor,
+            declined=spec.declined))
+
+
+def load_demo(session: Session) -> dict[str, Any]:
+    """Load the demo once (a second run finds the marker key and adds nothing); the keys."""
+    created = repository.find_key_by_lookup(session, _lookup(MARKER.token)) is None
+    if created:
+        parties = _create_parties(session)
+        works = _create_works(session, parties, build_catalogue())
+        add_demo_offers(session, parties, works)
+        session.flush()
+    return _credentials(session, created)
+
+
+def demo_counts(session: Session) -> dict[str, int]:
+    def count(model: Any, *where: Any) -> int:
+        return session.scalar(select(func.count()).select_from(model).where(*where)) or 0
+
+    return {"parties": count(Party), "works": count(Work), "holdings": count(Holding),
+            "open_conflicts": count(OwnershipConflict, OwnershipConflict.status == "open")}
+
+
+def _credentials(session: Session, created: bool) -> dict[str, Any]:
+    base = get_settings().base_url.rstrip("/")
+    keys = []
+    for demo_key in DEMO_KEYS:
+        key = repository.find_key_by_lookup(session, _lookup(demo_key.token))
+        party = parties_service.get_party(session, key.party_id) if key else None
+        keys.append({
+            "role": demo_key.role, "party_name": party.name if party else None,
+            "party_id": party.id if party else None, "api_key": demo_key.token,
+            "curl": f"curl -H 'Authorization: Bearer {demo_key.token}' '{base}{demo_key.path}'",
+        })
+    return {"note": DEMO_ONLY, "created": created, "base_url": base, "keys": keys,
+            "counts": demo_counts(session)}
+
+
+def print_credentials(creds: dict[str, Any], console: Console | None = None) -> None:
+    console = console or Console()
+    counts = creds["counts"]
+    state = "loaded" if creds["created"] else "already loaded, nothing added"
+    console.print(f"[bold]Demo data {state}[/bold]: {counts['parties']} parties, "
+                  f"{counts['works']} works, {counts['holdings']} holdings, "
+                  f"{counts['open_conflicts']} open conflicts.")
+    table = Table(title="Demo API keys (local demo only)")
+    for column in ("role", "party", "party id"):
+        table.add_column(column, overflow="fold")
+    table.add_column("API key", no_wrap=True)  # kept whole, to copy
+    for row in creds["keys"]:
+        table.add_row(row["role"], row["party_name"] or "", row["party_id"] or "", row["api_key"])
+    console.print(table)
+    console.print("[bold]Try it[/bold] (one line each):")
+    for row in creds["keys"]:
+        console.print(f"  # {row['role']}, {row['party_name']}", highlight=False)
+        console.print(f"  {row['curl']}", soft_wrap=True, highlight=False, markup=False)
+    console.print(f"[yellow]{DEMO_ONLY}[/yellow]")

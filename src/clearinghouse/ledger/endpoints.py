@@ -1,0 +1,45 @@
+"""Ledger endpoints: balances and entries (a party its own, the operator all), and corrections."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from clearinghouse.api.deps import DB, Caller, Limit, Offset
+from clearinghouse.api.responses import AUTHED, WRITE
+from clearinghouse.ledger import service
+from clearinghouse.licensing.license_schemas import (
+    BalanceOut,
+    LedgerEntryOut,
+    ReverseEntry,
+    balance_out,
+    entry_out,
+)
+from clearinghouse.registry.schemas import Page
+
+router = APIRouter(prefix="/api/v1/ledger", tags=["ledger"])
+
+
+@router.get("/balances", response_model=list[BalanceOut], responses=AUTHED)
+def balances(db: DB, caller: Caller, party_id: str | None = None) -> list[BalanceOut]:
+    """Balances per account and currency. A party sees its own accounts; the operator every account
+    (or one party's, with `party_id`)."""
+    return [balance_out(b) for b in service.balances(db, caller, party_id)]
+
+
+@router.get("/entries", response_model=Page[LedgerEntryOut], responses=AUTHED)
+def entries(
+    db: DB, caller: Caller, offset: Offset = 0, limit: Limit = 50, party_id: str | None = None
+) -> Page[LedgerEntryOut]:
+    """Entries touching your accounts, oldest first (the operator: all, or one party's)."""
+    rows, total = service.list_entries(db, caller, party_id=party_id, offset=offset, limit=limit)
+    return Page(items=[entry_out(e) for e in rows], total=total, offset=offset, limit=limit)
+
+
+@router.post(
+    "/entries/{entry_id}/reverse", response_model=LedgerEntryOut, status_code=201, responses=WRITE
+)
+def reverse(
+    db: DB, caller: Caller, entry_id: str, body: ReverseEntry | None = None
+) -> LedgerEntryOut:
+    """Operator: correct an entry by posting its reversal; entries are never edited or deleted."""
+    return entry_out(service.reverse(db, caller, entry_id, body.memo if body and body.memo else ""))

@@ -1,0 +1,316 @@
+"""REST endpoints of the licensing catalogue under /api/v1: templates, offers, exchange rates and
+fees, quotes and referrals."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response
+
+from clearinghouse.api.deps import DB, Caller, IfMatch, Limit, MaybeCaller, Offset, etag
+from clearinghouse.api.responses import AUTHED, PUBLIC, UPDATE, WRITE, errors
+from clearinghouse.core.errors import NotFound
+from clearinghouse.licensing import (
+    offers_service,
+    quotes_service,
+    rates_service,
+    referrals_service,
+    templates_service,
+)
+from clearinghouse.licensing.catalogue_schemas import (
+    FeeCreate,
+    FeeOut,
+    MessageCreate,
+    MessageOut,
+    OfferCreate,
+    OfferOut,
+    OfferUpdate,
+    QuoteCreate,
+    QuoteOut,
+    RateCreate,
+    RateOut,
+    ReferralCreate,
+    ReferralOut,
+    ReferralsFromQuote,
+    ReferralStep,
+    TemplateCreate,
+    TemplateOut,
+    TemplateUpdate,
+    VersionBody,
+    fee_out,
+    offer_out,
+    quote_out,
+    rate_out,
+    referral_out,
+    template_out,
+)
+from clearinghouse.licensing.tables import Offer, Referral
+from clearinghouse.licensing.terms import Purpose
+from clearinghouse.registry import works_service
+from clearinghouse.registry.schemas import Page
+
+router = APIRouter(prefix="/api/v1")
+GONE = errors(410)
+
+
+def _valid_seconds(request: Request) -> int:
+    return int(request.app.state.settings.quote_valid_seconds)
+
+
+# -- templates ------------------------------------------------------------------------------------
+
+
+@router.get("/templates", response_model=Page[TemplateOut], tags=["templates"], responses=PUBLIC)
+def list_templates(db: DB, viewer: MaybeCaller, offset: Offset = 0, limit: Limit = 50,
+                   active: bool | None = None, purpose: Purpose | None = None) -> Page[TemplateOut]:
+    """The routine license templates owners can price (filter by `active`, `purpose`)."""
+    rows, total = templates_service.list_templates(
+        db, active=active, purpose=purpose.value if purpose else None, offset=offset, limit=limit)
+    return Page(items=[template_out(t) for t in rows], total=total, offset=offset, limit=limit)
+
+
+@router.get("/templates/{template_ref}", response_model=TemplateOut, tags=["templates"],
+            responses=PUBLIC)
+def get_template(db: DB, viewer: MaybeCaller, template_ref: str, response: Response) -> TemplateOut:
+    """By id or by code (e.g. `creator-short-video-30s`)."""
+    row = templates_service.get_template(db, template_ref)
+    response.headers["ETag"] = etag(row.version)
+    return template_out(row)
+
+
+@router.post("/templates", response_model=TemplateOut, status_code=201, tags=["templates"],
+             responses=WRITE)
+def create_template(db: DB, caller: Caller, body: TemplateCreate,
+                    response: Response) -> TemplateOut:
+    """Operator only."""
+    row = templates_service.create_template(db, caller, body)
+    response.headers["ETag"] = etag(row.version)
+    return template_out(row)
+
+
+@router.patch("/templates/{template_ref}", response_model=TemplateOut, tags=["templates"],
+              responses=UPDATE)
+def update_template(db: DB, caller: Caller, template_ref: str, body: TemplateUpdate,
+                    if_match: IfMatch, response: Response) -> TemplateOut:
+    """Operator only. Terms are frozen once an active offer prices the template (409)."""
+    row = templates_service.update_template(db, caller, template_ref, body, if_match)
+    response.headers["ETag"] = etag(row.version)
+    return template_out(row)
+
+
+# -- offers ---------------------------------------------------------------------------------------
+
+
+def _offer_out(db: DB, offer: Offer) -> OfferOut:
+    return offer_out(offer, templates_service.get_template(db, offer.template_id).code)
+
+
+@router.post("/offers", response_model=OfferOut, status_code=201, tags=["offers"], responses=WRITE)
+def create_offer(db: DB, caller: Caller, body: OfferCreate, response: Response) -> OfferOut:
+    """Price a template for rights you (or the owner whose mandate you hold) hold: in some works
+    or the whole catalogue. `declined: true` records that the holder will not license it."""
+    offer = offers_service.create_offer(db, caller, body)
+    response.headers["ETag"] = etag(offer.version)
+    response.headers["Location"] = f"/api/v1/offers/{offer.id}"
+    return _offer_out(db, offer)
+
+
+@router.get("/offers", response_model=Page[OfferOut], tags=["offers"], responses=AUTHED)
+def list_offers(db: DB, caller: Caller, offset: Offset = 0, limit: Limit = 50,
+                holder_id: str | None = None,
+                status: Annotated[str | None, Query(pattern="^(active|withdrawn)$")] = None,
+                ) -> Page[OfferOut]:
+    """Your offers, and your principals' when you are an agent (the operator sees all)."""
+    rows, total = offers_service.list_offers(db, caller, holder_id=holder_id, status=status,
+                                             offset=offset, limit=limit)
+    return Page(items=[_offer_out(db, o) for o in rows], total=total, offset=offset, limit=limit)
+
+
+@router.get("/offers/{offer_id}", response_model=OfferOut, tags=["offers"], responses=PUBLIC)
+def get_offer(db: DB, viewer: MaybeCaller, offer_id: str, response: Response) -> OfferOut:
+    offer = offers_service.get_offer(db, offer_id)
+    response.headers["ETag"] = etag(offer.version)
+    return _offer_out(db, offer)
+
+
+@router.patch("/offers/{offer_id}", response_model=OfferOut, tags=["offers"], responses=UPDATE)
+def update_offer(db: DB, caller: Caller, offer_id: str, body: OfferUpdate, if_match: IfMatch,
+                 response: Response) -> OfferOut:
+    """Change prices, rights or works; quotes already given keep the old price until they expire."""
+    offer = offers_service.update_offer(db, caller, offer_id, body, if_match)
+    response.headers["ETag"] = etag(offer.version)
+    return _offer_out(db, offer)
+
+
+@router.post("/offers/{offer_id}/withdraw", response_model=OfferOut, tags=["offers"],
+             responses=UPDATE)
+def withdraw_offer(db: DB, caller: Caller, offer_id: str, if_match: IfMatch,
+                   body: VersionBody | None = None) -> OfferOut:
+    version = if_match if if_match is not None else (body.version if body else None)
+    return _offer_out(db, offers_service.withdraw_offer(db, caller, offer_id, version))
+
+
+@router.get("/works/{work_id}/offers", response_model=list[OfferOut], tags=["offers"],
+            responses=PUBLIC)
+def offers_of_work(db: DB, viewer: MaybeCaller, work_id: str) -> list[OfferOut]:
+    """The active offers (rate cards) that cover this work, from its current holders."""
+    works_service.get_work(db, work_id)
+    return [_offer_out(db, o) for o in offers_service.offers_for_work(db, work_id)]
+
+
+# -- exchange rates and fees ----------------------------------------------------------------------
+
+
+@router.get("/exchange-rates", response_model=Page[RateOut], tags=["rates"], responses=PUBLIC)
+def list_rates(db: DB, viewer: MaybeCaller, offset: Offset = 0, limit: Limit = 50,
+               base: Annotated[str | None, Query(pattern="^[A-Za-z]{3}$")] = None,
+               quote: Annotated[str | None, Query(pattern="^[A-Za-z]{3}$")] = None,
+               ) -> Page[RateOut]:
+    rows, total = rates_service.list_rates(db, base=base, quote=quote, offset=offset, limit=limit)
+    return Page(items=[rate_out(r) for r in rows], total=total, offset=offset, limit=limit)
+
+
+@router.post("/exchange-rates", response_model=RateOut, status_code=201, tags=["rates"],
+             responses=WRITE)
+def set_rate(db: DB, caller: Caller, body: RateCreate) -> RateOut:
+    """Operator only. Quotes use the latest rate effective on the quote's date."""
+    return rate_out(rates_service.set_rate(db, caller, body))
+
+
+@router.get("/fee-schedules", response_model=list[FeeOut], tags=["rates"], responses=PUBLIC)
+def list_fees(db: DB, viewer: MaybeCaller) -> list[FeeOut]:
+    return [fee_out(f) for f in rates_service.list_fees(db)]
+
+
+@router.get("/fee-schedules/current", response_model=FeeOut, tags=["rates"], responses=PUBLIC)
+def current_fees(db: DB, viewer: MaybeCaller) -> FeeOut:
+    from clearinghouse.core.clock import utcnow
+
+    row = rates_service.fee_schedule_on(db, utcnow().date())
+    if row is None:
+        raise NotFound("no fee schedule is in force")
+    return fee_out(row)
+
+
+@router.post("/fee-schedules", response_model=FeeOut, status_code=201, tags=["rates"],
+             responses=WRITE)
+def set_fees(db: DB, caller: Caller, body: FeeCreate) -> FeeOut:
+    """Operator only: the licensee-side and owner-side service fees, from a date."""
+    return fee_out(rates_service.set_fees(db, caller, body))
+
+
+# -- quotes ---------------------------------------------------------------------------------------
+
+
+@router.post("/quotes", response_model=QuoteOut, status_code=201, tags=["quotes"],
+             responses=WRITE)
+def create_quote(db: DB, caller: Caller, body: QuoteCreate, request: Request,
+                 response: Response) -> QuoteOut:
+    """State a use once; get every right and co-holder it needs, priced, and what is
+    referral-only. The price holds until `expires_at`."""
+    quote = quotes_service.create_quote(db, caller, body, _valid_seconds(request))
+    response.headers["Location"] = f"/api/v1/quotes/{quote.id}"
+    return quote_out(quote, quotes_service.effective_status(quote))
+
+
+@router.get("/quotes", response_model=Page[QuoteOut], tags=["quotes"], responses=AUTHED)
+def list_quotes(db: DB, caller: Caller, offset: Offset = 0, limit: Limit = 20,
+                status: Annotated[str | None, Query(pattern="^(open|purchased|expired)$")] = None,
+                ) -> Page[QuoteOut]:
+    """Your quotes, newest first (the operator sees all)."""
+    rows, total = quotes_service.list_quotes(db, caller, status=status, offset=offset, limit=limit)
+    return Page(items=[quote_out(q, quotes_service.effective_status(q)) for q in rows],
+                total=total, offset=offset, limit=limit)
+
+
+@router.get("/quotes/{quote_id}", response_model=QuoteOut, tags=["quotes"], responses=AUTHED)
+def get_quote(db: DB, caller: Caller, quote_id: str, response: Response) -> QuoteOut:
+    quote = quotes_service.get_quote(db, caller, quote_id)
+    response.headers["ETag"] = etag(quote.version)
+    return quote_out(quote, quotes_service.effective_status(quote))
+
+
+# -- referrals ------------------------------------------------------------------------------------
+
+
+def _referral_out(db: DB, ref: Referral) -> ReferralOut:
+    return referral_out(ref, referrals_service.messages_of(db, ref.id))
+
+
+@router.post("/quotes/{quote_id}/referrals", response_model=list[ReferralOut], status_code=201,
+             tags=["referrals"], responses=WRITE | GONE)
+def refer_quote_parts(db: DB, caller: Caller, quote_id: str,
+                      body: ReferralsFromQuote) -> list[ReferralOut]:
+    """Send the quote's unclearable parts (all a holder can settle, or those named) to their
+    holders as referrals, with the use stated in the quote."""
+    refs = referrals_service.refer_from_quote(db, caller, quote_id, body)
+    return [_referral_out(db, r) for r in refs]
+
+
+@router.post("/referrals", response_model=ReferralOut, status_code=201, tags=["referrals"],
+             responses=WRITE)
+def create_referral(db: DB, caller: Caller, body: ReferralCreate) -> ReferralOut:
+    """Ask a holder directly about one right in one work for a use."""
+    return _referral_out(db, referrals_service.refer(db, caller, body))
+
+
+@router.get("/referrals", response_model=Page[ReferralOut], tags=["referrals"], responses=AUTHED)
+def list_referrals(db: DB, caller: Caller, offset: Offset = 0, limit: Limit = 20,
+                   status: Annotated[str | None, Query(
+                       pattern="^(open|countered|accepted|declined|withdrawn|purchased)$")] = None,
+                   ) -> Page[ReferralOut]:
+    """Referrals you sent or that were sent to you (or your principals)."""
+    rows, total = referrals_service.list_referrals(db, caller, status=status, offset=offset,
+                                                   limit=limit)
+    return Page(items=[_referral_out(db, r) for r in rows], total=total, offset=offset,
+                limit=limit)
+
+
+@router.get("/referrals/{referral_id}", response_model=ReferralOut, tags=["referrals"],
+            responses=AUTHED)
+def get_referral(db: DB, caller: Caller, referral_id: str, response: Response) -> ReferralOut:
+    ref = referrals_service.get_referral(db, caller, referral_id)
+    response.headers["ETag"] = etag(ref.version)
+    return _referral_out(db, ref)
+
+
+@router.post("/referrals/{referral_id}/messages", response_model=MessageOut, status_code=201,
+             tags=["referrals"], responses=WRITE)
+def post_message(db: DB, caller: Caller, referral_id: str, body: MessageCreate) -> MessageOut:
+    msg = referrals_service.post_message(db, caller, referral_id, body.body)
+    return MessageOut(id=msg.id, author_id=msg.author_id, kind=msg.kind, body=msg.body,
+                      price=msg.price, at=msg.at)
+
+
+@router.post("/referrals/{referral_id}/accept", response_model=ReferralOut, tags=["referrals"],
+             responses=UPDATE)
+def accept_referral(db: DB, caller: Caller, referral_id: str, body: ReferralStep,
+                    if_match: IfMatch, request: Request) -> ReferralOut:
+    """The holder accepts with a `price`; or the licensee accepts the holder's counter (no
+    price). Either way a quote (`quote_id`) is created that can be purchased."""
+    ref = referrals_service.accept(db, caller, referral_id, body, if_match,
+                                   _valid_seconds(request))
+    return _referral_out(db, ref)
+
+
+@router.post("/referrals/{referral_id}/counter", response_model=ReferralOut, tags=["referrals"],
+             responses=UPDATE)
+def counter_referral(db: DB, caller: Caller, referral_id: str, body: ReferralStep,
+                     if_match: IfMatch) -> ReferralOut:
+    """The holder proposes a price the licensee may accept."""
+    return _referral_out(db, referrals_service.counter(db, caller, referral_id, body, if_match))
+
+
+@router.post("/referrals/{referral_id}/decline", response_model=ReferralOut, tags=["referrals"],
+             responses=UPDATE)
+def decline_referral(db: DB, caller: Caller, referral_id: str, body: ReferralStep,
+                     if_match: IfMatch) -> ReferralOut:
+    return _referral_out(db, referrals_service.decline(db, caller, referral_id, body, if_match))
+
+
+@router.post("/referrals/{referral_id}/withdraw", response_model=ReferralOut, tags=["referrals"],
+             responses=UPDATE)
+def withdraw_referral(db: DB, caller: Caller, referral_id: str, body: ReferralStep,
+                      if_match: IfMatch) -> ReferralOut:
+    """The licensee withdraws its referral."""
+    return _referral_out(db, referrals_service.withdraw(db, caller, referral_id, body, if_match))

@@ -1,0 +1,45 @@
+"""Signed license certificates: Ed25519 keyring, the signed JSON document, and its PDF.
+
+Pure library code (no database, no web): the licensing service decides what a certificate says.
+"""
+
+from clearinghouse.licensing.certificates.document import (
+    ALGORITHM,
+    BAD_SIGNATURE,
+    MALFORMED,
+    OK,
+    UNKNOWN_KEY,
+    CertificateFormatError,
+    SignatureCheck,
+    canonical_json,
+    load_certificate,
+    sign_certificate,
+    verify_signature,
+)
+from clearinghouse.licensing.certificates.keys import Keyring, KeyringError
+from clearinghouse.licensing.certificates.labels import format_money
+from clearinghouse.licensing.certificates.pdf import (
+    ATTACHMENT_NAME,
+    extract_certificate_from_pdf,
+    render_certificate_pdf,
+)
+
+__all__ = [
+    "ALGORITHM",
+    "ATTACHMENT_NAME",
+    "BAD_SIGNATURE",
+    "MALFORMED",
+    "OK",
+    "UNKNOWN_KEY",
+    "CertificateFormatError",
+    "Keyring",
+    "KeyringError",
+    "SignatureCheck",
+    "canonical_json",
+    "extract_certificate_from_pdf",
+    "format_money",
+    "load_certificate",
+    "render_certificate_pdf",
+    "sign_certificate",
+    "verify_signature",
+]

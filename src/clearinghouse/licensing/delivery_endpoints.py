@@ -1,0 +1,187 @@
+"""Delivery endpoints: owners upload a work's file; licensees get a signed link and download it.
+
+The upload streams the body to a temporary file without holding a database transaction (on SQLite
+an open write transaction would block every other writer for the length of the upload); the work
+row is updated in a short transaction of its own once the file is complete.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import StreamingResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.orm import Session
+
+from clearinghouse.access.domain import Principal
+from clearinghouse.api.deps import DB, Caller
+from clearinghouse.api.responses import AUTHED, WRITE, errors
+from clearinghouse.core.db import unit_of_work
+from clearinghouse.core.errors import Unauthenticated, ValidationFailed
+from clearinghouse.licensing import delivery
+from clearinghouse.licensing.license_schemas import (
+    DownloadLink,
+    DownloadLinkRequest,
+    DownloadLinks,
+    FileOut,
+)
+from clearinghouse.registry.parties_service import authenticate
+
+router = APIRouter(prefix="/api/v1")
+_bearer = HTTPBearer(auto_error=False)
+
+
+def write_session(request: Request) -> Iterator[Session]:
+    """A write transaction even for GET: a download is counted as it is served."""
+    with unit_of_work(request.app.state.sessions) as session:
+        yield session
+
+
+WriteDB = Annotated[Session, Depends(write_session, scope="function")]
+
+
+def upload_caller(
+    request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+) -> Principal:
+    """Authenticate in a short read transaction of its own, closed before the body is read."""
+    if credentials is None:
+        raise Unauthenticated("this endpoint needs an API key: send `Authorization: Bearer <key>`")
+    with request.app.state.read_sessions() as session:
+        return authenticate(session, credentials.credentials)
+
+
+async def _body_chunks(request: Request) -> AsyncIterator[bytes]:
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if content_type == "multipart/form-data":
+        form = await request.form(max_files=1, max_fields=2)
+        upload = form.get("file")
+        if upload is None or isinstance(upload, str):
+            raise ValidationFailed("send the file as the multipart field `file`", field="file")
+        request.state.upload_name = upload.filename
+        while chunk := await upload.read(delivery.CHUNK):
+            yield chunk
+        return
+    async for chunk in request.stream():
+        if chunk:
+            yield chunk
+
+
+@router.put(
+    "/works/{work_id}/file",
+    response_model=FileOut,
+    tags=["delivery"],
+    responses=WRITE | errors(413),
+    openapi_extra={
+        "requestBody": {
+            "content": {
+                "application/octet-stream": {"schema": {"type": "string", "format": "binary"}},
+                "multipart/form-data": {
+                    "schema": {
+                        "type": "object",
+                        "properties": {"file": {"type": "string", "format": "binary"}},
+                    }
+                },
+            }
+        }
+    },
+)
+async def upload_file(
+    request: Request,
+    work_id: str,
+    caller: Annotated[Principal, Depends(upload_caller)],
+    file_name: Annotated[str | None, Query(max_length=300)] = None,
+) -> FileOut:
+    """Owner (or its agent): the file licensees download. Raw body or multipart `file`, at most
+    `max_upload_bytes`. Stored whole or not at all; replacing a file keeps no stale copy."""
+    settings = request.app.state.settings
+    store = delivery.store_for(settings)
+    sessions = request.app.state.sessions
+
+    def precheck() -> None:  # refuse a stranger before accepting a large body
+        from clearinghouse.registry.works_service import get_work, require_manage
+
+        with request.app.state.read_sessions() as session:
+            require_manage(session, caller, get_work(session, work_id))
+
+    await run_in_threadpool(precheck)
+    request.state.upload_name = None
+    staged = await store.stage(_body_chunks(request), settings.max_upload_bytes)
+    key = delivery.file_key(work_id, staged.sha256)
+    name = file_name or request.state.upload_name
+
+    def save() -> FileOut:
+        existed = store.exists(key)
+        if existed:
+            store.discard(staged)  # the same bytes are already stored under their hash
+        else:
+            store.commit(staged, key)
+        try:
+            with unit_of_work(sessions) as session:
+                work, previous = delivery.attach_file(session, caller, work_id, staged, name, store)
+                out = FileOut(
+                    work_id=work.id,
+                    file_name=work.file_name,
+                    size=staged.size,
+                    sha256=staged.sha256,
+                    version=work.version,
+                )
+        except BaseException:
+            if not existed:
+                store.delete(key)
+            raise
+        if previous:
+            store.delete(previous)
+        return out
+
+    try:
+        return await run_in_threadpool(save)
+    finally:
+        store.discard(staged)  # a no-op once committed; cleans up after any failure
+
+
+@router.post(
+    "/licenses/{license_id}/download-link",
+    response_model=DownloadLinks,
+    tags=["delivery"],
+    responses=AUTHED | errors(410),
+)
+def download_link(
+    db: DB,
+    caller: Caller,
+    request: Request,
+    license_id: str,
+    body: DownloadLinkRequest | None = None,
+) -> DownloadLinks:
+    """Licensee: short-lived signed links to the licensed files (active licenses only)."""
+    settings = request.app.state.settings
+    expires, links = delivery.issue_links(
+        db, caller, license_id, body.work_id if body else None, settings
+    )
+    return DownloadLinks(
+        license_id=license_id, expires_at=expires, links=[DownloadLink(**x) for x in links]
+    )
+
+
+@router.get(
+    "/downloads/{token}",
+    tags=["delivery"],
+    response_class=StreamingResponse,
+    responses=errors(403, 404, 410, 422, 500, 503)
+    | {200: {"content": {"application/octet-stream": {}}, "description": "The file"}},
+)
+def download(db: WriteDB, request: Request, token: str) -> StreamingResponse:
+    """The file behind a signed link; no API key needed (the link is the permission). Each
+    download is counted on the license."""
+    settings = request.app.state.settings
+    work, lic = delivery.open_download(db, token, settings)
+    store = delivery.store_for(settings)
+    headers = delivery.content_disposition(work.file_name, f"{work.id}.bin")
+    headers["Content-Length"] = str(work.file_size)
+    headers["X-Content-SHA256"] = work.file_sha256 or ""
+    assert work.file_key is not None  # open_download refuses a work without a file
+    return StreamingResponse(
+        store.iter_bytes(work.file_key), media_type="application/octet-stream", headers=headers
+    )

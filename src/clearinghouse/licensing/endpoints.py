@@ -1,0 +1,11 @@
+"""The licensing feature's router (api/app.py loads it): each part of licensing adds its own."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from clearinghouse.licensing import catalogue_endpoints, license_endpoints
+
+router = APIRouter()
+router.include_router(catalogue_endpoints.router)
+router.include_router(license_endpoints.router)

@@ -1,0 +1,128 @@
+"""Exclusive licenses never overlap: the rule, and the check a purchase runs under a lock.
+
+Two grants overlap when they share a work and a right, a country, a day and a channel. An exclusive
+grant may overlap nothing; a non-exclusive one may overlap other non-exclusive ones only.
+
+Concurrent purchases of the same work are serialised before the check: on PostgreSQL by locking the
+works' rows (`SELECT … FOR UPDATE`, in id order so two buyers never deadlock); on SQLite the write
+transaction already holds the database lock (`BEGIN IMMEDIATE`, see core/db.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from clearinghouse.core.clock import ranges_overlap
+from clearinghouse.core.db import is_postgres
+from clearinghouse.licensing.terms import Channel, expand_channels
+
+# A suspended license may be reinstated, so it keeps its place; revoked and expired ones do not.
+BLOCKING_STATUSES = ("pending_payment", "active", "suspended")
+
+
+@dataclass(frozen=True)
+class GrantScope:
+    work_id: str
+    right: str
+    countries: frozenset[str]
+    channels: frozenset[Channel]  # expanded: no ANY_SHORT_VIDEO
+    start: date
+    end: date | None  # exclusive; None: perpetual
+    exclusive: bool
+    license_id: str | None = None
+
+
+def overlaps(a: GrantScope, b: GrantScope) -> bool:
+    return (
+        a.work_id == b.work_id
+        and a.right == b.right
+        and bool(a.countries & b.countries)
+        and bool(a.channels & b.channels)
+        and ranges_overlap(a.start, a.end, b.start, b.end)
+    )
+
+
+def clashes(
+    wanted: Iterable[GrantScope], existing: Iterable[GrantScope]
+) -> list[tuple[GrantScope, GrantScope]]:
+    """Every (wanted, existing) pair that overlaps where at least one of the two is exclusive."""
+    held = list(existing)
+    return [(w, e) for w in wanted for e in held if (w.exclusive or e.exclusive) and overlaps(w, e)]
+
+
+def scopes_for(
+    work_rights: Iterable[tuple[str, str]],
+    *,
+    territories: Sequence[str],
+    territories_excluded: Sequence[str],
+    channels: Iterable[str],
+    start: date,
+    end: date | None,
+    exclusive: bool,
+    license_id: str | None = None,
+) -> list[GrantScope]:
+    from clearinghouse.core.territories import expand
+
+    countries = frozenset(expand(list(territories), list(territories_excluded)))
+    chans = expand_channels([Channel(c) for c in channels])
+    return [
+        GrantScope(work_id, right, countries, chans, start, end, exclusive, license_id)
+        for work_id, right in sorted(set(work_rights))
+    ]
+
+
+def lock_works(session: Session, work_ids: Iterable[str]) -> None:
+    """Serialise purchases touching these works until the transaction ends."""
+    ids = sorted(set(work_ids))
+    if not ids or not is_postgres(session):
+        return  # SQLite: BEGIN IMMEDIATE already made this transaction the only writer
+    from clearinghouse.registry.tables import Work
+
+    session.execute(
+        select(Work.id).where(Work.id.in_(ids)).order_by(Work.id).with_for_update()
+    ).all()
+
+
+def existing_scopes(session: Session, work_ids: Sequence[str], *, on: date) -> list[GrantScope]:
+    """Grants of every license that still holds its place on these works (not past its end)."""
+    from clearinghouse.licensing.license_tables import License, LicenseLine
+
+    rows = session.execute(
+        select(License, LicenseLine.work_id, LicenseLine.right)
+        .join(LicenseLine, LicenseLine.license_id == License.id)
+        .where(LicenseLine.work_id.in_(list(work_ids)), License.status.in_(BLOCKING_STATUSES))
+    ).all()
+    out: list[GrantScope] = []
+    for lic, work_id, right in rows:
+        if lic.valid_to is not None and lic.valid_to <= on:
+            continue  # past its end: expired even if the sweep has not marked it yet
+        use = lic.use
+        out += scopes_for(
+            [(work_id, right)],
+            territories=use["territories"],
+            territories_excluded=use.get("territories_excluded") or [],
+            channels=use["channels"],
+            start=lic.valid_from,
+            end=lic.valid_to,
+            exclusive=lic.exclusive,
+            license_id=lic.id,
+        )
+    return out
+
+
+def describe(clash: tuple[GrantScope, GrantScope]) -> dict[str, object]:
+    wanted, held = clash
+    return {
+        "work_id": wanted.work_id,
+        "right": wanted.right,
+        "license_id": held.license_id,
+        "held_exclusive": held.exclusive,
+        "wanted_exclusive": wanted.exclusive,
+        "countries": sorted(wanted.countries & held.countries)[:20],
+        "channels": sorted(c.value for c in wanted.channels & held.channels),
+    }

@@ -1,0 +1,268 @@
+"""`clearinghouse license …` and `clearinghouse ledger …`: a thin shell over the services."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from clearinghouse.cli.context import (
+    acting_as,
+    database,
+    emit_json,
+    emit_record,
+    emit_table,
+    err_console,
+    local_operator,
+)
+from clearinghouse.core.settings import get_settings
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for scripts")]
+AsOpt = Annotated[
+    str | None, typer.Option("--as", help="Act as this party id (default: the operator)")
+]
+
+license_app = typer.Typer(
+    help="Buy, show, revoke, suspend and verify licenses; mark payments paid.", no_args_is_help=True
+)
+ledger_app = typer.Typer(help="Ledger balances and entries.", no_args_is_help=True)
+
+
+def _show(out: dict, as_json: bool, title: str) -> None:  # type: ignore[type-arg]
+    if as_json:
+        emit_json(out)
+        return
+    lines = out.pop("lines", [])
+    emit_record({k: v for k, v in out.items() if k not in ("use", "totals")}, title)
+    if lines:
+        emit_table(
+            [
+                {
+                    "work": x["work_title"],
+                    "right": x["right"],
+                    "holder": x["holder_name"],
+                    "share": x["share"],
+                    "price": x["price"]["display"],
+                    "holder net": x["holder_net"]["display"],
+                }
+                for x in lines
+            ],
+            ["work", "right", "holder", "share", "price", "holder net"],
+            title="lines",
+        )
+
+
+def _license_json(db, lic) -> dict:  # type: ignore[no-untyped-def, type-arg]
+    from clearinghouse.licensing.license_schemas import license_out
+
+    return license_out(db, lic, get_settings().base_url).model_dump(mode="json")
+
+
+@license_app.command("buy")
+def buy(
+    quote_id: str,
+    as_party: Annotated[str, typer.Option("--as", help="The licensee named on the quote")],
+    key: Annotated[
+        str | None, typer.Option("--idempotency-key", help="Repeat it to retry safely")
+    ] = None,
+    accept_partial: Annotated[bool, typer.Option("--accept-partial")] = False,
+    expected_total: Annotated[
+        int | None, typer.Option("--expected-total", help="Minor units")
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Buy a quote (every line or none); prints the license and how to pay."""
+    from clearinghouse.licensing import purchase_service
+
+    idem = key or str(uuid.uuid4())
+    with database() as db:
+        who = acting_as(db, as_party)
+        assert who is not None  # --as is required
+        result = purchase_service.purchase(
+            db,
+            who,
+            purchase_service.PurchaseRequest(quote_id, accept_partial, expected_total),
+            idem,
+            get_settings(),
+        )
+        out = _license_json(db, result.license)
+    if not result.created:
+        err_console.print(f"(already bought with this key: {out['id']})")
+    _show(out, as_json, "license")
+
+
+@license_app.command("show")
+def show(license_id: str, as_party: AsOpt = None, as_json: JsonOpt = False) -> None:
+    from clearinghouse.licensing import licenses_service
+
+    with database() as db:
+        who = acting_as(db, as_party) or local_operator(db)
+        out = _license_json(db, licenses_service.get_license(db, who, license_id))
+    _show(out, as_json, "license")
+
+
+@license_app.command("list")
+def list_(
+    as_party: AsOpt = None,
+    status: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+    as_json: JsonOpt = False,
+) -> None:
+    from clearinghouse.licensing import licenses_service
+
+    with database() as db:
+        who = acting_as(db, as_party) or local_operator(db)
+        rows, total = licenses_service.list_licenses(
+            db, who, status=status, offset=offset, limit=limit
+        )
+        out = [_license_json(db, lic) for lic in rows]
+    if as_json:
+        emit_json({"items": out, "total": total})
+        return
+    emit_table(
+        [{**x, "total": x["total"]["display"]} for x in out],
+        ["id", "licensee_id", "status", "valid_from", "valid_to", "total"],
+        title=f"{total} licenses",
+    )
+
+
+def _state_change(action: str, license_id: str, reason: str | None, as_json: bool) -> None:
+    from clearinghouse.licensing import licenses_service
+
+    with database() as db:
+        op = local_operator(db)
+        current = licenses_service.load(db, license_id)
+        lic = getattr(licenses_service, action)(db, op, license_id, reason, current.version)
+        out = _license_json(db, lic)
+    _show(out, as_json, f"license ({action})")
+
+
+@license_app.command("revoke")
+def revoke(
+    license_id: str,
+    reason: Annotated[str, typer.Option(help="Why; kept with the license")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Operator: end a license for good."""
+    _state_change("revoke", license_id, reason, as_json)
+
+
+@license_app.command("suspend")
+def suspend(
+    license_id: str,
+    reason: Annotated[str, typer.Option(help="Why; kept with the license")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Operator: pause an active license."""
+    _state_change("suspend", license_id, reason, as_json)
+
+
+@license_app.command("reinstate")
+def reinstate(
+    license_id: str, reason: Annotated[str | None, typer.Option()] = None, as_json: JsonOpt = False
+) -> None:
+    """Operator: lift a suspension."""
+    _state_change("reinstate", license_id, reason, as_json)
+
+
+@license_app.command("mark-paid")
+def mark_paid(
+    payment_id: str,
+    reference: Annotated[str, typer.Option(help="The bank's transfer reference")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Operator: the bank transfer arrived; the license becomes active."""
+    from clearinghouse.licensing import payments
+    from clearinghouse.licensing.license_schemas import payment_out
+
+    with database() as db:
+        out = payment_out(
+            payments.mark_paid(db, local_operator(db), payment_id, reference)
+        ).model_dump(mode="json")
+    emit_json(out) if as_json else emit_record(out, "payment")
+
+
+@license_app.command("sweep")
+def sweep() -> None:
+    """Mark licenses past their end as expired (run daily)."""
+    from clearinghouse.licensing import licenses_service
+
+    with database() as db:
+        ids = licenses_service.sweep(db)
+    typer.echo(f"{len(ids)} license(s) expired" + (": " + ", ".join(ids) if ids else ""))
+
+
+@license_app.command("certificate")
+def certificate(
+    license_id: str,
+    pdf: Annotated[
+        Path | None, typer.Option("--pdf", help="Write the PDF here instead of printing JSON")
+    ] = None,
+    as_party: AsOpt = None,
+) -> None:
+    """Print the signed certificate (JSON), or write it as a PDF."""
+    from clearinghouse.licensing import certificate_service, licenses_service
+
+    with database() as db:
+        who = acting_as(db, as_party) or local_operator(db)
+        lic = licenses_service.get_license(db, who, license_id)
+        data = certificate_service.pdf(lic) if pdf else None
+        doc = certificate_service.document(lic)
+    if pdf is not None and data is not None:
+        pdf.write_bytes(data)
+        typer.echo(f"wrote {pdf} ({len(data)} bytes)")
+    else:
+        typer.echo(json.dumps(doc, ensure_ascii=False, indent=2))
+
+
+@license_app.command("verify")
+def verify(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)],
+    as_json: JsonOpt = False,
+) -> None:
+    """Check a certificate (JSON or PDF). Exit code 0 only when it is genuine and the license is
+    active; 1 when it is not (tampered, unknown key, revoked, expired…); 4 when the file is not a
+    certificate at all."""
+    from clearinghouse.licensing import certificate_service
+
+    with database() as db:
+        result = certificate_service.verify_bytes(db, file.read_bytes(), get_settings())
+    if as_json:
+        emit_json(result)
+    else:
+        colour = "green" if result.valid else "red"
+        err_console.print(f"[{colour}]{result.result}[/{colour}]: {result.message}")
+        err_console.print(f"  {result.message_zh}")
+    raise typer.Exit(0 if result.valid else 1)
+
+
+@ledger_app.command("balances")
+def ledger_balances(
+    party: Annotated[str | None, typer.Option(help="One party's accounts")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    from clearinghouse.ledger import service
+    from clearinghouse.licensing.license_schemas import balance_out
+
+    with database() as db:
+        rows = [
+            balance_out(b).model_dump(mode="json")
+            for b in service.balances(db, local_operator(db), party)
+        ]
+    if as_json:
+        emit_json(rows)
+        return
+    emit_table(
+        [{**r, "balance": r["balance"]["display"]} for r in rows],
+        ["account", "balance"],
+        title="balances",
+    )
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(license_app, name="license")
+    app.add_typer(ledger_app, name="ledger")

@@ -1,0 +1,405 @@
+"""REST endpoints for licenses: purchase, lifecycle, payments, certificates, ODRL.
+
+Delivery (uploads and downloads) is in delivery_endpoints, the ledger in
+clearinghouse.ledger.endpoints; this module's `router` carries all three.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Header, Request, Response
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse
+
+from clearinghouse.api.deps import DB, Caller, IfMatch, Limit, Offset, etag
+from clearinghouse.api.responses import AUTHED, BASE, PUBLIC, UPDATE, WRITE, errors
+from clearinghouse.core.errors import ValidationFailed
+from clearinghouse.core.settings import Settings
+from clearinghouse.ledger import endpoints as ledger_endpoints
+from clearinghouse.licensing import (
+    certificate_service,
+    delivery_endpoints,
+    licenses_service,
+    odrl,
+    offers_service,
+    payments,
+    purchase_service,
+    templates_service,
+)
+from clearinghouse.licensing.license_schemas import (
+    CancelPayment,
+    LicenseCreate,
+    LicenseEventOut,
+    LicenseOut,
+    MarkPaid,
+    PaymentOut,
+    PurchaseBody,
+    StateChange,
+    VerifyResult,
+    license_out,
+    payment_out,
+)
+from clearinghouse.registry.schemas import Page
+
+api = APIRouter(prefix="/api/v1")
+public = APIRouter()
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        description="Required: a unique string per purchase; repeating it returns the same license",
+    ),
+]
+LD_JSON = "application/ld+json"
+
+
+def settings_of(request: Request) -> Settings:
+    return request.app.state.settings  # type: ignore[no-any-return]
+
+
+def _purchase(
+    db: DB,
+    caller: Caller,
+    request: Request,
+    response: Response,
+    quote_id: str,
+    body: PurchaseBody | None,
+    key: str | None,
+) -> LicenseOut:
+    body = body or PurchaseBody(accept_partial=False, expected_total_minor=None)
+    settings = settings_of(request)
+    result = purchase_service.purchase(
+        db,
+        caller,
+        purchase_service.PurchaseRequest(quote_id, body.accept_partial, body.expected_total_minor),
+        key,
+        settings,
+    )
+    response.status_code = 201 if result.created else 200
+    response.headers["Location"] = f"/api/v1/licenses/{result.license.id}"
+    response.headers["ETag"] = etag(result.license.version)
+    return license_out(db, result.license, settings.base_url)
+
+
+PURCHASE_RESPONSES = (
+    WRITE
+    | errors(410)
+    | {
+        200: {
+            "description": "The same Idempotency-Key was used before: this is the license it bought"
+        }
+    }
+)
+
+
+@api.post(
+    "/quotes/{quote_id}/purchase",
+    response_model=LicenseOut,
+    status_code=201,
+    tags=["licenses"],
+    responses=PURCHASE_RESPONSES,
+)
+def purchase_quote(
+    db: DB,
+    caller: Caller,
+    request: Request,
+    response: Response,
+    quote_id: str,
+    idempotency_key: IdempotencyKey = None,
+    body: PurchaseBody | None = None,
+) -> LicenseOut:
+    """Buy every line of your quote in one go (or none). 201 with the license and how to pay;
+    409 when holdings, prices or exclusivity changed, 410 when the quote expired."""
+    return _purchase(db, caller, request, response, quote_id, body, idempotency_key)
+
+
+@api.post(
+    "/licenses",
+    response_model=LicenseOut,
+    status_code=201,
+    tags=["licenses"],
+    responses=PURCHASE_RESPONSES,
+)
+def create_license(
+    db: DB,
+    caller: Caller,
+    request: Request,
+    response: Response,
+    body: LicenseCreate,
+    idempotency_key: IdempotencyKey = None,
+) -> LicenseOut:
+    """The same as POST /quotes/{quote_id}/purchase, with the quote id in the body."""
+    data = PurchaseBody(
+        accept_partial=body.accept_partial, expected_total_minor=body.expected_total_minor
+    )
+    return _purchase(db, caller, request, response, body.quote_id, data, idempotency_key)
+
+
+@api.get("/licenses", response_model=Page[LicenseOut], tags=["licenses"], responses=AUTHED)
+def list_licenses(
+    db: DB,
+    caller: Caller,
+    request: Request,
+    offset: Offset = 0,
+    limit: Limit = 20,
+    status: licenses_service.StatusFilter | None = None,
+) -> Page[LicenseOut]:
+    """Licenses you bought, and those that pay you as a holder (the operator sees all)."""
+    rows, total = licenses_service.list_licenses(
+        db, caller, status=status.value if status else None, offset=offset, limit=limit
+    )
+    base = settings_of(request).base_url
+    return Page(
+        items=[license_out(db, lic, base) for lic in rows], total=total, offset=offset, limit=limit
+    )
+
+
+@api.get("/licenses/{license_id}", response_model=LicenseOut, tags=["licenses"], responses=AUTHED)
+def get_license(
+    db: DB, caller: Caller, request: Request, response: Response, license_id: str
+) -> LicenseOut:
+    lic = licenses_service.get_license(db, caller, license_id)
+    response.headers["ETag"] = etag(lic.version)
+    return license_out(db, lic, settings_of(request).base_url)
+
+
+@api.get(
+    "/licenses/{license_id}/events",
+    response_model=list[LicenseEventOut],
+    tags=["licenses"],
+    responses=AUTHED,
+)
+def license_events(db: DB, caller: Caller, license_id: str) -> list[LicenseEventOut]:
+    """Every change of the license's state, oldest first."""
+    licenses_service.get_license(db, caller, license_id)
+    return [
+        LicenseEventOut.model_validate(e, from_attributes=True)
+        for e in licenses_service.events_of(db, license_id)
+    ]
+
+
+def _change(
+    action: Any,
+    db: DB,
+    caller: Caller,
+    request: Request,
+    response: Response,
+    license_id: str,
+    body: StateChange | None,
+    if_match: int | None,
+) -> LicenseOut:
+    body = body or StateChange(reason=None, version=None)
+    lic = action(
+        db, caller, license_id, body.reason, if_match if if_match is not None else body.version
+    )
+    response.headers["ETag"] = etag(lic.version)
+    return license_out(db, lic, settings_of(request).base_url)
+
+
+@api.post(
+    "/licenses/{license_id}/revoke", response_model=LicenseOut, tags=["licenses"], responses=UPDATE
+)
+def revoke_license(
+    db: DB,
+    caller: Caller,
+    request: Request,
+    response: Response,
+    license_id: str,
+    if_match: IfMatch,
+    body: StateChange | None = None,
+) -> LicenseOut:
+    """Operator: end a license for good (a reason is required). A pending payment is cancelled."""
+    return _change(
+        licenses_service.revoke, db, caller, request, response, license_id, body, if_match
+    )
+
+
+@api.post(
+    "/licenses/{license_id}/suspend", response_model=LicenseOut, tags=["licenses"], responses=UPDATE
+)
+def suspend_license(
+    db: DB,
+    caller: Caller,
+    request: Request,
+    response: Response,
+    license_id: str,
+    if_match: IfMatch,
+    body: StateChange | None = None,
+) -> LicenseOut:
+    """Operator: pause an active license (a reason is required); reinstate undoes it."""
+    return _change(
+        licenses_service.suspend, db, caller, request, response, license_id, body, if_match
+    )
+
+
+@api.post(
+    "/licenses/{license_id}/reinstate",
+    response_model=LicenseOut,
+    tags=["licenses"],
+    responses=UPDATE,
+)
+def reinstate_license(
+    db: DB,
+    caller: Caller,
+    request: Request,
+    response: Response,
+    license_id: str,
+    if_match: IfMatch,
+    body: StateChange | None = None,
+) -> LicenseOut:
+    return _change(
+        licenses_service.reinstate, db, caller, request, response, license_id, body, if_match
+    )
+
+
+# -- payments -----------------------------------------------------------------------------------
+
+
+@api.get("/payments/{payment_id}", response_model=PaymentOut, tags=["payments"], responses=AUTHED)
+def get_payment(db: DB, caller: Caller, payment_id: str) -> PaymentOut:
+    return payment_out(payments.get_payment(db, caller, payment_id))
+
+
+@api.post(
+    "/payments/{payment_id}/mark-paid",
+    response_model=PaymentOut,
+    tags=["payments"],
+    responses=UPDATE,
+)
+def mark_paid(
+    db: DB, caller: Caller, payment_id: str, body: MarkPaid, if_match: IfMatch
+) -> PaymentOut:
+    """Operator: the transfer arrived. The license becomes active; the ledger records the sale."""
+    version = if_match if if_match is not None else body.version
+    return payment_out(payments.mark_paid(db, caller, payment_id, body.reference, version))
+
+
+@api.post(
+    "/payments/{payment_id}/cancel", response_model=PaymentOut, tags=["payments"], responses=UPDATE
+)
+def cancel_payment(
+    db: DB, caller: Caller, payment_id: str, if_match: IfMatch, body: CancelPayment | None = None
+) -> PaymentOut:
+    """Operator: the money never came; the unpaid license is revoked for non-payment."""
+    body = body or CancelPayment()
+    version = if_match if if_match is not None else body.version
+    return payment_out(payments.cancel(db, caller, payment_id, body.reason, version))
+
+
+# -- certificates and ODRL ----------------------------------------------------------------------
+
+
+@api.get(
+    "/licenses/{license_id}/certificate",
+    tags=["certificates"],
+    responses=AUTHED,
+    response_model=dict[str, Any],
+)
+def license_certificate(db: DB, caller: Caller, license_id: str) -> JSONResponse:
+    """The signed certificate (JSON). Anyone can check it at POST /api/v1/certificates/verify."""
+    lic = licenses_service.get_license(db, caller, license_id)
+    return JSONResponse(certificate_service.document(lic))
+
+
+@api.get(
+    "/licenses/{license_id}/certificate.pdf",
+    tags=["certificates"],
+    responses=AUTHED,
+    response_class=Response,
+)
+def license_certificate_pdf(db: DB, caller: Caller, request: Request, license_id: str) -> Response:
+    """The certificate as a bilingual PDF with a QR code to the public verification page."""
+    lic = licenses_service.get_license(db, caller, license_id)
+    data = certificate_service.pdf(lic)
+    return Response(
+        data,
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{lic.id}.pdf"'},
+    )
+
+
+@api.post(
+    "/certificates/verify",
+    response_model=VerifyResult,
+    tags=["certificates"],
+    responses=BASE | errors(413, 415),
+    openapi_extra={
+        "requestBody": {
+            "content": {
+                "application/json": {"schema": {"type": "object"}},
+                "application/pdf": {"schema": {"type": "string", "format": "binary"}},
+                "multipart/form-data": {
+                    "schema": {
+                        "type": "object",
+                        "properties": {"file": {"type": "string", "format": "binary"}},
+                    }
+                },
+            }
+        }
+    },
+)
+async def verify_certificate(request: Request) -> VerifyResult:
+    """Public: is this certificate genuine, and is its license still good? Send the JSON document,
+    the PDF, or either as a multipart `file`. `valid` is true only for a genuine, active license."""
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if content_type == "multipart/form-data":
+        form = await request.form(max_files=1, max_fields=1)
+        upload = form.get("file")
+        if upload is None or isinstance(upload, str):
+            raise ValidationFailed(
+                "send the certificate as the multipart field `file`", field="file"
+            )
+        data = await upload.read()
+    else:
+        data = await request.body()
+    settings = settings_of(request)
+
+    def check() -> VerifyResult:
+        with request.app.state.read_sessions() as session:
+            return certificate_service.verify_bytes(session, data, settings)
+
+    return await run_in_threadpool(check)
+
+
+@public.get(
+    "/verify/{license_id}", response_model=VerifyResult, tags=["certificates"], responses=PUBLIC
+)
+def verify_page(db: DB, license_id: str) -> VerifyResult:
+    """Public status of a license, the page a certificate's QR code opens: valid, pending,
+    suspended,
+    revoked or expired (no prices, no terms)."""
+    return certificate_service.public_status(db, license_id)
+
+
+@api.get(
+    "/licenses/{license_id}/odrl", tags=["odrl"], responses=AUTHED, response_model=dict[str, Any]
+)
+def license_odrl(db: DB, caller: Caller, request: Request, license_id: str) -> JSONResponse:
+    """The license as a W3C ODRL 2.2 Agreement (JSON-LD, inline context)."""
+    lic = licenses_service.get_license(db, caller, license_id)
+    doc = odrl.agreement_for_license(
+        lic, settings_of(request).base_url, licenses_service.operator_id(db)
+    )
+    return JSONResponse(doc, media_type=LD_JSON)
+
+
+@api.get("/offers/{offer_id}/odrl", tags=["odrl"], responses=PUBLIC, response_model=dict[str, Any])
+def offer_odrl(db: DB, request: Request, offer_id: str) -> JSONResponse:
+    """Public: a rate card as a W3C ODRL 2.2 Offer (JSON-LD, inline context)."""
+    offer = offers_service.get_offer(db, offer_id)
+    template = templates_service.get_template(db, offer.template_id)
+    doc = odrl.offer_policy(offer, template, settings_of(request).base_url)
+    return JSONResponse(doc, media_type=LD_JSON)
+
+
+def _include_everything() -> APIRouter:
+    combined = APIRouter()
+    combined.include_router(api)
+    combined.include_router(delivery_endpoints.router)
+    combined.include_router(ledger_endpoints.router)
+    combined.include_router(public)
+    return combined
+
+
+router = _include_everything()

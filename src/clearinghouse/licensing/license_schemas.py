@@ -1,0 +1,326 @@
+"""Pydantic models of the license, payment, delivery, certificate and ledger API."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any, Literal, cast
+
+from pydantic import BaseModel, Field, StringConstraints
+
+from clearinghouse.licensing.catalogue_schemas import MoneyOut
+from clearinghouse.registry.schemas import Strict
+
+Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+
+
+class PurchaseBody(Strict):
+    accept_partial: bool = Field(
+        False, description="Buy what can be cleared and leave the referral-only parts"
+    )
+    expected_total_minor: int | None = Field(
+        None,
+        ge=0,
+        description="The total you saw, in minor units; if the quote's differs you get 409",
+    )
+
+
+class LicenseCreate(PurchaseBody):
+    quote_id: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
+
+
+class LicenseLineOut(BaseModel):
+    id: str
+    work_id: str
+    work_title: str
+    right: str
+    holder_id: str
+    holder_name: str
+    share: str = Field(description="Percent of the right this holder grants")
+    offer_id: str | None
+    offer_version: int | None
+    template_code: str | None
+    price: MoneyOut = Field(description="This line's price in the license currency")
+    owner_fee: MoneyOut
+    holder_net: MoneyOut
+    running: dict[str, Any] = Field(
+        description="Running-royalty terms reported against later usage"
+    )
+
+
+class PaymentOut(BaseModel):
+    id: str
+    license_id: str
+    provider: str
+    status: Literal["pending", "paid", "cancelled"]
+    amount: MoneyOut
+    reference: str = Field(description="Quote this on the bank transfer")
+    instructions: dict[str, Any]
+    provider_reference: str | None
+    created_at: datetime
+    paid_at: datetime | None
+    cancelled_at: datetime | None
+    cancel_reason: str | None
+    version: int
+
+
+LicenseStatus = Literal["pending_payment", "active", "expired", "revoked", "suspended"]
+
+
+class LicenseOut(BaseModel):
+    id: str
+    quote_id: str
+    licensee_id: str
+    status: LicenseStatus
+    status_reason: str | None
+    use: dict[str, Any]
+    work_ids: list[str]
+    rights: list[str]
+    exclusive: bool
+    valid_from: date
+    valid_to: date | None = Field(description="Exclusive end date; null for a perpetual license")
+    subtotal: MoneyOut
+    licensee_fee: MoneyOut
+    owner_fee: MoneyOut
+    total: MoneyOut
+    totals: dict[str, Any]
+    unclearable: list[dict[str, Any]] = Field(
+        description="Parts the license does not cover (bought partially)"
+    )
+    lines: list[LicenseLineOut]
+    payment: PaymentOut | None
+    downloads: int
+    certificate_url: str
+    verify_url: str
+    odrl_url: str
+    created_at: datetime
+    activated_at: datetime | None
+    version: int
+
+
+class LicenseEventOut(BaseModel):
+    at: datetime
+    action: str
+    from_status: str | None
+    to_status: str
+    reason: str | None
+    actor_party_id: str | None
+
+
+class StateChange(Strict):
+    reason: Reason | None = None
+    version: int | None = Field(None, description="The version you read (or send If-Match)")
+
+
+class MarkPaid(Strict):
+    reference: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)
+    ] = Field(description="The bank's reference of the transfer")
+    version: int | None = None
+
+
+class CancelPayment(Strict):
+    reason: Reason | None = None
+    version: int | None = None
+
+
+class DownloadLinkRequest(Strict):
+    work_id: str | None = Field(
+        None, description="One work of the license; all of them if left out"
+    )
+
+
+class DownloadLink(BaseModel):
+    work_id: str
+    file_name: str | None
+    size: int | None
+    sha256: str | None
+    url: str
+    token: str
+    expires_at: datetime
+
+
+class DownloadLinks(BaseModel):
+    license_id: str
+    expires_at: datetime
+    links: list[DownloadLink]
+
+
+class FileOut(BaseModel):
+    work_id: str
+    file_name: str | None
+    size: int
+    sha256: str
+    version: int
+
+
+class VerifyResult(BaseModel):
+    result: Literal[
+        "valid",
+        "tampered",
+        "unknown_key",
+        "expired",
+        "revoked",
+        "suspended",
+        "pending",
+        "unknown_license",
+        "malformed",
+    ]
+    valid: bool
+    message: str
+    message_zh: str
+    license_id: str | None = None
+    key_id: str | None = None
+    status: str | None = Field(None, description="The license's status now, when known")
+    valid_from: date | None = None
+    valid_to: date | None = None
+
+
+class BalanceOut(BaseModel):
+    account: str
+    party_id: str | None
+    purpose: str
+    normal_side: str
+    balance: MoneyOut = Field(
+        description="In the account's normal sign: a holder's earnings are positive"
+    )
+
+
+class PostingOut(BaseModel):
+    account: str
+    amount: MoneyOut = Field(description="Debit positive, credit negative")
+    memo: str | None
+
+
+class LedgerEntryOut(BaseModel):
+    id: str
+    kind: str
+    memo: str
+    subject_type: str | None
+    subject_id: str | None
+    reverses_id: str | None
+    created_at: datetime
+    postings: list[PostingOut]
+
+
+class ReverseEntry(Strict):
+    memo: Reason | None = None
+
+
+# -- views: table rows to the models above -------------------------------------------------------
+
+
+def payment_out(p: Any) -> PaymentOut:
+    return PaymentOut(
+        id=p.id,
+        license_id=p.license_id,
+        provider=p.provider,
+        status=p.status,
+        amount=MoneyOut.of(p.currency, p.amount_minor),
+        reference=p.reference,
+        instructions=p.instructions,
+        provider_reference=p.provider_reference,
+        created_at=p.created_at,
+        paid_at=p.paid_at,
+        cancelled_at=p.cancelled_at,
+        cancel_reason=p.cancel_reason,
+        version=p.version,
+    )
+
+
+def _line_out(line: Any, currency: str) -> LicenseLineOut:
+    from clearinghouse.registry.domain import format_share
+
+    running = {
+        k: getattr(line, k)
+        for k in (
+            "per_1000_plays_minor",
+            "per_copy_minor",
+            "revenue_share_pct",
+            "advance_minor",
+            "minimum_guarantee_minor",
+        )
+        if getattr(line, k) is not None
+    }
+    if running:
+        running["currency"] = line.offer_currency
+    return LicenseLineOut(
+        id=line.id,
+        work_id=line.work_id,
+        work_title=line.work_title,
+        right=line.right,
+        holder_id=line.holder_id,
+        holder_name=line.holder_name,
+        share=format_share(line.share_ppm),
+        offer_id=line.offer_id,
+        offer_version=line.offer_version,
+        template_code=line.template_code,
+        price=MoneyOut.of(currency, line.upfront_converted_minor),
+        owner_fee=MoneyOut.of(currency, line.owner_fee_minor),
+        holder_net=MoneyOut.of(currency, line.holder_net_minor),
+        running=running,
+    )
+
+
+def license_out(session: Any, lic: Any, base_url: str) -> LicenseOut:
+    from clearinghouse.licensing import delivery
+    from clearinghouse.licensing import licenses_service as licenses
+
+    payments = licenses.payments_of(session, lic.id)
+    base = base_url.rstrip("/")
+    c = lic.currency
+    return LicenseOut(
+        id=lic.id,
+        quote_id=lic.quote_id,
+        licensee_id=lic.licensee_id,
+        status=cast(LicenseStatus, licenses.effective_status(lic)),
+        status_reason=lic.status_reason,
+        use=lic.use,
+        work_ids=lic.work_ids,
+        rights=lic.rights,
+        exclusive=lic.exclusive,
+        valid_from=lic.valid_from,
+        valid_to=lic.valid_to,
+        subtotal=MoneyOut.of(c, lic.subtotal_minor),
+        licensee_fee=MoneyOut.of(c, lic.licensee_fee_minor),
+        owner_fee=MoneyOut.of(c, lic.owner_fee_minor),
+        total=MoneyOut.of(c, lic.total_minor),
+        totals=lic.totals,
+        unclearable=lic.unclearable,
+        lines=[_line_out(line, c) for line in lic.lines],
+        payment=payment_out(payments[-1]) if payments else None,
+        downloads=delivery.download_count(session, lic.id),
+        certificate_url=f"{base}/api/v1/licenses/{lic.id}/certificate",
+        verify_url=f"{base}/verify/{lic.id}",
+        odrl_url=f"{base}/api/v1/licenses/{lic.id}/odrl",
+        created_at=lic.created_at,
+        activated_at=lic.activated_at,
+        version=lic.version,
+    )
+
+
+def entry_out(entry: Any) -> LedgerEntryOut:
+    return LedgerEntryOut(
+        id=entry.id,
+        kind=entry.kind,
+        memo=entry.memo,
+        subject_type=entry.subject_type,
+        subject_id=entry.subject_id,
+        reverses_id=entry.reverses_id,
+        created_at=entry.created_at,
+        postings=[
+            PostingOut(
+                account=p.account.code, amount=MoneyOut.of(p.currency, p.amount_minor), memo=p.memo
+            )
+            for p in entry.postings
+        ],
+    )
+
+
+def balance_out(b: Any) -> BalanceOut:
+    return BalanceOut(
+        account=b.account,
+        party_id=b.party_id,
+        purpose=b.purpose,
+        normal_side=b.normal_side,
+        balance=MoneyOut.of(b.currency, b.balance_minor),
+    )

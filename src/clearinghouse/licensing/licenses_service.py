@@ -1,0 +1,279 @@
+"""A license's life after purchase: who may see it, and every change of state.
+
+    pending_payment --paid--> active --past its end--> expired
+         |                    |  ^
+         | not paid           |  | reinstate (operator)
+         v                    v  |
+      revoked <--operator-- suspended
+
+Every change is a LicenseEvent row and an audit record. Expiry is a fact of the calendar: readers
+compute it (`effective_status`); `sweep` and every write also store it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from enum import StrEnum
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from clearinghouse.access.domain import Principal
+from clearinghouse.core.clock import utcnow
+from clearinghouse.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from clearinghouse.licensing.license_tables import License, LicenseEvent, LicenseLine, Payment
+from clearinghouse.registry.audit import record
+from clearinghouse.registry.versioning import check_version
+
+PENDING, ACTIVE, EXPIRED, REVOKED, SUSPENDED = (
+    "pending_payment",
+    "active",
+    "expired",
+    "revoked",
+    "suspended",
+)
+STATUSES = (PENDING, ACTIVE, EXPIRED, REVOKED, SUSPENDED)
+StatusFilter = StrEnum("StatusFilter", {s: s for s in STATUSES})  # type: ignore[misc]
+
+# Which state may follow which; expiry may follow any state that still runs.
+TRANSITIONS: dict[str, set[str]] = {
+    PENDING: {ACTIVE, REVOKED, EXPIRED},
+    ACTIVE: {SUSPENDED, REVOKED, EXPIRED},
+    SUSPENDED: {ACTIVE, REVOKED, EXPIRED},
+    EXPIRED: set(),
+    REVOKED: set(),
+}
+
+
+def today() -> date:
+    return utcnow().date()
+
+
+def effective_status(lic: License, on: date | None = None) -> str:
+    """The stored status, or `expired` once the period is over (pending and revoked stay:
+    an unpaid license never ran, a revoked one ended for another reason)."""
+    on = on or today()
+    if lic.status in (ACTIVE, SUSPENDED) and lic.valid_to is not None and lic.valid_to <= on:
+        return EXPIRED
+    return lic.status
+
+
+def license_snapshot(lic: License) -> dict[str, object]:
+    return {
+        "id": lic.id,
+        "status": lic.status,
+        "status_reason": lic.status_reason,
+        "version": lic.version,
+        "licensee_id": lic.licensee_id,
+        "total_minor": lic.total_minor,
+        "currency": lic.currency,
+    }
+
+
+def may_view(principal: Principal, lic: License) -> bool:
+    """The licensee, the operator, and each holder (or its agent) paid through the license."""
+    if principal.is_operator or lic.licensee_id == principal.party_id:
+        return True
+    return any(principal.acts_for(line.holder_id, [line.right]) for line in lic.lines)
+
+
+def load(session: Session, license_id: str, *, for_update: bool = False) -> License:
+    query = select(License).where(License.id == license_id)
+    if for_update:
+        query = query.with_for_update()
+    lic = session.scalars(query).first()
+    if lic is None:
+        raise NotFound(f"license {license_id} not found", field="license_id")
+    return lic
+
+
+def get_license(session: Session, principal: Principal, license_id: str) -> License:
+    lic = load(session, license_id)
+    if not may_view(principal, lic):
+        # Ids are unguessable, so existence is no secret; terms and prices are.
+        raise Forbidden(
+            "this license is not yours, nor are you paid through it", field="license_id"
+        )
+    return lic
+
+
+def list_licenses(
+    session: Session, principal: Principal, *, status: str | None, offset: int, limit: int
+) -> tuple[Sequence[License], int]:
+    query = select(License)
+    if not principal.is_operator:
+        held = select(LicenseLine.license_id).where(LicenseLine.holder_id == principal.party_id)
+        query = query.where(or_(License.licensee_id == principal.party_id, License.id.in_(held)))
+    if status:
+        query = query.where(License.status == status)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = session.scalars(
+        query.order_by(License.created_at.desc(), License.id).offset(offset).limit(limit)
+    ).all()
+    return rows, total
+
+
+def events_of(session: Session, license_id: str) -> Sequence[LicenseEvent]:
+    return session.scalars(
+        select(LicenseEvent).where(LicenseEvent.license_id == license_id).order_by(LicenseEvent.id)
+    ).all()
+
+
+def log_event(
+    session: Session,
+    principal: Principal | None,
+    lic: License,
+    action: str,
+    from_status: str | None,
+    reason: str | None = None,
+) -> None:
+    session.add(
+        LicenseEvent(
+            license_id=lic.id,
+            actor_party_id=principal.party_id if principal else None,
+            action=action,
+            from_status=from_status,
+            to_status=lic.status,
+            reason=reason,
+        )
+    )
+
+
+def transition(
+    session: Session,
+    principal: Principal | None,
+    lic: License,
+    to_status: str,
+    action: str,
+    reason: str | None = None,
+) -> License:
+    if to_status not in TRANSITIONS[lic.status]:
+        raise Conflict(
+            f"a {lic.status} license cannot become {to_status}",
+            field="status",
+            details={"status": lic.status, "wanted": to_status},
+        )
+    before = license_snapshot(lic)
+    previous = lic.status
+    lic.status = to_status
+    lic.status_reason = reason
+    lic.version += 1
+    lic.updated_at = utcnow()
+    if to_status == ACTIVE and lic.activated_at is None:
+        lic.activated_at = utcnow()
+    log_event(session, principal, lic, action, previous, reason)
+    session.flush()
+    record(
+        session, principal, f"license.{action}", "license", lic.id, before, license_snapshot(lic)
+    )
+    return lic
+
+
+def settle_expiry(session: Session, lic: License) -> bool:
+    """Store `expired` when the calendar says so; True when it changed."""
+    if lic.status != EXPIRED and effective_status(lic) == EXPIRED:
+        transition(session, None, lic, EXPIRED, "expire", "the license period ended")
+        return True
+    return False
+
+
+def sweep(session: Session, on: date | None = None) -> list[str]:
+    """Mark licenses past their end as expired (daily, or `clearinghouse license sweep`)."""
+    on = on or today()
+    rows = session.scalars(
+        select(License)
+        .where(
+            License.status.in_((ACTIVE, SUSPENDED)),
+            License.valid_to.is_not(None),
+            License.valid_to <= on,
+        )
+        .order_by(License.id)
+    ).all()
+    for lic in rows:
+        transition(session, None, lic, EXPIRED, "expire", "the license period ended")
+    return [lic.id for lic in rows]
+
+
+def _reason(reason: str | None) -> str:
+    text = (reason or "").strip()
+    if not text:
+        raise ValidationFailed(
+            "say why (a reason is kept with the license and shown to its parties)", field="reason"
+        )
+    return text
+
+
+def _operator_change(
+    session: Session, principal: Principal, license_id: str, version: int | None
+) -> License:
+    if not principal.is_operator:
+        raise Forbidden("only the operator may revoke, suspend or reinstate a license")
+    lic = load(session, license_id, for_update=True)
+    check_version(lic.version, version)
+    settle_expiry(session, lic)
+    return lic
+
+
+def revoke(
+    session: Session, principal: Principal, license_id: str, reason: str | None, version: int | None
+) -> License:
+    text = _reason(reason)
+    lic = _operator_change(session, principal, license_id, version)
+    if lic.status == PENDING:
+        for payment in pending_payments(session, lic.id):
+            from clearinghouse.licensing import payments
+
+            payments.cancel_row(session, principal, payment, f"license revoked: {text}")
+    return transition(session, principal, lic, REVOKED, "revoke", text)
+
+
+def suspend(
+    session: Session, principal: Principal, license_id: str, reason: str | None, version: int | None
+) -> License:
+    text = _reason(reason)
+    lic = _operator_change(session, principal, license_id, version)
+    return transition(session, principal, lic, SUSPENDED, "suspend", text)
+
+
+def reinstate(
+    session: Session, principal: Principal, license_id: str, reason: str | None, version: int | None
+) -> License:
+    lic = _operator_change(session, principal, license_id, version)
+    if lic.status != SUSPENDED:
+        raise Conflict(
+            f"only a suspended license can be reinstated; this one is {lic.status}", field="status"
+        )
+    return transition(session, principal, lic, ACTIVE, "reinstate", (reason or "").strip() or None)
+
+
+def pending_payments(session: Session, license_id: str) -> Sequence[Payment]:
+    return session.scalars(
+        select(Payment)
+        .where(Payment.license_id == license_id, Payment.status == "pending")
+        .order_by(Payment.id)
+    ).all()
+
+
+def payments_of(session: Session, license_id: str) -> Sequence[Payment]:
+    return session.scalars(
+        select(Payment)
+        .where(Payment.license_id == license_id)
+        .order_by(Payment.created_at, Payment.id)
+    ).all()
+
+
+def operator_id(session: Session) -> str:
+    """The operator party: the clearinghouse, which issues licenses on the holders' behalf."""
+    from sqlalchemy import String, cast
+
+    from clearinghouse.registry.tables import Party
+
+    party_id = session.scalar(
+        select(Party.id)
+        .where(cast(Party.roles, String).like('%"operator"%'))
+        .order_by(Party.created_at)
+    )
+    if party_id is None:
+        raise NotFound("no operator party yet: run `clearinghouse init` first")
+    return party_id

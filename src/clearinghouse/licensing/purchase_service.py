@@ -1,0 +1,354 @@
+"""Buying a quote: one transaction that issues the license for every line, or nothing at all.
+
+Order matters under concurrency. The works are locked first (exclusivity.lock_works), and only then
+are the idempotency key, the quote's state, the holdings and the exclusivity checked: a second
+buyer of the same work waits for the first to commit and then sees its license.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from clearinghouse.access.domain import Principal
+from clearinghouse.core.clock import as_utc, utcnow
+from clearinghouse.core.errors import Conflict, Forbidden, Gone, ValidationFailed
+from clearinghouse.core.ids import new_id
+from clearinghouse.core.settings import Settings
+from clearinghouse.core.territories import expand
+from clearinghouse.licensing import certificate_service, exclusivity, payments, quotes_service
+from clearinghouse.licensing import licenses_service as licenses
+from clearinghouse.licensing.license_tables import License, LicenseLine, Payment
+from clearinghouse.licensing.tables import Quote
+from clearinghouse.registry import repository
+from clearinghouse.registry.audit import record
+from clearinghouse.registry.domain import Role, parse_share
+
+MAX_KEY_LENGTH = 200
+
+
+@dataclass(frozen=True)
+class PurchaseRequest:
+    quote_id: str
+    accept_partial: bool = False
+    expected_total_minor: int | None = None
+
+    def fingerprint(self) -> str:
+        """What makes two submissions "the same request" for the idempotency key."""
+        body = {
+            "quote_id": self.quote_id,
+            "accept_partial": self.accept_partial,
+            "expected_total_minor": self.expected_total_minor,
+        }
+        return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class PurchaseResult:
+    license: License
+    payment: Payment | None
+    created: bool  # False: the same request was made before and this is its license
+
+
+def check_key(key: str | None) -> str:
+    text = (key or "").strip()
+    if not text:
+        raise ValidationFailed(
+            "send an Idempotency-Key header (any unique string, e.g. a UUID) so that "
+            "a retried purchase never buys twice",
+            field="Idempotency-Key",
+        )
+    if len(text) > MAX_KEY_LENGTH or not text.isprintable():
+        raise ValidationFailed(
+            f"Idempotency-Key must be printable and at most {MAX_KEY_LENGTH} characters",
+            field="Idempotency-Key",
+        )
+    return text
+
+
+def _replay(
+    session: Session, licensee_id: str, key: str, request: PurchaseRequest
+) -> PurchaseResult | None:
+    lic = session.scalars(
+        select(License).where(License.licensee_id == licensee_id, License.idempotency_key == key)
+    ).first()
+    if lic is None:
+        return None
+    if lic.request_hash != request.fingerprint():
+        raise Conflict(
+            "this Idempotency-Key was already used for a different purchase; use a new key",
+            field="Idempotency-Key",
+            details={"license_id": lic.id},
+        )
+    payment = next(iter(licenses.payments_of(session, lic.id)), None)
+    return PurchaseResult(lic, payment, created=False)
+
+
+def _get_quote(session: Session, principal: Principal, quote_id: str) -> Quote:
+    return quotes_service.get_quote(session, principal, quote_id)
+
+
+def _check_quote(quote: Quote, principal: Principal, request: PurchaseRequest) -> None:
+    if quote.licensee_id != principal.party_id:
+        raise Forbidden(
+            "you may buy only your own quote; the licensee named on a quote buys it",
+            field="quote_id",
+        )
+    if quote.status == "purchased":
+        raise Conflict(
+            f"quote {quote.id} was already purchased; ask for a new quote to buy again",
+            field="quote_id",
+        )
+    expires_at = as_utc(quote.expires_at)
+    if quote.status == "expired" or expires_at <= utcnow():
+        raise Gone(
+            f"quote {quote.id} expired at {expires_at.isoformat()}; prices and holdings may have "
+            "changed, so ask for a new quote",
+            field="quote_id",
+            details={"expired_at": expires_at.isoformat()},
+        )
+    if quote.unclearable and not request.accept_partial:
+        raise Conflict(
+            f"quote {quote.id} cannot clear everything you asked for "
+            f"({len(quote.unclearable)} part(s) need a "
+            "referral to the owner); buy the rest with accept_partial: true, or ask for a referral",
+            field="body.accept_partial",
+            details={"unclearable": quote.unclearable},
+        )
+    if not quote.lines:
+        raise Conflict(
+            f"quote {quote.id} has nothing that can be licensed routinely", field="quote_id"
+        )
+    total = int(quote.totals["total_minor"])
+    if request.expected_total_minor is not None and request.expected_total_minor != total:
+        raise Conflict(
+            f"the price changed: the quote's total is {total} minor units of {quote.currency}, "
+            f"you expected {request.expected_total_minor}",
+            field="body.expected_total_minor",
+            details={
+                "total_minor": total,
+                "expected_total_minor": request.expected_total_minor,
+                "currency": quote.currency,
+            },
+        )
+
+
+def _holder_share(holdings: list[Any], countries: frozenset[str]) -> int:
+    """A holder's share where it holds the right: the most its holdings add up to in one country
+    (as the quote engine counts it)."""
+    sums: dict[str, int] = {}
+    for h in holdings:
+        for country in expand(h.territories, h.territories_excluded) & countries:
+            sums[country] = sums.get(country, 0) + h.share_ppm
+    return max(sums.values(), default=0)
+
+
+def _check_holdings(session: Session, quote: Quote) -> None:
+    """Each quoted holder still holds its right in the same share, and nothing changed since."""
+    use = quote.use
+    countries = expand(use["territories"], use.get("territories_excluded") or [])
+    start, end = _period(use)
+    work_ids = sorted({line["work_id"] for line in quote.lines})
+    held = [
+        h
+        for h in repository.holdings_of_works(session, work_ids)
+        if h.valid_from <= start and (h.valid_to is None or (end is not None and h.valid_to >= end))
+    ]
+    problems: list[dict[str, Any]] = []
+    for i, line in enumerate(quote.lines):
+        mine = [
+            h
+            for h in held
+            if h.work_id == line["work_id"]
+            and h.holder_id == line["holder_id"]
+            and line["right"] in h.rights
+        ]
+        if _holder_share(mine, countries) != parse_share(line["share"]):
+            problems.append(
+                {
+                    "field": f"lines[{i}]",
+                    "work_id": line["work_id"],
+                    "right": line["right"],
+                    "holder_id": line["holder_id"],
+                    "message": "no longer holds this right in this share",
+                }
+            )
+    quoted_at = as_utc(quote.created_at)
+    rights_of = {(line["work_id"], line["right"]) for line in quote.lines}
+    for h in repository.holdings_of_works(session, work_ids):
+        touched = as_utc(max(h.created_at, h.updated_at))
+        if touched > quoted_at and any((h.work_id, r) in rights_of for r in h.rights):
+            problems.append(
+                {
+                    "holding_id": h.id,
+                    "work_id": h.work_id,
+                    "holder_id": h.holder_id,
+                    "message": "registered or changed after the quote",
+                }
+            )
+    if problems:
+        raise Conflict(
+            "holdings changed since the quote; quote again", field="quote_id", details=problems
+        )
+
+
+def _check_exclusivity(session: Session, quote: Quote, start: date, end: date | None) -> None:
+    use = quote.use
+    wanted = exclusivity.scopes_for(
+        [(line["work_id"], line["right"]) for line in quote.lines],
+        territories=use["territories"],
+        territories_excluded=use.get("territories_excluded") or [],
+        channels=use["channels"],
+        start=start,
+        end=end,
+        exclusive=bool(use.get("exclusive")),
+    )
+    found = exclusivity.clashes(
+        wanted, exclusivity.existing_scopes(session, quote.use["work_ids"], on=licenses.today())
+    )
+    if found:
+        first = found[0][1]
+        what = (
+            "an exclusive license already covers this work, right, territory, period and channel"
+            if first.exclusive
+            else "you asked for exclusivity, but another license already covers part of this use"
+        )
+        raise Conflict(
+            what, field="quote_id", details=[exclusivity.describe(c) for c in found[:20]]
+        )
+
+
+def _period(use: dict[str, Any]) -> tuple[date, date | None]:
+    start = date.fromisoformat(use["start"])
+    term = use.get("term_days")
+    return start, None if term is None else start + timedelta(days=int(term))
+
+
+def _new_license(quote: Quote, principal: Principal, key: str, request: PurchaseRequest) -> License:
+    start, end = _period(quote.use)
+    totals = quote.totals
+    lic = License(
+        id=new_id("lic"),
+        quote_id=quote.id,
+        licensee_id=principal.party_id,
+        status=licenses.PENDING,
+        use=dict(quote.use),
+        work_ids=list(dict.fromkeys(line["work_id"] for line in quote.lines)),
+        rights=sorted({line["right"] for line in quote.lines}),
+        exclusive=bool(quote.use.get("exclusive")),
+        valid_from=start,
+        valid_to=end,
+        currency=quote.currency,
+        subtotal_minor=int(totals["subtotal_minor"]),
+        licensee_fee_minor=int(totals["licensee_fee_minor"]),
+        owner_fee_minor=int(totals["owner_fee_minor"]),
+        total_minor=int(totals["total_minor"]),
+        totals=dict(totals),
+        unclearable=list(quote.unclearable or []) if request.accept_partial else [],
+        idempotency_key=key,
+        request_hash=request.fingerprint(),
+    )
+    for position, line in enumerate(quote.lines):
+        lic.lines.append(
+            LicenseLine(
+                id=new_id("lil"),
+                position=position,
+                work_id=line["work_id"],
+                work_title=line["work_title"],
+                right=line["right"],
+                holder_id=line["holder_id"],
+                holder_name=line["holder_name"],
+                share_ppm=parse_share(line["share"]),
+                offer_id=line.get("offer_id"),
+                offer_version=line.get("offer_version"),
+                template_id=line.get("template_id"),
+                template_code=line.get("template_code"),
+                offer_currency=line["currency"],
+                fixed_fee_minor=line.get("fixed_fee_minor"),
+                advance_minor=line.get("advance_minor"),
+                minimum_guarantee_minor=line.get("minimum_guarantee_minor"),
+                per_1000_plays_minor=line.get("per_1000_plays_minor"),
+                per_copy_minor=line.get("per_copy_minor"),
+                revenue_share_pct=None
+                if line.get("revenue_share_pct") is None
+                else str(line["revenue_share_pct"]),
+                upfront_minor=int(line["upfront_minor"]),
+                upfront_converted_minor=int(line["upfront_converted_minor"]),
+                owner_fee_minor=int(line["owner_fee_minor"]),
+                holder_net_minor=int(line["holder_net_minor"]),
+            )
+        )
+    _check_sums(lic)
+    return lic
+
+
+def _check_sums(lic: License) -> None:
+    """The quote's parts must add up to its total, or the ledger could not balance."""
+    nets = sum(line.holder_net_minor for line in lic.lines)
+    if nets + lic.licensee_fee_minor + lic.owner_fee_minor != lic.total_minor:
+        raise Conflict(
+            "the quote's lines do not add up to its total; quote again",
+            field="quote_id",
+            details={
+                "holder_nets": nets,
+                "licensee_fee_minor": lic.licensee_fee_minor,
+                "owner_fee_minor": lic.owner_fee_minor,
+                "total_minor": lic.total_minor,
+            },
+        )
+
+
+def purchase(
+    session: Session,
+    principal: Principal,
+    request: PurchaseRequest,
+    idempotency_key: str | None,
+    settings: Settings,
+) -> PurchaseResult:
+    key = check_key(idempotency_key)
+    if not principal.has(Role.LICENSEE):
+        raise Forbidden("only a licensee buys licenses")
+    earlier = _replay(session, principal.party_id, key, request)
+    if earlier is not None:
+        return earlier
+    quote = _get_quote(session, principal, request.quote_id)
+    exclusivity.lock_works(session, quote.use["work_ids"])
+    earlier = _replay(
+        session, principal.party_id, key, request
+    )  # a twin request may have won the lock
+    if earlier is not None:
+        return earlier
+    session.refresh(quote)  # its state may have changed while we waited for the lock
+    _check_quote(quote, principal, request)
+    _check_holdings(session, quote)
+    start, end = _period(quote.use)
+    _check_exclusivity(session, quote, start, end)
+
+    lic = _new_license(quote, principal, key, request)
+    session.add(lic)
+    session.flush()
+    licenses.log_event(session, principal, lic, "purchase", None, f"bought quote {quote.id}")
+    record(
+        session,
+        principal,
+        "license.purchase",
+        "license",
+        lic.id,
+        None,
+        licenses.license_snapshot(lic),
+    )
+    quotes_service.mark_purchased(session, quote, principal)
+    payment: Payment | None = None
+    if lic.total_minor > 0:
+        payment = payments.start_payment(session, principal, lic)
+    else:  # nothing to pay: a free license runs at once
+        licenses.transition(session, principal, lic, licenses.ACTIVE, "activate", "nothing to pay")
+    certificate_service.issue(session, lic, settings)
+    session.flush()
+    return PurchaseResult(lic, payment, created=True)

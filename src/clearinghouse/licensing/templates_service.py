@@ -1,0 +1,148 @@
+"""Routine license templates: the operator defines them, anyone reads them, owners price them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from clearinghouse.access.domain import Principal
+from clearinghouse.core.clock import utcnow
+from clearinghouse.core.errors import Conflict, NotFound, ValidationFailed
+from clearinghouse.core.ids import new_id
+from clearinghouse.core.territories import normalize_codes
+from clearinghouse.licensing.catalogue_schemas import TemplateCreate, TemplateUpdate
+from clearinghouse.licensing.quote_engine import TemplateFacts, countries_of, template_facts
+from clearinghouse.licensing.tables import LicenseTemplate, Offer
+from clearinghouse.registry.audit import record, snapshot
+from clearinghouse.registry.parties_service import require_operator
+from clearinghouse.registry.versioning import check_version
+
+TERM_FIELDS = ("purpose", "channels", "max_uses", "portion_unit", "portion_value", "modification",
+               "territories", "territories_excluded", "term_days", "exclusive")
+
+
+def get_template(session: Session, ref: str, field: str = "template_id") -> LicenseTemplate:
+    """By id (`tpl_…`) or by code (`creator-short-video-30s`)."""
+    row = session.get(LicenseTemplate, ref) or session.scalars(
+        select(LicenseTemplate).where(LicenseTemplate.code == ref)).first()
+    if row is None:
+        raise NotFound(f"license template {ref} not found", field=field)
+    return row
+
+
+def list_templates(session: Session, *, active: bool | None, purpose: str | None, offset: int,
+                   limit: int) -> tuple[Sequence[LicenseTemplate], int]:
+    query = select(LicenseTemplate)
+    if active is not None:
+        query = query.where(LicenseTemplate.active.is_(active))
+    if purpose:
+        query = query.where(LicenseTemplate.purpose == purpose)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = session.scalars(query.order_by(LicenseTemplate.code).offset(offset).limit(limit)).all()
+    return rows, total
+
+
+def _checked_terms(terms: dict[str, Any]) -> dict[str, Any]:
+    """Normalise and check the terms as a whole (a PATCH may change only some of them)."""
+    unit, value = terms["portion_unit"], terms.get("portion_value")
+    if unit == "whole":
+        if value is not None:
+            raise ValidationFailed("a whole-work template has no portion_value",
+                                   field="portion_value")
+    elif value is None:
+        raise ValidationFailed(f"say how many {unit} the template allows", field="portion_value")
+    elif unit == "percent" and value > 100:
+        raise ValidationFailed("a portion cannot exceed 100 percent", field="portion_value")
+    out = dict(terms)
+    for key in ("territories", "territories_excluded"):
+        try:
+            out[key] = normalize_codes(terms.get(key) or [])
+        except ValueError as err:
+            raise ValidationFailed(str(err), field=key) from err
+    if not countries_of(out["territories"], out["territories_excluded"]):
+        raise ValidationFailed("the territories exclude every country",
+                               field="territories_excluded")
+    out["channels"] = sorted({str(c) for c in terms["channels"]})
+    for key in ("purpose", "portion_unit", "modification"):
+        out[key] = str(out[key])
+    return out
+
+
+def create_template(session: Session, principal: Principal,
+                    data: TemplateCreate) -> LicenseTemplate:
+    require_operator(principal)
+    if session.scalars(select(LicenseTemplate).where(LicenseTemplate.code == data.code)).first():
+        raise Conflict(f"a template with code {data.code} exists", field="code")
+    values = data.model_dump(mode="json")
+    values.update(_checked_terms({k: values[k] for k in TERM_FIELDS}))
+    row = LicenseTemplate(id=new_id("tpl"), **values)
+    session.add(row)
+    session.flush()
+    record(session, principal, "template.create", "license_template", row.id, None, snapshot(row))
+    return row
+
+
+def _priced(session: Session, template_id: str) -> bool:
+    return (session.scalar(select(func.count()).select_from(Offer).where(
+        Offer.template_id == template_id, Offer.status == "active")) or 0) > 0
+
+
+def update_template(session: Session, principal: Principal, ref: str, data: TemplateUpdate,
+                    version: int | None) -> LicenseTemplate:
+    require_operator(principal)
+    row = get_template(session, ref)
+    check_version(row.version, version if version is not None else data.version)
+    changes = data.model_dump(mode="json", exclude_unset=True, exclude={"version"})
+    term_changes = {k: v for k, v in changes.items() if k in TERM_FIELDS
+                    and v != getattr(row, k)}
+    if term_changes and _priced(session, row.id):
+        raise Conflict(
+            "owners have priced this template as it stands, so its terms cannot change; create a "
+            "new template (a new code) and deactivate this one",
+            field=sorted(term_changes)[0],
+            details=[{"field": k, "message": "frozen: priced by an active offer"}
+                     for k in sorted(term_changes)])
+    before = snapshot(row)
+    if term_changes:
+        merged = {k: getattr(row, k) for k in TERM_FIELDS} | term_changes
+        changes.update(_checked_terms(merged))
+    for key, value in changes.items():
+        if key in ("name_en", "name_zh", "active") and value is None:
+            raise ValidationFailed(f"{key} cannot be null", field=key)
+        setattr(row, key, value)
+    row.version += 1
+    row.updated_at = utcnow()
+    session.flush()
+    record(session, principal, "template.update", "license_template", row.id, before, snapshot(row))
+    return row
+
+
+_FACTS: dict[str, TemplateFacts] = {}
+
+
+def facts_of(row: Any) -> TemplateFacts:
+    """The engine's view of a template, cached by its terms (expanding territories costs time)."""
+    terms = {k: getattr(row, k) for k in (*TERM_FIELDS, "code")}
+    key = f"{row.id}|{sorted(terms.items())!r}"
+    found = _FACTS.get(key)
+    if found is None:
+        if len(_FACTS) > 2048:
+            _FACTS.clear()
+        found = _FACTS[key] = template_facts(row.id, terms)
+    return found
+
+
+def active_templates(session: Session) -> list[LicenseTemplate]:
+    return list(session.scalars(select(LicenseTemplate).where(LicenseTemplate.active.is_(True))))
+
+
+_ACTIVE_TERMS = select(LicenseTemplate.id, LicenseTemplate.code,
+                       *(getattr(LicenseTemplate, k) for k in TERM_FIELDS)).where(
+    LicenseTemplate.active.is_(True))
+
+
+def active_template_facts(session: Session) -> dict[str, TemplateFacts]:
+    return {r.id: facts_of(r) for r in session.execute(_ACTIVE_TERMS)}

@@ -1,0 +1,121 @@
+"""Compile tiers and filters into SQLite FTS5 MATCH strings and PostgreSQL tsquery literals.
+
+Only tokens made by `tokens.tokenize` (letters, digits, marks) or hex facet terms reach these
+strings, and every one is quoted, so user input can never become FTS or tsquery syntax.
+"""
+
+from __future__ import annotations
+
+from clearinghouse.search.query import TEXT_FIELDS, Clause, Field, Filters, Mode, TextQuery, Tier
+
+FTS_COLUMNS = ("title", "alt_titles", "creators", "keywords", "facets")
+# PostgreSQL keeps the four text fields in one tsvector, told apart by weight.
+PG_WEIGHTS = {Field.TITLE: "A", Field.ALT_TITLES: "B", Field.CREATORS: "C", Field.KEYWORDS: "D"}
+
+
+# -- SQLite FTS5 -------------------------------------------------------------------------------
+
+
+def _fts_string(tokens: tuple[str, ...] | list[str], prefix: bool = False) -> str:
+    body = " ".join(tokens).replace('"', '""')
+    return f'"{body}"' + ("*" if prefix else "")
+
+
+def _fts_body(query: TextQuery, mode: Mode) -> str:
+    if mode == Mode.PHRASE:
+        return _fts_string(query.tokens)
+    last = len(query.segments) - 1
+    parts = [
+        _fts_string(seg.tokens, prefix=(i == last and query.last_is_prefix))
+        for i, seg in enumerate(query.segments)
+    ]
+    return " AND ".join(parts)
+
+
+def _fts_clause(query: TextQuery, clause: Clause) -> str:
+    columns = " ".join(f.value for f in clause.fields)
+    return f"{{{columns}}} : ({_fts_body(query, clause.mode)})"
+
+
+def fts_tier(query: TextQuery, tier: Tier) -> str:
+    expr = f"({_fts_clause(query, tier.include)})"
+    if tier.exclude:
+        excluded = " OR ".join(f"({_fts_clause(query, c)})" for c in tier.exclude)
+        expr = f"({expr} NOT ({excluded}))"
+    return expr
+
+
+def fts_filters(filters: Filters) -> list[str]:
+    parts = [
+        "{facets} : (" + " OR ".join(_fts_string([term]) for term in group) + ")"
+        for group in filters.facet_tokens
+    ]
+    if filters.creator is not None:
+        parts.append(_fts_clause(filters.creator, Clause((Field.CREATORS,), Mode.ALL)))
+    return parts
+
+
+def fts_match(*parts: str | None) -> str | None:
+    """AND the non-empty parts; None when there is nothing for FTS to match."""
+    present = [f"({p})" for p in parts if p]
+    return " AND ".join(present) if present else None
+
+
+# -- PostgreSQL tsquery ------------------------------------------------------------------------
+
+
+def _ts_lexeme(token: str, weights: str, prefix: bool = False) -> str:
+    quoted = "'" + token.replace("\\", "\\\\").replace("'", "''") + "'"
+    suffix = ("*" if prefix else "") + weights
+    return f"{quoted}:{suffix}" if suffix else quoted
+
+
+def _ts_weights(fields: tuple[Field, ...]) -> str:
+    if set(fields) == set(TEXT_FIELDS):
+        return ""
+    return "".join(sorted(PG_WEIGHTS[f] for f in fields))
+
+
+def _ts_phrase(tokens: tuple[str, ...], weights: str, prefix: bool = False) -> str:
+    last = len(tokens) - 1
+    lexemes = [_ts_lexeme(t, weights, prefix and i == last) for i, t in enumerate(tokens)]
+    return "(" + " <-> ".join(lexemes) + ")"
+
+
+def _ts_clause(query: TextQuery, clause: Clause) -> str:
+    weights = _ts_weights(clause.fields)
+    if clause.mode == Mode.PHRASE:
+        return _ts_phrase(query.tokens, weights)
+    last = len(query.segments) - 1
+    parts = [
+        _ts_phrase(seg.tokens, weights, prefix=(i == last and query.last_is_prefix))
+        for i, seg in enumerate(query.segments)
+    ]
+    return "(" + " & ".join(parts) + ")"
+
+
+def ts_tier(query: TextQuery, tier: Tier) -> str:
+    expr = _ts_clause(query, tier.include)
+    if tier.exclude:
+        excluded = " | ".join(_ts_clause(query, c) for c in tier.exclude)
+        expr = f"({expr} & !({excluded}))"
+    return expr
+
+
+def ts_creator(filters: Filters) -> str | None:
+    if filters.creator is None:
+        return None
+    return _ts_clause(filters.creator, Clause((Field.CREATORS,), Mode.ALL))
+
+
+def ts_facets(filters: Filters) -> str | None:
+    groups = [
+        "(" + " | ".join(_ts_lexeme(term, "") for term in group) + ")"
+        for group in filters.facet_tokens
+    ]
+    return " & ".join(groups) if groups else None
+
+
+def ts_and(*parts: str | None) -> str | None:
+    present = [f"({p})" for p in parts if p]
+    return " & ".join(present) if present else None

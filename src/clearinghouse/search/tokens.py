@@ -1,0 +1,132 @@
+"""Text normalisation and tokenisation shared by the index and the query parser.
+
+Python is the single source of truth for tokens: the SQLite FTS5 table uses the `ascii`
+tokenizer (which splits only on ASCII punctuation and spaces, and our tokens hold none) and the
+PostgreSQL tsvector is built from a literal, so both engines see exactly the tokens made here.
+
+- NFKC folds full-width letters and digits (`ＳＵＭＭＥＲ` -> `summer`) and compatibility forms;
+  everything is case-folded; accents are dropped from Latin, Greek and Cyrillic letters only
+  (Japanese voicing marks carry meaning and are kept).
+- Han ideographs and kana become one token per character, so a phrase of consecutive
+  characters finds any 1-, 2- or n-character substring of a Chinese title.
+- Other letters and digits form word tokens; everything else (punctuation, symbols, emoji,
+  SQL or FTS operators) separates tokens and can never reach a query as syntax.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+
+MAX_TOKEN_CHARS = 60  # longer "words" are cut, the same way on both sides
+# Occupies a position between two separate values of one field (two alt titles, two creators)
+# so that a phrase cannot run from one into the next. The tokenizer never produces it, so no
+# query can match it.
+GAP = "\u00b7"
+
+_CJK_RANGES = (
+    (0x3007, 0x3007),  # 〇
+    (0x3040, 0x30FF),  # hiragana, katakana
+    (0x31F0, 0x31FF),  # katakana phonetic extensions
+    (0x3400, 0x4DBF),  # CJK extension A
+    (0x4E00, 0x9FFF),  # CJK unified ideographs
+    (0xF900, 0xFAFF),  # CJK compatibility ideographs
+    (0x20000, 0x3134F),  # CJK extensions B-G
+)
+_ACCENT_STRIPPED_BELOW = 0x0530  # Latin, Greek, Cyrillic, Armenian
+
+
+def is_cjk(char: str) -> bool:
+    code = ord(char)
+    return any(lo <= code <= hi for lo, hi in _CJK_RANGES)
+
+
+def _is_word_char(char: str) -> bool:
+    if char.isascii():
+        return char.isalnum()
+    return unicodedata.category(char)[0] in "LNM"
+
+
+def normalise(text: str) -> str:
+    """NFKC, case-folded, accents removed from European scripts."""
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    decomposed = unicodedata.normalize("NFD", folded)
+    out: list[str] = []
+    base = 0
+    for char in decomposed:
+        if unicodedata.category(char) == "Mn" and base < _ACCENT_STRIPPED_BELOW:
+            continue
+        if unicodedata.category(char) != "Mn":
+            base = ord(char)
+        out.append(char)
+    return unicodedata.normalize("NFC", "".join(out))
+
+
+@dataclass(frozen=True)
+class Token:
+    text: str
+    cjk: bool
+    run: int  # tokens with the same run number touched each other in the text
+
+
+def tokenize(text: str) -> list[Token]:
+    tokens: list[Token] = []
+    word: list[str] = []
+    run = 0
+
+    def flush() -> None:
+        if word:
+            tokens.append(Token("".join(word)[:MAX_TOKEN_CHARS], False, run))
+            word.clear()
+
+    for char in normalise(text):
+        if is_cjk(char):
+            flush()
+            tokens.append(Token(char, True, run))
+        elif _is_word_char(char):
+            word.append(char)
+        else:
+            flush()
+            run += 1
+    flush()
+    return tokens
+
+
+def token_texts(text: str) -> list[str]:
+    return [t.text for t in tokenize(text)]
+
+
+def indexed_text(values: list[str]) -> str:
+    """Several values of one field as one indexed string, with a gap token between values."""
+    parts = [" ".join(token_texts(v)) for v in values]
+    return f" {GAP} ".join(p for p in parts if p)
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A unit the query requires: one Latin word, or a run of CJK characters as a phrase."""
+
+    tokens: tuple[str, ...]
+    cjk: bool
+
+
+def segments(tokens: list[Token]) -> list[Segment]:
+    out: list[Segment] = []
+    run_tokens: list[str] = []
+    current_run = None
+    for token in tokens:
+        if token.cjk and current_run == token.run and run_tokens:
+            run_tokens.append(token.text)
+            continue
+        if run_tokens:
+            out.append(Segment(tuple(run_tokens), True))
+            run_tokens = []
+        if token.cjk:
+            run_tokens = [token.text]
+            current_run = token.run
+        else:
+            out.append(Segment((token.text,), False))
+            current_run = None
+    if run_tokens:
+        out.append(Segment(tuple(run_tokens), True))
+    return out

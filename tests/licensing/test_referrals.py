@@ -1,0 +1,243 @@
+"""Referrals over HTTP on both databases: send, counter, accept, decline, withdraw, and who sees
+the thread. An accepted referral becomes a quote that can be bought like any other."""
+
+from __future__ import annotations
+
+import pytest
+
+from clearinghouse.core.db import unit_of_work
+from clearinghouse.licensing import quotes_service
+from clearinghouse.licensing.tables import Quote, Referral
+from tests.licensing.catalogue_world import World, ad_use, build_world, offer_body
+
+
+@pytest.fixture
+def world(sessions) -> World:  # noqa: ANN001
+    return build_world(sessions)
+
+
+@pytest.fixture
+def quote(client, world) -> dict:  # noqa: ANN001
+    """Only publisher A has a rate card: B's share and the label's master need referrals."""
+    r = client.post(
+        "/api/v1/offers",
+        headers=world.pub_a.headers,
+        json=offer_body([world.song], ["synchronisation"], fixed_fee_minor=300_000),
+    )
+    assert r.status_code == 201
+    q = client.post("/api/v1/quotes", headers=world.brand.headers, json=ad_use([world.master]))
+    assert q.status_code == 201
+    return q.json()
+
+
+def step(client, actor, ref: dict, action: str, **body):  # noqa: ANN001, ANN003, ANN201
+    return client.post(
+        f"/api/v1/referrals/{ref['id']}/{action}",
+        headers=actor.headers | {"If-Match": f'"{ref["version"]}"'},
+        json=body,
+    )
+
+
+def test_send_counter_accept_creates_a_quote_that_can_be_bought(client, world, quote, sessions):
+    r = client.post(
+        f"/api/v1/quotes/{quote['id']}/referrals",
+        headers=world.brand.headers,
+        json={
+            "parts": [
+                {
+                    "work_id": world.song,
+                    "right": "synchronisation",
+                    "holder_id": world.pub_b.party_id,
+                }
+            ],
+            "message": "可以授权吗? May we use 15 seconds?",
+        },
+    )
+    assert r.status_code == 201, r.text
+    [ref] = r.json()
+    assert (ref["status"], ref["holder_id"], ref["share"], ref["reason"]) == (
+        "open",
+        world.pub_b.party_id,
+        "40",
+        "no_offer",
+    )
+    assert ref["use"]["work_ids"] == [world.song] and ref["currency"] == "CNY"
+
+    # The licensee cannot answer its own referral; the holder counters in USD.
+    assert (
+        step(
+            client, world.brand, ref, "counter", price={"currency": "CNY", "fixed_fee_minor": 1}
+        ).status_code
+        == 403
+    )
+    r = step(
+        client,
+        world.pub_b,
+        ref,
+        "counter",
+        price={"currency": "USD", "fixed_fee_minor": 35_000},
+        message="USD 350 for our 40%",
+    )
+    assert r.status_code == 200, r.text
+    ref = r.json()
+    assert ref["status"] == "countered" and ref["price"]["fixed_fee_minor"] == 35_000
+
+    # Only the licensee withdraws; only a countered referral is accepted by the licensee.
+    assert step(client, world.pub_b, ref, "withdraw").status_code == 403
+    r = step(client, world.brand, ref, "accept", message="deal")
+    assert r.status_code == 200, r.text
+    ref = r.json()
+    assert ref["status"] == "accepted" and ref["quote_id"]
+    assert [m["kind"] for m in ref["messages"]] == ["request", "counter", "accept"]
+
+    q = client.get(f"/api/v1/quotes/{ref['quote_id']}", headers=world.brand.headers).json()
+    assert (q["source"], q["referral_id"], q["status"]) == ("referral", ref["id"], "open")
+    [line] = q["lines"]
+    # 350.00 USD x 6.6 = 2,310.00 CNY = 231,000 fen; owner fee 10% = 23,100, net 207,900;
+    # licensee fee 5% = 11,550; total 242,550.
+    assert (line["holder_id"], line["share"], line["offer_id"]) == (
+        world.pub_b.party_id,
+        "40",
+        None,
+    )
+    assert (line["upfront_converted_minor"], line["owner_fee_minor"], line["holder_net_minor"]) == (
+        231_000,
+        23_100,
+        207_900,
+    )
+    assert (q["totals"]["licensee_fee_minor"], q["totals"]["total_minor"]) == (11_550, 242_550)
+
+    # Purchase marks the quote and its referral as purchased.
+    with unit_of_work(sessions) as s:
+        quotes_service.mark_purchased(s, s.get(Quote, q["id"]))
+    with unit_of_work(sessions) as s:
+        assert s.get(Referral, ref["id"]).status == "purchased"
+        with pytest.raises(Exception, match="already purchased"):
+            quotes_service.mark_purchased(s, s.get(Quote, q["id"]))
+
+
+def test_the_holder_can_accept_at_once_with_a_price(client, world, quote):
+    [ref] = client.post(
+        f"/api/v1/quotes/{quote['id']}/referrals",
+        headers=world.brand.headers,
+        json={
+            "parts": [
+                {"work_id": world.master, "right": "master_use", "holder_id": world.label.party_id}
+            ]
+        },
+    ).json()
+    assert step(client, world.label, ref, "accept").status_code == 422  # a price is required
+    # The label's agent, within its mandate (master use), answers for the label.
+    r = step(
+        client,
+        world.agent,
+        ref,
+        "accept",
+        price={"currency": "CNY", "fixed_fee_minor": 250_000, "per_1000_plays_minor": 30},
+    )
+    assert r.status_code == 200, r.text
+    q = client.get(f"/api/v1/quotes/{r.json()['quote_id']}", headers=world.brand.headers).json()
+    assert q["lines"][0]["per_1000_plays_minor"] == 30
+    assert q["totals"]["subtotal_minor"] == 250_000
+
+
+def test_send_then_decline(client, world):
+    direct = {k: v for k, v in ad_use([]).items() if k != "work_ids"} | {
+        "work_id": world.master,
+        "right": "master_use",
+        "holder_id": world.label.party_id,
+    }
+    r = client.post(
+        "/api/v1/referrals",
+        headers=world.brand.headers,
+        json=direct | {"message": "Exclusive, please?"},
+    )
+    assert r.status_code == 201, r.text
+    ref = r.json()
+    assert ref["reason"] is None and ref["use"]["work_ids"] == [world.master]
+    again = client.post("/api/v1/referrals", headers=world.brand.headers, json=direct)
+    assert again.status_code == 409  # one open thread per work, right and holder
+    assert step(client, world.label, ref | {"version": 9}, "decline").status_code == 412
+    r = step(client, world.label, ref, "decline", message="Not for ads")
+    assert r.status_code == 200 and r.json()["status"] == "declined"
+    ref = r.json()
+    assert (
+        step(
+            client, world.label, ref, "counter", price={"currency": "CNY", "fixed_fee_minor": 1}
+        ).status_code
+        == 409
+    )
+    assert step(client, world.brand, ref, "withdraw").status_code == 409
+
+
+def test_only_the_two_sides_and_the_operator_see_the_thread(client, world, quote):
+    [ref] = client.post(
+        f"/api/v1/quotes/{quote['id']}/referrals",
+        headers=world.brand.headers,
+        json={
+            "parts": [
+                {
+                    "work_id": world.song,
+                    "right": "synchronisation",
+                    "holder_id": world.pub_b.party_id,
+                }
+            ]
+        },
+    ).json()
+    url = f"/api/v1/referrals/{ref['id']}"
+    assert (
+        client.post(
+            f"{url}/messages", headers=world.pub_b.headers, json={"body": "Which brand?"}
+        ).status_code
+        == 201
+    )
+    assert (
+        client.post(
+            f"{url}/messages", headers=world.brand.headers, json={"body": "品牌 Brand"}
+        ).status_code
+        == 201
+    )
+    for outsider in (world.bystander, world.pub_a, world.label, world.agent):
+        assert client.get(url, headers=outsider.headers).status_code == 403
+        assert (
+            client.post(
+                f"{url}/messages", headers=outsider.headers, json={"body": "hello"}
+            ).status_code
+            == 403
+        )
+        listed = client.get("/api/v1/referrals", headers=outsider.headers).json()
+        assert ref["id"] not in [r["id"] for r in listed["items"]]
+    assert client.get(url).status_code == 401
+    for party in (world.brand, world.pub_b, world.operator):
+        thread = client.get(url, headers=party.headers).json()["messages"]
+        assert [m["body"] for m in thread if m["kind"] == "message"] == [
+            "Which brand?",
+            "品牌 Brand",
+        ]
+    assert client.get("/api/v1/referrals", headers=world.pub_b.headers).json()["total"] == 1
+
+
+def test_referring_sends_only_what_a_holder_can_settle(client, world, quote):
+    r = client.post(
+        f"/api/v1/quotes/{quote['id']}/referrals", headers=world.bystander.headers, json={}
+    )
+    assert r.status_code == 403  # not the bystander's quote
+    r = client.post(
+        f"/api/v1/quotes/{quote['id']}/referrals",
+        headers=world.brand.headers,
+        json={
+            "parts": [
+                {
+                    "work_id": world.song,
+                    "right": "synchronisation",
+                    "holder_id": world.pub_a.party_id,
+                }
+            ]
+        },
+    )
+    assert r.status_code == 422 and r.json()["error"]["details"][0]["field"] == "parts[0]"
+    r = client.post(f"/api/v1/quotes/{quote['id']}/referrals", headers=world.brand.headers, json={})
+    assert r.status_code == 201
+    assert sorted(ref["holder_id"] for ref in r.json()) == sorted(
+        [world.pub_b.party_id, world.label.party_id]
+    )

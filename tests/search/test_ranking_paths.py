@@ -1,0 +1,56 @@
+"""Few matches are ranked in Python, many by one query per tier: both must give the same page."""
+
+from __future__ import annotations
+
+import pytest
+
+from clearinghouse.core.db import unit_of_work
+from clearinghouse.registry.domain import Role
+from clearinghouse.search import service
+from tests.support.factories import make_actor, make_work
+
+RANK_IN_PYTHON = service.RANK_IN_PYTHON_MAX
+QUERIES = [
+    {"q": "夏"}, {"q": "夏日"}, {"q": "日城"}, {"q": "summ"}, {"q": "summer"}, {"q": "summer city"},
+    {"q": "city summer"}, {"q": "王"}, {"q": "lily"}, {"q": "vlog"}, {"q": "cna001700001"},
+    {"q": "夏日 summer"}, {"q": "旅行"}, {"q": "夏", "type": "audiovisual_work"},
+    {"q": "夏", "tag": "vlog"}, {"q": "s", "creator": "chen"}, {"q": "夏日城市"},
+    {"q": "夏日", "offset": 2, "limit": 2}, {"q": "summ", "offset": 1, "limit": 1},
+    {"q": "夏", "offset": 9}, {"q": "the"}, {"q": "song"},
+]
+
+
+def test_python_ranking_and_tier_queries_agree(sessions, catalogue, monkeypatch):
+    owner = make_actor(sessions, "More Works", Role.OWNER)
+    make_work(sessions, owner, title="Summer", alt_titles=[{"title": "夏日 之歌"}])
+    make_work(sessions, owner, title="The Song of Summer City", creators=[
+        {"name": "夏日 Band", "role": "author"}], tags=["summer"])
+    make_work(sessions, owner, title="城市 夏日", alt_titles=[{"title": "City Summer"}])
+    for params in QUERIES:
+        pages = []
+        for limit in (RANK_IN_PYTHON, 0):
+            monkeypatch.setattr(service, "RANK_IN_PYTHON_MAX", limit)
+            with unit_of_work(sessions) as s:
+                page = service.search(s, service.SearchParams(**params))
+            pages.append([(h.id, h.match, h.score) for h in page.items] + [page.total])
+        assert pages[0] == pages[1], params
+
+
+@pytest.mark.parametrize("limit", [0, 200])
+def test_total_is_exact_on_both_paths(sessions, catalogue, monkeypatch, limit):
+    monkeypatch.setattr(service, "RANK_IN_PYTHON_MAX", limit)
+    with unit_of_work(sessions) as s:
+        page = service.search(s, service.SearchParams(q="夏", limit=2))
+    assert page.total == 4 and len(page.items) == 2 and page.total_capped is False
+
+
+def test_total_is_capped_and_says_so(sessions, catalogue, monkeypatch):
+    monkeypatch.setattr(service, "TOTAL_CAP", 3)
+    monkeypatch.setattr(service, "RANK_IN_PYTHON_MAX", 0)
+    with unit_of_work(sessions) as s:
+        first = service.search(s, service.SearchParams(q="夏", limit=2))
+        last = service.search(s, service.SearchParams(q="夏", offset=3, limit=2))
+        listing = service.search(s, service.SearchParams(limit=1))
+    assert (first.total, first.total_capped) == (3, True)
+    assert len(last.items) == 1 and last.total == 4  # paging past the cap still works
+    assert (listing.total, listing.total_capped) == (3, True)
