@@ -256,7 +256,9 @@ def main() -> None:
                             "machine": f"{os.cpu_count()} cores, {platform.machine()}, "
                                        f"Python {platform.python_version()}"}
     meta_path = OUT / f"search-{args.engine}-{args.works}.build.json"
-    if reused and meta_path.exists():
+    if reused and not meta_path.exists():
+        raise SystemExit(f"--reuse: {meta_path} is missing; run once without --reuse")
+    if reused:
         meta |= json.loads(meta_path.read_text())
         if args.reindex:
             with unit_of_work(session_factory(engine)) as session:

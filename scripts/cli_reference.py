@@ -8,7 +8,6 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-import click
 import typer
 from typer.testing import CliRunner
 
@@ -26,11 +25,12 @@ This page is generated from `--help` by `python -m scripts.cli_reference`.
 """
 
 
-def _walk(cmd: click.Command, path: list[str]):  # noqa: ANN202
+def _walk(cmd: object, path: list[str]):  # noqa: ANN202
     yield path, cmd
-    if isinstance(cmd, click.Group):
-        for name in sorted(cmd.commands):
-            yield from _walk(cmd.commands[name], [*path, name])
+    commands = getattr(cmd, "commands", None)  # groups have sub-commands
+    if commands:
+        for name in sorted(commands):
+            yield from _walk(commands[name], [*path, name])
 
 
 def render() -> str:

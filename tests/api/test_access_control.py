@@ -90,7 +90,8 @@ def test_role_rules_for_registry_endpoints(client, sessions):
              "valid_from": "2020-01-01"}
     assert client.post("/api/v1/mandates", json=grant, headers=other_owner.headers).status_code == 403
     assert client.post("/api/v1/mandates", json=grant, headers=owner.headers).status_code == 201
-    ok = client.patch(f"/api/v1/works/{work_id}", json={"title": "经纪人修改"}, headers=agent.headers | {"If-Match": '"1"'})
+    ok = client.patch(f"/api/v1/works/{work_id}", json={"title": "经纪人修改"},
+                      headers=agent.headers | {"If-Match": '"1"'})
     assert ok.status_code == 200
     outside = client.post(f"/api/v1/works/{work_id}/holdings", headers=agent.headers, json={
         "holder_id": owner.party_id, "rights": ["master_use"], "share": "10", "warranty": {"accepted": True}})

@@ -15,7 +15,7 @@ from schemathesis.checks import (
     status_code_conformance,
 )
 
-from clearinghouse.core.db import make_engine, session_factory, unit_of_work
+from clearinghouse.core.db import make_engine, session_factory
 from clearinghouse.core.settings import Settings
 from clearinghouse.registry.domain import Role
 from tests.support.factories import make_actor, make_holding, make_work

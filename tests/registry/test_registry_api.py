@@ -64,7 +64,8 @@ def test_unknown_type_and_malformed_json_and_wrong_types(client, sessions):
     owner = make_actor(sessions, "Label", Role.OWNER)
     resp = client.post("/api/v1/works", json=SONG | {"type": "hologram"}, headers=owner.headers)
     assert resp.status_code == 422 and resp.json()["error"]["details"][0]["field"] == "type"
-    resp = client.post("/api/v1/works", content=b'{"title": ', headers=owner.headers | {"content-type": "application/json"})
+    resp = client.post("/api/v1/works", content=b'{"title": ',
+                       headers=owner.headers | {"content-type": "application/json"})
     assert resp.status_code == 422 and resp.json()["error"]["code"] == "validation_failed"
     resp = client.post("/api/v1/works", json=SONG | {"length": "long"}, headers=owner.headers)
     assert resp.status_code == 422 and resp.json()["error"]["details"][0]["field"] == "length"

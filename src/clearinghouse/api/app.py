@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import importlib
-from contextlib import asynccontextmanager
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from pydantic import BaseModel
@@ -23,6 +23,7 @@ FEATURE_ROUTERS = (
     "clearinghouse.registry.endpoints",
     "clearinghouse.registry.import_endpoints",
     "clearinghouse.licensing.endpoints",
+    "clearinghouse.ledger.endpoints",
 )
 UPLOAD_PATHS = ("/api/v1/works/import", "/file")
 
@@ -64,13 +65,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return Health(status="ok", version=__version__, database=engine.dialect.name)
 
     for module_name in FEATURE_ROUTERS:
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name != module_name:
-                raise
-            continue
-        app.include_router(module.router)
+        app.include_router(importlib.import_module(module_name).router)
 
     return _with_limits(app, settings)
 

@@ -27,13 +27,7 @@ FEATURE_CLIS = (
 
 def _load_features() -> None:
     for module_name, attr, name in FEATURE_CLIS:
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name != module_name:
-                raise
-            continue
-        target = getattr(module, attr)
+        target = getattr(importlib.import_module(module_name), attr)
         if name is None:
             target(app)  # the feature adds its own commands
         else:

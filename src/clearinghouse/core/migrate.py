@@ -8,7 +8,6 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine
 
-
 # Engine-specific search objects made by hand in 0002_search (FTS5 tables, tsvector columns
 # and their GIN indexes) are not in the metadata; comparisons must not propose dropping them.
 ENGINE_SPECIFIC = {"tsv", "facets_tsv", "ix_search_documents_tsv", "ix_search_documents_facets_tsv"}

@@ -15,8 +15,4 @@ FEATURE_TABLE_MODULES = (
 
 def load_all_models() -> None:
     for name in FEATURE_TABLE_MODULES:
-        try:
-            importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:  # a real import error inside the module must surface
-                raise
+        importlib.import_module(name)

@@ -11,7 +11,6 @@ changes a certificate already handed out, and every download of it is byte-for-b
 from __future__ import annotations
 
 from datetime import timedelta
-
 from typing import Any
 
 from sqlalchemy.orm import Session

@@ -1,7 +1,7 @@
 """REST endpoints for licenses: purchase, lifecycle, payments, certificates, ODRL.
 
-Delivery (uploads and downloads) is in delivery_endpoints, the ledger in
-clearinghouse.ledger.endpoints; this module's `router` carries all three.
+Delivery (uploads and downloads) is in delivery_endpoints; this module's `router` carries both.
+The ledger's own router (clearinghouse.ledger.endpoints) is mounted by the app factory.
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ from clearinghouse.api.deps import DB, Caller, IfMatch, Limit, Offset, etag
 from clearinghouse.api.responses import AUTHED, BASE, PUBLIC, UPDATE, WRITE, errors
 from clearinghouse.core.errors import ValidationFailed
 from clearinghouse.core.settings import Settings
-from clearinghouse.ledger import endpoints as ledger_endpoints
 from clearinghouse.licensing import (
     certificate_service,
     delivery_endpoints,
@@ -397,7 +396,6 @@ def _include_everything() -> APIRouter:
     combined = APIRouter()
     combined.include_router(api)
     combined.include_router(delivery_endpoints.router)
-    combined.include_router(ledger_endpoints.router)
     combined.include_router(public)
     return combined
 

@@ -10,8 +10,9 @@ from clearinghouse.core.models import load_all_models
 
 load_all_models()
 config = context.config
-url = config.get_main_option("sqlalchemy.url")
-assert url, "clearinghouse.core.migrate sets sqlalchemy.url"
+url: str = config.get_main_option("sqlalchemy.url") or ""
+if not url:
+    raise RuntimeError("clearinghouse.core.migrate sets sqlalchemy.url")
 
 
 def run() -> None:

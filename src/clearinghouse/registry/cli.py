@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -24,7 +24,7 @@ from clearinghouse.registry.domain import Right, Role
 from clearinghouse.registry.schemas import KeyCreate, MandateCreate, PartyCreate, WorkCreate
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for scripts")]
-AsOpt = Annotated[Optional[str], typer.Option("--as", help="Act as this party id (default: the operator)")]
+AsOpt = Annotated[str | None, typer.Option("--as", help="Act as this party id (default: the operator)")]
 
 parties_app = typer.Typer(help="People and organisations: owners, agents, licensees, platforms.")
 keys_app = typer.Typer(help="API keys (shown once, stored hashed).")
@@ -36,10 +36,10 @@ works_app = typer.Typer(help="Register, show, search and import works.")
 def party_create(
     name: str,
     role: Annotated[list[Role], typer.Option("--role", help="Repeat for several roles")],
-    name_en: Annotated[Optional[str], typer.Option()] = None,
-    name_zh: Annotated[Optional[str], typer.Option()] = None,
-    email: Annotated[Optional[str], typer.Option()] = None,
-    phone: Annotated[Optional[str], typer.Option()] = None,
+    name_en: Annotated[str | None, typer.Option()] = None,
+    name_zh: Annotated[str | None, typer.Option()] = None,
+    email: Annotated[str | None, typer.Option()] = None,
+    phone: Annotated[str | None, typer.Option()] = None,
     public_contact: Annotated[bool, typer.Option("--public-contact")] = False,
     as_json: JsonOpt = False,
 ) -> None:
@@ -53,7 +53,7 @@ def party_create(
 
 @parties_app.command("list")
 def party_list(
-    role: Annotated[Optional[Role], typer.Option()] = None,
+    role: Annotated[Role | None, typer.Option()] = None,
     limit: int = 50,
     offset: int = 0,
     as_json: JsonOpt = False,
@@ -96,8 +96,8 @@ def mandate_create(
     agent_id: str,
     owner_id: str,
     right: Annotated[list[Right], typer.Option("--right", help="Repeat; none means every right")] = [],  # noqa: B006
-    valid_from: Annotated[Optional[str], typer.Option(help="YYYY-MM-DD, default today")] = None,
-    valid_to: Annotated[Optional[str], typer.Option(help="YYYY-MM-DD, exclusive")] = None,
+    valid_from: Annotated[str | None, typer.Option(help="YYYY-MM-DD, default today")] = None,
+    valid_to: Annotated[str | None, typer.Option(help="YYYY-MM-DD, exclusive")] = None,
     as_json: JsonOpt = False,
 ) -> None:
     with database() as db:
@@ -110,9 +110,9 @@ def mandate_create(
 
 @works_app.command("add")
 def work_add(
-    file: Annotated[Optional[Path], typer.Option("--file", "-f", help="A JSON file with the work")] = None,
-    title: Annotated[Optional[str], typer.Option()] = None,
-    type_: Annotated[Optional[str], typer.Option("--type")] = None,
+    file: Annotated[Path | None, typer.Option("--file", "-f", help="A JSON file with the work")] = None,
+    title: Annotated[str | None, typer.Option()] = None,
+    type_: Annotated[str | None, typer.Option("--type")] = None,
     as_party: AsOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -134,7 +134,8 @@ def work_show(work_id: str, as_json: JsonOpt = False) -> None:
     with database() as db:
         work = works.get_work(db, work_id)
         out = views.work_out(db, work).model_dump(mode="json")
-        out["holdings"] = [h.model_dump(mode="json") for h in views.holdings_out(db, list(repository.holdings_of_work(db, work_id)))]
+        holdings = views.holdings_out(db, list(repository.holdings_of_work(db, work_id)))
+        out["holdings"] = [h.model_dump(mode="json") for h in holdings]
     if as_json:
         emit_json(out)
         return

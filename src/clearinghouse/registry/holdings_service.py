@@ -25,6 +25,7 @@ from clearinghouse.registry.schemas import HoldingCreate, HoldingUpdate
 from clearinghouse.registry.tables import Holding, OwnershipConflict
 from clearinghouse.registry.versioning import check_version
 from clearinghouse.registry.works_service import get_work
+from clearinghouse.search import indexer
 
 DEFAULT_WARRANTY = (
     "The holder warrants that it owns or controls the rights and share stated in this holding, "
@@ -182,7 +183,9 @@ def slices_for(holdings: list[Holding]) -> list[HoldingSlice]:
 
 
 def refresh_conflicts(session: Session, work_id: str, principal: Principal | None) -> None:
-    """Open a conflict for each new over-claim; close those the latest change cleared."""
+    """After any holding change: open a conflict for each new over-claim, close those the
+    change cleared, and re-index the work (its owners are searchable)."""
+    indexer.index_work(session, get_work(session, work_id))
     found = {c.fingerprint: c for c in find_conflicts(slices_for(list(repository.holdings_of_work(session, work_id))))}
     existing = {c.fingerprint: c for c in repository.conflicts_of_work(session, work_id)}
     now = utcnow()

@@ -70,11 +70,12 @@ def holdings_out(session: Session, holdings: list[Holding]) -> list[HoldingOut]:
     in_conflict: set[str] = set()
     for work_id in {h.work_id for h in holdings}:
         in_conflict |= open_conflict_holding_ids(session, work_id)
-    names = {h.holder_id: repository.get_party(session, h.holder_id) for h in holdings}
+    parties = {h.holder_id: repository.get_party(session, h.holder_id) for h in holdings}
+    names = {pid: (p.name if p is not None else pid) for pid, p in parties.items()}
     return [
         HoldingOut(
             id=h.id, work_id=h.work_id, holder_id=h.holder_id,
-            holder_name=names[h.holder_id].name if names[h.holder_id] else h.holder_id,
+            holder_name=names[h.holder_id],
             rights=list(h.rights), share=format_share(h.share_ppm), territories=list(h.territories),
             territories_excluded=list(h.territories_excluded), valid_from=h.valid_from,
             valid_to=h.valid_to, administrator_id=h.administrator_id, collective=h.collective,

@@ -3,21 +3,18 @@
 `index_work` runs inside the transaction that created or changed the work (the registry calls
 it after every create and update), so a search never sees a half-registered work. A work's
 owners (registrant and active holders) are indexed too, so the owner filter is an index lookup;
-holdings change through other services, so a session hook notes every flushed Holding change
-and re-indexes those works just before the transaction commits. Bulk loaders that insert rows
-with Core statements call `rebuild` once at the end.
+the holdings service calls `index_work` again whenever a holding is created, changed or
+withdrawn. Bulk loaders that insert rows with Core statements call `rebuild` once at the end.
 """
 
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import Any
 
-from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from clearinghouse.registry.tables import Holding, Work
+from clearinghouse.registry.tables import Work
 from clearinghouse.search import repository
 from clearinghouse.search.documents import IndexedDocument, build_document
 
@@ -72,29 +69,3 @@ def rebuild(session: Session, batch: int = 5000) -> RebuildStats:
 
 
 # -- holdings change a work's owners -----------------------------------------------------------
-
-_STALE = "search_stale_work_ids"
-
-
-@event.listens_for(Session, "after_flush")
-def _note_holding_changes(session: Session, _context: Any) -> None:
-    touched = {obj.work_id for obj in (*session.new, *session.dirty, *session.deleted)
-               if isinstance(obj, Holding)}
-    if touched:
-        session.info.setdefault(_STALE, set()).update(touched)
-
-
-@event.listens_for(Session, "before_commit")
-def _reindex_noted_works(session: Session) -> None:
-    if not session.info.get(_STALE):
-        return
-    session.flush()  # changes made since the last flush are noted by this flush
-    for work_id in sorted(session.info.pop(_STALE, ())):
-        work = session.get(Work, work_id)
-        if work is not None:
-            index_work(session, work)
-
-
-@event.listens_for(Session, "after_rollback")
-def _forget_noted_works(session: Session) -> None:
-    session.info.pop(_STALE, None)

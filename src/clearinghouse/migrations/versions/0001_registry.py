@@ -5,10 +5,11 @@ Revises:
 Create Date: 2026-11-23 10:00:38.015831
 """
 
-from alembic import op
 import sqlalchemy as sa
-import clearinghouse.core.db
+from alembic import op
 from sqlalchemy.dialects import postgresql
+
+import clearinghouse.core.db
 
 revision = '0001'
 down_revision = None
@@ -267,7 +268,7 @@ def _seed_work_types() -> None:
         sa.column("name_zh", sa.String), sa.column("length_unit", sa.String),
     )
     keys = ("code", "parent_code", "category", "name_en", "name_zh", "length_unit")
-    op.bulk_insert(table, [dict(zip(keys, row)) for row in WORK_TYPES])
+    op.bulk_insert(table, [dict(zip(keys, row, strict=True)) for row in WORK_TYPES])
 
 
 def _protect_audit_log() -> None:
