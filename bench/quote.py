@@ -40,10 +40,11 @@ from clearinghouse.core.db import make_engine, session_factory, unit_of_work
 from clearinghouse.core.migrate import upgrade
 from clearinghouse.core.territories import expand
 from clearinghouse.licensing import offers_service, quotes_service, templates_service
-from clearinghouse.licensing.catalogue_schemas import OfferCreate, QuoteCreate
 from clearinghouse.licensing.default_templates import DEFAULT_TEMPLATES
+from clearinghouse.licensing.offer_schemas import OfferCreate
 from clearinghouse.licensing.quote_engine import Market, build_quote, needed_rights
 from clearinghouse.licensing.quote_pricing import PricedDraft, RateBook, price_drafts
+from clearinghouse.licensing.quote_schemas import QuoteCreate
 from clearinghouse.licensing.terms import Use, expand_channels
 from clearinghouse.registry import holdings_service, parties_service, works_service
 from clearinghouse.registry.domain import Role

@@ -233,7 +233,8 @@ def test_every_right_has_a_distinct_action() -> None:
 def test_offer_odrl_endpoint_exports_a_real_rate_card(client, sessions) -> None:  # noqa: ANN001
     from clearinghouse.core.db import unit_of_work
     from clearinghouse.licensing import offers_service, templates_service
-    from clearinghouse.licensing.catalogue_schemas import OfferCreate, TemplateCreate
+    from clearinghouse.licensing.offer_schemas import OfferCreate
+    from clearinghouse.licensing.template_schemas import TemplateCreate
     from tests.licensing.purchase_support import make_market
     from tests.support.factories import principal
 

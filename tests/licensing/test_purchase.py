@@ -411,12 +411,9 @@ def test_a_quote_from_the_quote_engine_buys_end_to_end(client, sessions) -> None
         rates_service,
         templates_service,
     )
-    from clearinghouse.licensing.catalogue_schemas import (
-        FeeCreate,
-        OfferCreate,
-        QuoteCreate,
-        TemplateCreate,
-    )
+    from clearinghouse.licensing.offer_schemas import FeeCreate, OfferCreate
+    from clearinghouse.licensing.quote_schemas import QuoteCreate
+    from clearinghouse.licensing.template_schemas import TemplateCreate
     from tests.support.factories import principal
 
     m = make_market(sessions)

@@ -10,6 +10,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
 from clearinghouse.access.domain import Principal
+from clearinghouse.core.db import unit_of_work
 from clearinghouse.core.errors import Unauthenticated, ValidationFailed
 from clearinghouse.registry.parties_service import authenticate
 
@@ -21,15 +22,8 @@ def get_session(request: Request) -> Iterator[Session]:
     """Entrypoints own transactions: commit when the endpoint returns, roll back on any error."""
     state = request.app.state
     factory = state.read_sessions if request.method in READ_METHODS else state.sessions
-    session = factory()
-    try:
+    with unit_of_work(factory) as session:
         yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
 
 
 DB = Annotated[Session, Depends(get_session, scope="function")]

@@ -83,6 +83,8 @@ def demo_offers() -> list[OfferSpec]:
         OfferSpec("pub_a", "branded-short-video-ad", sync, fixed_fee_minor=300_000,
                   per_1000_plays_minor=50),
         OfferSpec("pub_b", "creator-short-video-30s", sync, fixed_fee_minor=25_000),
+        # Priced in dollars, so the worked example in docs/licensing.md shows a conversion.
+        OfferSpec("pub_b", "branded-short-video-ad", sync, "USD", fixed_fee_minor=29_999),
         OfferSpec("pub_b", "exclusive-brand-campaign", ("synchronisation",), declined=True),
         OfferSpec("songwriter", "creator-short-video-30s", sync, fixed_fee_minor=20_000),
         OfferSpec("label", "creator-short-video-30s", master, "USD", fixed_fee_minor=3_000),

@@ -12,7 +12,7 @@ from typing import Any
 
 from rich.console import Console
 from rich.table import Table
-from sqlalchemy import func, inspect, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from clearinghouse.access.domain import Principal, parse_token
@@ -21,6 +21,8 @@ from clearinghouse.core.settings import get_settings
 from clearinghouse.demo import names
 from clearinghouse.demo.bootstrap import ensure_operator
 from clearinghouse.demo.catalogue import HoldingSpec, WorkSpec, build_catalogue, demo_offers
+from clearinghouse.licensing import offers_service, templates_service
+from clearinghouse.licensing.offer_schemas import OfferCreate
 from clearinghouse.registry import holdings_service, parties_service, repository, works_service
 from clearinghouse.registry.domain import PartyKind, Right, Role
 from clearinghouse.registry.schemas import (
@@ -146,18 +148,11 @@ def _create_works(session: Session, parties: dict[str, Party],
 
 
 def add_demo_offers(session: Session, parties: dict[str, Party], works: dict[str, Work]) -> None:
-    """The owners' rate cards (catalogue offers), where licensing and its templates exist.
+    """The owners' rate cards (catalogue offers) on the default templates.
 
-    Skipped without licensing (the package or its tables); an offer whose template the operator
-    has not got is skipped alone. `works` is unused while every demo offer covers a catalogue.
+    An offer whose template the operator has removed is skipped alone. `works` is unused while
+    every demo offer covers a catalogue.
     """
-    try:
-        from clearinghouse.licensing import offers_service, templates_service
-        from clearinghouse.licensing.catalogue_schemas import OfferCreate
-    except ImportError:
-        return
-    if not inspect(session.connection()).has_table("offers"):
-        return  # the licensing migration has not run on this database
     for spec in demo_offers():
         try:
             template = templates_service.get_template(session, spec.template)

@@ -17,34 +17,38 @@ from clearinghouse.licensing import (
     referrals_service,
     templates_service,
 )
-from clearinghouse.licensing.catalogue_schemas import (
+from clearinghouse.licensing.offer_schemas import (
     FeeCreate,
     FeeOut,
-    MessageCreate,
-    MessageOut,
     OfferCreate,
     OfferOut,
     OfferUpdate,
-    QuoteCreate,
-    QuoteOut,
     RateCreate,
     RateOut,
+    VersionBody,
+    fee_out,
+    offer_out,
+    rate_out,
+)
+from clearinghouse.licensing.quote_schemas import (
+    MessageCreate,
+    MessageOut,
+    QuoteCreate,
+    QuoteOut,
     ReferralCreate,
     ReferralOut,
     ReferralsFromQuote,
     ReferralStep,
+    quote_out,
+    referral_out,
+)
+from clearinghouse.licensing.tables import Offer, Referral
+from clearinghouse.licensing.template_schemas import (
     TemplateCreate,
     TemplateOut,
     TemplateUpdate,
-    VersionBody,
-    fee_out,
-    offer_out,
-    quote_out,
-    rate_out,
-    referral_out,
     template_out,
 )
-from clearinghouse.licensing.tables import Offer, Referral
 from clearinghouse.licensing.terms import Purpose
 from clearinghouse.registry import works_service
 from clearinghouse.registry.schemas import Page

@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal, cast
 
 from pydantic import BaseModel, Field, StringConstraints
 
-from clearinghouse.licensing.catalogue_schemas import MoneyOut
+from clearinghouse.licensing.schema_types import MoneyOut
 from clearinghouse.registry.schemas import Strict
 
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]

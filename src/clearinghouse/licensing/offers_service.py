@@ -20,7 +20,7 @@ from clearinghouse.access.domain import Principal
 from clearinghouse.core.clock import utcnow
 from clearinghouse.core.errors import Forbidden, NotFound, ValidationFailed
 from clearinghouse.core.ids import new_id
-from clearinghouse.licensing.catalogue_schemas import OfferCreate, OfferUpdate, PriceIn
+from clearinghouse.licensing.offer_schemas import OfferCreate, OfferUpdate, PriceIn
 from clearinghouse.licensing.quote_engine import OfferFacts, Price
 from clearinghouse.licensing.tables import Offer
 from clearinghouse.licensing.templates_service import get_template

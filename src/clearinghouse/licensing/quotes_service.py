@@ -19,7 +19,6 @@ from clearinghouse.core.errors import Conflict, Forbidden, Gone, NotFound, Valid
 from clearinghouse.core.ids import new_id
 from clearinghouse.core.territories import UnknownTerritory, normalize_codes
 from clearinghouse.licensing import offers_service, rates_service, templates_service
-from clearinghouse.licensing.catalogue_schemas import QuoteCreate, UseTerms
 from clearinghouse.licensing.quote_engine import (
     ConflictFacts,
     HoldingFacts,
@@ -32,6 +31,7 @@ from clearinghouse.licensing.quote_engine import (
     template_covers_terms,
     use_to_json,
 )
+from clearinghouse.licensing.quote_schemas import QuoteCreate, UseTerms
 from clearinghouse.licensing.tables import Quote, Referral
 from clearinghouse.licensing.terms import Portion, Use, expand_channels
 from clearinghouse.registry import repository

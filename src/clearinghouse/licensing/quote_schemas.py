@@ -1,0 +1,218 @@
+"""Pydantic models of quotes (a use, priced) and referrals (what a quote cannot clear)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+from clearinghouse.licensing.offer_schemas import PriceIn
+from clearinghouse.licensing.schema_types import Code, Count, Currency, Days, Id, MoneyOut, Text
+from clearinghouse.licensing.terms import Channel, PortionUnit, Purpose
+from clearinghouse.registry.domain import Right, format_share
+from clearinghouse.registry.schemas import Strict
+
+# -- quotes ---------------------------------------------------------------------------------------
+
+
+class PortionIn(Strict):
+    unit: PortionUnit
+    value: Count | None = None
+
+
+class UseTerms(Strict):
+    """A use, apart from the works it is of."""
+
+    purpose: Purpose
+    channels: list[Channel] = Field(min_length=1, max_length=20)
+    uses: Count = 1
+    portion: PortionIn = Field(default_factory=lambda: PortionIn(unit=PortionUnit.WHOLE))
+    modified: bool = False
+    territories: list[Code] = Field(default_factory=lambda: ["CN"], min_length=1, max_length=300)
+    territories_excluded: list[Code] = Field(default_factory=list, max_length=300)
+    start: date | None = Field(None, description="First day; today if left out")
+    term_days: Days | None = Field(365, description="Days; null for perpetual")
+    exclusive: bool = False
+
+
+class QuoteCreate(UseTerms):
+    work_ids: list[Id] = Field(min_length=1, max_length=50)
+    currency: Currency = "CNY"
+    licensee_id: Id | None = Field(None, description="Only the operator may quote for a licensee")
+
+
+class ContactOut(BaseModel):
+    party_id: str
+    name: str
+    email: str | None
+    phone: str | None
+
+
+class QuoteLineOut(BaseModel):
+    work_id: str
+    work_title: str
+    right: str
+    holder_id: str
+    holder_name: str
+    share: str
+    offer_id: str | None
+    offer_version: int | None
+    template_id: str | None
+    template_code: str | None
+    currency: str
+    fixed_fee_minor: int | None
+    advance_minor: int | None
+    minimum_guarantee_minor: int | None
+    per_1000_plays_minor: int | None
+    per_copy_minor: int | None
+    revenue_share_pct: str | None
+    upfront_minor: int
+    upfront_converted_minor: int
+    owner_fee_minor: int
+    holder_net_minor: int
+
+
+class UnclearableOut(BaseModel):
+    work_id: str
+    right: str
+    holder_id: str | None
+    reason: str
+    message: str
+    contact: ContactOut | None
+    share: str | None
+
+
+class CurrencyTotal(BaseModel):
+    currency: str
+    upfront_minor: int
+
+
+class RateUsed(BaseModel):
+    base: str
+    quote: str
+    rate: str
+    effective: str
+
+
+class FeesUsed(BaseModel):
+    licensee_pct: str
+    owner_pct: str
+
+
+class TotalsOut(BaseModel):
+    by_currency: list[CurrencyTotal]
+    currency: str
+    subtotal_minor: int
+    licensee_fee_minor: int
+    owner_fee_minor: int
+    total_minor: int
+    rates: list[RateUsed]
+    fees: FeesUsed
+
+
+class QuoteOut(BaseModel):
+    id: str
+    licensee_id: str
+    use: dict[str, Any]
+    currency: str
+    lines: list[QuoteLineOut]
+    unclearable: list[UnclearableOut]
+    totals: TotalsOut
+    total: MoneyOut
+    status: Literal["open", "purchased", "expired"]
+    source: Literal["quote", "referral"]
+    referral_id: str | None
+    created_at: datetime
+    expires_at: datetime
+    version: int
+
+
+# -- referrals ------------------------------------------------------------------------------------
+
+
+class PartRef(Strict):
+    work_id: Id
+    right: Right
+    holder_id: Id
+
+
+class ReferralsFromQuote(Strict):
+    parts: list[PartRef] = Field(default_factory=list, max_length=100,
+                                 description="Unclearable parts to refer; all referable if empty")
+    message: Text | None = None
+
+
+class ReferralCreate(UseTerms):
+    work_id: Id
+    right: Right
+    holder_id: Id
+    currency: Currency = "CNY"
+    message: Text | None = None
+
+
+class ReferralStep(Strict):
+    """Accept (holder: with a price; licensee: a counter), counter (with a price), decline,
+    withdraw. Send the version you read (or If-Match)."""
+
+    price: PriceIn | None = None
+    message: Text | None = None
+    version: int | None = None
+
+
+class MessageCreate(Strict):
+    body: Text
+
+
+class MessageOut(BaseModel):
+    id: int
+    author_id: str
+    kind: str
+    body: str | None
+    price: dict[str, Any] | None
+    at: datetime
+
+
+class ReferralOut(BaseModel):
+    id: str
+    licensee_id: str
+    holder_id: str
+    administrator_id: str | None
+    work_id: str
+    right: str
+    share: str
+    use: dict[str, Any]
+    currency: str
+    reason: str | None
+    from_quote_id: str | None
+    status: Literal["open", "countered", "accepted", "declined", "withdrawn", "purchased"]
+    price: dict[str, Any] | None
+    quote_id: str | None
+    messages: list[MessageOut]
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+
+# -- views: table rows to the models above --------------------------------------------------------
+
+
+def quote_out(q: Any, status: Literal["open", "purchased", "expired"]) -> QuoteOut:
+    return QuoteOut(
+        id=q.id, licensee_id=q.licensee_id, use=dict(q.use), currency=q.currency,
+        lines=[QuoteLineOut(**line) for line in q.lines],
+        unclearable=[UnclearableOut(**u) for u in q.unclearable],
+        totals=TotalsOut(**q.totals), total=MoneyOut.of(q.currency, int(q.totals["total_minor"])),
+        status=status, source=q.source, referral_id=q.referral_id, created_at=q.created_at,
+        expires_at=q.expires_at, version=q.version)
+
+
+def referral_out(r: Any, messages: list[Any]) -> ReferralOut:
+    return ReferralOut(
+        id=r.id, licensee_id=r.licensee_id, holder_id=r.holder_id,
+        administrator_id=r.administrator_id, work_id=r.work_id, right=r.right,
+        share=format_share(r.share_ppm), use=dict(r.use), currency=r.currency, reason=r.reason,
+        from_quote_id=r.from_quote_id, status=r.status, price=r.price, quote_id=r.quote_id,
+        messages=[MessageOut(id=m.id, author_id=m.author_id, kind=m.kind, body=m.body,
+                             price=m.price, at=m.at) for m in messages],
+        version=r.version, created_at=r.created_at, updated_at=r.updated_at)

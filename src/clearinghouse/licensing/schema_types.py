@@ -1,0 +1,43 @@
+"""Field types the licensing schemas share, and money as the API shows it.
+
+Money is whole minor units (strict integers: 12.5 or "125" is refused) plus an ISO 4217 currency;
+percentages and rates are decimal strings, never floats.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, Field, StringConstraints
+
+from clearinghouse.core.money import Money, MoneyError, check_currency
+
+
+def _currency(value: str) -> str:
+    try:
+        return check_currency(value)
+    except MoneyError as exc:
+        raise ValueError(str(exc)) from exc
+
+
+Currency = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=3),
+                     AfterValidator(_currency)]
+Minor = Annotated[int, Field(strict=True, ge=0, le=10**15, description="Whole minor units")]
+Pct = Annotated[str, StringConstraints(pattern=r"^\d{1,3}(\.\d{1,4})?$"),
+                Field(description="Percent as a decimal string, e.g. \"5.5\"")]
+Code = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=40)]
+Id = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Count = Annotated[int, Field(strict=True, ge=1, le=100_000)]
+Days = Annotated[int, Field(strict=True, ge=1, le=36_600)]
+
+
+class MoneyOut(BaseModel):
+    currency: str
+    minor: int
+    display: str
+
+    @classmethod
+    def of(cls, currency: str, minor: int) -> MoneyOut:
+        return cls(currency=currency, minor=minor, display=Money(currency, minor).format("en"))
