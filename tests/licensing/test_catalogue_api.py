@@ -186,14 +186,14 @@ def test_offers_update_withdraw_and_list_publicly(client, world):
     )
     assert r.status_code == 200 and r.json()["version"] == 2
     public = client.get(f"/api/v1/works/{world.song}/offers")
-    assert [o["fixed_fee_minor"] for o in public.json()] == [120_000]
+    assert [o["fixed_fee_minor"] for o in public.json()["items"]] == [120_000]
     assert (
         client.post(f"{url}/withdraw", headers=world.pub_a.headers | {"If-Match": '"2"'}).json()[
             "status"
         ]
         == "withdrawn"
     )
-    assert client.get(f"/api/v1/works/{world.song}/offers").json() == []
+    assert client.get(f"/api/v1/works/{world.song}/offers").json()["total"] == 0
     mine = client.get("/api/v1/offers", headers=world.pub_a.headers).json()
     assert [o["status"] for o in mine["items"]] == ["withdrawn"]
     assert client.get("/api/v1/offers", headers=world.pub_b.headers).json()["total"] == 0

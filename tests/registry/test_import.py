@@ -66,7 +66,7 @@ def test_csv_upload_registers_works_holdings_and_the_in_file_relation(client, se
     recording = client.get(f"/api/v1/works/{rows['rec']['work_id']}").json()
     assert {"kind": "embodies", "from_work_id": recording["id"],
             "to_work_id": song["id"]} in recording["relations"]
-    holdings = client.get(f"/api/v1/works/{song['id']}/holdings").json()
+    holdings = client.get(f"/api/v1/works/{song['id']}/holdings").json()["items"]
     assert [(h["holder_id"], h["share"], h["territories"]) for h in holdings] == [
         (owner.party_id, "100", ["CN"])]
     assert holdings[0]["id"] in rows["song"]["holding_ids"]
@@ -267,7 +267,7 @@ def test_an_agent_imports_co_owned_holdings_within_its_mandate_only(client, sess
     rows = {r["row"]: r for r in report["rows"]}
     assert rows[2]["status"] == rows[3]["status"] == "accepted"
     assert rows[2]["work_id"] == rows[3]["work_id"]
-    holdings = client.get(f"/api/v1/works/{rows[2]['work_id']}/holdings").json()
+    holdings = client.get(f"/api/v1/works/{rows[2]['work_id']}/holdings").json()["items"]
     assert sorted((h["holder_id"], h["share"]) for h in holdings) == sorted(
         [(a.party_id, "60"), (b.party_id, "40")])
     assert rows[4]["status"] == "rejected" and rows[4]["errors"][0]["field"] == "holder_id"

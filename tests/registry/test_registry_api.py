@@ -118,7 +118,7 @@ def test_co_owned_song_and_overlapping_claim_is_flagged_for_both_and_operator(cl
         assert conflicts["items"][0]["total_share"] == "200"
     assert client.get("/api/v1/conflicts", headers=bystander.headers).json()["total"] == 0
 
-    holdings = client.get(url).json()
+    holdings = client.get(url).json()["items"]
     assert sorted(h["share"] for h in holdings) == ["100", "40", "60"]
     assert all(h["in_conflict"] for h in holdings)
 
@@ -144,7 +144,7 @@ def test_holding_requires_warranty_valid_share_and_known_territory(client, sessi
         resp = client.post(url, json=body, headers=owner.headers)
         assert resp.status_code == 422, (field, resp.text)
         assert resp.json()["error"]["details"][0]["field"].endswith(field), resp.json()
-    assert client.get(url).json() == []
+    assert client.get(url).json()["total"] == 0
     ok = client.post(url, json=holding(territories=["WORLD"], territories_excluded=["CN"]), headers=owner.headers)
     assert ok.status_code == 201
     assert ok.json()["warranted_by"] == owner.party_id

@@ -154,12 +154,15 @@ def withdraw_offer(db: DB, caller: Caller, offer_id: str, if_match: IfMatch,
     return _offer_out(db, offers_service.withdraw_offer(db, caller, offer_id, version))
 
 
-@router.get("/works/{work_id}/offers", response_model=list[OfferOut], tags=["offers"],
+@router.get("/works/{work_id}/offers", response_model=Page[OfferOut], tags=["offers"],
             responses=PUBLIC)
-def offers_of_work(db: DB, viewer: MaybeCaller, work_id: str) -> list[OfferOut]:
+def offers_of_work(db: DB, viewer: MaybeCaller, work_id: str, offset: Offset = 0,
+                   limit: Limit = 50) -> Page[OfferOut]:
     """The active offers (rate cards) that cover this work, from its current holders."""
     works_service.get_work(db, work_id)
-    return [_offer_out(db, o) for o in offers_service.offers_for_work(db, work_id)]
+    rows = list(offers_service.offers_for_work(db, work_id))
+    return Page(items=[_offer_out(db, o) for o in rows[offset : offset + limit]], total=len(rows),
+                offset=offset, limit=limit)
 
 
 # -- exchange rates and fees ----------------------------------------------------------------------

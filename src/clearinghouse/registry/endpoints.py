@@ -97,9 +97,11 @@ def create_mandate(db: DB, caller: Caller, body: MandateCreate) -> MandateOut:
     return views.mandate_out(parties.create_mandate(db, caller, body))
 
 
-@router.get("/mandates", response_model=list[MandateOut], tags=["parties"], responses=AUTHED)
-def list_mandates(db: DB, caller: Caller) -> list[MandateOut]:
-    return [views.mandate_out(m) for m in parties.list_mandates(db, caller)]
+@router.get("/mandates", response_model=Page[MandateOut], tags=["parties"], responses=AUTHED)
+def list_mandates(db: DB, caller: Caller, offset: Offset = 0, limit: Limit = 50) -> Page[MandateOut]:
+    """Mandates you grant or hold (the operator sees all)."""
+    rows, total = parties.list_mandates(db, caller, offset, limit)
+    return Page(items=[views.mandate_out(m) for m in rows], total=total, offset=offset, limit=limit)
 
 
 @router.get("/work-types", response_model=list[WorkTypeOut], tags=["works"], responses=PUBLIC)
@@ -137,12 +139,14 @@ def update_work(db: DB, caller: Caller, work_id: str, body: WorkUpdate, if_match
     return views.work_out(db, work)
 
 
-@router.get("/works/{work_id}/holdings", response_model=list[HoldingOut], tags=["holdings"], responses=PUBLIC)
-def list_holdings(db: DB, viewer: MaybeCaller, work_id: str,
-                  include_withdrawn: bool = False) -> list[HoldingOut]:
+@router.get("/works/{work_id}/holdings", response_model=Page[HoldingOut], tags=["holdings"], responses=PUBLIC)
+def list_holdings(db: DB, viewer: MaybeCaller, work_id: str, offset: Offset = 0, limit: Limit = 50,
+                  include_withdrawn: bool = False) -> Page[HoldingOut]:
+    """Who holds which rights in this work, oldest first."""
     works.get_work(db, work_id)
     rows = list(repository.holdings_of_work(db, work_id, active_only=not include_withdrawn))
-    return views.holdings_out(db, rows)
+    page = views.holdings_out(db, rows[offset : offset + limit])
+    return Page(items=page, total=len(rows), offset=offset, limit=limit)
 
 
 @router.post("/works/{work_id}/holdings", response_model=HoldingOut, status_code=201, tags=["holdings"],

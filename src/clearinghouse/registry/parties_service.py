@@ -182,8 +182,10 @@ def create_mandate(session: Session, principal: Principal | None, data: MandateC
     return mandate
 
 
-def list_mandates(session: Session, principal: Principal) -> list[Mandate]:
-    return list(repository.list_mandates(session, None if principal.is_operator else principal.party_id))
+def list_mandates(session: Session, principal: Principal, offset: int, limit: int) -> tuple[list[Mandate], int]:
+    party = None if principal.is_operator else principal.party_id
+    rows, total = repository.list_mandates(session, party, offset=offset, limit=limit)
+    return list(rows), total
 
 
 def active_on(mandate: Mandate, on: date) -> bool:

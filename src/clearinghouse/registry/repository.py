@@ -55,11 +55,14 @@ def mandates_of_agent(session: Session, agent_id: str) -> Sequence[Mandate]:
     return session.scalars(select(Mandate).where(Mandate.agent_id == agent_id)).all()
 
 
-def list_mandates(session: Session, party_id: str | None) -> Sequence[Mandate]:
-    query = select(Mandate).order_by(Mandate.id)
+def list_mandates(
+    session: Session, party_id: str | None, *, offset: int, limit: int
+) -> tuple[Sequence[Mandate], int]:
+    query = select(Mandate)
     if party_id:
         query = query.where(or_(Mandate.agent_id == party_id, Mandate.owner_id == party_id))
-    return session.scalars(query).all()
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    return session.scalars(query.order_by(Mandate.id).offset(offset).limit(limit)).all(), total
 
 
 def get_work_type(session: Session, code: str) -> WorkType | None:
