@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from clearinghouse.access.domain import Principal
 from clearinghouse.core.db import unit_of_work
 from clearinghouse.core.errors import Unauthenticated, ValidationFailed
+from clearinghouse.core.settings import Settings
 from clearinghouse.registry.parties_service import authenticate
 
 _bearer = HTTPBearer(auto_error=False, description="An API key: `Authorization: Bearer chk_…`")
@@ -66,6 +67,10 @@ def if_match_version(
 
 
 IfMatch = Annotated[int | None, Depends(if_match_version)]
+
+
+def settings_of(request: Request) -> Settings:
+    return request.app.state.settings  # type: ignore[no-any-return]
 
 
 def etag(version: int) -> str:

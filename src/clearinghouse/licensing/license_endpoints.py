@@ -1,7 +1,8 @@
-"""REST endpoints for licenses: purchase, lifecycle, payments, certificates, ODRL.
+"""REST endpoints for licenses: purchase, lifecycle and payments.
 
-Delivery (uploads and downloads) is in delivery_endpoints; this module's `router` carries both.
-The ledger's own router (clearinghouse.ledger.endpoints) is mounted by the app factory.
+Certificates and ODRL are in certificate_endpoints, delivery (uploads and downloads) in
+delivery_endpoints; this module's `router` carries all three. The ledger's own router
+(clearinghouse.ledger.endpoints) is mounted by the app factory.
 """
 
 from __future__ import annotations
@@ -9,22 +10,15 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Request, Response
-from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import JSONResponse
 
-from clearinghouse.api.deps import DB, Caller, IfMatch, Limit, Offset, etag
-from clearinghouse.api.responses import AUTHED, BASE, PUBLIC, UPDATE, WRITE, errors
-from clearinghouse.core.errors import ValidationFailed
-from clearinghouse.core.settings import Settings
+from clearinghouse.api.deps import DB, Caller, IfMatch, Limit, Offset, etag, settings_of
+from clearinghouse.api.responses import AUTHED, UPDATE, WRITE, errors
 from clearinghouse.licensing import (
-    certificate_service,
+    certificate_endpoints,
     delivery_endpoints,
     licenses_service,
-    odrl,
-    offers_service,
     payments,
     purchase_service,
-    templates_service,
 )
 from clearinghouse.licensing.license_schemas import (
     CancelPayment,
@@ -35,14 +29,12 @@ from clearinghouse.licensing.license_schemas import (
     PaymentOut,
     PurchaseBody,
     StateChange,
-    VerifyResult,
     license_out,
     payment_out,
 )
 from clearinghouse.registry.schemas import Page
 
 api = APIRouter(prefix="/api/v1")
-public = APIRouter()
 IdempotencyKey = Annotated[
     str | None,
     Header(
@@ -50,11 +42,6 @@ IdempotencyKey = Annotated[
         description="Required: a unique string per purchase; repeating it returns the same license",
     ),
 ]
-LD_JSON = "application/ld+json"
-
-
-def settings_of(request: Request) -> Settings:
-    return request.app.state.settings  # type: ignore[no-any-return]
 
 
 def _purchase(
@@ -286,117 +273,11 @@ def cancel_payment(
     return payment_out(payments.cancel(db, caller, payment_id, body.reason, version))
 
 
-# -- certificates and ODRL ----------------------------------------------------------------------
-
-
-@api.get(
-    "/licenses/{license_id}/certificate",
-    tags=["certificates"],
-    responses=AUTHED,
-    response_model=dict[str, Any],
-)
-def license_certificate(db: DB, caller: Caller, license_id: str) -> JSONResponse:
-    """The signed certificate (JSON). Anyone can check it at POST /api/v1/certificates/verify."""
-    lic = licenses_service.get_license(db, caller, license_id)
-    return JSONResponse(certificate_service.document(lic))
-
-
-@api.get(
-    "/licenses/{license_id}/certificate.pdf",
-    tags=["certificates"],
-    responses=AUTHED,
-    response_class=Response,
-)
-def license_certificate_pdf(db: DB, caller: Caller, request: Request, license_id: str) -> Response:
-    """The certificate as a bilingual PDF with a QR code to the public verification page."""
-    lic = licenses_service.get_license(db, caller, license_id)
-    data = certificate_service.pdf(lic)
-    return Response(
-        data,
-        media_type="application/pdf",
-        headers={"Content-Disposition": f'attachment; filename="{lic.id}.pdf"'},
-    )
-
-
-@api.post(
-    "/certificates/verify",
-    response_model=VerifyResult,
-    tags=["certificates"],
-    responses=BASE | errors(413, 415),
-    openapi_extra={
-        "requestBody": {
-            "content": {
-                "application/json": {"schema": {"type": "object"}},
-                "application/pdf": {"schema": {"type": "string", "format": "binary"}},
-                "multipart/form-data": {
-                    "schema": {
-                        "type": "object",
-                        "properties": {"file": {"type": "string", "format": "binary"}},
-                    }
-                },
-            }
-        }
-    },
-)
-async def verify_certificate(request: Request) -> VerifyResult:
-    """Public: is this certificate genuine, and is its license still good? Send the JSON document,
-    the PDF, or either as a multipart `file`. `valid` is true only for a genuine, active license."""
-    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if content_type == "multipart/form-data":
-        form = await request.form(max_files=1, max_fields=1)
-        upload = form.get("file")
-        if upload is None or isinstance(upload, str):
-            raise ValidationFailed(
-                "send the certificate as the multipart field `file`", field="file"
-            )
-        data = await upload.read()
-    else:
-        data = await request.body()
-    settings = settings_of(request)
-
-    def check() -> VerifyResult:
-        with request.app.state.read_sessions() as session:
-            return certificate_service.verify_bytes(session, data, settings)
-
-    return await run_in_threadpool(check)
-
-
-@public.get(
-    "/verify/{license_id}", response_model=VerifyResult, tags=["certificates"], responses=PUBLIC
-)
-def verify_page(db: DB, license_id: str) -> VerifyResult:
-    """Public status of a license, the page a certificate's QR code opens: valid, pending,
-    suspended,
-    revoked or expired (no prices, no terms)."""
-    return certificate_service.public_status(db, license_id)
-
-
-@api.get(
-    "/licenses/{license_id}/odrl", tags=["odrl"], responses=AUTHED, response_model=dict[str, Any]
-)
-def license_odrl(db: DB, caller: Caller, request: Request, license_id: str) -> JSONResponse:
-    """The license as a W3C ODRL 2.2 Agreement (JSON-LD, inline context)."""
-    lic = licenses_service.get_license(db, caller, license_id)
-    doc = odrl.agreement_for_license(
-        lic, settings_of(request).base_url, licenses_service.operator_id(db)
-    )
-    return JSONResponse(doc, media_type=LD_JSON)
-
-
-@api.get("/offers/{offer_id}/odrl", tags=["odrl"], responses=PUBLIC, response_model=dict[str, Any])
-def offer_odrl(db: DB, request: Request, offer_id: str) -> JSONResponse:
-    """Public: a rate card as a W3C ODRL 2.2 Offer (JSON-LD, inline context)."""
-    offer = offers_service.get_offer(db, offer_id)
-    template = templates_service.get_template(db, offer.template_id)
-    doc = odrl.offer_policy(offer, template, settings_of(request).base_url)
-    return JSONResponse(doc, media_type=LD_JSON)
-
-
 def _include_everything() -> APIRouter:
     combined = APIRouter()
     combined.include_router(api)
     combined.include_router(delivery_endpoints.router)
-    combined.include_router(public)
+    combined.include_router(certificate_endpoints.router)
     return combined
 
 
