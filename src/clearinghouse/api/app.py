@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi_offline import FastAPIOffline
 from pydantic import BaseModel
 from sqlalchemy import text
 
@@ -46,7 +47,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         engine.dispose()
         read_engine.dispose()
 
-    app = FastAPI(
+    # The API explorer's assets are served by the app itself: no CDN at run time.
+    app = FastAPIOffline(
         title="Clearinghouse API",
         version=__version__,
         description="One-stop rights clearinghouse for short video and multimedia.",
