@@ -5,11 +5,14 @@ Run: .venv/bin/python -m scripts.cli_reference  (tests/test_cli_reference.py che
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
 import typer
 from typer.testing import CliRunner
+
+ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 HEADER = """# Command line reference
 
@@ -42,7 +45,8 @@ def render() -> str:
     for path, _ in _walk(root, []):
         result = runner.invoke(app, [*path, "--help"], prog_name="clearinghouse",
                                env={"COLUMNS": "100", "NO_COLOR": "1", "TERM": "dumb"})
-        text = "\n".join(line.rstrip() for line in result.stdout.strip("\n").splitlines())
+        plain = ANSI.sub("", result.stdout)  # in case the environment forces colour
+        text = "\n".join(line.rstrip() for line in plain.strip("\n").splitlines())
         title = " ".join(["clearinghouse", *path])
         parts.append(f"\n## `{title}`\n\n```text\n{text}\n```\n")
     return "".join(parts)
