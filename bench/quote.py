@@ -39,12 +39,14 @@ from rich.table import Table
 from clearinghouse.core.db import make_engine, session_factory, unit_of_work
 from clearinghouse.core.migrate import upgrade
 from clearinghouse.core.territories import expand
-from clearinghouse.licensing import offers_service, quotes_service, templates_service
-from clearinghouse.licensing.default_templates import DEFAULT_TEMPLATES
-from clearinghouse.licensing.offer_schemas import OfferCreate
-from clearinghouse.licensing.quote_engine import Market, build_quote, needed_rights
-from clearinghouse.licensing.quote_pricing import PricedDraft, RateBook, price_drafts
-from clearinghouse.licensing.quote_schemas import QuoteCreate
+from clearinghouse.licensing.catalogue import offers as offers_service
+from clearinghouse.licensing.catalogue import templates as templates_service
+from clearinghouse.licensing.catalogue.default_templates import DEFAULT_TEMPLATES
+from clearinghouse.licensing.catalogue.offer_schemas import OfferCreate
+from clearinghouse.licensing.quotes import service as quotes_service
+from clearinghouse.licensing.quotes.engine import Market, build_quote, needed_rights
+from clearinghouse.licensing.quotes.pricing import PricedDraft, RateBook, price_drafts
+from clearinghouse.licensing.quotes.schemas import QuoteCreate
 from clearinghouse.licensing.terms import Use, expand_channels
 from clearinghouse.registry import holdings_service, parties_service, works_service
 from clearinghouse.registry.domain import Role
@@ -107,7 +109,7 @@ def build_catalogue(sessions: Any, seed: int, offers_per_holder: int) -> dict[st
 def naive_quote(use: Use, currency: str, market: Market, today: date) -> dict[str, Any]:
     """The same answer the hard way: every offer x every template for every line, territories
     expanded afresh each time, nothing indexed. (Unclearable parts are not reported.)"""
-    from clearinghouse.licensing.quote_engine import template_covers_terms
+    from clearinghouse.licensing.quotes.engine import template_covers_terms
 
     book = RateBook(market.rates, today)
     countries = expand(use.territories, use.territories_excluded)

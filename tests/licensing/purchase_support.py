@@ -182,7 +182,7 @@ def bought_and_paid(
 def counts(sessions: sessionmaker[Session]) -> dict[str, int]:
     """Rows a purchase writes; a failed purchase must leave every one of them as it was."""
     from clearinghouse.ledger.tables import LedgerEntry, LedgerPosting
-    from clearinghouse.licensing.license_tables import License, LicenseEvent, LicenseLine, Payment
+    from clearinghouse.licensing.licenses.tables import License, LicenseEvent, LicenseLine, Payment
 
     with sessions() as s:
         return {

@@ -10,7 +10,7 @@ from datetime import date, timedelta
 import pytest
 from fastapi.testclient import TestClient
 
-from clearinghouse.licensing import delivery
+from clearinghouse.licensing.delivery import service as delivery
 from clearinghouse.registry.domain import Role
 from clearinghouse.registry.tables import Work
 from tests.licensing.purchase_support import (

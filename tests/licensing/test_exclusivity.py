@@ -13,7 +13,7 @@ import httpx
 import pytest
 import uvicorn
 
-from clearinghouse.licensing.exclusivity import GrantScope, clashes, overlaps
+from clearinghouse.licensing.licenses.exclusivity import GrantScope, clashes, overlaps
 from clearinghouse.licensing.terms import Channel
 from clearinghouse.registry.domain import Role
 from tests.licensing.purchase_support import (
@@ -178,6 +178,6 @@ def test_parallel_buyers_of_one_exclusive_use_get_exactly_one_license(
     with sessions() as s:
         from sqlalchemy import func, select
 
-        from clearinghouse.licensing.license_tables import License
+        from clearinghouse.licensing.licenses.tables import License
 
         assert s.scalar(select(func.count()).select_from(License)) == 1

@@ -10,7 +10,7 @@ import pytest
 from pyld import jsonld
 
 from clearinghouse.core.territories import expand
-from clearinghouse.licensing import odrl
+from clearinghouse.licensing.policies import odrl
 from clearinghouse.licensing.terms import Channel, Portion, PortionUnit, Purpose
 
 ODRL = "http://www.w3.org/ns/odrl/2/"
@@ -232,9 +232,10 @@ def test_every_right_has_a_distinct_action() -> None:
 
 def test_offer_odrl_endpoint_exports_a_real_rate_card(client, sessions) -> None:  # noqa: ANN001
     from clearinghouse.core.db import unit_of_work
-    from clearinghouse.licensing import offers_service, templates_service
-    from clearinghouse.licensing.offer_schemas import OfferCreate
-    from clearinghouse.licensing.template_schemas import TemplateCreate
+    from clearinghouse.licensing.catalogue import offers as offers_service
+    from clearinghouse.licensing.catalogue import templates as templates_service
+    from clearinghouse.licensing.catalogue.offer_schemas import OfferCreate
+    from clearinghouse.licensing.catalogue.template_schemas import TemplateCreate
     from tests.licensing.purchase_support import make_market
     from tests.support.factories import principal
 

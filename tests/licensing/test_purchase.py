@@ -376,7 +376,7 @@ def test_ledger_corrections_are_reversals_and_entries_cannot_be_edited(
 
 def test_license_odrl_endpoint_round_trips(client, sessions) -> None:  # noqa: ANN001
     from clearinghouse.core.territories import expand
-    from clearinghouse.licensing import odrl
+    from clearinghouse.licensing.policies import odrl
 
     m = make_market(sessions)
     lic = buy(
@@ -405,15 +405,13 @@ def test_a_quote_from_the_quote_engine_buys_end_to_end(client, sessions) -> None
     """The same worked example, priced by the real quote engine from offers and the fee schedule."""
     from datetime import date
 
-    from clearinghouse.licensing import (
-        offers_service,
-        quotes_service,
-        rates_service,
-        templates_service,
-    )
-    from clearinghouse.licensing.offer_schemas import FeeCreate, OfferCreate
-    from clearinghouse.licensing.quote_schemas import QuoteCreate
-    from clearinghouse.licensing.template_schemas import TemplateCreate
+    from clearinghouse.licensing.catalogue import offers as offers_service
+    from clearinghouse.licensing.catalogue import rates as rates_service
+    from clearinghouse.licensing.catalogue import templates as templates_service
+    from clearinghouse.licensing.catalogue.offer_schemas import FeeCreate, OfferCreate
+    from clearinghouse.licensing.catalogue.template_schemas import TemplateCreate
+    from clearinghouse.licensing.quotes import service as quotes_service
+    from clearinghouse.licensing.quotes.schemas import QuoteCreate
     from tests.support.factories import principal
 
     m = make_market(sessions)

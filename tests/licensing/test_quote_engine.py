@@ -11,8 +11,8 @@ from decimal import Decimal
 import pytest
 
 from clearinghouse.core.errors import ValidationFailed
-from clearinghouse.licensing.default_templates import DEFAULT_TEMPLATES
-from clearinghouse.licensing.quote_engine import (
+from clearinghouse.licensing.catalogue.default_templates import DEFAULT_TEMPLATES
+from clearinghouse.licensing.quotes.engine import (
     ConflictFacts,
     FeeFacts,
     HoldingFacts,
@@ -28,7 +28,7 @@ from clearinghouse.licensing.quote_engine import (
     use_from_json,
     use_to_json,
 )
-from clearinghouse.licensing.quote_pricing import fee_of
+from clearinghouse.licensing.quotes.pricing import fee_of
 from clearinghouse.licensing.terms import Channel, Portion, PortionUnit, Purpose, Use
 
 TODAY = date(2026, 1, 1)

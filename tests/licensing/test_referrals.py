@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from clearinghouse.core.db import unit_of_work
-from clearinghouse.licensing import quotes_service
+from clearinghouse.licensing.quotes import service as quotes_service
 from clearinghouse.licensing.tables import Quote, Referral
 from tests.licensing.catalogue_world import World, ad_use, build_world, offer_body
 

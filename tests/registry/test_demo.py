@@ -92,10 +92,10 @@ def test_demo_owners_price_routine_licenses_where_licensing_is_installed(engine,
     from clearinghouse.core.models import load_all_models
     from clearinghouse.demo.bootstrap import ensure_operator
     from clearinghouse.demo.catalogue import demo_offers
-    from clearinghouse.licensing import templates_service
-    from clearinghouse.licensing.default_templates import DEFAULT_TEMPLATES
+    from clearinghouse.licensing.catalogue import templates as templates_service
+    from clearinghouse.licensing.catalogue.default_templates import DEFAULT_TEMPLATES
+    from clearinghouse.licensing.catalogue.template_schemas import TemplateCreate
     from clearinghouse.licensing.tables import Offer
-    from clearinghouse.licensing.template_schemas import TemplateCreate
     from clearinghouse.registry import parties_service
 
     load_all_models()

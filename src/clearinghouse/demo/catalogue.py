@@ -17,7 +17,7 @@ from clearinghouse.demo import names
 
 SEED = 2017
 SONGS, RECORDINGS, VIDEOS_PER_STUDIO, PHOTOS = 60, 50, 20, 30
-# Each holding carries what licensing asks of its category (see licensing.quote_engine), so
+# Each holding carries what licensing asks of its category (see licensing.quotes.engine), so
 # the demo's routine uses can be quoted: sync for songs, master use for recordings, etc.
 PUBLISHING = ("synchronisation", "mechanical", "reproduce", "distribute", "modify")
 MASTER = ("master_use", "reproduce", "distribute", "modify")
@@ -64,7 +64,7 @@ class OfferSpec:
     """A rate card: one owner's price for a routine license template, over its catalogue."""
 
     holder: str
-    template: str  # template code (licensing.default_templates)
+    template: str  # template code (licensing.catalogue.default_templates)
     rights: tuple[str, ...]
     currency: str = "CNY"
     fixed_fee_minor: int | None = None

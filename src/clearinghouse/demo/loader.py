@@ -21,8 +21,9 @@ from clearinghouse.core.settings import get_settings
 from clearinghouse.demo import names
 from clearinghouse.demo.bootstrap import ensure_operator
 from clearinghouse.demo.catalogue import HoldingSpec, WorkSpec, build_catalogue, demo_offers
-from clearinghouse.licensing import offers_service, templates_service
-from clearinghouse.licensing.offer_schemas import OfferCreate
+from clearinghouse.licensing.catalogue import offers as offers_service
+from clearinghouse.licensing.catalogue import templates as templates_service
+from clearinghouse.licensing.catalogue.offer_schemas import OfferCreate
 from clearinghouse.registry import holdings_service, parties_service, repository, works_service
 from clearinghouse.registry.domain import PartyKind, Right, Role
 from clearinghouse.registry.schemas import (

@@ -7,7 +7,7 @@ from fastapi import APIRouter
 from clearinghouse.api.deps import DB, Caller, Limit, Offset
 from clearinghouse.api.responses import AUTHED, WRITE
 from clearinghouse.ledger import service
-from clearinghouse.licensing.license_schemas import (
+from clearinghouse.licensing.licenses.schemas import (
     BalanceOut,
     LedgerEntryOut,
     ReverseEntry,

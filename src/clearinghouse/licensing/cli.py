@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import typer
 
-from clearinghouse.licensing import catalogue_cli, license_cli
+from clearinghouse.licensing.catalogue import cli as catalogue_cli
+from clearinghouse.licensing.licenses import cli as license_cli
 
 
 def register(app: typer.Typer) -> None:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from clearinghouse.licensing import catalogue_endpoints, license_endpoints
+from clearinghouse.licensing.catalogue import endpoints as catalogue_endpoints
+from clearinghouse.licensing.licenses import endpoints as license_endpoints
 
 router = APIRouter()
 router.include_router(catalogue_endpoints.router)

@@ -1,5 +1,5 @@
 """SQLAlchemy tables of the licensing catalogue: templates, rate cards (offers), exchange rates,
-fee schedules, quotes and referrals. (Licenses, payments and downloads: license_tables.py.)"""
+fee schedules, quotes and referrals. (Licenses, payments and downloads: licenses/tables.py.)"""
 
 from __future__ import annotations
 

@@ -1,6 +1,7 @@
 """Signed license certificates: Ed25519 keyring, the signed JSON document, and its PDF.
 
-Pure library code (no database, no web): the licensing service decides what a certificate says.
+document, keys, labels and pdf are pure library code (no database, no web); service.py decides
+what a license's certificate says and endpoints.py serves it (with the license's ODRL policy).
 """
 
 from clearinghouse.licensing.certificates.document import (

@@ -6,7 +6,7 @@ Create Date: 2026-11-23 10:28:08
 
 License templates, offers (rate cards), exchange rates, fee schedules, quotes and referrals.
 Seeds the default templates, the 2017 report's 6.6 CNY per USD rate and a 5% / 10% fee schedule
-(clearinghouse.licensing.default_templates).
+(clearinghouse.licensing.catalogue.default_templates).
 """
 
 import os
@@ -190,8 +190,8 @@ def _new_id(prefix: str) -> str:
 
 
 def _seed() -> None:
-    # The defaults live as data in default_templates.py; databases migrated earlier keep theirs.
-    from clearinghouse.licensing.default_templates import (
+    # The defaults live as data in catalogue/default_templates.py; databases migrated earlier keep theirs.
+    from clearinghouse.licensing.catalogue.default_templates import (
         DEFAULT_FEES,
         DEFAULT_RATES,
         DEFAULT_TEMPLATES,

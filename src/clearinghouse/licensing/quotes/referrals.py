@@ -22,9 +22,10 @@ from clearinghouse.access.domain import Principal
 from clearinghouse.core.clock import utcnow
 from clearinghouse.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from clearinghouse.core.ids import new_id
-from clearinghouse.licensing import quotes_service, rates_service
-from clearinghouse.licensing.offers_service import price_of
-from clearinghouse.licensing.quote_engine import (
+from clearinghouse.licensing.catalogue import rates as rates_service
+from clearinghouse.licensing.catalogue.offers import price_of
+from clearinghouse.licensing.quotes import service as quotes_service
+from clearinghouse.licensing.quotes.engine import (
     Price,
     PricedDraft,
     countries_of,
@@ -33,7 +34,7 @@ from clearinghouse.licensing.quote_engine import (
     use_to_json,
     validate_use,
 )
-from clearinghouse.licensing.quote_schemas import ReferralCreate, ReferralsFromQuote, ReferralStep
+from clearinghouse.licensing.quotes.schemas import ReferralCreate, ReferralsFromQuote, ReferralStep
 from clearinghouse.licensing.tables import Referral, ReferralMessage
 from clearinghouse.registry import repository
 from clearinghouse.registry.audit import record, snapshot

@@ -21,8 +21,8 @@ from clearinghouse.api.deps import DB, Caller
 from clearinghouse.api.responses import AUTHED, WRITE, errors
 from clearinghouse.core.db import unit_of_work
 from clearinghouse.core.errors import Unauthenticated, ValidationFailed
-from clearinghouse.licensing import delivery
-from clearinghouse.licensing.license_schemas import (
+from clearinghouse.licensing.delivery import service as delivery
+from clearinghouse.licensing.licenses.schemas import (
     DownloadLink,
     DownloadLinkRequest,
     DownloadLinks,

@@ -18,8 +18,10 @@ from clearinghouse.core.clock import as_utc, utcnow
 from clearinghouse.core.errors import Conflict, Forbidden, Gone, NotFound, ValidationFailed
 from clearinghouse.core.ids import new_id
 from clearinghouse.core.territories import UnknownTerritory, normalize_codes
-from clearinghouse.licensing import offers_service, rates_service, templates_service
-from clearinghouse.licensing.quote_engine import (
+from clearinghouse.licensing.catalogue import offers as offers_service
+from clearinghouse.licensing.catalogue import rates as rates_service
+from clearinghouse.licensing.catalogue import templates as templates_service
+from clearinghouse.licensing.quotes.engine import (
     ConflictFacts,
     HoldingFacts,
     Market,
@@ -31,7 +33,7 @@ from clearinghouse.licensing.quote_engine import (
     template_covers_terms,
     use_to_json,
 )
-from clearinghouse.licensing.quote_schemas import QuoteCreate, UseTerms
+from clearinghouse.licensing.quotes.schemas import QuoteCreate, UseTerms
 from clearinghouse.licensing.tables import Quote, Referral
 from clearinghouse.licensing.terms import Portion, Use, expand_channels
 from clearinghouse.registry import repository

@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session
 
 from clearinghouse.access.domain import Principal
 from clearinghouse.core.errors import Conflict, ValidationFailed
-from clearinghouse.licensing.offer_schemas import FeeCreate, RateCreate
-from clearinghouse.licensing.quote_engine import FeeFacts, RateFacts
+from clearinghouse.licensing.catalogue.offer_schemas import FeeCreate, RateCreate
+from clearinghouse.licensing.quotes.engine import FeeFacts, RateFacts
 from clearinghouse.licensing.tables import ExchangeRate, FeeSchedule
 from clearinghouse.registry.audit import record, snapshot
 from clearinghouse.registry.parties_service import require_operator

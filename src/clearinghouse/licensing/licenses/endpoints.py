@@ -1,7 +1,7 @@
 """REST endpoints for licenses: purchase, lifecycle and payments.
 
-Certificates and ODRL are in certificate_endpoints, delivery (uploads and downloads) in
-delivery_endpoints; this module's `router` carries all three. The ledger's own router
+Certificates and ODRL are in certificates/endpoints.py, delivery (uploads and downloads) in
+delivery/endpoints.py; this module's `router` carries all three. The ledger's own router
 (clearinghouse.ledger.endpoints) is mounted by the app factory.
 """
 
@@ -13,14 +13,12 @@ from fastapi import APIRouter, Header, Request, Response
 
 from clearinghouse.api.deps import DB, Caller, IfMatch, Limit, Offset, etag, settings_of
 from clearinghouse.api.responses import AUTHED, UPDATE, WRITE, errors
-from clearinghouse.licensing import (
-    certificate_endpoints,
-    delivery_endpoints,
-    licenses_service,
-    payments,
-    purchase_service,
-)
-from clearinghouse.licensing.license_schemas import (
+from clearinghouse.licensing.certificates import endpoints as certificate_endpoints
+from clearinghouse.licensing.delivery import endpoints as delivery_endpoints
+from clearinghouse.licensing.licenses import payments
+from clearinghouse.licensing.licenses import purchase as purchase_service
+from clearinghouse.licensing.licenses import service as licenses_service
+from clearinghouse.licensing.licenses.schemas import (
     CancelPayment,
     LicenseCreate,
     LicenseEventOut,

@@ -90,7 +90,7 @@ def lock_works(session: Session, work_ids: Iterable[str]) -> None:
 
 def existing_scopes(session: Session, work_ids: Sequence[str], *, on: date) -> list[GrantScope]:
     """Grants of every license that still holds its place on these works (not past its end)."""
-    from clearinghouse.licensing.license_tables import License, LicenseLine
+    from clearinghouse.licensing.licenses.tables import License, LicenseLine
 
     rows = session.execute(
         select(License, LicenseLine.work_id, LicenseLine.right)

@@ -14,7 +14,7 @@ from typing import Any
 
 from clearinghouse.core.errors import ValidationFailed
 from clearinghouse.core.territories import UnknownTerritory, expand
-from clearinghouse.licensing.quote_pricing import FeeFacts, Price, RateFacts
+from clearinghouse.licensing.quotes.pricing import FeeFacts, Price, RateFacts
 from clearinghouse.licensing.terms import (
     Channel,
     Modification,

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from clearinghouse.access.domain import Principal
 from clearinghouse.core.clock import utcnow
 from clearinghouse.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from clearinghouse.licensing.license_tables import License, LicenseEvent, LicenseLine, Payment
+from clearinghouse.licensing.licenses.tables import License, LicenseEvent, LicenseLine, Payment
 from clearinghouse.registry.audit import record
 from clearinghouse.registry.versioning import check_version
 
@@ -222,7 +222,7 @@ def revoke(
     lic = _operator_change(session, principal, license_id, version)
     if lic.status == PENDING:
         for payment in pending_payments(session, lic.id):
-            from clearinghouse.licensing import payments
+            from clearinghouse.licensing.licenses import payments
 
             payments.cancel_row(session, principal, payment, f"license revoked: {text}")
     return transition(session, principal, lic, REVOKED, "revoke", text)

@@ -13,7 +13,7 @@ from typing import Any
 
 from clearinghouse.core.clock import ranges_overlap
 from clearinghouse.core.errors import ValidationFailed
-from clearinghouse.licensing.quote_facts import (
+from clearinghouse.licensing.quotes.facts import (
     ConflictFacts,
     HoldingFacts,
     Market,
@@ -27,7 +27,7 @@ from clearinghouse.licensing.quote_facts import (
     use_from_json,
     use_to_json,
 )
-from clearinghouse.licensing.quote_pricing import (
+from clearinghouse.licensing.quotes.pricing import (
     FeeFacts,
     Price,
     PricedDraft,

@@ -261,8 +261,8 @@ def license_terms_from_odrl(
     doc: dict[str, Any],
 ) -> tuple[Use, list[dict[str, str]], Compensation | None]:
     """An Agreement back into (the use, [{work_id, right, holder_id}], the compensation); see
-    odrl_reader. Any compaction of the same JSON-LD graph reads the same."""
-    from clearinghouse.licensing.odrl_reader import read_agreement
+    odrl_reader.py. Any compaction of the same JSON-LD graph reads the same."""
+    from clearinghouse.licensing.policies.odrl_reader import read_agreement
 
     return read_agreement(doc)
 

@@ -31,8 +31,8 @@ from clearinghouse.access.domain import Principal
 from clearinghouse.core.clock import utcnow
 from clearinghouse.core.errors import Forbidden, Gone, NotFound, PayloadTooLarge, ValidationFailed
 from clearinghouse.core.settings import Settings
-from clearinghouse.licensing import licenses_service as licenses
-from clearinghouse.licensing.license_tables import Download, License
+from clearinghouse.licensing.licenses import service as licenses
+from clearinghouse.licensing.licenses.tables import Download, License
 from clearinghouse.registry import repository
 from clearinghouse.registry.audit import record
 from clearinghouse.registry.tables import Work

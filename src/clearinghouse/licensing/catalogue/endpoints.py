@@ -10,14 +10,10 @@ from fastapi import APIRouter, Query, Request, Response
 from clearinghouse.api.deps import DB, Caller, IfMatch, Limit, MaybeCaller, Offset, etag
 from clearinghouse.api.responses import AUTHED, PUBLIC, UPDATE, WRITE, errors
 from clearinghouse.core.errors import NotFound
-from clearinghouse.licensing import (
-    offers_service,
-    quotes_service,
-    rates_service,
-    referrals_service,
-    templates_service,
-)
-from clearinghouse.licensing.offer_schemas import (
+from clearinghouse.licensing.catalogue import offers as offers_service
+from clearinghouse.licensing.catalogue import rates as rates_service
+from clearinghouse.licensing.catalogue import templates as templates_service
+from clearinghouse.licensing.catalogue.offer_schemas import (
     FeeCreate,
     FeeOut,
     OfferCreate,
@@ -30,7 +26,15 @@ from clearinghouse.licensing.offer_schemas import (
     offer_out,
     rate_out,
 )
-from clearinghouse.licensing.quote_schemas import (
+from clearinghouse.licensing.catalogue.template_schemas import (
+    TemplateCreate,
+    TemplateOut,
+    TemplateUpdate,
+    template_out,
+)
+from clearinghouse.licensing.quotes import referrals as referrals_service
+from clearinghouse.licensing.quotes import service as quotes_service
+from clearinghouse.licensing.quotes.schemas import (
     MessageCreate,
     MessageOut,
     QuoteCreate,
@@ -43,12 +47,6 @@ from clearinghouse.licensing.quote_schemas import (
     referral_out,
 )
 from clearinghouse.licensing.tables import Offer, Referral
-from clearinghouse.licensing.template_schemas import (
-    TemplateCreate,
-    TemplateOut,
-    TemplateUpdate,
-    template_out,
-)
 from clearinghouse.licensing.terms import Purpose
 from clearinghouse.registry import works_service
 from clearinghouse.registry.schemas import Page

@@ -11,16 +11,14 @@ from fastapi.responses import JSONResponse
 from clearinghouse.api.deps import DB, Caller, settings_of
 from clearinghouse.api.responses import AUTHED, BASE, PUBLIC, errors
 from clearinghouse.core.errors import ValidationFailed
-from clearinghouse.licensing import (
-    certificate_service,
-    licenses_service,
-    odrl,
-    offers_service,
-    templates_service,
-)
-from clearinghouse.licensing.license_schemas import (
+from clearinghouse.licensing.catalogue import offers as offers_service
+from clearinghouse.licensing.catalogue import templates as templates_service
+from clearinghouse.licensing.certificates import service as certificate_service
+from clearinghouse.licensing.licenses import service as licenses_service
+from clearinghouse.licensing.licenses.schemas import (
     VerifyResult,
 )
+from clearinghouse.licensing.policies import odrl
 
 LD_JSON = "application/ld+json"  # ODRL policies are JSON-LD
 

@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from clearinghouse.licensing.offer_schemas import PriceIn
+from clearinghouse.licensing.catalogue.offer_schemas import PriceIn
 from clearinghouse.licensing.schema_types import Code, Count, Currency, Days, Id, MoneyOut, Text
 from clearinghouse.licensing.terms import Channel, PortionUnit, Purpose
 from clearinghouse.registry.domain import Right, format_share

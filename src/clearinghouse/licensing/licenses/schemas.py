@@ -262,8 +262,8 @@ def _line_out(line: Any, currency: str) -> LicenseLineOut:
 
 
 def license_out(session: Any, lic: Any, base_url: str) -> LicenseOut:
-    from clearinghouse.licensing import delivery
-    from clearinghouse.licensing import licenses_service as licenses
+    from clearinghouse.licensing.delivery import service as delivery
+    from clearinghouse.licensing.licenses import service as licenses
 
     payments = licenses.payments_of(session, lic.id)
     base = base_url.rstrip("/")

@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from clearinghouse.core.money import Money
-from clearinghouse.licensing.odrl import (
+from clearinghouse.licensing.policies.odrl import (
     CURRENCY_URN,
     ODRL_NS,
     PROFILE_NS,

@@ -13,9 +13,9 @@ from clearinghouse.core.clock import utcnow
 from clearinghouse.core.errors import Conflict, NotFound, ValidationFailed
 from clearinghouse.core.ids import new_id
 from clearinghouse.core.territories import normalize_codes
-from clearinghouse.licensing.quote_engine import TemplateFacts, countries_of, template_facts
+from clearinghouse.licensing.catalogue.template_schemas import TemplateCreate, TemplateUpdate
+from clearinghouse.licensing.quotes.engine import TemplateFacts, countries_of, template_facts
 from clearinghouse.licensing.tables import LicenseTemplate, Offer
-from clearinghouse.licensing.template_schemas import TemplateCreate, TemplateUpdate
 from clearinghouse.registry.audit import record, snapshot
 from clearinghouse.registry.parties_service import require_operator
 from clearinghouse.registry.versioning import check_version

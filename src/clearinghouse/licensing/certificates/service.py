@@ -19,9 +19,9 @@ from clearinghouse.core.clock import utcnow
 from clearinghouse.core.errors import NotFound, ValidationFailed
 from clearinghouse.core.settings import Settings
 from clearinghouse.licensing import certificates
-from clearinghouse.licensing import licenses_service as licenses
-from clearinghouse.licensing.license_schemas import VerifyResult
-from clearinghouse.licensing.license_tables import License
+from clearinghouse.licensing.licenses import service as licenses
+from clearinghouse.licensing.licenses.schemas import VerifyResult
+from clearinghouse.licensing.licenses.tables import License
 from clearinghouse.registry import repository
 
 CERTIFICATE_TYPE = "clearinghouse.license-certificate"

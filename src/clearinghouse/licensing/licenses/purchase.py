@@ -22,9 +22,11 @@ from clearinghouse.core.errors import Conflict, Forbidden, Gone, ValidationFaile
 from clearinghouse.core.ids import new_id
 from clearinghouse.core.settings import Settings
 from clearinghouse.core.territories import expand
-from clearinghouse.licensing import certificate_service, exclusivity, payments, quotes_service
-from clearinghouse.licensing import licenses_service as licenses
-from clearinghouse.licensing.license_tables import License, LicenseLine, Payment
+from clearinghouse.licensing.certificates import service as certificate_service
+from clearinghouse.licensing.licenses import exclusivity, payments
+from clearinghouse.licensing.licenses import service as licenses
+from clearinghouse.licensing.licenses.tables import License, LicenseLine, Payment
+from clearinghouse.licensing.quotes import service as quotes_service
 from clearinghouse.licensing.tables import Quote
 from clearinghouse.registry import repository
 from clearinghouse.registry.audit import record

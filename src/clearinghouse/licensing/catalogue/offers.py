@@ -20,10 +20,10 @@ from clearinghouse.access.domain import Principal
 from clearinghouse.core.clock import utcnow
 from clearinghouse.core.errors import Forbidden, NotFound, ValidationFailed
 from clearinghouse.core.ids import new_id
-from clearinghouse.licensing.offer_schemas import OfferCreate, OfferUpdate, PriceIn
-from clearinghouse.licensing.quote_engine import OfferFacts, Price
+from clearinghouse.licensing.catalogue.offer_schemas import OfferCreate, OfferUpdate, PriceIn
+from clearinghouse.licensing.catalogue.templates import get_template
+from clearinghouse.licensing.quotes.engine import OfferFacts, Price
 from clearinghouse.licensing.tables import Offer
-from clearinghouse.licensing.templates_service import get_template
 from clearinghouse.registry import repository
 from clearinghouse.registry.audit import record, snapshot
 from clearinghouse.registry.domain import Role

@@ -56,7 +56,7 @@ def _show(out: dict, as_json: bool, title: str) -> None:  # type: ignore[type-ar
 
 
 def _license_json(db, lic) -> dict:  # type: ignore[no-untyped-def, type-arg]
-    from clearinghouse.licensing.license_schemas import license_out
+    from clearinghouse.licensing.licenses.schemas import license_out
 
     return license_out(db, lic, get_settings().base_url).model_dump(mode="json")
 
@@ -75,7 +75,7 @@ def buy(
     as_json: JsonOpt = False,
 ) -> None:
     """Buy a quote (every line or none); prints the license and how to pay."""
-    from clearinghouse.licensing import purchase_service
+    from clearinghouse.licensing.licenses import purchase as purchase_service
 
     idem = key or str(uuid.uuid4())
     with database() as db:
@@ -96,7 +96,7 @@ def buy(
 
 @license_app.command("show")
 def show(license_id: str, as_party: AsOpt = None, as_json: JsonOpt = False) -> None:
-    from clearinghouse.licensing import licenses_service
+    from clearinghouse.licensing.licenses import service as licenses_service
 
     with database() as db:
         who = acting_as(db, as_party) or local_operator(db)
@@ -112,7 +112,7 @@ def list_(
     offset: int = 0,
     as_json: JsonOpt = False,
 ) -> None:
-    from clearinghouse.licensing import licenses_service
+    from clearinghouse.licensing.licenses import service as licenses_service
 
     with database() as db:
         who = acting_as(db, as_party) or local_operator(db)
@@ -131,7 +131,7 @@ def list_(
 
 
 def _state_change(action: str, license_id: str, reason: str | None, as_json: bool) -> None:
-    from clearinghouse.licensing import licenses_service
+    from clearinghouse.licensing.licenses import service as licenses_service
 
     with database() as db:
         op = local_operator(db)
@@ -176,8 +176,8 @@ def mark_paid(
     as_json: JsonOpt = False,
 ) -> None:
     """Operator: the bank transfer arrived; the license becomes active."""
-    from clearinghouse.licensing import payments
-    from clearinghouse.licensing.license_schemas import payment_out
+    from clearinghouse.licensing.licenses import payments
+    from clearinghouse.licensing.licenses.schemas import payment_out
 
     with database() as db:
         out = payment_out(
@@ -189,7 +189,7 @@ def mark_paid(
 @license_app.command("sweep")
 def sweep() -> None:
     """Mark licenses past their end as expired (run daily)."""
-    from clearinghouse.licensing import licenses_service
+    from clearinghouse.licensing.licenses import service as licenses_service
 
     with database() as db:
         ids = licenses_service.sweep(db)
@@ -205,7 +205,8 @@ def certificate(
     as_party: AsOpt = None,
 ) -> None:
     """Print the signed certificate (JSON), or write it as a PDF."""
-    from clearinghouse.licensing import certificate_service, licenses_service
+    from clearinghouse.licensing.certificates import service as certificate_service
+    from clearinghouse.licensing.licenses import service as licenses_service
 
     with database() as db:
         who = acting_as(db, as_party) or local_operator(db)
@@ -227,7 +228,7 @@ def verify(
     """Check a certificate (JSON or PDF). Exit code 0 only when it is genuine and the license is
     active; 1 when it is not (tampered, unknown key, revoked, expired…); 4 when the file is not a
     certificate at all."""
-    from clearinghouse.licensing import certificate_service
+    from clearinghouse.licensing.certificates import service as certificate_service
 
     with database() as db:
         result = certificate_service.verify_bytes(db, file.read_bytes(), get_settings())
@@ -246,7 +247,7 @@ def ledger_balances(
     as_json: JsonOpt = False,
 ) -> None:
     from clearinghouse.ledger import service
-    from clearinghouse.licensing.license_schemas import balance_out
+    from clearinghouse.licensing.licenses.schemas import balance_out
 
     with database() as db:
         rows = [

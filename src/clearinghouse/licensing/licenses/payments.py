@@ -23,8 +23,8 @@ from clearinghouse.core.ids import new_id
 from clearinghouse.core.money import Money
 from clearinghouse.ledger import domain as ledger
 from clearinghouse.ledger import service as ledger_service
-from clearinghouse.licensing import licenses_service as licenses
-from clearinghouse.licensing.license_tables import License, Payment
+from clearinghouse.licensing.licenses import service as licenses
+from clearinghouse.licensing.licenses.tables import License, Payment
 from clearinghouse.registry.audit import record, snapshot
 from clearinghouse.registry.versioning import check_version
 

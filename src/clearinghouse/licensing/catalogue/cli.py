@@ -1,6 +1,6 @@
 """`clearinghouse templates|offers|rates|fees …`: a thin shell over the services.
 
-`register` also adds `quote` and `referrals` (quote_cli.py), in the order `--help` lists them.
+`register` also adds `quote` and `referrals` (quotes/cli.py), in the order `--help` lists them.
 Amounts on the command line are in major units ("3000.00" CNY); the API takes minor units.
 """
 
@@ -14,8 +14,10 @@ from typing import Annotated, Any
 import typer
 
 from clearinghouse.cli.context import database, emit_json, emit_record, emit_table, local_operator
-from clearinghouse.licensing import offers_service, rates_service, templates_service
-from clearinghouse.licensing.cli_inputs import (
+from clearinghouse.licensing.catalogue import offers as offers_service
+from clearinghouse.licensing.catalogue import rates as rates_service
+from clearinghouse.licensing.catalogue import templates as templates_service
+from clearinghouse.licensing.catalogue.cli_inputs import (
     Amount,
     AsOpt,
     JsonOpt,
@@ -23,7 +25,7 @@ from clearinghouse.licensing.cli_inputs import (
     price_fields,
     validated,
 )
-from clearinghouse.licensing.offer_schemas import (
+from clearinghouse.licensing.catalogue.offer_schemas import (
     FeeCreate,
     OfferCreate,
     RateCreate,
@@ -31,8 +33,8 @@ from clearinghouse.licensing.offer_schemas import (
     offer_out,
     rate_out,
 )
-from clearinghouse.licensing.quote_cli import quote_command, referrals_app
-from clearinghouse.licensing.template_schemas import TemplateCreate, template_out
+from clearinghouse.licensing.catalogue.template_schemas import TemplateCreate, template_out
+from clearinghouse.licensing.quotes.cli import quote_command, referrals_app
 from clearinghouse.registry.domain import Right
 
 templates_app = typer.Typer(help="Routine license templates (the operator defines them).")

@@ -14,8 +14,7 @@ import typer
 
 from clearinghouse.cli.context import database, emit_json, emit_record, emit_table
 from clearinghouse.core.settings import get_settings
-from clearinghouse.licensing import quotes_service, referrals_service
-from clearinghouse.licensing.cli_inputs import (
+from clearinghouse.licensing.catalogue.cli_inputs import (
     Amount,
     AsOpt,
     JsonOpt,
@@ -23,8 +22,10 @@ from clearinghouse.licensing.cli_inputs import (
     price_fields,
     validated,
 )
-from clearinghouse.licensing.offer_schemas import PriceIn
-from clearinghouse.licensing.quote_schemas import (
+from clearinghouse.licensing.catalogue.offer_schemas import PriceIn
+from clearinghouse.licensing.quotes import referrals as referrals_service
+from clearinghouse.licensing.quotes import service as quotes_service
+from clearinghouse.licensing.quotes.schemas import (
     QuoteCreate,
     ReferralsFromQuote,
     ReferralStep,

@@ -1,0 +1,1 @@
+"""What can be licensed and at what price: templates, rate cards (offers), exchange rates and fees."""

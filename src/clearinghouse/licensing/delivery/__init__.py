@@ -1,0 +1,1 @@
+"""Delivering licensed files: download links and their use."""

@@ -1,0 +1,1 @@
+"""Buying a quote: licenses, payments and exclusivity."""

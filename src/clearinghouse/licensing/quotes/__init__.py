@@ -1,0 +1,1 @@
+"""Pricing a stated use: the quote engine, quotes, and referrals for uses no offer clears."""
