@@ -149,8 +149,7 @@ def update_holding(
         holding.administrator_id = data.administrator_id
     if data.collective is not None:
         holding.collective = data.collective
-    holding.version += 1
-    holding.updated_at = utcnow()
+    holding.touch()
     session.flush()
     record(session, principal, "holding.update", "holding", holding.id, before, snapshot(holding))
     refresh_conflicts(session, holding.work_id, principal)
@@ -164,8 +163,7 @@ def withdraw_holding(session: Session, principal: Principal, holding_id: str, ve
     check_version(holding.version, version)
     before = snapshot(holding)
     holding.status = "withdrawn"
-    holding.version += 1
-    holding.updated_at = utcnow()
+    holding.touch()
     session.flush()
     record(session, principal, "holding.withdraw", "holding", holding.id, before, snapshot(holding))
     refresh_conflicts(session, holding.work_id, principal)

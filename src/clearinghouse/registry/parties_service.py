@@ -78,8 +78,7 @@ def update_party(
         elif key == "email" and value is not None:
             value = str(value)
         setattr(party, key, value)
-    party.version += 1
-    party.updated_at = utcnow()
+    party.touch()
     session.flush()
     record(session, principal, "party.update", "party", party.id, before, snapshot(party))
     return party

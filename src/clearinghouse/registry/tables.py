@@ -30,6 +30,11 @@ class Versioned:
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
 
+    def touch(self) -> None:
+        """Record an update: the next editor must send this new version back."""
+        self.version += 1
+        self.updated_at = utcnow()
+
 
 class Party(Versioned, Base):
     __tablename__ = "parties"

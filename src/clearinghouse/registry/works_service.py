@@ -5,7 +5,6 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from clearinghouse.access.domain import Principal
-from clearinghouse.core.clock import utcnow
 from clearinghouse.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from clearinghouse.core.identifiers import InvalidIdentifier, normalize_identifier
 from clearinghouse.core.ids import new_id
@@ -200,8 +199,7 @@ def update_work(
         session.flush()
         for rel in _relations(session, work, get_type(session, work.type_code).category, data.relations):
             session.add(rel)
-    work.version += 1
-    work.updated_at = utcnow()
+    work.touch()
     session.flush()
     indexer.index_work(session, work)
     record(session, principal, "work.update", "work", work.id, before, work_snapshot(work))

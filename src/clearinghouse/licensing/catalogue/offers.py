@@ -161,8 +161,7 @@ def update_offer(session: Session, principal: Principal, offer_id: str, data: Of
     for key, value in price.items():
         setattr(offer, key, value)
     offer.rights, offer.work_ids, offer.declined = rights, work_ids, declined
-    offer.version += 1
-    offer.updated_at = utcnow()
+    offer.touch()
     session.flush()
     record(session, principal, "offer.update", "offer", offer.id, before, snapshot(offer))
     return offer
@@ -174,8 +173,7 @@ def withdraw_offer(session: Session, principal: Principal, offer_id: str,
     check_version(offer.version, version)
     before = snapshot(offer)
     offer.status = "withdrawn"
-    offer.version += 1
-    offer.updated_at = utcnow()
+    offer.touch()
     session.flush()
     record(session, principal, "offer.withdraw", "offer", offer.id, before, snapshot(offer))
     return offer

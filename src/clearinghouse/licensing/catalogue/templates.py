@@ -9,7 +9,6 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from clearinghouse.access.domain import Principal
-from clearinghouse.core.clock import utcnow
 from clearinghouse.core.errors import Conflict, NotFound, ValidationFailed
 from clearinghouse.core.ids import new_id
 from clearinghouse.core.territories import normalize_codes
@@ -113,8 +112,7 @@ def update_template(session: Session, principal: Principal, ref: str, data: Temp
         if key in ("name_en", "name_zh", "active") and value is None:
             raise ValidationFailed(f"{key} cannot be null", field=key)
         setattr(row, key, value)
-    row.version += 1
-    row.updated_at = utcnow()
+    row.touch()
     session.flush()
     record(session, principal, "template.update", "license_template", row.id, before, snapshot(row))
     return row

@@ -233,8 +233,7 @@ def attach_file(
     previous = work.file_key if work.file_key and work.file_key != key else None
     work.file_key, work.file_size, work.file_sha256 = key, staged.size, staged.sha256
     work.file_name = safe_file_name(file_name) or work.file_name
-    work.version += 1
-    work.updated_at = utcnow()
+    work.touch()
     session.flush()
     record(
         session,

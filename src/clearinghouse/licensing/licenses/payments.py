@@ -152,8 +152,7 @@ def mark_paid(
     provider(payment.provider).confirm(payment, reference)
     before = snapshot(payment)
     payment.status, payment.provider_reference, payment.paid_at = PAID, reference.strip(), utcnow()
-    payment.version += 1
-    payment.updated_at = utcnow()
+    payment.touch()
     session.flush()
     record(session, principal, "payment.paid", "payment", payment.id, before, snapshot(payment))
     post_sale(session, principal, lic, payment)
@@ -194,8 +193,7 @@ def cancel_row(
 ) -> Payment:
     before = snapshot(payment)
     payment.status, payment.cancelled_at, payment.cancel_reason = CANCELLED, utcnow(), reason
-    payment.version += 1
-    payment.updated_at = utcnow()
+    payment.touch()
     session.flush()
     record(session, principal, "payment.cancel", "payment", payment.id, before, snapshot(payment))
     return payment

@@ -158,8 +158,7 @@ def transition(
     previous = lic.status
     lic.status = to_status
     lic.status_reason = reason
-    lic.version += 1
-    lic.updated_at = utcnow()
+    lic.touch()
     if to_status == ACTIVE and lic.activated_at is None:
         lic.activated_at = utcnow()
     log_event(session, principal, lic, action, previous, reason)

@@ -212,8 +212,7 @@ def _move(session: Session, principal: Principal, ref: Referral, status: str, ki
     ref.status = status
     if price is not None:
         ref.price = price
-    ref.version += 1
-    ref.updated_at = utcnow()
+    ref.touch()
     _note(session, principal, ref, kind, body, price)
     session.flush()
     record(session, principal, f"referral.{kind}", "referral", ref.id, before, snapshot(ref))

@@ -228,14 +228,12 @@ def mark_purchased(session: Session, quote: Quote, principal: Principal | None =
     """Purchase calls this inside its transaction; an accepted referral follows its quote."""
     require_open(quote)
     quote.status = PURCHASED
-    quote.version += 1
-    quote.updated_at = utcnow()
+    quote.touch()
     if quote.referral_id:
         referral = session.get(Referral, quote.referral_id)
         if referral is not None:
             referral.status = PURCHASED
-            referral.version += 1
-            referral.updated_at = utcnow()
+            referral.touch()
     session.flush()
     record(session, principal, "quote.purchase", "quote", quote.id, None, summary(quote))
     return quote
