@@ -82,7 +82,52 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         yield fresh_sqlite_url(request.getfixturevalue("sqlite_template"), tmp_path)
         return
     server = request.getfixturevalue("postgres_server")
-    template = request.getfixturevalue("postgres_template")
+    yield from _database_from(server, request.getfixturevalue("postgres_template"))
+
+
+@pytest.fixture(scope="session")
+def demo_sqlite_template(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo market loaded once into a migrated SQLite file; tests take copies."""
+    from clearinghouse.core.db import unit_of_work
+    from clearinghouse.demo.loader import load_demo
+
+    path = tmp_path_factory.mktemp("demo-template") / "demo.sqlite3"
+    shutil.copyfile(sqlite_template, path)
+    engine = make_engine(f"sqlite:///{path}")
+    with unit_of_work(session_factory(engine)) as s:
+        load_demo(s)
+    engine.dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def demo_postgres_template(postgres_server: str, postgres_template: str) -> str:
+    from clearinghouse.core.db import unit_of_work
+    from clearinghouse.demo.loader import load_demo
+
+    name = f"ch_demo_{uuid.uuid4().hex[:8]}"
+    admin = _admin(postgres_server)
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{postgres_template}"'))
+    admin.dispose()
+    engine = make_engine(f"{postgres_server}/{name}")
+    with unit_of_work(session_factory(engine)) as s:
+        load_demo(s)
+    engine.dispose()
+    return name
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def demo_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh database holding the demo market, on each engine (loaded once per run, then copied)."""
+    if request.param == "sqlite":
+        yield fresh_sqlite_url(request.getfixturevalue("demo_sqlite_template"), tmp_path)
+        return
+    server = request.getfixturevalue("postgres_server")
+    yield from _database_from(server, request.getfixturevalue("demo_postgres_template"))
+
+
+def _database_from(server: str, template: str) -> Iterator[str]:
     name = f"ch_test_{uuid.uuid4().hex[:12]}"
     admin = _admin(server)
     with admin.connect() as conn:

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import socket
 import threading
-import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
 
 import httpx
 import pytest
-import uvicorn
 
 from clearinghouse.licensing.licenses.exclusivity import GrantScope, clashes, overlaps
 from clearinghouse.licensing.terms import Channel
@@ -25,6 +22,7 @@ from tests.licensing.purchase_support import (
     worked_example_lines,
 )
 from tests.support.factories import make_actor
+from tests.support.live import serving
 
 D = date(2026, 1, 1)
 
@@ -136,22 +134,8 @@ def live_server(settings) -> Iterator[str]:  # noqa: ANN001
     from clearinghouse.api.app import create_app
 
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving(create_app(settings)) as base:
+        yield base
 
 
 @pytest.mark.slow

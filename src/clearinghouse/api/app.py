@@ -6,6 +6,7 @@ import importlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import anyio.to_thread
 from fastapi import FastAPI
 from fastapi_offline import FastAPIOffline
 from pydantic import BaseModel
@@ -13,6 +14,7 @@ from sqlalchemy import text
 
 from clearinghouse import __version__
 from clearinghouse.api import errors
+from clearinghouse.api.admission import AdmissionControl, Limits
 from clearinghouse.api.limits import BodySizeLimit
 from clearinghouse.api.responses import BASE
 from clearinghouse.core.db import make_engine, session_factory
@@ -38,11 +40,21 @@ class Health(BaseModel):
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     url = settings.resolved_database_url
-    engine = make_engine(url)
-    read_engine = make_engine(url, immediate=False) if url.startswith("sqlite") else engine
+    # More connections than admitted requests, so an admitted request never waits for one.
+    db_options = {"pool_size": settings.max_active_requests + settings.max_active_uploads + 4,
+                  "pool_timeout": settings.db_pool_timeout_seconds,
+                  "busy_timeout_ms": settings.sqlite_busy_timeout_ms,
+                  "statement_timeout_ms": settings.statement_timeout_ms}
+    engine = make_engine(url, **db_options)
+    read_engine = make_engine(url, immediate=False, **db_options) if url.startswith("sqlite") else engine
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        # More worker threads than admitted requests: dependencies and the endpoint of one request
+        # take turns on threads, and must always find one free.
+        limiter = anyio.to_thread.current_default_thread_limiter()
+        limiter.total_tokens = max(limiter.total_tokens,
+                                   2 * (settings.max_active_requests + settings.max_active_uploads) + 8)
         yield
         engine.dispose()
         read_engine.dispose()
@@ -72,11 +84,25 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     return _with_limits(app, settings)
 
 
+def _is_upload(path: str) -> bool:
+    return path.startswith(UPLOAD_PATHS[0]) or path.endswith(UPLOAD_PATHS[1])
+
+
 def _with_limits(app: FastAPI, settings: Settings) -> FastAPI:
+    # Added last is outermost: the size limit wraps admission, which reads bodies before queueing.
+    app.add_middleware(
+        AdmissionControl,
+        limits=Limits(max_active=settings.max_active_requests, max_queued=settings.max_queued_requests,
+                      queue_timeout=settings.queue_timeout_seconds,
+                      max_active_uploads=settings.max_active_uploads,
+                      body_timeout=settings.body_timeout_seconds),
+        is_upload=_is_upload,
+        bypass=lambda path: path == "/healthz",
+    )
     app.add_middleware(
         BodySizeLimit,
         max_bytes=settings.max_body_bytes,
         upload_max_bytes=settings.max_upload_bytes,
-        is_upload=lambda path: path.startswith(UPLOAD_PATHS[0]) or path.endswith(UPLOAD_PATHS[1]),
+        is_upload=_is_upload,
     )
     return app

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import Depends, Header, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from clearinghouse.access.domain import Principal
 from clearinghouse.core.db import unit_of_work
@@ -27,23 +27,43 @@ def get_session(request: Request) -> Iterator[Session]:
         yield session
 
 
+def get_read_session(request: Request) -> Iterator[Session]:
+    """A read-only transaction whatever the method: for the reading part of a write (a quote is
+    priced here, then stored in a short write transaction of its own)."""
+    with unit_of_work(request.app.state.read_sessions) as session:
+        yield session
+
+
 DB = Annotated[Session, Depends(get_session, scope="function")]
+ReadDB = Annotated[Session, Depends(get_read_session, scope="function")]
+
+
+def _authenticate(request: Request, token: str) -> Principal:
+    # Its own short read transaction: a write request must not take the write lock to find out who
+    # is calling, nor hold a connection while it waits for its endpoint to get a thread.
+    with unit_of_work(request.app.state.read_sessions) as session:
+        return authenticate(session, token)
 
 
 def optional_principal(
-    db: DB, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+    request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 ) -> Principal | None:
     if credentials is None:
         return None
-    return authenticate(db, credentials.credentials)
+    return _authenticate(request, credentials.credentials)
 
 
 def require_principal(
-    db: DB, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+    request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 ) -> Principal:
     if credentials is None:
         raise Unauthenticated("this endpoint needs an API key: send `Authorization: Bearer <key>`")
-    return authenticate(db, credentials.credentials)
+    return _authenticate(request, credentials.credentials)
+
+
+def write_sessions(request: Request) -> sessionmaker[Session]:
+    """For endpoints that read first and write briefly at the end: `with unit_of_work(...)`."""
+    return request.app.state.sessions  # type: ignore[no-any-return]
 
 
 Caller = Annotated[Principal, Depends(require_principal)]

@@ -8,11 +8,12 @@ from clearinghouse.api.errors import ErrorResponse
 
 _TEXT = {
     400: "Bad request", 401: "No or invalid API key", 403: "Not allowed for this caller",
-    404: "Not found", 409: "Conflicts with stored data", 410: "No longer available",
+    404: "Not found", 408: "The request body did not arrive in time", 409: "Conflicts with stored data", 410: "No longer available",
     412: "Stale version (someone else changed it)", 413: "Body too large",
     415: "Unsupported media type",
     422: "Invalid input; `details` names each offending field",
-    428: "Version required (If-Match or `version`)", 500: "Unexpected error", 503: "Busy; retry",
+    428: "Version required (If-Match or `version`)", 500: "Unexpected error",
+    503: "Busy or at capacity; retry after `Retry-After` seconds",
 }
 
 
@@ -20,8 +21,9 @@ def errors(*codes: int) -> dict[int | str, dict[str, Any]]:
     return {code: {"model": ErrorResponse, "description": _TEXT[code]} for code in codes}
 
 
-# Every route can fail validation, hit an unexpected error, or find the database busy.
-BASE = errors(422, 500, 503)
+# Every route can fail validation, hit an unexpected error, find the database busy or the server
+# at capacity, or wait too long for a slow client's body.
+BASE = errors(408, 422, 500, 503)
 PUBLIC = BASE | errors(401, 404)  # a bad key is refused even where a key is optional
 AUTHED = BASE | errors(401, 403, 404, 413)
 WRITE = AUTHED | errors(409)

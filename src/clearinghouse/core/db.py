@@ -5,6 +5,8 @@ Engines are created by entrypoints (API app factory, CLI), never at import time.
 
 from __future__ import annotations
 
+import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -12,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import JSON, DateTime, Engine, MetaData, create_engine, event
 from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
@@ -50,10 +53,26 @@ class UTCDateTime(TypeDecorator[datetime]):
         return None if value is None else as_utc(value)
 
 
-def make_engine(url: str, *, immediate: bool = True, **kwargs: Any) -> Engine:
-    """`immediate=False` gives a SQLite engine for read-only work that never blocks writers."""
+def make_engine(
+    url: str,
+    *,
+    immediate: bool = True,
+    pool_size: int = 5,
+    pool_timeout: float = 30.0,
+    busy_timeout_ms: int = 30_000,
+    statement_timeout_ms: int = 0,
+    **kwargs: Any,
+) -> Engine:
+    """`immediate=False` gives a SQLite engine for read-only work that never blocks writers.
+
+    `pool_size` is how many connections a process keeps; a request waits at most `pool_timeout`
+    seconds for one (then the API answers 503). The API sizes the pool above the number of requests
+    it admits at once, so that no admitted request ever waits for a connection.
+    """
+    pool = {"pool_size": pool_size, "max_overflow": max(2, pool_size // 4), "pool_timeout": pool_timeout}
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, **kwargs)
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": busy_timeout_ms / 1000},
+                               **pool, **kwargs)
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -64,15 +83,52 @@ def make_engine(url: str, *, immediate: bool = True, **kwargs: Any) -> Engine:
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA synchronous=NORMAL")
-            cur.execute("PRAGMA busy_timeout=30000")
+            cur.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
             cur.close()
 
-        @event.listens_for(engine, "begin")
-        def _sqlite_begin(conn: Any) -> None:
-            conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        if immediate:
+            _gate_sqlite_writers(engine, busy_timeout_ms / 1000)
+        else:
+            @event.listens_for(engine, "begin")
+            def _sqlite_begin(conn: Any) -> None:
+                conn.exec_driver_sql("BEGIN")
 
         return engine
-    return create_engine(url, pool_pre_ping=True, **kwargs)
+    if statement_timeout_ms and url.startswith("postgresql"):
+        # A runaway statement or a transaction left open cannot hold rows or a connection forever.
+        options = (f"-c statement_timeout={statement_timeout_ms} "
+                   f"-c idle_in_transaction_session_timeout={statement_timeout_ms}")
+        kwargs.setdefault("connect_args", {})["options"] = options
+    return create_engine(url, pool_pre_ping=True, **pool, **kwargs)
+
+
+_GATE_HELD = "clearinghouse.write_gate"
+
+
+def _gate_sqlite_writers(engine: Engine, timeout: float) -> None:
+    """SQLite has one writer at a time. Writers of this process queue on a lock, and are woken the
+    moment it is free, instead of polling SQLite's busy handler (which sleeps up to 100 ms a try and
+    collapsed throughput under load). Other processes (the CLI) still meet the busy timeout."""
+    gate = threading.Lock()
+
+    @event.listens_for(engine, "begin")
+    def _begin_immediate(conn: Any) -> None:
+        if not gate.acquire(timeout=timeout):
+            raise OperationalError("BEGIN IMMEDIATE", None, sqlite3.OperationalError("database is locked"))
+        conn.info[_GATE_HELD] = True
+        try:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            conn.info.pop(_GATE_HELD, None)
+            gate.release()
+            raise
+
+    def _end(conn: Any) -> None:
+        if conn.info.pop(_GATE_HELD, False):
+            gate.release()
+
+    event.listen(engine, "commit", _end)
+    event.listen(engine, "rollback", _end)
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

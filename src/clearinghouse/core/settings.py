@@ -20,6 +20,16 @@ class Settings(BaseSettings):
     file_store_url: str | None = Field(default=None, description="fsspec URL for delivered files")
     download_link_seconds: int = 900
     quote_valid_seconds: int = 7 * 24 * 3600
+    # Load shedding (see docs/operations.md "Capacity"): requests handled at once, how many may
+    # wait for a turn and for how long; past that the server answers 503 at once.
+    max_active_requests: int = Field(default=24, ge=1, le=1000)
+    max_queued_requests: int = Field(default=128, ge=0, le=100_000)
+    queue_timeout_seconds: float = Field(default=2.0, gt=0, le=60)
+    max_active_uploads: int = Field(default=4, ge=1, le=100)
+    body_timeout_seconds: float = Field(default=30.0, gt=0, le=3600)
+    db_pool_timeout_seconds: float = Field(default=5.0, gt=0, le=60)
+    sqlite_busy_timeout_ms: int = Field(default=5000, ge=0, le=60_000)
+    statement_timeout_ms: int = Field(default=30_000, ge=0, le=3_600_000)
 
     @property
     def resolved_database_url(self) -> str:

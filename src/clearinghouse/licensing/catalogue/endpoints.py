@@ -7,8 +7,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 
-from clearinghouse.api.deps import DB, Caller, IfMatch, Limit, MaybeCaller, Offset, etag
+from clearinghouse.api.deps import DB, Caller, IfMatch, Limit, MaybeCaller, Offset, ReadDB, etag, write_sessions
 from clearinghouse.api.responses import AUTHED, PUBLIC, UPDATE, WRITE, errors
+from clearinghouse.core.db import unit_of_work
 from clearinghouse.core.errors import NotFound
 from clearinghouse.licensing.catalogue import offers as offers_service
 from clearinghouse.licensing.catalogue import rates as rates_service
@@ -209,11 +210,13 @@ def set_fees(db: DB, caller: Caller, body: FeeCreate) -> FeeOut:
 
 @router.post("/quotes", response_model=QuoteOut, status_code=201, tags=["quotes"],
              responses=WRITE)
-def create_quote(db: DB, caller: Caller, body: QuoteCreate, request: Request,
+def create_quote(read: ReadDB, caller: Caller, body: QuoteCreate, request: Request,
                  response: Response) -> QuoteOut:
     """State a use once; get every right and co-holder it needs, priced, and what is
     referral-only. The price holds until `expires_at`."""
-    quote = quotes_service.create_quote(db, caller, body, _valid_seconds(request))
+    priced = quotes_service.price_quote(read, caller, body)  # reads only: no write lock held
+    with unit_of_work(write_sessions(request)) as db:
+        quote = quotes_service.keep_quote(db, caller, priced, _valid_seconds(request))
     response.headers["Location"] = f"/api/v1/quotes/{quote.id}"
     return quote_out(quote, quotes_service.effective_status(quote))
 

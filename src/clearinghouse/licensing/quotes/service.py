@@ -7,6 +7,7 @@ snapshot of every offer used. Purchase reads quotes through `get_quote` and `mar
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, Literal
 
@@ -164,16 +165,34 @@ def summary(quote: Quote) -> dict[str, Any]:
             "source": quote.source, "version": quote.version}
 
 
-def create_quote(session: Session, principal: Principal, data: QuoteCreate,
-                 valid_seconds: int) -> Quote:
+@dataclass(frozen=True)
+class PricedQuote:
+    """A quote worked out but not yet kept: pricing only reads, so it runs outside the write lock."""
+
+    licensee_id: str
+    use: Use
+    currency: str
+    result: QuoteResult
+
+
+def price_quote(session: Session, principal: Principal, data: QuoteCreate) -> PricedQuote:
     licensee_id = _licensee(principal, data.licensee_id)
     if repository.get_party(session, licensee_id) is None:
         raise ValidationFailed(f"party {licensee_id} not found", field="licensee_id")
     today = utcnow().date()
     use = use_of(data, list(data.work_ids), today)
     market = gather(session, use, data.currency, today)
-    result = build_quote(use, data.currency, market, today)
-    return save_quote(session, principal, licensee_id, use, data.currency, result, valid_seconds)
+    return PricedQuote(licensee_id, use, data.currency, build_quote(use, data.currency, market, today))
+
+
+def keep_quote(session: Session, principal: Principal, priced: PricedQuote, valid_seconds: int) -> Quote:
+    return save_quote(session, principal, priced.licensee_id, priced.use, priced.currency, priced.result,
+                      valid_seconds)
+
+
+def create_quote(session: Session, principal: Principal, data: QuoteCreate,
+                 valid_seconds: int) -> Quote:
+    return keep_quote(session, principal, price_quote(session, principal, data), valid_seconds)
 
 
 QuoteStatus = Literal["open", "purchased", "expired"]
