@@ -35,7 +35,7 @@ def keyring(settings: Settings) -> certificates.Keyring:
 
 def payload_for(session: Session, lic: License, settings: Settings) -> dict[str, Any]:
     """What the certificate says: who may do what with which works, on what terms, for how much."""
-    base = settings.base_url.rstrip("/")
+    base = settings.public_url
     use = lic.use
     licensee = repository.get_party(session, lic.licensee_id)
     works = repository.works_by_ids(session, lic.work_ids)

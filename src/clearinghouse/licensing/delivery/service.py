@@ -291,7 +291,7 @@ def issue_links(
     if not with_files:
         raise NotFound("the owner has not uploaded a file for this work yet", field="work_id")
     secret = link_secret(settings.data_dir)
-    base = settings.base_url.rstrip("/")
+    base = settings.public_url
     links, expires = [], utcnow()
     for work in with_files:
         token, expires = sign_link(secret, lic.id, work.id, settings.download_link_seconds)

@@ -58,7 +58,7 @@ def _show(out: dict, as_json: bool, title: str) -> None:  # type: ignore[type-ar
 def _license_json(db, lic) -> dict:  # type: ignore[no-untyped-def, type-arg]
     from clearinghouse.licensing.licenses.schemas import license_out
 
-    return license_out(db, lic, get_settings().base_url).model_dump(mode="json")
+    return license_out(db, lic, get_settings().public_url).model_dump(mode="json")
 
 
 @license_app.command("buy")

@@ -63,7 +63,7 @@ def _purchase(
     response.status_code = 201 if result.created else 200
     response.headers["Location"] = f"/api/v1/licenses/{result.license.id}"
     response.headers["ETag"] = etag(result.license.version)
-    return license_out(db, result.license, settings.base_url)
+    return license_out(db, result.license, settings.public_url)
 
 
 PURCHASE_RESPONSES = (
@@ -133,7 +133,7 @@ def list_licenses(
     rows, total = licenses_service.list_licenses(
         db, caller, status=status.value if status else None, offset=offset, limit=limit
     )
-    base = settings_of(request).base_url
+    base = settings_of(request).public_url
     return Page(
         items=[license_out(db, lic, base) for lic in rows], total=total, offset=offset, limit=limit
     )
@@ -145,7 +145,7 @@ def get_license(
 ) -> LicenseOut:
     lic = licenses_service.get_license(db, caller, license_id)
     response.headers["ETag"] = etag(lic.version)
-    return license_out(db, lic, settings_of(request).base_url)
+    return license_out(db, lic, settings_of(request).public_url)
 
 
 @api.get(
@@ -178,7 +178,7 @@ def _change(
         db, caller, license_id, body.reason, if_match if if_match is not None else body.version
     )
     response.headers["ETag"] = etag(lic.version)
-    return license_out(db, lic, settings_of(request).base_url)
+    return license_out(db, lic, settings_of(request).public_url)
 
 
 @api.post(
