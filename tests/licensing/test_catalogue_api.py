@@ -199,6 +199,29 @@ def test_offers_update_withdraw_and_list_publicly(client, world):
     assert client.get("/api/v1/offers", headers=world.pub_b.headers).json()["total"] == 0
 
 
+@pytest.mark.parametrize("code", ["XAU", "XAG", "XPT", "XPD", "XTS", "XXX", "XDR", "USN", "DEM"])
+def test_only_circulating_currencies_price_quote_or_convert(client, world, sessions, code):
+    """Regression: gold, the test code and "no currency" were accepted as prices and quotes."""
+    offer = offer_body([world.song], ["synchronisation"], fixed_fee_minor=100_000, currency=code)
+    rate = {"base": code, "quote": "CNY", "rate": "7.8", "effective": "2025-01-01"}
+    refused = [
+        client.post("/api/v1/offers", headers=world.pub_a.headers, json=offer),
+        client.post("/api/v1/quotes", headers=world.brand.headers,
+                    json=ad_use([world.master], currency=code.lower())),
+        client.post("/api/v1/exchange-rates", headers=world.operator.headers, json=rate),
+        client.post("/api/v1/exchange-rates", headers=world.operator.headers,
+                    json=rate | {"base": "CNY", "quote": code}),
+    ]
+    for r in refused:
+        assert r.status_code == 422, r.text
+        assert r.json()["error"]["code"] == "validation_failed"
+        assert f"{code} is not a circulating currency" in r.text
+    assert fields(refused[0]) == ["currency"] and fields(refused[2]) == ["base"]
+    assert count(sessions, Offer) == 0 and count(sessions, Quote) == 0
+    rates = {(r["base"], r["quote"]) for r in client.get("/api/v1/exchange-rates").json()["items"]}
+    assert (code, "CNY") not in rates and ("CNY", code) not in rates
+
+
 # -- exchange rates and fees ----------------------------------------------------------------------
 
 
