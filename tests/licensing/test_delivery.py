@@ -194,18 +194,19 @@ def test_links_stop_working_when_the_license_stops(store_client, sessions) -> No
     url = f"/api/v1/licenses/{lic['id']}"
     s = store_client.post(
         f"{url}/suspend",
-        json={"reason": "dispute", "version": lic["version"]},
+        json={"reason_code": "rights_dispute", "version": lic["version"]},
         headers=m.operator.headers,
     ).json()
     r = store_client.get(f"/api/v1/downloads/{token}")
     assert r.status_code == 403 and "suspended" in r.json()["error"]["message"]
     store_client.post(
         f"{url}/revoke",
-        json={"reason": "fraud", "version": s["version"]},
+        json={"reason_code": "fraud", "note": "forged invoice", "version": s["version"]},
         headers=m.operator.headers,
     )
     r = store_client.get(f"/api/v1/downloads/{token}")
     assert r.status_code == 403 and "revoked (fraud)" in r.json()["error"]["message"]
+    assert "forged invoice" not in r.text  # a link is a bearer token: no private note
     assert store_client.post(f"{url}/download-link", headers=m.licensee.headers).status_code == 403
 
 

@@ -104,7 +104,7 @@ def test_purchases_respect_exclusivity(client, sessions) -> None:  # noqa: ANN00
     lic = first.json()
     client.post(
         f"/api/v1/licenses/{lic['id']}/revoke",
-        json={"reason": "not paid", "version": lic["version"]},
+        json={"reason_code": "non_payment", "version": lic["version"]},
         headers=m.operator.headers,
     )
     assert buy(client, rival, _quote_for(sessions, m, rival, exclusive=True)).status_code == 201

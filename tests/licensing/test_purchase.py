@@ -266,7 +266,7 @@ def test_lifecycle_suspend_reinstate_revoke_with_reasons_and_versions(client, se
     assert (
         client.post(
             f"{url}/suspend",
-            json={"reason": "dispute", "version": version},
+            json={"reason_code": "rights_dispute", "version": version},
             headers=m.licensee.headers,
         ).status_code
         == 403
@@ -279,25 +279,29 @@ def test_lifecycle_suspend_reinstate_revoke_with_reasons_and_versions(client, se
     )
     assert (
         client.post(
-            f"{url}/suspend", json={"reason": "dispute"}, headers=m.operator.headers
+            f"{url}/suspend", json={"reason_code": "rights_dispute"}, headers=m.operator.headers
         ).status_code
         == 428
     )
     assert (
         client.post(
             f"{url}/suspend",
-            json={"reason": "dispute", "version": version - 1},
+            json={"reason_code": "rights_dispute", "version": version - 1},
             headers=m.operator.headers,
         ).status_code
         == 412
     )
     s = client.post(
         f"{url}/suspend",
-        json={"reason": "ownership dispute 权属争议"},
+        json={"reason_code": "rights_dispute", "note": "ownership dispute 权属争议"},
         headers=m.operator.headers | {"If-Match": f'"{version}"'},
     )
     assert s.status_code == 200 and s.json()["status"] == "suspended"
     assert s.json()["status_reason"] == "ownership dispute 权属争议"
+    assert (s.json()["status_reason_code"], s.json()["status_reason_label"]) == (
+        "rights_dispute",
+        "rights dispute",
+    )
     r = client.post(
         f"{url}/reinstate", json={"version": s.json()["version"]}, headers=m.operator.headers
     )
@@ -308,7 +312,7 @@ def test_lifecycle_suspend_reinstate_revoke_with_reasons_and_versions(client, se
     assert again.status_code == 409
     v = client.post(
         f"{url}/revoke",
-        json={"reason": "fraud", "version": r.json()["version"]},
+        json={"reason_code": "fraud", "version": r.json()["version"]},
         headers=m.operator.headers,
     )
     assert v.status_code == 200 and v.json()["status"] == "revoked"
@@ -343,6 +347,7 @@ def test_cancelled_payment_revokes_the_license_for_non_payment(client, sessions)
     assert (
         now["status"] == "revoked" and now["status_reason"] == "non-payment: no transfer in 30 days"
     )
+    assert now["status_reason_code"] == "non_payment"
     assert pay(client, m.operator, lic).status_code == 409
     assert _balances(client, m.operator) == {}
 
