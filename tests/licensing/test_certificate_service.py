@@ -149,7 +149,7 @@ def test_revoked_suspended_pending_and_expired_licenses(client, sessions) -> Non
         sessions,
         m,
         territories=["MO"],
-        start=(date.today() - timedelta(days=400)).isoformat(),
+        days_ago=400,
         term_days=365,
     )
     expired = _verify_json(client, _certificate(client, m, old))

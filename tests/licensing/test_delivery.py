@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import uuid
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from fastapi.testclient import TestClient
@@ -217,7 +217,7 @@ def test_an_expired_license_delivers_nothing(store_client, sessions) -> None:  #
         store_client,
         sessions,
         m,
-        start=(date.today() - timedelta(days=40)).isoformat(),
+        days_ago=40,
         term_days=30,
     )
     assert lic["status"] == "expired"

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError
 
+from clearinghouse.core.clock import utcnow
 from clearinghouse.core.db import unit_of_work
 from clearinghouse.registry.tables import AuditEvent
 from tests.licensing.purchase_support import (
@@ -206,6 +207,24 @@ def test_bad_purchases_are_refused_clearly_and_write_nothing(client, sessions) -
 
     ok = buy(client, m.licensee, partial, accept_partial=True, expected_total_minor=105_000)
     assert ok.status_code == 201 and ok.json()["unclearable"][0]["right"] == "master_use"
+
+
+def test_a_quote_whose_start_has_passed_cannot_be_bought(client, sessions) -> None:  # noqa: ANN001
+    """No back-dated licenses: a quote made for a day that has passed since buys nothing."""
+    m = make_market(sessions)
+    yesterday = (utcnow().date() - timedelta(days=1)).isoformat()
+    stale = make_quote(
+        sessions, m.licensee, worked_example_lines(m), use=use_of(m.work_id, start=yesterday)
+    )
+    before = counts(sessions)
+    r = buy(client, m.licensee, stale)
+    assert r.status_code == 409, r.text
+    error = r.json()["error"]
+    assert f"starts on {yesterday}, which has passed" in error["message"]
+    assert "new quote" in error["message"] and error["details"]["start"] == yesterday
+    _assert_nothing_written(sessions, before)
+    today = make_quote(sessions, m.licensee, worked_example_lines(m), use=use_of(m.work_id))
+    assert buy(client, m.licensee, today).json()["valid_from"] == utcnow().date().isoformat()
 
 
 def test_changed_holdings_mean_quote_again(client, sessions) -> None:  # noqa: ANN001
