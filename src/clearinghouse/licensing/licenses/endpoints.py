@@ -177,7 +177,7 @@ def _status_change(
     body: StatusChange | None,
     if_match: int | None,
 ) -> Any:
-    body = body or StatusChange()
+    body = body or StatusChange(reason_code=None, note=None, version=None)
     version = if_match if if_match is not None else body.version
     return action(db, caller, license_id, body.reason_code, body.note, version)
 
@@ -234,7 +234,7 @@ def reinstate_license(
     body: Reinstatement | None = None,
 ) -> LicenseOut:
     """Operator: lift a suspension (an optional `note` for the parties)."""
-    body = body or Reinstatement()
+    body = body or Reinstatement(note=None, version=None)
     version = if_match if if_match is not None else body.version
     lic = licenses_service.reinstate(db, caller, license_id, body.note, version)
     return _changed(db, request, response, lic)

@@ -204,7 +204,7 @@ def sweep(session: Session, on: date | None = None) -> list[str]:
 
 def _reason_code(code: ReasonCode | str | None) -> ReasonCode:
     try:
-        return ReasonCode(code)
+        return ReasonCode(code or "")
     except ValueError:
         raise ValidationFailed(
             f"say why with a reason_code, one of: {describe()}; it is shown publicly, "
