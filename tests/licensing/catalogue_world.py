@@ -4,8 +4,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
+from clearinghouse.core.clock import utcnow
 from clearinghouse.core.db import unit_of_work
 from clearinghouse.registry import parties_service
 from clearinghouse.registry.domain import Role
@@ -79,7 +80,7 @@ def ad_use(work_ids: list[str], **changes) -> dict:  # noqa: ANN003
         "uses": 1,
         "portion": {"unit": "seconds", "value": 15},
         "territories": ["CN"],
-        "start": "2026-12-01",
+        "start": (utcnow().date() + timedelta(days=1)).isoformat(),
         "term_days": 365,
         "currency": "CNY",
         **changes,

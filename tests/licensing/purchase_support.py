@@ -168,7 +168,11 @@ def pay(
 
 
 def bought_and_paid(
-    client: Any, sessions: sessionmaker[Session], m: Market, **use_changes: Any
+    client: Any,
+    sessions: sessionmaker[Session],
+    m: Market,
+    days_ago: int = 0,
+    **use_changes: Any,
 ) -> dict:
     quote_id = make_quote(
         sessions, m.licensee, worked_example_lines(m), use=use_of(m.work_id, **use_changes)
@@ -176,7 +180,23 @@ def bought_and_paid(
     lic = buy(client, m.licensee, quote_id, key=quote_id)
     assert lic.status_code == 201, lic.text
     assert pay(client, m.operator, lic.json()).status_code == 200
+    if days_ago:
+        bought_long_ago(sessions, lic.json()["id"], days_ago)
     return client.get(f"/api/v1/licenses/{lic.json()['id']}", headers=m.licensee.headers).json()
+
+
+def bought_long_ago(sessions: sessionmaker[Session], license_id: str, days: int) -> None:
+    """Move a license's period `days` back, as if bought then: a license never starts before
+    the day it is bought, so only time (or this) makes one expire."""
+    from clearinghouse.licensing.licenses.tables import License
+
+    shift = timedelta(days=days)
+    with unit_of_work(sessions) as s:
+        lic = s.get(License, license_id)
+        assert lic is not None
+        lic.valid_from -= shift
+        lic.valid_to = None if lic.valid_to is None else lic.valid_to - shift
+        lic.use = lic.use | {"start": lic.valid_from.isoformat()}
 
 
 def counts(sessions: sessionmaker[Session]) -> dict[str, int]:

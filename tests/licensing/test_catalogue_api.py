@@ -3,9 +3,12 @@ and every caller refused where it should be."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import func, select
 
+from clearinghouse.core.clock import utcnow
 from clearinghouse.core.db import unit_of_work
 from clearinghouse.licensing.tables import Offer, Quote
 from tests.licensing.catalogue_world import World, ad_use, build_world, offer_body, price_everything
@@ -199,6 +202,29 @@ def test_offers_update_withdraw_and_list_publicly(client, world):
     assert client.get("/api/v1/offers", headers=world.pub_b.headers).json()["total"] == 0
 
 
+@pytest.mark.parametrize("code", ["XAU", "XAG", "XPT", "XPD", "XTS", "XXX", "XDR", "USN", "DEM"])
+def test_only_circulating_currencies_price_quote_or_convert(client, world, sessions, code):
+    """Regression: gold, the test code and "no currency" were accepted as prices and quotes."""
+    offer = offer_body([world.song], ["synchronisation"], fixed_fee_minor=100_000, currency=code)
+    rate = {"base": code, "quote": "CNY", "rate": "7.8", "effective": "2025-01-01"}
+    refused = [
+        client.post("/api/v1/offers", headers=world.pub_a.headers, json=offer),
+        client.post("/api/v1/quotes", headers=world.brand.headers,
+                    json=ad_use([world.master], currency=code.lower())),
+        client.post("/api/v1/exchange-rates", headers=world.operator.headers, json=rate),
+        client.post("/api/v1/exchange-rates", headers=world.operator.headers,
+                    json=rate | {"base": "CNY", "quote": code}),
+    ]
+    for r in refused:
+        assert r.status_code == 422, r.text
+        assert r.json()["error"]["code"] == "validation_failed"
+        assert f"{code} is not a circulating currency" in r.text
+    assert fields(refused[0]) == ["currency"] and fields(refused[2]) == ["base"]
+    assert count(sessions, Offer) == 0 and count(sessions, Quote) == 0
+    rates = {(r["base"], r["quote"]) for r in client.get("/api/v1/exchange-rates").json()["items"]}
+    assert (code, "CNY") not in rates and ("CNY", code) not in rates
+
+
 # -- exchange rates and fees ----------------------------------------------------------------------
 
 
@@ -327,6 +353,27 @@ def test_a_use_that_does_not_fit_is_refused_naming_the_field(
     assert r.status_code == 422, r.text
     assert field in fields(r), r.json()
     assert count(sessions, Quote) == 0
+
+
+def test_a_quote_or_referral_may_not_start_in_the_past(client, world, sessions):
+    """Regression: a quote could start in the past, so a license could cover past use."""
+    today = utcnow().date()
+    yesterday = (today - timedelta(days=1)).isoformat()
+    price_everything(client, world)
+    past = client.post("/api/v1/quotes", headers=world.brand.headers,
+                       json=ad_use([world.master], start=yesterday))
+    assert past.status_code == 422, past.text
+    assert fields(past) == ["start"] and "back-dated licenses are not issued" in past.text
+    assert count(sessions, Quote) == 0
+    referral = {k: v for k, v in ad_use([]).items() if k != "work_ids"} | {
+        "work_id": world.song, "right": "synchronisation", "holder_id": world.pub_a.party_id,
+        "start": yesterday}
+    r = client.post("/api/v1/referrals", headers=world.brand.headers, json=referral)
+    assert r.status_code == 422 and fields(r) == ["start"], r.text
+    now = client.post("/api/v1/quotes", headers=world.brand.headers,
+                      json=ad_use([world.master], start=today.isoformat()))
+    assert now.status_code == 201, now.text
+    assert now.json()["use"]["start"] == today.isoformat()
 
 
 def test_what_cannot_be_cleared_is_listed_with_a_reason(client, world):

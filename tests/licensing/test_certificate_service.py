@@ -130,25 +130,26 @@ def test_revoked_suspended_pending_and_expired_licenses(client, sessions) -> Non
     doc = _certificate(client, m, lic)
     s = client.post(
         f"/api/v1/licenses/{lic['id']}/suspend",
-        json={"reason": "dispute", "version": lic["version"]},
+        json={"reason_code": "rights_dispute", "version": lic["version"]},
         headers=m.operator.headers,
     ).json()
     assert _verify_json(client, doc)["result"] == "suspended"
     client.post(
         f"/api/v1/licenses/{lic['id']}/revoke",
-        json={"reason": "counterfeit", "version": s["version"]},
+        json={"reason_code": "fraud", "note": "counterfeit", "version": s["version"]},
         headers=m.operator.headers,
     )
     revoked = _verify_json(client, doc)  # the genuine certificate of a revoked license
     assert revoked["result"] == "revoked" and revoked["valid"] is False
-    assert "counterfeit" in revoked["message"]
+    assert revoked["reason_code"] == "fraud" and "reason: fraud" in revoked["message"]
+    assert "counterfeit" not in str(revoked)  # the note is private
 
     old = bought_and_paid(
         client,
         sessions,
         m,
         territories=["MO"],
-        start=(date.today() - timedelta(days=400)).isoformat(),
+        days_ago=400,
         term_days=365,
     )
     expired = _verify_json(client, _certificate(client, m, old))
@@ -159,6 +160,58 @@ def test_revoked_suspended_pending_and_expired_licenses(client, sessions) -> Non
     assert "price" not in page.text and "CNY" not in page.text
     assert client.get(f"/verify/{old['id']}").json()["result"] == "expired"
     assert client.get("/verify/lic_nothing").status_code == 404
+
+
+def test_the_public_sees_the_reason_code_and_only_the_parties_see_the_note(client, sessions) -> None:  # noqa: ANN001
+    """Regression: /verify/{id} published the operator's free-text revocation reason."""
+    m = make_market(sessions)
+    lic = bought_and_paid(client, sessions, m)
+    doc = _certificate(client, m, lic)
+    url = f"/api/v1/licenses/{lic['id']}"
+    unknown = client.post(
+        f"{url}/suspend",
+        json={"reason_code": "licensee is a crook", "version": lic["version"]},
+        headers=m.operator.headers,
+    )
+    assert unknown.status_code == 422 and "reason_code" in unknown.text
+    assert "rights_dispute" in unknown.text  # the error lists the codes
+    suspend_note = "张三 says the publisher's claim is forged; police case 2026-118"
+    s = client.post(
+        f"{url}/suspend",
+        json={"reason_code": "rights_dispute", "note": suspend_note, "version": lic["version"]},
+        headers=m.operator.headers,
+    ).json()
+    suspended = client.get(f"/verify/{lic['id']}")
+    assert suspended.json()["reason_code"] == "rights_dispute"
+    assert "rights dispute" in suspended.json()["message"] and "张三" not in suspended.text
+    revoke_note = "licensee 李四 paid with a stolen card (bank ref 998877)"
+    client.post(
+        f"{url}/revoke",
+        json={"reason_code": "fraud", "note": revoke_note, "version": s["version"]},
+        headers=m.operator.headers,
+    )
+    for public in (
+        client.get(f"/verify/{lic['id']}"),
+        client.post("/api/v1/certificates/verify", json=doc),
+    ):
+        assert public.status_code == 200, public.text
+        body = public.json()
+        assert (body["result"], body["reason_code"], body["reason_label"]) == (
+            "revoked",
+            "fraud",
+            "fraud",
+        )
+        assert body["reason_label_zh"] == "欺诈" and "欺诈" in body["message_zh"]
+        for private in ("李四", "stolen", "998877", "张三", "police"):
+            assert private not in public.text
+    for party in (m.licensee, m.operator, m.publisher):  # the license's parties see the note
+        seen = client.get(url, headers=party.headers).json()
+        assert (seen["status_reason_code"], seen["status_reason"]) == ("fraud", revoke_note)
+    events = client.get(f"{url}/events", headers=m.operator.headers).json()
+    assert [(e["action"], e["reason_code"], e["reason"]) for e in events[-2:]] == [
+        ("suspend", "rights_dispute", suspend_note),
+        ("revoke", "fraud", revoke_note),
+    ]
 
 
 @pytest.mark.parametrize(
@@ -200,9 +253,12 @@ def test_cli_verify_exit_codes(settings, client, sessions, tmp_path: Path, monke
         junk.write_text("not a certificate")
         refused = runner.invoke(app, ["license", "verify", str(junk)])
         assert refused.exit_code != 0 and "not a certificate" in refused.output
-        revoked = runner.invoke(app, ["license", "revoke", lic["id"], "--reason", "fraud"])
+        revoked = runner.invoke(
+            app, ["license", "revoke", lic["id"], "--reason", "fraud", "--note", "card stolen"]
+        )
         assert revoked.exit_code == 0, revoked.output
         after = runner.invoke(app, ["license", "verify", str(pdf_path), "--json"])
         assert after.exit_code == 1 and json.loads(after.stdout)["result"] == "revoked"
+        assert json.loads(after.stdout)["reason_code"] == "fraud" and "stolen" not in after.stdout
     finally:
         get_settings.cache_clear()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import uuid
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from fastapi.testclient import TestClient
@@ -194,18 +194,19 @@ def test_links_stop_working_when_the_license_stops(store_client, sessions) -> No
     url = f"/api/v1/licenses/{lic['id']}"
     s = store_client.post(
         f"{url}/suspend",
-        json={"reason": "dispute", "version": lic["version"]},
+        json={"reason_code": "rights_dispute", "version": lic["version"]},
         headers=m.operator.headers,
     ).json()
     r = store_client.get(f"/api/v1/downloads/{token}")
     assert r.status_code == 403 and "suspended" in r.json()["error"]["message"]
     store_client.post(
         f"{url}/revoke",
-        json={"reason": "fraud", "version": s["version"]},
+        json={"reason_code": "fraud", "note": "forged invoice", "version": s["version"]},
         headers=m.operator.headers,
     )
     r = store_client.get(f"/api/v1/downloads/{token}")
     assert r.status_code == 403 and "revoked (fraud)" in r.json()["error"]["message"]
+    assert "forged invoice" not in r.text  # a link is a bearer token: no private note
     assert store_client.post(f"{url}/download-link", headers=m.licensee.headers).status_code == 403
 
 
@@ -216,7 +217,7 @@ def test_an_expired_license_delivers_nothing(store_client, sessions) -> None:  #
         store_client,
         sessions,
         m,
-        start=(date.today() - timedelta(days=40)).isoformat(),
+        days_ago=40,
         term_days=30,
     )
     assert lic["status"] == "expired"

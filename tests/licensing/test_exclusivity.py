@@ -14,6 +14,7 @@ from clearinghouse.licensing.licenses.exclusivity import GrantScope, clashes, ov
 from clearinghouse.licensing.terms import Channel
 from clearinghouse.registry.domain import Role
 from tests.licensing.purchase_support import (
+    bought_long_ago,
     buy,
     make_market,
     make_quote,
@@ -102,7 +103,7 @@ def test_purchases_respect_exclusivity(client, sessions) -> None:  # noqa: ANN00
     lic = first.json()
     client.post(
         f"/api/v1/licenses/{lic['id']}/revoke",
-        json={"reason": "not paid", "version": lic["version"]},
+        json={"reason_code": "non_payment", "version": lic["version"]},
         headers=m.operator.headers,
     )
     assert buy(client, rival, _quote_for(sessions, m, rival, exclusive=True)).status_code == 201
@@ -111,20 +112,10 @@ def test_purchases_respect_exclusivity(client, sessions) -> None:  # noqa: ANN00
 def test_an_exclusive_license_that_ended_frees_its_place(client, sessions) -> None:  # noqa: ANN001
     m = make_market(sessions)
     rival = make_actor(sessions, "日日煮 DayDayCook", Role.LICENSEE)
-    old = buy(
-        client,
-        m.licensee,
-        _quote_for(
-            sessions,
-            m,
-            m.licensee,
-            exclusive=True,
-            start=(date.today() - timedelta(days=30)).isoformat(),
-            term_days=30,
-        ),
-    )
+    old = buy(client, m.licensee, _quote_for(sessions, m, m.licensee, exclusive=True, term_days=30))
     assert old.status_code == 201
     pay(client, m.operator, old.json())
+    bought_long_ago(sessions, old.json()["id"], 30)
     assert buy(client, rival, _quote_for(sessions, m, rival, exclusive=True)).status_code == 201
 
 

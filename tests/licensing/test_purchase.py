@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError
 
+from clearinghouse.core.clock import utcnow
 from clearinghouse.core.db import unit_of_work
 from clearinghouse.registry.tables import AuditEvent
 from tests.licensing.purchase_support import (
@@ -208,6 +209,24 @@ def test_bad_purchases_are_refused_clearly_and_write_nothing(client, sessions) -
     assert ok.status_code == 201 and ok.json()["unclearable"][0]["right"] == "master_use"
 
 
+def test_a_quote_whose_start_has_passed_cannot_be_bought(client, sessions) -> None:  # noqa: ANN001
+    """No back-dated licenses: a quote made for a day that has passed since buys nothing."""
+    m = make_market(sessions)
+    yesterday = (utcnow().date() - timedelta(days=1)).isoformat()
+    stale = make_quote(
+        sessions, m.licensee, worked_example_lines(m), use=use_of(m.work_id, start=yesterday)
+    )
+    before = counts(sessions)
+    r = buy(client, m.licensee, stale)
+    assert r.status_code == 409, r.text
+    error = r.json()["error"]
+    assert f"starts on {yesterday}, which has passed" in error["message"]
+    assert "new quote" in error["message"] and error["details"]["start"] == yesterday
+    _assert_nothing_written(sessions, before)
+    today = make_quote(sessions, m.licensee, worked_example_lines(m), use=use_of(m.work_id))
+    assert buy(client, m.licensee, today).json()["valid_from"] == utcnow().date().isoformat()
+
+
 def test_changed_holdings_mean_quote_again(client, sessions) -> None:  # noqa: ANN001
     m = make_market(sessions)
     quote_id = make_quote(sessions, m.licensee, worked_example_lines(m), use=use_of(m.work_id))
@@ -266,7 +285,7 @@ def test_lifecycle_suspend_reinstate_revoke_with_reasons_and_versions(client, se
     assert (
         client.post(
             f"{url}/suspend",
-            json={"reason": "dispute", "version": version},
+            json={"reason_code": "rights_dispute", "version": version},
             headers=m.licensee.headers,
         ).status_code
         == 403
@@ -279,25 +298,29 @@ def test_lifecycle_suspend_reinstate_revoke_with_reasons_and_versions(client, se
     )
     assert (
         client.post(
-            f"{url}/suspend", json={"reason": "dispute"}, headers=m.operator.headers
+            f"{url}/suspend", json={"reason_code": "rights_dispute"}, headers=m.operator.headers
         ).status_code
         == 428
     )
     assert (
         client.post(
             f"{url}/suspend",
-            json={"reason": "dispute", "version": version - 1},
+            json={"reason_code": "rights_dispute", "version": version - 1},
             headers=m.operator.headers,
         ).status_code
         == 412
     )
     s = client.post(
         f"{url}/suspend",
-        json={"reason": "ownership dispute 权属争议"},
+        json={"reason_code": "rights_dispute", "note": "ownership dispute 权属争议"},
         headers=m.operator.headers | {"If-Match": f'"{version}"'},
     )
     assert s.status_code == 200 and s.json()["status"] == "suspended"
     assert s.json()["status_reason"] == "ownership dispute 权属争议"
+    assert (s.json()["status_reason_code"], s.json()["status_reason_label"]) == (
+        "rights_dispute",
+        "rights dispute",
+    )
     r = client.post(
         f"{url}/reinstate", json={"version": s.json()["version"]}, headers=m.operator.headers
     )
@@ -308,7 +331,7 @@ def test_lifecycle_suspend_reinstate_revoke_with_reasons_and_versions(client, se
     assert again.status_code == 409
     v = client.post(
         f"{url}/revoke",
-        json={"reason": "fraud", "version": r.json()["version"]},
+        json={"reason_code": "fraud", "version": r.json()["version"]},
         headers=m.operator.headers,
     )
     assert v.status_code == 200 and v.json()["status"] == "revoked"
@@ -343,6 +366,7 @@ def test_cancelled_payment_revokes_the_license_for_non_payment(client, sessions)
     assert (
         now["status"] == "revoked" and now["status_reason"] == "non-payment: no transfer in 30 days"
     )
+    assert now["status_reason_code"] == "non_payment"
     assert pay(client, m.operator, lic).status_code == 409
     assert _balances(client, m.operator) == {}
 

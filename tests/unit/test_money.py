@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from clearinghouse.core.money import Money, MoneyError, allocate
+from clearinghouse.core.money import (
+    Money,
+    MoneyError,
+    allocate,
+    check_circulating_currency,
+    circulating_currencies,
+)
 
 
 def test_from_decimal_is_exact_or_an_error():
@@ -18,6 +25,34 @@ def test_from_decimal_is_exact_or_an_error():
         Money.from_decimal("CNY", "12.345")
     with pytest.raises(MoneyError):
         Money.from_decimal("XYZ", "1")
+
+
+@pytest.mark.parametrize("code", ["CNY", "usd", "EUR", "JPY", "HKD", "XAF", "XOF", "XCD", "XPF"])
+def test_circulating_currencies_are_accepted_upper_cased(code):
+    assert check_circulating_currency(code) == code.upper()
+
+
+@pytest.mark.parametrize("code", [
+    "XAU", "XAG", "XPT", "XPD",  # precious metals
+    "XTS", "XXX",  # testing, no currency
+    "XDR", "XSU", "XUA", "XBA",  # units of account
+    "USN", "CLF", "BOV", "CHE", "MXV",  # funds codes
+    "DEM", "FRF", "ZWD",  # withdrawn
+])
+def test_metals_test_codes_units_funds_and_withdrawn_currencies_are_refused(code):
+    with pytest.raises(MoneyError, match=f"{code} is not a circulating currency"):
+        check_circulating_currency(code)
+
+
+def test_circulation_is_judged_on_the_day():
+    # Croatia replaced the kuna with the euro on 2023-01-01.
+    assert "HRK" in circulating_currencies(date(2022, 6, 1))
+    assert "HRK" not in circulating_currencies(date(2023, 6, 1))
+
+
+def test_unknown_codes_are_refused():
+    with pytest.raises(MoneyError, match="unknown currency"):
+        check_circulating_currency("ABC")
 
 
 def test_floats_are_refused():

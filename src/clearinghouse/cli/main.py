@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import os
 from typing import Annotated
 
 import typer
@@ -49,15 +50,28 @@ def init(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
         emit_record(out, "clearinghouse initialised")
 
 
+def _resolve_base_url(host: str, port: int) -> str:
+    """Settle the public address before anything prints or serves a link. Uvicorn builds the app
+    (in every worker) from the environment, so the resolved value travels there."""
+    url = get_settings().served_at(host, port).public_url
+    os.environ["CLEARINGHOUSE_BASE_URL"] = url
+    get_settings.cache_clear()
+    return url
+
+
 @app.command()
 def serve(
     host: str = "127.0.0.1",
     port: int = 8000,
     workers: Annotated[int, typer.Option(help="Worker processes")] = 1,
 ) -> None:
-    """Serve the API (and, later, the web pages)."""
+    """Serve the API (and, later, the web pages).
+
+    Certificates and links name this host and port unless CLEARINGHOUSE_BASE_URL is set; a
+    public deployment sets it."""
     import uvicorn
 
+    _resolve_base_url(host, port)
     with database():
         pass  # migrate before serving
     uvicorn.run("clearinghouse.api.app:create_app", host=host, port=port, workers=workers, factory=True)
@@ -72,6 +86,8 @@ def demo(
     """Load the generated demo data (safe to run again) and print a key for each demo role."""
     from clearinghouse.demo.loader import load_demo, print_credentials
 
+    if serve_after:
+        _resolve_base_url("127.0.0.1", port)  # the printed examples name the port served
     with database() as db:
         credentials = load_demo(db)
     if as_json:

@@ -7,10 +7,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
+from functools import lru_cache
 
-from babel.numbers import format_currency, get_currency_precision, list_currencies
+from babel.core import get_global
+from babel.numbers import (
+    format_currency,
+    get_currency_precision,
+    get_territory_currencies,
+    list_currencies,
+)
 
+# Every code CLDR knows, withdrawn ones included: enough to read and show stored amounts.
 SUPPORTED_CURRENCIES: frozenset[str] = frozenset(list_currencies())
 
 
@@ -26,6 +35,35 @@ def check_currency(currency: str) -> str:
     code = currency.upper()
     if code not in SUPPORTED_CURRENCIES or len(code) != 3:
         raise MoneyError(f"unknown currency {currency!r}; use an ISO 4217 code such as CNY or USD")
+    return code
+
+
+def circulating_currencies(on: date | None = None) -> frozenset[str]:
+    """ISO 4217 codes that some territory uses as legal tender on `on` (today, UTC), per CLDR.
+
+    Left out: precious metals (XAU, XAG, XPT, XPD), the test and no-currency codes (XTS, XXX),
+    special drawing rights and other units of account (XDR, XSU, XUA), funds codes (USN, CLF,
+    BOV, …) and withdrawn currencies (DEM, …).
+    """
+    return _circulating_on(on or datetime.now(UTC).date())
+
+
+@lru_cache(maxsize=4)
+def _circulating_on(day: date) -> frozenset[str]:
+    codes: set[str] = set()
+    for territory in get_global("territory_currencies"):
+        codes.update(get_territory_currencies(territory, start_date=day, tender=True))
+    return frozenset(codes)
+
+
+def check_circulating_currency(currency: str, on: date | None = None) -> str:
+    """A currency something may be priced, quoted, paid or converted in: one in circulation."""
+    code = check_currency(currency)
+    if code not in circulating_currencies(on):
+        raise MoneyError(
+            f"{code} is not a circulating currency (precious metals, test, fund and withdrawn "
+            "codes cannot price a license); use one such as CNY or USD"
+        )
     return code
 
 

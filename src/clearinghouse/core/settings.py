@@ -8,13 +8,30 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+DEFAULT_HOST, DEFAULT_PORT = "127.0.0.1", 8000
+# A wildcard bind address names no host a reader can reach; links use loopback instead, and a
+# public deployment sets CLEARINGHOUSE_BASE_URL.
+WILDCARD_HOSTS = frozenset({"", "0.0.0.0", "::", "[::]"})
+
+
+def local_url(host: str, port: int) -> str:
+    """Where a server bound to host:port is reached from this machine."""
+    if host in WILDCARD_HOSTS:
+        host = DEFAULT_HOST
+    elif ":" in host and not host.startswith("["):
+        host = f"[{host}]"  # an IPv6 address in a URL
+    return f"http://{host}:{port}"
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="CLEARINGHOUSE_", extra="ignore")
 
     data_dir: Path = Field(default=Path("data"), description="Where the SQLite file, keys and files live")
     database_url: str | None = Field(default=None, description="SQLAlchemy URL; SQLite under data_dir if unset")
-    base_url: str = "http://127.0.0.1:8000"
+    base_url: str | None = Field(
+        default=None,
+        description="Public address in certificates and links; unset: derived from how the server was started",
+    )
     max_body_bytes: int = 1_048_576
     max_upload_bytes: int = 200 * 1_048_576
     file_store_url: str | None = Field(default=None, description="fsspec URL for delivered files")
@@ -36,6 +53,17 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'clearinghouse.sqlite3').resolve()}"
+
+    @property
+    def public_url(self) -> str:
+        """The address certificates and links name (no trailing slash)."""
+        return (self.base_url or local_url(DEFAULT_HOST, DEFAULT_PORT)).rstrip("/")
+
+    def served_at(self, host: str, port: int) -> Settings:
+        """These settings for a server started on host:port: a configured base_url wins."""
+        if self.base_url:
+            return self
+        return self.model_copy(update={"base_url": local_url(host, port)})
 
     @property
     def keys_dir(self) -> Path:

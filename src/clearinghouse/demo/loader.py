@@ -187,7 +187,7 @@ def demo_counts(session: Session) -> dict[str, int]:
 
 
 def _credentials(session: Session, created: bool) -> dict[str, Any]:
-    base = get_settings().base_url.rstrip("/")
+    base = get_settings().public_url
     keys = []
     for demo_key in DEMO_KEYS:
         key = repository.find_key_by_lookup(session, _lookup(demo_key.token))

@@ -1,7 +1,8 @@
 """Field types the licensing schemas share, and money as the API shows it.
 
-Money is whole minor units (strict integers: 12.5 or "125" is refused) plus an ISO 4217 currency;
-percentages and rates are decimal strings, never floats.
+Money is whole minor units (strict integers: 12.5 or "125" is refused) plus a circulating ISO 4217
+currency (no XAU, XTS, XXX, XDR or fund codes); percentages and rates are decimal strings, never
+floats.
 """
 
 from __future__ import annotations
@@ -10,12 +11,12 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, Field, StringConstraints
 
-from clearinghouse.core.money import Money, MoneyError, check_currency
+from clearinghouse.core.money import Money, MoneyError, check_circulating_currency
 
 
 def _currency(value: str) -> str:
     try:
-        return check_currency(value)
+        return check_circulating_currency(value)
     except MoneyError as exc:
         raise ValueError(str(exc)) from exc
 

@@ -110,3 +110,10 @@ class Use:
     def end(self) -> date | None:
         """Exclusive end date of the license period."""
         return None if self.term_days is None else self.start + timedelta(days=self.term_days)
+
+
+def back_dated(start: date, today: date) -> bool:
+    """No license covers days before it is quoted or bought (`today`, UTC): a license is
+    permission given in advance, never absolution for past use, which is settled with the
+    holders directly."""
+    return start < today

@@ -118,7 +118,7 @@ def license_odrl(db: DB, caller: Caller, request: Request, license_id: str) -> J
     """The license as a W3C ODRL 2.2 Agreement (JSON-LD, inline context)."""
     lic = licenses_service.get_license(db, caller, license_id)
     doc = odrl.agreement_for_license(
-        lic, settings_of(request).base_url, licenses_service.operator_id(db)
+        lic, settings_of(request).public_url, licenses_service.operator_id(db)
     )
     return JSONResponse(doc, media_type=LD_JSON)
 
@@ -128,7 +128,7 @@ def offer_odrl(db: DB, request: Request, offer_id: str) -> JSONResponse:
     """Public: a rate card as a W3C ODRL 2.2 Offer (JSON-LD, inline context)."""
     offer = offers_service.get_offer(db, offer_id)
     template = templates_service.get_template(db, offer.template_id)
-    doc = odrl.offer_policy(offer, template, settings_of(request).base_url)
+    doc = odrl.offer_policy(offer, template, settings_of(request).public_url)
     return JSONResponse(doc, media_type=LD_JSON)
 
 

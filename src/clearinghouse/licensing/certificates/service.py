@@ -19,6 +19,7 @@ from clearinghouse.core.clock import utcnow
 from clearinghouse.core.errors import NotFound, ValidationFailed
 from clearinghouse.core.settings import Settings
 from clearinghouse.licensing import certificates
+from clearinghouse.licensing.licenses import reasons
 from clearinghouse.licensing.licenses import service as licenses
 from clearinghouse.licensing.licenses.schemas import VerifyResult
 from clearinghouse.licensing.licenses.tables import License
@@ -35,7 +36,7 @@ def keyring(settings: Settings) -> certificates.Keyring:
 
 def payload_for(session: Session, lic: License, settings: Settings) -> dict[str, Any]:
     """What the certificate says: who may do what with which works, on what terms, for how much."""
-    base = settings.base_url.rstrip("/")
+    base = settings.public_url
     use = lic.use
     licensee = repository.get_party(session, lic.licensee_id)
     works = repository.works_by_ids(session, lic.work_ids)
@@ -178,15 +179,20 @@ def _result(
     key_id: str | None = None,
 ) -> VerifyResult:
     en, zh = MESSAGES[result]
-    reason = lic.status_reason if lic is not None and result in ("revoked", "suspended") else None
+    # Public: only the reason code, in words; the operator's note never leaves the parties.
+    code = lic.status_reason_code if lic is not None and result in ("revoked", "suspended") else None
+    label, label_zh = reasons.label(code), reasons.label_zh(code)
     return VerifyResult(
         result=result,  # type: ignore[arg-type]
         valid=result == "valid",
-        message=f"{en} ({reason})" if reason else en,
-        message_zh=f"{zh}（{reason}）" if reason else zh,
+        message=f"{en} (reason: {label})" if label else en,
+        message_zh=f"{zh}（原因：{label_zh}）" if label_zh else zh,
         license_id=lic.id if lic is not None else license_id,
         key_id=key_id,
         status=licenses.effective_status(lic) if lic is not None else None,
+        reason_code=code,  # type: ignore[arg-type]
+        reason_label=label,
+        reason_label_zh=label_zh,
         valid_from=lic.valid_from if lic is not None else None,
         valid_to=lic.valid_to if lic is not None else None,
     )

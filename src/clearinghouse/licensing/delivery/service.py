@@ -31,6 +31,7 @@ from clearinghouse.access.domain import Principal
 from clearinghouse.core.clock import utcnow
 from clearinghouse.core.errors import Forbidden, Gone, NotFound, PayloadTooLarge, ValidationFailed
 from clearinghouse.core.settings import Settings
+from clearinghouse.licensing.licenses import reasons
 from clearinghouse.licensing.licenses import service as licenses
 from clearinghouse.licensing.licenses.tables import Download, License
 from clearinghouse.registry import repository
@@ -265,8 +266,9 @@ def check_deliverable(lic: License) -> None:
         )
     why = {
         licenses.PENDING: "is waiting for payment; files are delivered once it is paid",
-        licenses.SUSPENDED: f"is suspended ({lic.status_reason})",
-        licenses.REVOKED: f"was revoked ({lic.status_reason})",
+        # A link is a bearer token anyone may hold: the public reason, not the private note.
+        licenses.SUSPENDED: f"is suspended ({reasons.label(lic.status_reason_code)})",
+        licenses.REVOKED: f"was revoked ({reasons.label(lic.status_reason_code)})",
     }[status]
     raise Forbidden(f"license {lic.id} {why}", field="license_id", details={"status": status})
 
@@ -291,7 +293,7 @@ def issue_links(
     if not with_files:
         raise NotFound("the owner has not uploaded a file for this work yet", field="work_id")
     secret = link_secret(settings.data_dir)
-    base = settings.base_url.rstrip("/")
+    base = settings.public_url
     links, expires = [], utcnow()
     for work in with_files:
         token, expires = sign_link(secret, lic.id, work.id, settings.download_link_seconds)

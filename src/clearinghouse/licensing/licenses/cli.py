@@ -19,6 +19,7 @@ from clearinghouse.cli.context import (
     local_operator,
 )
 from clearinghouse.core.settings import get_settings
+from clearinghouse.licensing.licenses.reasons import ReasonCode
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for scripts")]
 AsOpt = Annotated[
@@ -58,7 +59,7 @@ def _show(out: dict, as_json: bool, title: str) -> None:  # type: ignore[type-ar
 def _license_json(db, lic) -> dict:  # type: ignore[no-untyped-def, type-arg]
     from clearinghouse.licensing.licenses.schemas import license_out
 
-    return license_out(db, lic, get_settings().base_url).model_dump(mode="json")
+    return license_out(db, lic, get_settings().public_url).model_dump(mode="json")
 
 
 @license_app.command("buy")
@@ -130,43 +131,44 @@ def list_(
     )
 
 
-def _state_change(action: str, license_id: str, reason: str | None, as_json: bool) -> None:
+def _state_change(action: str, license_id: str, as_json: bool, *args: object) -> None:
+    """`args` go to the service between the license id and the version: (code, note) or (note)."""
     from clearinghouse.licensing.licenses import service as licenses_service
 
     with database() as db:
         op = local_operator(db)
         current = licenses_service.load(db, license_id)
-        lic = getattr(licenses_service, action)(db, op, license_id, reason, current.version)
+        lic = getattr(licenses_service, action)(db, op, license_id, *args, current.version)
         out = _license_json(db, lic)
     _show(out, as_json, f"license ({action})")
 
 
+ReasonOpt = Annotated[ReasonCode, typer.Option("--reason", help="Why; shown publicly")]
+NoteOpt = Annotated[
+    str | None, typer.Option(help="A private note for the license's parties, never public")
+]
+
+
 @license_app.command("revoke")
 def revoke(
-    license_id: str,
-    reason: Annotated[str, typer.Option(help="Why; kept with the license")],
-    as_json: JsonOpt = False,
+    license_id: str, reason: ReasonOpt, note: NoteOpt = None, as_json: JsonOpt = False
 ) -> None:
     """Operator: end a license for good."""
-    _state_change("revoke", license_id, reason, as_json)
+    _state_change("revoke", license_id, as_json, reason, note)
 
 
 @license_app.command("suspend")
 def suspend(
-    license_id: str,
-    reason: Annotated[str, typer.Option(help="Why; kept with the license")],
-    as_json: JsonOpt = False,
+    license_id: str, reason: ReasonOpt, note: NoteOpt = None, as_json: JsonOpt = False
 ) -> None:
     """Operator: pause an active license."""
-    _state_change("suspend", license_id, reason, as_json)
+    _state_change("suspend", license_id, as_json, reason, note)
 
 
 @license_app.command("reinstate")
-def reinstate(
-    license_id: str, reason: Annotated[str | None, typer.Option()] = None, as_json: JsonOpt = False
-) -> None:
+def reinstate(license_id: str, note: NoteOpt = None, as_json: JsonOpt = False) -> None:
     """Operator: lift a suspension."""
-    _state_change("reinstate", license_id, reason, as_json)
+    _state_change("reinstate", license_id, as_json, note)
 
 
 @license_app.command("mark-paid")

@@ -26,7 +26,8 @@ from clearinghouse.licensing.licenses.schemas import (
     MarkPaid,
     PaymentOut,
     PurchaseBody,
-    StateChange,
+    Reinstatement,
+    StatusChange,
     license_out,
     payment_out,
 )
@@ -63,7 +64,7 @@ def _purchase(
     response.status_code = 201 if result.created else 200
     response.headers["Location"] = f"/api/v1/licenses/{result.license.id}"
     response.headers["ETag"] = etag(result.license.version)
-    return license_out(db, result.license, settings.base_url)
+    return license_out(db, result.license, settings.public_url)
 
 
 PURCHASE_RESPONSES = (
@@ -133,7 +134,7 @@ def list_licenses(
     rows, total = licenses_service.list_licenses(
         db, caller, status=status.value if status else None, offset=offset, limit=limit
     )
-    base = settings_of(request).base_url
+    base = settings_of(request).public_url
     return Page(
         items=[license_out(db, lic, base) for lic in rows], total=total, offset=offset, limit=limit
     )
@@ -145,7 +146,7 @@ def get_license(
 ) -> LicenseOut:
     lic = licenses_service.get_license(db, caller, license_id)
     response.headers["ETag"] = etag(lic.version)
-    return license_out(db, lic, settings_of(request).base_url)
+    return license_out(db, lic, settings_of(request).public_url)
 
 
 @api.get(
@@ -163,22 +164,22 @@ def license_events(db: DB, caller: Caller, license_id: str) -> list[LicenseEvent
     ]
 
 
-def _change(
+def _changed(db: DB, request: Request, response: Response, lic: Any) -> LicenseOut:
+    response.headers["ETag"] = etag(lic.version)
+    return license_out(db, lic, settings_of(request).public_url)
+
+
+def _status_change(
     action: Any,
     db: DB,
     caller: Caller,
-    request: Request,
-    response: Response,
     license_id: str,
-    body: StateChange | None,
+    body: StatusChange | None,
     if_match: int | None,
-) -> LicenseOut:
-    body = body or StateChange(reason=None, version=None)
-    lic = action(
-        db, caller, license_id, body.reason, if_match if if_match is not None else body.version
-    )
-    response.headers["ETag"] = etag(lic.version)
-    return license_out(db, lic, settings_of(request).base_url)
+) -> Any:
+    body = body or StatusChange(reason_code=None, note=None, version=None)
+    version = if_match if if_match is not None else body.version
+    return action(db, caller, license_id, body.reason_code, body.note, version)
 
 
 @api.post(
@@ -191,12 +192,12 @@ def revoke_license(
     response: Response,
     license_id: str,
     if_match: IfMatch,
-    body: StateChange | None = None,
+    body: StatusChange | None = None,
 ) -> LicenseOut:
-    """Operator: end a license for good (a reason is required). A pending payment is cancelled."""
-    return _change(
-        licenses_service.revoke, db, caller, request, response, license_id, body, if_match
-    )
+    """Operator: end a license for good (`reason_code` required; `note` optional and private).
+    A pending payment is cancelled."""
+    lic = _status_change(licenses_service.revoke, db, caller, license_id, body, if_match)
+    return _changed(db, request, response, lic)
 
 
 @api.post(
@@ -209,12 +210,12 @@ def suspend_license(
     response: Response,
     license_id: str,
     if_match: IfMatch,
-    body: StateChange | None = None,
+    body: StatusChange | None = None,
 ) -> LicenseOut:
-    """Operator: pause an active license (a reason is required); reinstate undoes it."""
-    return _change(
-        licenses_service.suspend, db, caller, request, response, license_id, body, if_match
-    )
+    """Operator: pause an active license (`reason_code` required; `note` optional and private);
+    reinstate undoes it."""
+    lic = _status_change(licenses_service.suspend, db, caller, license_id, body, if_match)
+    return _changed(db, request, response, lic)
 
 
 @api.post(
@@ -230,11 +231,13 @@ def reinstate_license(
     response: Response,
     license_id: str,
     if_match: IfMatch,
-    body: StateChange | None = None,
+    body: Reinstatement | None = None,
 ) -> LicenseOut:
-    return _change(
-        licenses_service.reinstate, db, caller, request, response, license_id, body, if_match
-    )
+    """Operator: lift a suspension (an optional `note` for the parties)."""
+    body = body or Reinstatement(note=None, version=None)
+    version = if_match if if_match is not None else body.version
+    lic = licenses_service.reinstate(db, caller, license_id, body.note, version)
+    return _changed(db, request, response, lic)
 
 
 # -- payments -----------------------------------------------------------------------------------

@@ -24,6 +24,7 @@ from clearinghouse.core.money import Money
 from clearinghouse.ledger import domain as ledger
 from clearinghouse.ledger import service as ledger_service
 from clearinghouse.licensing.licenses import service as licenses
+from clearinghouse.licensing.licenses.reasons import ReasonCode
 from clearinghouse.licensing.licenses.tables import License, Payment
 from clearinghouse.registry.audit import record, snapshot
 from clearinghouse.registry.versioning import check_version
@@ -219,6 +220,12 @@ def cancel(
     lic = licenses.load(session, payment.license_id, for_update=True)
     if lic.status == licenses.PENDING:
         licenses.transition(
-            session, principal, lic, licenses.REVOKED, "revoke", f"non-payment: {text}"
+            session,
+            principal,
+            lic,
+            licenses.REVOKED,
+            "revoke",
+            f"non-payment: {text}",
+            ReasonCode.NON_PAYMENT,
         )
     return payment

@@ -28,6 +28,7 @@ from clearinghouse.licensing.licenses import service as licenses
 from clearinghouse.licensing.licenses.tables import License, LicenseLine, Payment
 from clearinghouse.licensing.quotes import service as quotes_service
 from clearinghouse.licensing.tables import Quote
+from clearinghouse.licensing.terms import back_dated
 from clearinghouse.registry import repository
 from clearinghouse.registry.audit import record
 from clearinghouse.registry.domain import Role, parse_share
@@ -114,6 +115,14 @@ def _check_quote(quote: Quote, principal: Principal, request: PurchaseRequest) -
             "changed, so ask for a new quote",
             field="quote_id",
             details={"expired_at": expires_at.isoformat()},
+        )
+    start = date.fromisoformat(quote.use["start"])
+    if back_dated(start, licenses.today()):
+        raise Conflict(
+            f"quote {quote.id} starts on {start}, which has passed; a license never starts "
+            "before the day it is bought, so ask for a new quote",
+            field="quote_id",
+            details={"start": start.isoformat(), "today": licenses.today().isoformat()},
         )
     if quote.unclearable and not request.accept_partial:
         raise Conflict(

@@ -7,6 +7,8 @@ from typing import Annotated, Any, Literal, cast
 
 from pydantic import BaseModel, Field, StringConstraints
 
+from clearinghouse.licensing.licenses import reasons
+from clearinghouse.licensing.licenses.reasons import ReasonCode
 from clearinghouse.licensing.schema_types import MoneyOut
 from clearinghouse.registry.schemas import Strict
 
@@ -71,7 +73,13 @@ class LicenseOut(BaseModel):
     quote_id: str
     licensee_id: str
     status: LicenseStatus
-    status_reason: str | None
+    status_reason_code: ReasonCode | None = Field(
+        description="Why it was revoked or suspended; public (the verification page shows it)"
+    )
+    status_reason_label: str | None = Field(description="The reason code in words")
+    status_reason: str | None = Field(
+        description="The operator's note, or what the system did; for the license's parties only"
+    )
     use: dict[str, Any]
     work_ids: list[str]
     rights: list[str]
@@ -102,12 +110,25 @@ class LicenseEventOut(BaseModel):
     action: str
     from_status: str | None
     to_status: str
+    reason_code: ReasonCode | None
     reason: str | None
     actor_party_id: str | None
 
 
-class StateChange(Strict):
-    reason: Reason | None = None
+class StatusChange(Strict):
+    reason_code: ReasonCode | None = Field(
+        None,
+        description="Required: why, as the public verification page will show it: "
+        + reasons.describe(),
+    )
+    note: Reason | None = Field(
+        None, description="Optional, private: kept for the license's parties, never shown publicly"
+    )
+    version: int | None = Field(None, description="The version you read (or send If-Match)")
+
+
+class Reinstatement(Strict):
+    note: Reason | None = Field(None, description="Optional, for the license's parties")
     version: int | None = Field(None, description="The version you read (or send If-Match)")
 
 
@@ -171,6 +192,11 @@ class VerifyResult(BaseModel):
     license_id: str | None = None
     key_id: str | None = None
     status: str | None = Field(None, description="The license's status now, when known")
+    reason_code: ReasonCode | None = Field(
+        None, description="Why a revoked or suspended license was (a code, never the note)"
+    )
+    reason_label: str | None = None
+    reason_label_zh: str | None = None
     valid_from: date | None = None
     valid_to: date | None = None
 
@@ -273,6 +299,8 @@ def license_out(session: Any, lic: Any, base_url: str) -> LicenseOut:
         quote_id=lic.quote_id,
         licensee_id=lic.licensee_id,
         status=cast(LicenseStatus, licenses.effective_status(lic)),
+        status_reason_code=lic.status_reason_code,
+        status_reason_label=reasons.label(lic.status_reason_code),
         status_reason=lic.status_reason,
         use=lic.use,
         work_ids=lic.work_ids,

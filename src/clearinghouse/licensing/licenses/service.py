@@ -7,7 +7,8 @@
       revoked <--operator-- suspended
 
 Every change is a LicenseEvent row and an audit record. Expiry is a fact of the calendar: readers
-compute it (`effective_status`); `sweep` and every write also store it.
+compute it (`effective_status`); `sweep` and every write also store it. Revoking and suspending
+take a public reason code (reasons.ReasonCode) and an optional note for the parties only.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from sqlalchemy.orm import Session
 from clearinghouse.access.domain import Principal
 from clearinghouse.core.clock import utcnow
 from clearinghouse.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from clearinghouse.licensing.licenses.reasons import ReasonCode, describe, label
 from clearinghouse.licensing.licenses.tables import License, LicenseEvent, LicenseLine, Payment
 from clearinghouse.registry.audit import record
 from clearinghouse.registry.versioning import check_version
@@ -63,6 +65,7 @@ def license_snapshot(lic: License) -> dict[str, object]:
     return {
         "id": lic.id,
         "status": lic.status,
+        "status_reason_code": lic.status_reason_code,
         "status_reason": lic.status_reason,
         "version": lic.version,
         "licensee_id": lic.licensee_id,
@@ -127,6 +130,7 @@ def log_event(
     action: str,
     from_status: str | None,
     reason: str | None = None,
+    reason_code: str | None = None,
 ) -> None:
     session.add(
         LicenseEvent(
@@ -135,6 +139,7 @@ def log_event(
             action=action,
             from_status=from_status,
             to_status=lic.status,
+            reason_code=reason_code,
             reason=reason,
         )
     )
@@ -147,7 +152,9 @@ def transition(
     to_status: str,
     action: str,
     reason: str | None = None,
+    reason_code: ReasonCode | None = None,
 ) -> License:
+    """`reason` is free text for the parties; `reason_code` the public why (revoke, suspend)."""
     if to_status not in TRANSITIONS[lic.status]:
         raise Conflict(
             f"a {lic.status} license cannot become {to_status}",
@@ -157,11 +164,12 @@ def transition(
     before = license_snapshot(lic)
     previous = lic.status
     lic.status = to_status
+    lic.status_reason_code = reason_code.value if reason_code else None
     lic.status_reason = reason
     lic.touch()
     if to_status == ACTIVE and lic.activated_at is None:
         lic.activated_at = utcnow()
-    log_event(session, principal, lic, action, previous, reason)
+    log_event(session, principal, lic, action, previous, reason, lic.status_reason_code)
     session.flush()
     record(
         session, principal, f"license.{action}", "license", lic.id, before, license_snapshot(lic)
@@ -194,13 +202,19 @@ def sweep(session: Session, on: date | None = None) -> list[str]:
     return [lic.id for lic in rows]
 
 
-def _reason(reason: str | None) -> str:
-    text = (reason or "").strip()
-    if not text:
+def _reason_code(code: ReasonCode | str | None) -> ReasonCode:
+    try:
+        return ReasonCode(code or "")
+    except ValueError:
         raise ValidationFailed(
-            "say why (a reason is kept with the license and shown to its parties)", field="reason"
-        )
-    return text
+            f"say why with a reason_code, one of: {describe()}; it is shown publicly, "
+            "a note is kept for the license's parties only",
+            field="reason_code",
+        ) from None
+
+
+def _note(note: str | None) -> str | None:
+    return (note or "").strip() or None
 
 
 def _operator_change(
@@ -215,35 +229,46 @@ def _operator_change(
 
 
 def revoke(
-    session: Session, principal: Principal, license_id: str, reason: str | None, version: int | None
+    session: Session,
+    principal: Principal,
+    license_id: str,
+    reason_code: ReasonCode | str | None,
+    note: str | None,
+    version: int | None,
 ) -> License:
-    text = _reason(reason)
+    code, text = _reason_code(reason_code), _note(note)
     lic = _operator_change(session, principal, license_id, version)
     if lic.status == PENDING:
         for payment in pending_payments(session, lic.id):
             from clearinghouse.licensing.licenses import payments
 
-            payments.cancel_row(session, principal, payment, f"license revoked: {text}")
-    return transition(session, principal, lic, REVOKED, "revoke", text)
+            why = f"license revoked: {label(code)}" + (f" ({text})" if text else "")
+            payments.cancel_row(session, principal, payment, why)
+    return transition(session, principal, lic, REVOKED, "revoke", text, code)
 
 
 def suspend(
-    session: Session, principal: Principal, license_id: str, reason: str | None, version: int | None
+    session: Session,
+    principal: Principal,
+    license_id: str,
+    reason_code: ReasonCode | str | None,
+    note: str | None,
+    version: int | None,
 ) -> License:
-    text = _reason(reason)
+    code, text = _reason_code(reason_code), _note(note)
     lic = _operator_change(session, principal, license_id, version)
-    return transition(session, principal, lic, SUSPENDED, "suspend", text)
+    return transition(session, principal, lic, SUSPENDED, "suspend", text, code)
 
 
 def reinstate(
-    session: Session, principal: Principal, license_id: str, reason: str | None, version: int | None
+    session: Session, principal: Principal, license_id: str, note: str | None, version: int | None
 ) -> License:
     lic = _operator_change(session, principal, license_id, version)
     if lic.status != SUSPENDED:
         raise Conflict(
             f"only a suspended license can be reinstated; this one is {lic.status}", field="status"
         )
-    return transition(session, principal, lic, ACTIVE, "reinstate", (reason or "").strip() or None)
+    return transition(session, principal, lic, ACTIVE, "reinstate", _note(note))
 
 
 def pending_payments(session: Session, license_id: str) -> Sequence[Payment]:

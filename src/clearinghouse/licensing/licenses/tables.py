@@ -31,6 +31,8 @@ class License(Versioned, Base):
     quote_id: Mapped[str] = mapped_column(ForeignKey("quotes.id"), nullable=False, unique=True)
     licensee_id: Mapped[str] = mapped_column(ForeignKey("parties.id"), nullable=False, index=True)
     status: Mapped[str] = mapped_column(String(20), nullable=False)
+    # Why, as a code anyone may read (reasons.ReasonCode), and as free text for the parties only.
+    status_reason_code: Mapped[str | None] = mapped_column(String(30))
     status_reason: Mapped[str | None] = mapped_column(Text)
     use: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False)
     work_ids: Mapped[list[str]] = mapped_column(JSON, nullable=False)
@@ -108,6 +110,7 @@ class LicenseEvent(Base):
     action: Mapped[str] = mapped_column(String(40), nullable=False)
     from_status: Mapped[str | None] = mapped_column(String(20))
     to_status: Mapped[str] = mapped_column(String(20), nullable=False)
+    reason_code: Mapped[str | None] = mapped_column(String(30))
     reason: Mapped[str | None] = mapped_column(Text)
 
 

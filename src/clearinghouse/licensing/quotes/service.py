@@ -36,7 +36,7 @@ from clearinghouse.licensing.quotes.engine import (
 )
 from clearinghouse.licensing.quotes.schemas import QuoteCreate, UseTerms
 from clearinghouse.licensing.tables import Quote, Referral
-from clearinghouse.licensing.terms import Portion, Use, expand_channels
+from clearinghouse.licensing.terms import Portion, Use, back_dated, expand_channels
 from clearinghouse.registry import repository
 from clearinghouse.registry.audit import record
 from clearinghouse.registry.domain import RelationKind, Role
@@ -60,6 +60,12 @@ def use_of(terms: UseTerms, work_ids: Sequence[str], today: date) -> Use:
             codes[key] = normalize_codes(getattr(terms, key))
         except UnknownTerritory as err:
             raise ValidationFailed(str(err), field=key) from err
+    if terms.start is not None and back_dated(terms.start, today):
+        raise ValidationFailed(
+            f"start {terms.start} is in the past: a license starts today ({today}, UTC) or later; "
+            "back-dated licenses are not issued",
+            field="start",
+        )
     return Use(
         work_ids=tuple(work_ids), purpose=terms.purpose, channels=frozenset(terms.channels),
         uses=terms.uses, portion=Portion(terms.portion.unit, terms.portion.value),
