@@ -8,7 +8,8 @@ from clearinghouse.api.errors import ErrorResponse
 
 _TEXT = {
     400: "Bad request", 401: "No or invalid API key", 403: "Not allowed for this caller",
-    404: "Not found", 408: "The request body did not arrive in time", 409: "Conflicts with stored data", 410: "No longer available",
+    404: "Not found", 408: "The request body did not arrive in time",
+    409: "Conflicts with stored data", 410: "No longer available",
     412: "Stale version (someone else changed it)", 413: "Body too large",
     415: "Unsupported media type",
     422: "Invalid input; `details` names each offending field",
