@@ -15,7 +15,9 @@ from clearinghouse import __version__
 from clearinghouse.api import errors
 from clearinghouse.api.limits import BodySizeLimit
 from clearinghouse.api.responses import BASE
-from clearinghouse.core.db import make_engine, session_factory
+from clearinghouse.core.db import make_engine, session_factory, unit_of_work
+from clearinghouse.core.jobs import service as jobs_service
+from clearinghouse.core.jobs.runner import JobRunner
 from clearinghouse.core.settings import Settings, get_settings
 
 # Each feature contributes one router; order decides the order in the OpenAPI document.
@@ -25,6 +27,7 @@ FEATURE_ROUTERS = (
     "clearinghouse.registry.import_endpoints",
     "clearinghouse.licensing.endpoints",
     "clearinghouse.ledger.endpoints",
+    "clearinghouse.core.jobs.endpoints",
 )
 UPLOAD_PATHS = ("/api/v1/works/import", "/file")
 
@@ -40,10 +43,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     url = settings.resolved_database_url
     engine = make_engine(url)
     read_engine = make_engine(url, immediate=False) if url.startswith("sqlite") else engine
+    sessions, read_sessions = session_factory(engine), session_factory(read_engine)
+    jobs = JobRunner(sessions, read_sessions)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        with unit_of_work(sessions) as session:  # jobs a crash or a stop left unfinished
+            jobs_service.fail_interrupted(session)
         yield
+        jobs.shutdown()
         engine.dispose()
         read_engine.dispose()
 
@@ -56,8 +64,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.engine = engine
-    app.state.sessions = session_factory(engine)
-    app.state.read_sessions = session_factory(read_engine)
+    app.state.sessions = sessions
+    app.state.read_sessions = read_sessions
+    app.state.jobs = jobs
     errors.install(app)
 
     @app.get("/healthz", response_model=Health, tags=["health"], responses=BASE)
