@@ -93,30 +93,32 @@ class RowBook:
         for edge in self.edges:
             if edge.kind not in {k.value for k in RelationKind}:
                 continue  # already rejected by the row check
-            target_category = self._target_category(edge)
-            if target_category is None:
+            found, target_category = self._target_category(edge)
+            if not found:
                 continue
             source_category = self.categories[edge.source]
             allowed = RELATION_RULES.get(RelationKind(edge.kind), {}).get(source_category or "")
-            if edge.kind != RelationKind.DERIVED_FROM and (allowed is None
-                                                           or target_category not in allowed):
+            # A row of unknown type is rejected already; its dependants learn that below.
+            if (edge.kind != RelationKind.DERIVED_FROM and source_category and target_category
+                    and (allowed is None or target_category not in allowed)):
                 self.reject(edge.source, edge.field,
                             f"a {source_category} work cannot '{edge.kind}' a {target_category} work")
             if self.in_file(edge):
                 depends_on.setdefault(edge.source, set()).add(self.ref_index[edge.target])
         self._propagate(depends_on)
 
-    def _target_category(self, edge: Edge) -> str | None:
+    def _target_category(self, edge: Edge) -> tuple[bool, str | None]:
+        """Whether the target exists, and its category (None for a row of unknown type)."""
         if not self.in_file(edge):
             category = self.external.get(edge.target)
             if category is None:
                 self.reject(edge.source, edge.field, f"related work {edge.target} not found")
-            return category
+            return category is not None, category
         target = self.ref_index.get(edge.target)
         if target is None or target == edge.source:
             self.reject(edge.source, edge.field, f"no other row of this file has ref {edge.target!r}")
-            return None
-        return self.categories[target] or "unknown"
+            return False, None
+        return True, self.categories[target]
 
     def _propagate(self, depends_on: dict[int, set[int]]) -> None:
         """Kahn's sweep: a row is settled once all its targets are; leftovers form circles."""

@@ -133,7 +133,7 @@ class _ImportRun:
             ready: list[Written] = []
             for draft in batch:
                 if not self.book.rejected(index):
-                    self.checker.check(draft)  # the same rules again, to rebuild the row's data
+                    self.checker.rebuild(draft)
                     built = self._build(index, draft, now)
                     if built is not None:
                         ready.append(built)
@@ -146,9 +146,6 @@ class _ImportRun:
 
     def _build(self, index: int, draft: WorkDraft, now: Any) -> Written | None:
         book = self.book
-        if draft.errors:  # cannot happen: the check pass saw the same row
-            book.errors[index] = list(draft.errors)
-            return None
         work_id = book.work_ids[index]
         relations = [row for _, row in self.pending.get(index, [])]
         for rel in draft.relations:

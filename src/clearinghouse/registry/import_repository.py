@@ -63,7 +63,7 @@ def insert_rows(session: Session, rows: WorkRows) -> None:
     for name, model in _WRITE_ORDER:
         values = getattr(rows, name)
         if values:
-            session.execute(insert(model), values)
+            session.execute(insert(model.__table__), values)  # Core: no per-row ORM work
     indexer.add_new_documents(session, rows.documents)
 
 

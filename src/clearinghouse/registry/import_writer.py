@@ -41,15 +41,16 @@ class WorkRows:
             getattr(self, name).extend(getattr(other, name))
 
 
-def _plain(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, date | datetime) else value
+def _iso(value: date | None) -> str | None:
+    return None if value is None else value.isoformat()
 
 
 def _audit(principal: Principal, at: datetime, action: str, entity: str, entity_id: str,
            after: Row) -> Row:
+    """As audit.record writes it; `after` holds JSON values already (dates as ISO text)."""
     return {"at": at, "actor_party_id": principal.party_id, "actor_key_id": principal.key_id,
             "action": action, "entity_type": entity, "entity_id": entity_id, "before": None,
-            "after": {k: _plain(v) for k, v in after.items()}}
+            "after": after}
 
 
 def work_rows(draft: WorkDraft, work_id: str, principal: Principal, now: datetime,
@@ -74,7 +75,10 @@ def work_rows(draft: WorkDraft, work_id: str, principal: Principal, now: datetim
                      "party_id": c.party_id} for i, c in enumerate(data.creators)]
     tags = sorted({t.lower() for t in data.tags})
     out.tags = [{"work_id": work_id, "tag": t} for t in tags]
-    snapshot = work | {"identifiers": [f"{s}:{v}" for s, v in identifiers],
+    stamp = now.isoformat()
+    snapshot = work | {"created_at": stamp, "updated_at": stamp,
+                       "publication_date": _iso(data.publication_date),
+                       "identifiers": [f"{s}:{v}" for s, v in identifiers],
                        "creators": [f"{c.role}:{c.name}" for c in data.creators], "tags": tags}
     out.audit.append(_audit(principal, now, "work.create", "work", work_id, snapshot))
     placed = _holdings(draft, work_id, principal, now, out)
@@ -105,7 +109,10 @@ def _holdings(draft: WorkDraft, work_id: str, principal: Principal, now: datetim
             "warranted_by": principal.party_id, "warranted_at": now,
         }
         out.holdings.append(row)
-        out.audit.append(_audit(principal, now, "holding.create", "holding", row["id"], row))
+        stamp = now.isoformat()
+        snapshot = row | {"created_at": stamp, "updated_at": stamp, "warranted_at": stamp,
+                          "valid_from": _iso(row["valid_from"]), "valid_to": _iso(row["valid_to"])}
+        out.audit.append(_audit(principal, now, "holding.create", "holding", row["id"], snapshot))
         placed.append((holding.row, row["id"]))
     return placed
 
@@ -128,4 +135,6 @@ def _conflicts(out: WorkRows, principal: Principal, now: datetime) -> None:
             "resolved_at": None, "resolution": None,
         }
         out.conflicts.append(row)
-        out.audit.append(_audit(principal, now, "conflict.open", "conflict", row["id"], row))
+        snapshot = row | {"period_start": _iso(c.period_start), "period_end": _iso(c.period_end),
+                          "detected_at": now.isoformat()}
+        out.audit.append(_audit(principal, now, "conflict.open", "conflict", row["id"], snapshot))
