@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export SPARK_LOCAL_IP ?= 127.0.0.1
 
-.PHONY: demo test install lint bench-search bench-quote clean-demo
+.PHONY: demo test install lint bench-search bench-quote bench-import clean-demo
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,9 @@ bench-search: $(STAMP)
 
 bench-quote: $(STAMP)
 	$(BIN)/python -m bench.quote
+
+bench-import: $(STAMP)
+	$(BIN)/python -m bench.import
 
 clean-demo:
 	rm -rf data

@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 from functools import partial
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -88,7 +88,10 @@ def import_works(
     if not created:
         err_console.print(f"[yellow]this file was already imported in this mode (job {job.id}); "
                           "nothing was imported again. Its report:[/yellow]")
-    emit_json(report) if as_json else _print(report)
+    if as_json:
+        emit_json(report)
+    else:
+        _print(report)
     if not created:
         raise typer.Exit(EXIT_ALREADY_IMPORTED)
     if report.rejected:
@@ -142,5 +145,3 @@ def register(app: typer.Typer) -> None:
     assert works is not None, "the registry's `works` group must be added first"
     works.command("import")(import_works)
 
-
-__all__: list[Any] = ["import_works", "register"]

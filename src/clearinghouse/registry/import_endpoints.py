@@ -53,8 +53,10 @@ REQUEST_BODY: dict[str, Any] = {
         "application/x-ndjson": {"schema": {"type": "string"}},
     },
 }
-EXISTING = {200: {"model": JobOut, "description": "This file was submitted before in the same "
-                  "mode: the earlier job, and nothing is imported twice"}}
+EXISTING: dict[int | str, dict[str, Any]] = {200: {
+    "model": JobOut,
+    "description": "This file was submitted before in the same mode: the earlier job, and nothing "
+                   "is imported twice"}}
 CHUNK = 1_048_576
 
 
