@@ -62,15 +62,18 @@ class JobRunner:
     def __init__(self, sessions: sessionmaker[Session], read_sessions: sessionmaker[Session]) -> None:
         self.sessions, self.read_sessions = sessions, read_sessions
         self._stop = threading.Event()
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="job")
+        self._pool: ThreadPoolExecutor | None = None  # made on first use, again after a shutdown
         self._futures: set[Future[None]] = set()
         self._lock = threading.Lock()
 
     def start(self, job_id: str, work: Work) -> None:
         """Run in the background; the job row must already be committed as queued."""
-        context = JobContext(job_id, self.sessions, self.read_sessions, self._stop)
-        future = self._pool.submit(execute, context, work)
         with self._lock:
+            if self._pool is None:  # an app may be started and stopped more than once (tests)
+                self._stop = threading.Event()
+                self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="job")
+            context = JobContext(job_id, self.sessions, self.read_sessions, self._stop)
+            future = self._pool.submit(execute, context, work)
             self._futures.add(future)
         future.add_done_callback(self._forget)
 
@@ -92,8 +95,11 @@ class JobRunner:
 
     def shutdown(self) -> None:
         """Ask running work to stop at its next step and wait for it; queued jobs fail."""
+        with self._lock:
+            pool, self._pool = self._pool, None
         self._stop.set()
-        self._pool.shutdown(wait=True, cancel_futures=True)
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
         with unit_of_work(self.sessions) as session:
             service.fail_interrupted(session)
 
