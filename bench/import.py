@@ -96,15 +96,18 @@ def main() -> None:
                                check=True, capture_output=True, text=True)
         results.append(json.loads(child.stdout.strip().splitlines()[-1]))
     base = results[0]["seconds"] / results[0]["rows"]
+    base_cpu = results[0]["cpu_seconds"] / results[0]["rows"]
     table = Table(title="import benchmark (SQLite, CSV with relations and a holding per work)")
     for column in ("rows", "seconds", "CPU seconds", "rows/s", "peak RSS (MB)",
-                   "per-row time vs baseline"):
+                   "per-row time vs baseline", "per-row CPU vs baseline"):
         table.add_column(column, justify="right")
     for r in results:
         r["per_row_ratio"] = round(r["seconds"] / r["rows"] / base, 2)
+        r["per_row_cpu_ratio"] = round(r["cpu_seconds"] / r["rows"] / base_cpu, 2)
         table.add_row(f"{r['rows']:,}", f"{r['seconds']:.1f}", f"{r['cpu_seconds']:.1f}",
                       f"{r['rows_per_s']:,}",
-                      str(r["peak_rss_mb"]), f"{r['per_row_ratio']:.2f}")
+                      str(r["peak_rss_mb"]), f"{r['per_row_ratio']:.2f}",
+                      f"{r['per_row_cpu_ratio']:.2f}")
     console.print(table)
     (OUT / "import.json").write_text(json.dumps(results, indent=2))
 
