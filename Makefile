@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export SPARK_LOCAL_IP ?= 127.0.0.1
 
-.PHONY: demo test install lint bench-search bench-quote bench-load clean-demo
+.PHONY: demo test install lint bench-search bench-quote bench-load bench-import clean-demo
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,9 @@ bench-quote: $(STAMP)
 
 bench-load: $(STAMP)
 	$(BIN)/python -m bench.load
+
+bench-import: $(STAMP)
+	$(BIN)/python -m bench.import
 
 clean-demo:
 	rm -rf data

@@ -17,7 +17,9 @@ from clearinghouse.api import errors
 from clearinghouse.api.admission import AdmissionControl, Limits
 from clearinghouse.api.limits import BodySizeLimit
 from clearinghouse.api.responses import BASE
-from clearinghouse.core.db import make_engine, session_factory
+from clearinghouse.core.db import make_engine, session_factory, unit_of_work
+from clearinghouse.core.jobs import service as jobs_service
+from clearinghouse.core.jobs.runner import JobRunner
 from clearinghouse.core.settings import Settings, get_settings
 
 # Each feature contributes one router; order decides the order in the OpenAPI document.
@@ -27,6 +29,7 @@ FEATURE_ROUTERS = (
     "clearinghouse.registry.import_endpoints",
     "clearinghouse.licensing.endpoints",
     "clearinghouse.ledger.endpoints",
+    "clearinghouse.core.jobs.endpoints",
 )
 UPLOAD_PATHS = ("/api/v1/works/import", "/file")
 
@@ -47,6 +50,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                   "statement_timeout_ms": settings.statement_timeout_ms}
     engine = make_engine(url, **db_options)
     read_engine = make_engine(url, immediate=False, **db_options) if url.startswith("sqlite") else engine
+    sessions, read_sessions = session_factory(engine), session_factory(read_engine)
+    jobs = JobRunner(sessions, read_sessions)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -55,7 +60,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         limiter = anyio.to_thread.current_default_thread_limiter()
         limiter.total_tokens = max(limiter.total_tokens,
                                    2 * (settings.max_active_requests + settings.max_active_uploads) + 8)
+        with unit_of_work(sessions) as session:  # jobs a crash or a stop left unfinished
+            jobs_service.fail_interrupted(session)
         yield
+        jobs.shutdown()
         engine.dispose()
         read_engine.dispose()
 
@@ -68,8 +76,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.engine = engine
-    app.state.sessions = session_factory(engine)
-    app.state.read_sessions = session_factory(read_engine)
+    app.state.sessions = sessions
+    app.state.read_sessions = read_sessions
+    app.state.jobs = jobs
     errors.install(app)
 
     @app.get("/healthz", response_model=Health, tags=["health"], responses=BASE)

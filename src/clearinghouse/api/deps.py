@@ -67,6 +67,15 @@ def write_sessions(request: Request) -> sessionmaker[Session]:
 
 
 Caller = Annotated[Principal, Depends(require_principal)]
+Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+
+
+def authenticate_briefly(request: Request, credentials: HTTPAuthorizationCredentials | None) -> Principal:
+    """The caller, in a short read transaction of its own: for endpoints that must not hold the
+    request transaction while they receive a large upload (see registry.import_endpoints)."""
+    return require_principal(request, credentials)
+
+
 MaybeCaller = Annotated[Principal | None, Depends(optional_principal)]
 Offset = Annotated[int, Query(ge=0, le=1_000_000, description="Items to skip")]
 Limit = Annotated[int, Query(ge=1, le=100, description="Items per page (at most 100)")]

@@ -13,7 +13,7 @@ import typer
 from pydantic import BaseModel
 from rich.console import Console
 from rich.table import Table
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from clearinghouse.access.domain import Principal
 from clearinghouse.core.db import make_engine, session_factory, unit_of_work
@@ -46,6 +46,24 @@ def database(migrate: bool = True) -> Iterator[Session]:
         fail(exc)
     finally:
         engine.dispose()
+
+
+@contextmanager
+def session_factories() -> Iterator[tuple[sessionmaker[Session], sessionmaker[Session]]]:
+    """(writes, reads) for work that opens many short transactions of its own (jobs)."""
+    settings = get_settings()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    url = settings.resolved_database_url
+    engine = make_engine(url)
+    read_engine = make_engine(url, immediate=False) if url.startswith("sqlite") else engine
+    try:
+        upgrade(engine)
+        yield session_factory(engine), session_factory(read_engine)
+    except DomainError as exc:
+        fail(exc)
+    finally:
+        engine.dispose()
+        read_engine.dispose()
 
 
 def acting_as(session: Session, party_id: str | None) -> Principal | None:

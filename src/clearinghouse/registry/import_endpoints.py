@@ -1,20 +1,40 @@
-"""POST /api/v1/works/import: a whole catalogue in one request, with a verdict for every row."""
+"""POST /api/v1/works/import: receive a catalogue, check it can be read, and start the import job.
+
+No database transaction is open while the upload arrives: the caller is authenticated in a short
+read transaction first, the body is written to a file as it comes (hashed on the way), the file
+is scanned (encoding, format, header, row count: a 422 names the problem, stopping at the row
+limit), and only then is the job recorded in one short write transaction. The import runs in the
+background and commits in batches; its status and report are at GET /api/v1/jobs/{id}.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import os
+import tempfile
 from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request, Response
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 
-from clearinghouse.api.deps import DB, Caller
+from clearinghouse.access.domain import Principal
+from clearinghouse.api.deps import Credentials, authenticate_briefly
 from clearinghouse.api.responses import WRITE, errors
-from clearinghouse.core.errors import ValidationFailed
-from clearinghouse.registry.import_formats import MEDIA_TYPES
-from clearinghouse.registry.import_schemas import ImportFormat, ImportReport
-from clearinghouse.registry.importer import ImportOptions, run_import
+from clearinghouse.core.db import unit_of_work
+from clearinghouse.core.errors import Forbidden, ValidationFailed
+from clearinghouse.core.jobs import service as jobs
+from clearinghouse.core.jobs.schemas import JobOut, job_out
+from clearinghouse.core.jobs.tables import Job
+from clearinghouse.registry.import_formats import MEDIA_TYPES, ImportOptions
+from clearinghouse.registry.import_job import KIND, ImportRequest, dedupe_key, run_import
+from clearinghouse.registry.import_reading import CatalogueFile, scan
+from clearinghouse.registry.import_schemas import ImportFormat
+from clearinghouse.registry.works_service import REGISTERING_ROLES
 
 router = APIRouter(prefix="/api/v1")
 
@@ -33,43 +53,73 @@ REQUEST_BODY: dict[str, Any] = {
         "application/x-ndjson": {"schema": {"type": "string"}},
     },
 }
+EXISTING: dict[int | str, dict[str, Any]] = {200: {
+    "model": JobOut,
+    "description": "This file was submitted before in the same mode: the earlier job, and nothing "
+                   "is imported twice"}}
+CHUNK = 1_048_576
 
 
 @dataclass
 class Upload:
-    data: bytes
+    path: Path
+    sha256: str
     filename: str | None
     content_type: str | None
     charset: str | None = None
 
 
-async def read_upload(request: Request) -> Upload:
-    """The file from a multipart form (field `file`) or the raw body."""
+async def receive_upload(request: Request) -> Upload:
+    """The file from a multipart form (field `file`) or the raw body, written to disk as it comes."""
     media, _, params = request.headers.get("content-type", "").partition(";")
     media = media.strip().lower()
     pairs = (p.partition("=") for p in params.split(";"))
     charset = next((v.strip().strip('"') for k, _, v in pairs if k.strip().lower() == "charset"),
                    None)
-    if media == "multipart/form-data":
-        form = await request.form(max_files=1, max_fields=10)
-        part = form.get("file")
-        if not isinstance(part, UploadFile):
-            raise ValidationFailed("send the catalogue in the multipart field `file`", field="file")
-        return Upload(await part.read(), part.filename, part.content_type)
-    if media not in MEDIA_TYPES and media not in GENERIC_TYPES:
+    if media != "multipart/form-data" and media not in MEDIA_TYPES and media not in GENERIC_TYPES:
         raise HTTPException(415, f"unsupported media type {media!r}: send text/csv, "
                                  "application/json, application/x-ndjson or a multipart upload")
-    return Upload(await request.body(), None, media or None, charset)
+    folder = request.app.state.settings.data_dir / "uploads"
+    folder.mkdir(parents=True, exist_ok=True)
+    handle, name = tempfile.mkstemp(prefix="import-", dir=folder)
+    digest = hashlib.sha256()
+    try:
+        with os.fdopen(handle, "wb") as out:
+            if media == "multipart/form-data":
+                form = await request.form(max_files=1, max_fields=10)
+                part = form.get("file")
+                if not isinstance(part, UploadFile):
+                    raise ValidationFailed("send the catalogue in the multipart field `file`",
+                                           field="file")
+                while chunk := await part.read(CHUNK):
+                    digest.update(chunk)
+                    out.write(chunk)
+                return Upload(Path(name), digest.hexdigest(), part.filename, part.content_type)
+            async for chunk in request.stream():
+                digest.update(chunk)
+                out.write(chunk)
+    except BaseException:
+        Path(name).unlink(missing_ok=True)
+        raise
+    return Upload(Path(name), digest.hexdigest(), None, media or None, charset)
+
+
+def _submit(request: Request, principal: Principal, file: CatalogueFile, sha256: str,
+            options: ImportOptions) -> tuple[Job, bool]:
+    with unit_of_work(request.app.state.sessions) as session:
+        return jobs.submit(session, kind=KIND, owner_party_id=principal.party_id,
+                           total=file.works * (1 if options.dry_run else 2),
+                           dedupe_key=dedupe_key(sha256, file, options))
 
 
 @router.post(
-    "/works/import", response_model=ImportReport, tags=["works"],
-    responses=WRITE | errors(400, 415), openapi_extra={"requestBody": REQUEST_BODY},
+    "/works/import", response_model=JobOut, status_code=202, tags=["works"],
+    responses=WRITE | errors(415) | EXISTING, openapi_extra={"requestBody": REQUEST_BODY},
 )
-def import_works(
-    db: DB,
-    caller: Caller,
-    upload: Annotated[Upload, Depends(read_upload)],
+async def import_works(
+    request: Request,
+    response: Response,
+    credentials: Credentials,
     format: Annotated[ImportFormat | None, Query(
         description="csv, json or jsonl; by default from the media type, file name or content"
     )] = None,
@@ -80,18 +130,38 @@ def import_works(
         description="Apply nothing if any row is rejected"
     )] = False,
     dry_run: Annotated[bool, Query(description="Check every row and apply nothing")] = False,
-) -> ImportReport:
-    """Register many works with their holdings (owners, agents, the operator).
+) -> JobOut:
+    """Register many works with their holdings (owners, agents, the operator), as a job.
 
-    Every row gets a verdict: `accepted` with the new work id, or `rejected` with each reason
-    (field and message), checked exactly as `POST /works` and `POST /works/{id}/holdings` check
-    them. By default the valid rows are applied in one transaction and the rejected ones are
-    reported; with `all_or_nothing=true` a single rejected row means nothing is applied. A file
-    that cannot be read at all (not CSV/JSON, bad encoding, no header, unknown columns) is a
-    422 naming the problem. See docs/import.md for the columns.
+    Answers 202 with the job once the file has been received and found readable; poll
+    `GET /api/v1/jobs/{id}` (the `Location` header) until it has `succeeded`: its `result` is the
+    import report, a verdict for every row (`accepted` with the new work id, or `rejected` with
+    each reason), checked exactly as `POST /works` and `POST /works/{id}/holdings` check them.
+    By default the valid rows are written, in batches; with `all_or_nothing=true` a single
+    rejected row means nothing is written. A file that cannot be read at all (not CSV/JSON, bad
+    encoding, no header, unknown columns, more than 100,000 works) is a 422 naming the problem.
+    The same file sent again in the same mode returns the first job (200) and imports nothing
+    twice. See docs/import.md.
     """
+    principal = await run_in_threadpool(authenticate_briefly, request, credentials)
+    if not principal.has(*REGISTERING_ROLES):
+        raise Forbidden("only owners, agents and the operator import works")
+    upload = await receive_upload(request)
     options = ImportOptions(format=format, encoding=encoding or upload.charset,
-                            filename=upload.filename,
-                            content_type=upload.content_type, all_or_nothing=all_or_nothing,
-                            dry_run=dry_run)
-    return run_import(db, caller, upload.data, options)
+                            filename=upload.filename, content_type=upload.content_type,
+                            all_or_nothing=all_or_nothing, dry_run=dry_run)
+    try:
+        file = await run_in_threadpool(scan, upload.path, options)
+        job, created = await run_in_threadpool(_submit, request, principal, file, upload.sha256,
+                                               options)
+    except BaseException:
+        upload.path.unlink(missing_ok=True)
+        raise
+    if created:
+        work = ImportRequest(file, principal, options, delete_file=True)
+        request.app.state.jobs.start(job.id, partial(run_import, request=work))
+    else:
+        upload.path.unlink(missing_ok=True)
+        response.status_code = 200
+    response.headers["Location"] = f"/api/v1/jobs/{job.id}"
+    return job_out(job)

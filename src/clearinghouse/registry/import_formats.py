@@ -1,23 +1,24 @@
-"""Reading an import file: bytes (CSV, JSON, JSON Lines; UTF-8 or GBK) into work drafts.
+"""Rows of an import file (CSV, JSON, JSON Lines) into work drafts, one work at a time.
 
-Pure: no database. A malformed file raises ValidationFailed (422 naming the problem); a bad row
-becomes a draft carrying its errors, so that every row gets a verdict in the report.
+Pure: no database. The parsers are generators over a text stream, so a file of any length is
+read in constant memory; a malformed file raises ValidationFailed (422 naming the problem) and a
+bad row becomes a draft carrying its errors, so that every row gets a verdict in the report.
+Extra CSV rows adding holdings to a work must directly follow that work's row.
 """
 
 from __future__ import annotations
 
-import codecs
 import csv
-import io
 import json
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from itertools import chain
+from typing import Any, TextIO
 
 from clearinghouse.core.errors import ValidationFailed
 from clearinghouse.registry.schemas import HoldingCreate, WorkCreate
 
 FORMATS = ("csv", "json", "jsonl")
-MAX_ROWS = 100_000
 WORK_COLUMNS = (
     "ref", "type", "title", "title_en", "title_zh", "creators", "length", "language", "tags",
     "identifiers", "publication_date", "moral_rights", "description", "on_behalf_of", "relations",
@@ -52,7 +53,7 @@ class ImportOptions:
 class Relation:
     kind: str
     target: str
-    in_file: bool  # target is a `ref` of this file, else an existing work id
+    in_file: bool | None  # a `ref` of this file, or an existing work id; None: decided later
     field: str
 
 
@@ -76,7 +77,6 @@ class WorkDraft:
     aliases: dict[str, str] = field(default_factory=dict)  # model field -> CSV column
     errors: list[tuple[int, str, str]] = field(default_factory=list)
     data: WorkCreate | None = None
-    work_id: str | None = None
 
     def fail(self, field_name: str, message: str, row: int | None = None) -> None:
         for model_field, column in self.aliases.items():
@@ -85,80 +85,6 @@ class WorkDraft:
         entry = (row or self.row, field_name, message)
         if entry not in self.errors:
             self.errors.append(entry)
-
-
-@dataclass
-class ParsedFile:
-    format: str
-    encoding: str
-    drafts: list[WorkDraft]
-
-
-# -- reading ----------------------------------------------------------------------------------
-
-
-def decode(data: bytes, encoding: str | None) -> tuple[str, str]:
-    """Text and the encoding used: the one given, else UTF-8 (with or without BOM), else GBK."""
-    if data.startswith(b"PK\x03\x04"):
-        raise ValidationFailed("this is a zip file (an Excel workbook?): save it as CSV first",
-                               field="file")
-    if encoding:
-        try:
-            name = codecs.lookup(encoding).name
-            return _decode_as(data, name, "leave the encoding out to detect it")
-        except (LookupError, ValueError):  # not a codec, or not one for text (rot13, base64)
-            raise ValidationFailed(f"unknown encoding {encoding!r}", field="encoding") from None
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):  # Excel's "Unicode text"
-        return _decode_as(data, "utf-16", "it starts like UTF-16 but is not")
-    # GB18030 is the superset of GBK that Chinese Excel writes; try it only when UTF-8 fails.
-    for name in ("utf-8-sig", "gb18030"):
-        try:
-            return _text_only(data.decode(name)), "utf-8" if name == "utf-8-sig" else name
-        except UnicodeDecodeError:
-            continue
-    raise ValidationFailed("cannot tell the file's encoding (tried UTF-8 and GBK); "
-                           "name it with encoding=…", field="encoding")
-
-
-def _decode_as(data: bytes, name: str, hint: str) -> tuple[str, str]:
-    try:
-        text = data.decode(name)
-    except UnicodeDecodeError as exc:
-        raise ValidationFailed(f"the file is not valid {name} (byte {exc.start}): {hint}",
-                               field="encoding") from exc
-    return _text_only(text.removeprefix("\ufeff")), name
-
-
-def _text_only(text: str) -> str:
-    if "\x00" in text:
-        raise ValidationFailed("this is a binary file, not CSV or JSON", field="file")
-    return text
-
-
-def detect_format(opts: ImportOptions, text: str) -> str:
-    if opts.format:
-        if opts.format not in FORMATS:
-            raise ValidationFailed(f"format must be one of {', '.join(FORMATS)}", field="format")
-        return opts.format
-    media = (opts.content_type or "").split(";")[0].strip().lower()
-    if media in MEDIA_TYPES:
-        return MEDIA_TYPES[media]
-    suffix = "." + opts.filename.rsplit(".", 1)[-1].lower() if opts.filename else ""
-    if suffix in SUFFIXES:
-        return SUFFIXES[suffix]
-    head = text.lstrip()[:1]
-    return {"[": "json", "{": "jsonl"}.get(head, "csv")
-
-
-def parse_file(data: bytes, opts: ImportOptions) -> ParsedFile:
-    text, encoding = decode(data, opts.encoding)
-    fmt = detect_format(opts, text)
-    drafts = {"csv": parse_csv, "json": parse_json, "jsonl": parse_jsonl}[fmt](text)
-    if not drafts:
-        raise ValidationFailed("the file has no rows to import", field="file")
-    if len(drafts) > MAX_ROWS:
-        raise ValidationFailed(f"at most {MAX_ROWS} works per import; split the file", field="file")
-    return ParsedFile(fmt, encoding, drafts)
 
 
 def _split(text: str) -> list[str]:
@@ -193,39 +119,70 @@ def _csv_header(header: list[str] | None) -> list[str]:
     return columns
 
 
-def parse_csv(text: str) -> list[WorkDraft]:
-    first_line = text.split("\n", 1)[0]
-    delimiter = "\t" if first_line.count("\t") > first_line.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    drafts: list[WorkDraft] = []
-    by_ref: dict[str, WorkDraft] = {}
+def csv_delimiter(first_line: str) -> str:
+    return "\t" if first_line.count("\t") > first_line.count(",") else ","
+
+
+def _csv_records(stream: TextIO) -> tuple[Iterator[list[str]], list[str]]:
+    first_line = stream.readline()
+    reader = csv.reader(chain([first_line], stream), delimiter=csv_delimiter(first_line))
+    return reader, _csv_header(next(reader, None))
+
+
+def _adds_holding(current_ref: str | None, cells: dict[str, str]) -> bool:
+    """A row repeating the ref of the work just before it, with no type or title of its own."""
+    ref = cells.get("ref")
+    return bool(ref) and ref == current_ref and "type" not in cells and "title" not in cells
+
+
+def _cells(columns: list[str], record: list[str]) -> dict[str, str]:
+    return {c: v.strip() for c, v in zip(columns, record, strict=False) if v.strip()}
+
+
+def _csv_error(exc: csv.Error, line: int) -> ValidationFailed:
+    return ValidationFailed(f"not readable as CSV (line {line}): {exc}", field="file")
+
+
+def count_csv_works(stream: TextIO) -> Iterator[int]:
+    """The running count of works, cheaply: it checks the header but builds no drafts."""
+    reader, columns = _csv_records(stream)
+    current: str | None = None
+    works = 0
     try:
-        columns = _csv_header(next(reader, None))
-        for index, record in enumerate(reader):
-            row = index + 2  # as a spreadsheet numbers it: the header is row 1
+        for record in reader:
             if not any(cell.strip() for cell in record):
                 continue
-            cells = {c: v.strip() for c, v in zip(columns, record, strict=False) if v.strip()}
-            ref = cells.get("ref")
-            parent = by_ref.get(ref) if ref else None
-            if parent is not None and "type" not in cells and "title" not in cells:
-                _csv_more_holdings(parent, cells, row)
-                continue
-            draft = _csv_work(cells, row)
-            if "" in cells or any(v.strip() for v in record[len(columns):]):
-                draft.fail("row", "this row has cells beyond the named columns")
-            if ref and parent is not None:
-                draft.fail("ref", f"ref {ref!r} is already used by row {parent.row}")
-            elif ref:
-                by_ref[ref] = draft
-            drafts.append(draft)
+            cells = _cells(columns, record)
+            if not _adds_holding(current, cells):
+                works += 1
+                current = cells.get("ref")
+                yield works
     except csv.Error as exc:
-        raise ValidationFailed(f"not readable as CSV (line {reader.line_num}): {exc}",
-                               field="file") from exc
-    for draft in drafts:  # a relation target is a ref of this file, else a registered work id
-        for rel in draft.relations:
-            rel.in_file = rel.target in by_ref or not rel.target.startswith("wrk_")
-    return drafts
+        raise _csv_error(exc, reader.line_num) from exc  # type: ignore[attr-defined]
+
+
+def parse_csv(stream: TextIO) -> Iterator[WorkDraft]:
+    reader, columns = _csv_records(stream)
+    current: WorkDraft | None = None
+    row = 1  # as a spreadsheet numbers it: the header is row 1
+    try:
+        for record in reader:
+            row += 1
+            if not any(cell.strip() for cell in record):
+                continue
+            cells = _cells(columns, record)
+            if current is not None and _adds_holding(current.ref, cells):
+                _csv_more_holdings(current, cells, row)
+                continue
+            if current is not None:
+                yield current
+            current = _csv_work(cells, row)
+            if "" in cells or any(v.strip() for v in record[len(columns):]):
+                current.fail("row", "this row has cells beyond the named columns")
+    except csv.Error as exc:
+        raise _csv_error(exc, reader.line_num) from exc  # type: ignore[attr-defined]
+    if current is not None:
+        yield current
 
 
 def _csv_work(cells: dict[str, str], row: int) -> WorkDraft:
@@ -261,7 +218,7 @@ def _csv_work(cells: dict[str, str], row: int) -> WorkDraft:
         if not found or not target.strip():
             draft.fail(f"relations[{i}]", "write each as kind=ref, e.g. embodies=song-1")
             continue
-        draft.relations.append(Relation(kind.strip(), target.strip(), True, f"relations[{i}]"))
+        draft.relations.append(Relation(kind.strip(), target.strip(), None, f"relations[{i}]"))
     holding = _csv_holding(cells, row)
     if holding is not None:
         draft.holdings.append(holding)
@@ -295,9 +252,10 @@ def _csv_holding(cells: dict[str, str], row: int) -> HoldingDraft | None:
     return HoldingDraft(row, "", payload)
 
 
-def parse_json(text: str) -> list[WorkDraft]:
+def load_json_array(stream: TextIO) -> list[Any]:
+    """A JSON import is read whole (its size is bounded, see import_reading)."""
     try:
-        items = json.loads(text)
+        items = json.loads(stream.read().removeprefix("\ufeff"))
     except json.JSONDecodeError as exc:
         raise ValidationFailed(f"not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})",
                                field="file") from exc
@@ -307,25 +265,43 @@ def parse_json(text: str) -> list[WorkDraft]:
     if not isinstance(items, list):
         raise ValidationFailed('a JSON import is an array of works: [{"type": …, "title": …}, …]',
                                field="file")
-    return [_json_work(item, i + 1) for i, item in enumerate(items)]
+    return items
 
 
-def parse_jsonl(text: str) -> list[WorkDraft]:
-    drafts: list[WorkDraft] = []
-    for lineno, line in enumerate(text.splitlines(), 1):
-        if not line.strip():
-            continue
+def parse_json(stream: TextIO) -> Iterator[WorkDraft]:
+    for i, item in enumerate(load_json_array(stream)):
+        yield _json_work(item, i + 1)
+
+
+def _lines(stream: Iterable[str]) -> Iterator[tuple[int, str]]:
+    for lineno, line in enumerate(stream, 1):
+        line = line.removeprefix("\ufeff") if lineno == 1 else line
+        if line.strip():
+            yield lineno, line
+
+
+def count_jsonl_works(stream: TextIO) -> Iterator[int]:
+    """The running count of works; the first line must be JSON, or this is no JSON Lines file."""
+    for works, (lineno, line) in enumerate(_lines(stream), 1):
+        if works == 1:
+            try:
+                _json_line(line)
+            except json.JSONDecodeError as exc:
+                raise ValidationFailed(f"not JSON Lines: line {lineno}: {exc.msg}",
+                                       field="file") from exc
+        yield works
+
+
+def parse_jsonl(stream: TextIO) -> Iterator[WorkDraft]:
+    for lineno, line in _lines(stream):
         try:
             item = _json_line(line)
         except json.JSONDecodeError as exc:
-            if not drafts:  # not even the first line parses: this is no JSON Lines file
-                raise ValidationFailed(f"not JSON Lines: line {lineno}: {exc.msg}",
-                                       field="file") from exc
-            drafts.append(WorkDraft(lineno, None, {}))
-            drafts[-1].fail("row", f"not valid JSON: {exc.msg} (column {exc.colno})")
+            draft = WorkDraft(lineno, None, {})
+            draft.fail("row", f"not valid JSON: {exc.msg} (column {exc.colno})")
+            yield draft
             continue
-        drafts.append(_json_work(item, lineno))
-    return drafts
+        yield _json_work(item, lineno)
 
 
 def _json_line(line: str) -> Any:

@@ -10,6 +10,7 @@ withdrawn. Bulk loaders that insert rows with Core statements call `rebuild` onc
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
@@ -37,6 +38,16 @@ def document_of(session: Session, work: Work) -> IndexedDocument:
 def index_work(session: Session, work: Work) -> None:
     """Add or refresh one work's document (one upsert; nothing happens if its text is unchanged)."""
     repository.upsert_document(session, document_of(session, work))
+
+
+def add_new_documents(session: Session, docs: Sequence[IndexedDocument]) -> None:
+    """Documents of works a bulk import created in this transaction (see documents.build_document)."""
+    repository.add_new_documents(session, docs)
+
+
+def remove_works(session: Session, work_ids: Sequence[str]) -> None:
+    """Call before deleting works in bulk."""
+    repository.delete_documents(session, work_ids)
 
 
 def remove_work(session: Session, work_id: str) -> None:

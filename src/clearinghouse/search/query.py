@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import lru_cache
 
 from clearinghouse.search.tokens import Segment, normalise, segments, tokenize
 
@@ -160,6 +161,7 @@ class SearchRequest:
 _FACET_PREFIX = {"type": "t", "tag": "g", "language": "l", "owner": "o"}
 
 
+@lru_cache(maxsize=4096)  # a bulk import repeats the same types, owners and tags
 def facet(kind: str, value: str) -> str:
     """One opaque index term per facet value: a hash keeps any tag (Chinese, spaces, a 100-
     character tag that NFKC makes much longer) a single short ASCII token on both engines."""

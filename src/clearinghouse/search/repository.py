@@ -10,7 +10,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import bindparam, select, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
@@ -94,6 +94,31 @@ def _sqlite_upsert(session: Session, doc: IndexedDocument) -> None:
             row,
         ).scalar_one()
     session.execute(_FTS_INSERT, row | {"doc_no": doc_no})
+
+
+def add_new_documents(session: Session, docs: Sequence[IndexedDocument]) -> None:
+    """Documents of works created just now (none has one yet): one statement per table."""
+    if not docs:
+        return
+    if is_postgres(session):
+        _pg_upsert(session, docs)
+        return
+    session.execute(text(f"INSERT INTO search_documents (work_id, title_key, {_COLUMNS}) "
+                         f"VALUES (:work_id, :title_key, {_VALUES})"), [d.row() for d in docs])
+    session.execute(text(f"INSERT INTO search_fts (rowid, {_COLUMNS}) SELECT doc_no, {_COLUMNS} "
+                         "FROM search_documents WHERE work_id IN :ids")
+                    .bindparams(bindparam("ids", expanding=True)),
+                    {"ids": [d.work_id for d in docs]})
+
+
+def delete_documents(session: Session, work_ids: Sequence[str]) -> None:
+    if not is_postgres(session):
+        session.execute(text(f"INSERT INTO search_fts (search_fts, rowid, {_COLUMNS}) "
+                             f"SELECT 'delete', doc_no, {_COLUMNS} FROM search_documents "
+                             "WHERE work_id IN :ids").bindparams(bindparam("ids", expanding=True)),
+                        {"ids": list(work_ids)})
+    session.execute(text("DELETE FROM search_documents WHERE work_id IN :ids")
+                    .bindparams(bindparam("ids", expanding=True)), {"ids": list(work_ids)})
 
 
 def delete_document(session: Session, work_id: str) -> None:

@@ -1,6 +1,6 @@
 """license status reason codes: public codes beside the private free-text reason
 
-Revision ID: 0009
+Revision ID: 0005
 Revises: 0004
 Create Date: 2026-11-30 06:00:00
 
@@ -12,7 +12,7 @@ operator wrote stays in status_reason for the license's parties. Existing rows g
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0009"
+revision = "0005"
 down_revision = "0004"
 branch_labels = None
 depends_on = None

@@ -1,0 +1,240 @@
+"""The import as a job: a check pass over the whole file that only reads, then a write pass that
+commits one batch of works at a time, so that no write transaction is long.
+
+Default mode keeps the good rows and reports the bad ones. All-or-nothing writes only when the
+check pass rejected nothing; should the database still refuse a row while writing (something
+changed between the passes), the batches already committed are deleted again and the report
+says nothing was applied. A dry run stops after the check pass.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.exc import DataError, IntegrityError
+from sqlalchemy.orm import Session
+
+from clearinghouse.access.domain import Principal
+from clearinghouse.core.clock import utcnow
+from clearinghouse.core.db import unit_of_work
+from clearinghouse.core.ids import new_id
+from clearinghouse.core.jobs.runner import JobContext
+from clearinghouse.registry import import_repository as repo
+from clearinghouse.registry.audit import record
+from clearinghouse.registry.import_book import RowBook
+from clearinghouse.registry.import_formats import ImportOptions, WorkDraft
+from clearinghouse.registry.import_reading import CatalogueFile
+from clearinghouse.registry.import_report import build_report
+from clearinghouse.registry.import_writer import Row, WorkRows, work_rows
+from clearinghouse.registry.importer import LookupFacts, RowChecker, apply_facts, lookup_keys
+
+KIND = "works.import"
+BATCH = 1000  # works per write transaction (and per look-up of the check pass)
+Written = tuple[int, WorkRows, list[tuple[int, str]]]
+
+
+@dataclass(frozen=True)
+class ImportRequest:
+    file: CatalogueFile
+    principal: Principal
+    options: ImportOptions
+    delete_file: bool = False  # an upload spooled for this job; never the user's own file
+
+
+def dedupe_key(sha256: str, file: CatalogueFile, options: ImportOptions) -> str | None:
+    """The same file with the same mode finds the first job; a dry run may be repeated."""
+    if options.dry_run:
+        return None
+    return f"sha256={sha256};{file.format};{file.encoding};all_or_nothing={options.all_or_nothing}"
+
+
+def run_import(ctx: JobContext, request: ImportRequest) -> dict[str, Any]:
+    try:
+        return _ImportRun(ctx, request).run()
+    finally:
+        if request.delete_file:
+            Path(request.file.path).unlink(missing_ok=True)
+
+
+def _batches(drafts: Iterable[WorkDraft]) -> Iterator[list[WorkDraft]]:
+    iterator = iter(drafts)
+    while batch := list(islice(iterator, BATCH)):
+        yield batch
+
+
+class _ImportRun:
+    def __init__(self, ctx: JobContext, request: ImportRequest) -> None:
+        self.ctx, self.file, self.options = ctx, request.file, request.options
+        self.principal = request.principal
+        self.book = RowBook()
+        self.total = self.file.works * (1 if self.options.dry_run else 2)
+        self.done = 0
+        self.written: list[str] = []
+        self.pending: dict[int, list[tuple[int, Row]]] = {}  # relations waiting for a later row
+
+    def run(self) -> dict[str, Any]:
+        with self.ctx.read_sessions() as session:
+            self.checker = RowChecker(self.principal, repo.type_categories(session))
+        self._check_pass()
+        rejected = self.book.rejected_count > 0
+        applied = not self.options.dry_run and not (self.options.all_or_nothing and rejected)
+        import_id = None
+        if applied:
+            self.book.assign_work_ids()
+            applied = self._write_pass()
+        if applied and self.written:
+            import_id = new_id("imp")
+            with unit_of_work(self.ctx.sessions) as session:
+                record(session, self.principal, "works.import", "import", import_id, None, {
+                    "format": self.file.format, "encoding": self.file.encoding, "job_id": self.ctx.job_id,
+                    "rows": len(self.book), "works": len(self.written)})
+        self.ctx.progress(self.total, self.total, "done")
+        return build_report(self.book, self.file, self.options, applied, import_id)
+
+    # -- check pass: reads only ------------------------------------------------------------------
+
+    def _check_pass(self) -> None:
+        for batch in _batches(self.file.drafts()):
+            self.ctx.check_stop()
+            for draft in batch:
+                self.checker.check(draft)
+            identifiers, parties = lookup_keys(batch, self.principal)
+            with self.ctx.read_sessions() as session:
+                facts = LookupFacts(repo.registered_identifiers(session, identifiers),
+                                    repo.party_roles(session, parties))
+            for draft in batch:
+                apply_facts(draft, facts, self.principal)
+                work_type = draft.data.type if draft.data else None
+                self.book.note(draft, self.checker.categories.get(work_type or ""))
+            self._advance(len(batch), "checking")
+        targets = sorted(self.book.external_targets())
+        for start in range(0, len(targets), BATCH):
+            chunk = targets[start:start + BATCH]
+            with self.ctx.read_sessions() as session:
+                found = repo.work_categories(session, chunk)
+            self.book.external.update({t: found.get(t) for t in chunk})
+        self.book.resolve_relations()
+
+    def _advance(self, rows: int, stage: str) -> None:
+        self.done += rows
+        self.ctx.progress(self.done, self.total, stage)
+
+    # -- write pass: one short transaction per batch --------------------------------------------
+
+    def _write_pass(self) -> bool:
+        index = 0
+        for batch in _batches(self.file.drafts()):
+            self.ctx.check_stop()
+            now = utcnow()
+            ready: list[Written] = []
+            for draft in batch:
+                if not self.book.rejected(index):
+                    self.checker.rebuild(draft)
+                    built = self._build(index, draft, now)
+                    if built is not None:
+                        ready.append(built)
+                index += 1
+            if not self._commit(ready):
+                self._undo()
+                return False
+            self._advance(len(batch), "writing")
+        return True
+
+    def _build(self, index: int, draft: WorkDraft, now: Any) -> Written | None:
+        book = self.book
+        work_id = book.work_ids[index]
+        relations = [row for _, row in self.pending.get(index, [])]
+        for rel in draft.relations:
+            if not book.names_a_row(rel.target, rel.in_file):
+                relations.append({"from_work_id": work_id, "to_work_id": rel.target, "kind": rel.kind})
+                continue
+            target = book.ref_index[rel.target]
+            if target > index:  # written with the later row, when both exist
+                self.pending.setdefault(target, []).append(
+                    (index, {"from_work_id": work_id, "to_work_id": book.work_ids[target],
+                             "kind": rel.kind}))
+            elif target not in book.work_ids:  # the database refused it while writing
+                book.reject(index, "relations", f"it refers to row {book.rows[target]}, which the "
+                            "database refused")
+                self._unplaced(index)
+                return None
+            else:
+                relations.append({"from_work_id": work_id, "to_work_id": book.work_ids[target],
+                                  "kind": rel.kind})
+        rows, placed = work_rows(draft, work_id, self.principal, now, relations)
+        return index, rows, placed
+
+    def _commit(self, ready: list[Written]) -> bool:
+        batch = WorkRows()
+        for _, rows, _ in ready:
+            batch.extend(rows)
+        try:
+            with unit_of_work(self.ctx.sessions) as session:
+                repo.insert_rows(session, batch)
+        except (IntegrityError, DataError):
+            return self._commit_one_by_one(ready)
+        self._written(ready)
+        return True
+
+    def _commit_one_by_one(self, ready: list[Written]) -> bool:
+        """A row the database refuses is rolled back alone (all-or-nothing: the whole batch)."""
+        kept: list[Written] = []
+        session: Session = self.ctx.sessions()
+        try:
+            for item in ready:
+                index, rows, _ = item
+                try:
+                    with session.begin_nested():
+                        repo.insert_rows(session, rows)
+                except (IntegrityError, DataError) as exc:
+                    self._refused(index, exc)
+                else:
+                    kept.append(item)
+            if self.options.all_or_nothing and len(kept) < len(ready):
+                session.rollback()
+                return False
+            session.commit()
+        finally:
+            session.close()
+        self._written(kept)
+        return True
+
+    def _refused(self, index: int, exc: IntegrityError | DataError) -> None:
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else "refused"
+        self.book.reject(index, "row", f"the database refused this row (a duplicate?): {reason}")
+        self._unplaced(index)
+
+    def _unplaced(self, index: int) -> None:
+        """A row that will not be written after all: rows written before it lose their link."""
+        del self.book.work_ids[index]
+        for source, _ in self.pending.pop(index, []):
+            self.book.notes.setdefault(source, []).append(
+                (self.book.rows[source], "relations",
+                 f"not linked to row {self.book.rows[index]}, which the database refused"))
+
+    def _written(self, items: list[Written]) -> None:
+        for index, rows, placed in items:
+            self.pending.pop(index, None)
+            self.written.extend(rows.work_ids)
+            if placed:
+                self.book.holding_ids[index] = placed
+        if items:
+            self.ctx.wrote = True
+
+    def _undo(self) -> None:
+        for start in range(0, len(self.written), BATCH):
+            with unit_of_work(self.ctx.sessions) as session:
+                repo.delete_works(session, self.written[start:start + BATCH])
+        if self.written:
+            with unit_of_work(self.ctx.sessions) as session:
+                record(session, self.principal, "works.import.undo", "job", self.ctx.job_id, None,
+                       {"works_deleted": len(self.written),
+                        "reason": "all-or-nothing: the database refused a row while writing"})
+        self.written.clear()
+        self.book.work_ids.clear()
+        self.book.holding_ids.clear()
+        self.ctx.wrote = False
