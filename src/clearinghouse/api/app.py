@@ -6,13 +6,14 @@ import importlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi_offline import FastAPIOffline
 from pydantic import BaseModel
 from sqlalchemy import text
 
 from clearinghouse import __version__
 from clearinghouse.api import errors
+from clearinghouse.api.deps import clean_path_params
 from clearinghouse.api.limits import BodySizeLimit
 from clearinghouse.api.responses import BASE
 from clearinghouse.core.db import make_engine, session_factory
@@ -53,6 +54,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version=__version__,
         description="One-stop rights clearinghouse for short video and multimedia.",
         lifespan=lifespan,
+        dependencies=[Depends(clean_path_params)],
     )
     app.state.settings = settings
     app.state.engine = engine

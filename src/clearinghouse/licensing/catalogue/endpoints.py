@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 
-from clearinghouse.api.deps import DB, Caller, IfMatch, Limit, MaybeCaller, Offset, etag
+from clearinghouse.api.deps import DB, Caller, IfMatch, Limit, MaybeCaller, Offset, RefParam, etag
 from clearinghouse.api.responses import AUTHED, PUBLIC, UPDATE, WRITE, errors
 from clearinghouse.core.errors import NotFound
 from clearinghouse.licensing.catalogue import offers as offers_service
@@ -119,7 +119,7 @@ def create_offer(db: DB, caller: Caller, body: OfferCreate, response: Response) 
 
 @router.get("/offers", response_model=Page[OfferOut], tags=["offers"], responses=AUTHED)
 def list_offers(db: DB, caller: Caller, offset: Offset = 0, limit: Limit = 50,
-                holder_id: str | None = None,
+                holder_id: RefParam | None = None,
                 status: Annotated[str | None, Query(pattern="^(active|withdrawn)$")] = None,
                 ) -> Page[OfferOut]:
     """Your offers, and your principals' when you are an agent (the operator sees all)."""
