@@ -64,7 +64,7 @@ def clean_path_params(request: Request) -> None:
             try:
                 clean(value)
             except TextRefused as exc:
-                raise ValidationFailed(f"{name}: {exc}", field=name) from None
+                raise ValidationFailed(f"path.{name}: {exc}", field=f"path.{name}") from None
 
 
 def if_match_version(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Any, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints
+from pydantic import BaseModel, BeforeValidator, ConfigDict, EmailStr, Field, StringConstraints, WithJsonSchema
 
 from clearinghouse.core.bounds import BoundedDate, Version, WorkLength
 from clearinghouse.core.text import MultiLine, SingleLine
@@ -22,8 +22,17 @@ Language = Annotated[str, StringConstraints(min_length=2, max_length=20), Single
 Phone = Annotated[str, StringConstraints(max_length=64), SingleLine]
 Address = Annotated[str, StringConstraints(max_length=1000), MultiLine]
 Description = Annotated[str, StringConstraints(max_length=5000), MultiLine]
-ShareText = Annotated[str, StringConstraints(pattern=r"^\d{1,3}(\.\d{1,4})?$")]
-ShareInt = Annotated[int, Field(ge=0, le=100)]
+SHARE_PATTERN = r"^\d{1,3}(\.\d{1,4})?$"
+
+
+def _share_as_text(value: Any) -> Any:
+    return str(value) if type(value) is int else value  # 50 is "50"; bool is not a share
+
+
+# A percentage as a decimal string or a whole number; one type, so errors name just `share`.
+ShareText = Annotated[str, StringConstraints(pattern=SHARE_PATTERN), BeforeValidator(_share_as_text),
+                      WithJsonSchema({"anyOf": [{"type": "string", "pattern": SHARE_PATTERN},
+                                                {"type": "integer", "minimum": 0, "maximum": 100}]})]
 
 T = TypeVar("T")
 
@@ -245,7 +254,7 @@ class Warranty(Strict):
 class HoldingCreate(Strict):
     holder_id: Ref | None = Field(default=None, description="Defaults to the caller's party")
     rights: list[Right] = Field(min_length=1)
-    share: ShareText | ShareInt = Field(description="Percent of the right held, e.g. \"50\" or \"33.3333\"")
+    share: ShareText = Field(description="Percent of the right held, e.g. \"50\" or \"33.3333\"")
     territories: list[Code] = Field(default_factory=lambda: ["WORLD"], min_length=1, max_length=300)
     territories_excluded: list[Code] = Field(default_factory=list, max_length=300)
     valid_from: BoundedDate | None = None
@@ -257,7 +266,7 @@ class HoldingCreate(Strict):
 
 class HoldingUpdate(Strict):
     rights: list[Right] | None = Field(default=None, min_length=1)
-    share: ShareText | ShareInt | None = None
+    share: ShareText | None = None
     territories: list[Code] | None = Field(default=None, min_length=1, max_length=300)
     territories_excluded: list[Code] | None = Field(default=None, max_length=300)
     valid_from: BoundedDate | None = None

@@ -109,6 +109,9 @@ def read_attachment(data: bytes) -> bytes:
             raise DocumentTooLarge(f"a stream in the PDF expands beyond {MAX_STREAM_BYTES} bytes; "
                                    "no certificate needs that", "stream_bytes",
                                    MAX_STREAM_BYTES) from None
+        if "page" in str(exc).lower():
+            raise DocumentTooLarge(f"the PDF has more than {MAX_PAGES} pages; no certificate "
+                                   "has that many", "pages", MAX_PAGES) from None
         raise DocumentTooLarge(f"the PDF's structure is beyond what a certificate needs: {exc}",
                                "structure", MAX_OBJECTS) from None
     except MemoryError:
