@@ -150,16 +150,17 @@ def test_the_openapi_document_publishes_the_bounds(client):  # noqa: ANN001
 # -- any text at all -----------------------------------------------------------------------------
 
 
+@pytest.fixture
+def owner(sessions):  # noqa: ANN001, ANN201
+    return make_actor(sessions, "Label", Role.OWNER)
+
+
+# The database and the owner are made once per test run on each engine, not per example.
 @settings(max_examples=40, deadline=None, database=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(title=st.text(max_size=60))
-def test_any_title_is_stored_in_nfc_or_refused_never_a_500(client, sessions, title):  # noqa: ANN001
-    owner = getattr(test_any_title_is_stored_in_nfc_or_refused_never_a_500, "owners", {})
-    key = id(sessions)
-    if key not in owner:
-        owner[key] = make_actor(sessions, "Label", Role.OWNER)
-        test_any_title_is_stored_in_nfc_or_refused_never_a_500.owners = owner  # type: ignore[attr-defined]
-    resp = client.post("/api/v1/works", json=WORK | {"title": title}, headers=owner[key].headers)
+def test_any_title_is_stored_in_nfc_or_refused_never_a_500(client, owner, title):  # noqa: ANN001
+    resp = client.post("/api/v1/works", json=WORK | {"title": title}, headers=owner.headers)
     assert resp.status_code in (201, 422), resp.text
     if resp.status_code == 422:
         refused(resp, "title")

@@ -85,6 +85,6 @@ class IsolatedRunner:
     def close(self) -> None:
         with self._lock:
             if self._pool is not None:
-                self._pool.stop()
+                self._pool.stop()  # type: ignore[no-untyped-call]  # pebble leaves it untyped
                 self._pool.join()
                 self._pool = None
