@@ -230,3 +230,17 @@ def test_no_file_yet_says_so(store_client, sessions) -> None:  # noqa: ANN001
     lic = bought_and_paid(store_client, sessions, m)
     r = store_client.post(f"/api/v1/licenses/{lic['id']}/download-link", headers=m.licensee.headers)
     assert r.status_code == 404 and "not uploaded a file" in r.json()["error"]["message"]
+
+
+def test_a_file_name_with_a_bidi_override_is_refused_and_nothing_is_stored(store_client, sessions) -> None:  # noqa: ANN001, E501
+    m = make_market(sessions)
+    spoofed = "song\u202evaw.exe"  # shows as "songexe.wav"
+    r = _upload(store_client, m.publisher, m.work_id, file_name=spoofed)
+    assert r.status_code == 422 and r.json()["error"]["details"][0]["field"] == "query.file_name"
+    r = store_client.put(f"/api/v1/works/{m.work_id}/file", headers=m.publisher.headers,
+                         files={"file": (spoofed, SONG, "audio/wav")})
+    assert r.status_code == 422, r.text
+    assert r.json()["error"]["details"][0]["field"] == "file" and "U+202E" in r.json()["error"]["message"]
+    with sessions() as s:
+        assert s.get(Work, m.work_id).file_key is None
+    assert _stored_keys(store_client) == [] and _store(store_client).leftovers() == []

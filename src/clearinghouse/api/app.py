@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import anyio.to_thread
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi_offline import FastAPIOffline
 from pydantic import BaseModel
 from sqlalchemy import text
@@ -15,6 +15,7 @@ from sqlalchemy import text
 from clearinghouse import __version__
 from clearinghouse.api import errors
 from clearinghouse.api.admission import AdmissionControl, Limits
+from clearinghouse.api.deps import clean_path_params
 from clearinghouse.api.limits import BodySizeLimit
 from clearinghouse.api.responses import BASE
 from clearinghouse.core.db import make_engine, session_factory, unit_of_work
@@ -73,6 +74,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version=__version__,
         description="One-stop rights clearinghouse for short video and multimedia.",
         lifespan=lifespan,
+        dependencies=[Depends(clean_path_params)],
     )
     app.state.settings = settings
     app.state.engine = engine

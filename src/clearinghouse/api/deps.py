@@ -7,12 +7,14 @@ from typing import Annotated
 
 from fastapi import Depends, Header, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import StringConstraints
 from sqlalchemy.orm import Session, sessionmaker
 
 from clearinghouse.access.domain import Principal
 from clearinghouse.core.db import unit_of_work
 from clearinghouse.core.errors import Unauthenticated, ValidationFailed
 from clearinghouse.core.settings import Settings
+from clearinghouse.core.text import SingleLine, TextRefused, clean
 from clearinghouse.registry.parties_service import authenticate
 
 _bearer = HTTPBearer(auto_error=False, description="An API key: `Authorization: Bearer chk_…`")
@@ -77,8 +79,21 @@ def authenticate_briefly(request: Request, credentials: HTTPAuthorizationCredent
 
 
 MaybeCaller = Annotated[Principal | None, Depends(optional_principal)]
+# An id or code in a query string: the same text rules as in bodies (core/text.py).
+RefParam = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200), SingleLine]
 Offset = Annotated[int, Query(ge=0, le=1_000_000, description="Items to skip")]
 Limit = Annotated[int, Query(ge=1, le=100, description="Items per page (at most 100)")]
+
+
+def clean_path_params(request: Request) -> None:
+    """Path parameters are ids and codes: refuse control and bidi characters in them as in bodies
+    (a NUL would otherwise reach PostgreSQL, which cannot store or compare it)."""
+    for name, value in request.path_params.items():
+        if isinstance(value, str):
+            try:
+                clean(value)
+            except TextRefused as exc:
+                raise ValidationFailed(f"path.{name}: {exc}", field=f"path.{name}") from None
 
 
 def if_match_version(

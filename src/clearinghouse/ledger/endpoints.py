@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from clearinghouse.api.deps import DB, Caller, Limit, Offset
+from clearinghouse.api.deps import DB, Caller, Limit, Offset, RefParam
 from clearinghouse.api.responses import AUTHED, WRITE
 from clearinghouse.ledger import service
 from clearinghouse.licensing.licenses.schemas import (
@@ -20,7 +20,7 @@ router = APIRouter(prefix="/api/v1/ledger", tags=["ledger"])
 
 
 @router.get("/balances", response_model=list[BalanceOut], responses=AUTHED)
-def balances(db: DB, caller: Caller, party_id: str | None = None) -> list[BalanceOut]:
+def balances(db: DB, caller: Caller, party_id: RefParam | None = None) -> list[BalanceOut]:
     """Balances per account and currency. A party sees its own accounts; the operator every account
     (or one party's, with `party_id`)."""
     return [balance_out(b) for b in service.balances(db, caller, party_id)]
@@ -28,7 +28,7 @@ def balances(db: DB, caller: Caller, party_id: str | None = None) -> list[Balanc
 
 @router.get("/entries", response_model=Page[LedgerEntryOut], responses=AUTHED)
 def entries(
-    db: DB, caller: Caller, offset: Offset = 0, limit: Limit = 50, party_id: str | None = None
+    db: DB, caller: Caller, offset: Offset = 0, limit: Limit = 50, party_id: RefParam | None = None
 ) -> Page[LedgerEntryOut]:
     """Entries touching your accounts, oldest first (the operator: all, or one party's)."""
     rows, total = service.list_entries(db, caller, party_id=party_id, offset=offset, limit=limit)

@@ -12,6 +12,7 @@ from typing import Annotated
 from pydantic import AfterValidator, BaseModel, Field, StringConstraints
 
 from clearinghouse.core.money import Money, MoneyError, check_circulating_currency
+from clearinghouse.core.text import MultiLine, SingleLine
 
 
 def _currency(value: str) -> str:
@@ -23,13 +24,15 @@ def _currency(value: str) -> str:
 
 Currency = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=3),
                      AfterValidator(_currency)]
-Minor = Annotated[int, Field(strict=True, ge=0, le=10**15, description="Whole minor units")]
+MAX_MINOR = 10**15  # a quadrillion minor units: far above any license, far below BIGINT
+Minor = Annotated[int, Field(strict=True, ge=0, le=MAX_MINOR, description="Whole minor units")]
 Pct = Annotated[str, StringConstraints(pattern=r"^\d{1,3}(\.\d{1,4})?$"),
                 Field(description="Percent as a decimal string, e.g. \"5.5\"")]
-Code = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=40)]
-Id = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+# Text refuses control and bidi-override characters and is stored in NFC (core/text.py).
+Code = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=40), SingleLine]
+Id = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40), SingleLine]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000), MultiLine]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), SingleLine]
 Count = Annotated[int, Field(strict=True, ge=1, le=100_000)]
 Days = Annotated[int, Field(strict=True, ge=1, le=36_600)]
 

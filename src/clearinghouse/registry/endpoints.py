@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
-from clearinghouse.api.deps import DB, Caller, IfMatch, Limit, MaybeCaller, Offset, etag
+from clearinghouse.api.deps import DB, Caller, IfMatch, Limit, MaybeCaller, Offset, RefParam, etag
 from clearinghouse.api.responses import AUTHED, PUBLIC, UPDATE, WRITE
 from clearinghouse.registry import holdings_service as holdings
 from clearinghouse.registry import parties_service as parties
@@ -194,8 +194,8 @@ def resolve_conflict(db: DB, caller: Caller, conflict_id: str, body: ConflictRes
 
 @router.get("/audit", response_model=Page[AuditOut], tags=["audit"], responses=AUTHED)
 def list_audit(db: DB, caller: Caller, offset: Offset = 0, limit: Limit = 50,
-               entity_type: str | None = None, entity_id: str | None = None,
-               actor: str | None = None) -> Page[AuditOut]:
+               entity_type: RefParam | None = None, entity_id: RefParam | None = None,
+               actor: RefParam | None = None) -> Page[AuditOut]:
     """The append-only audit log. The operator sees everything; others see their own actions."""
     if not caller.is_operator:
         actor = caller.party_id

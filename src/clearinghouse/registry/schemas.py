@@ -5,14 +5,34 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Any, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints
+from pydantic import BaseModel, BeforeValidator, ConfigDict, EmailStr, Field, StringConstraints, WithJsonSchema
 
+from clearinghouse.core.bounds import BoundedDate, Version, WorkLength
+from clearinghouse.core.text import MultiLine, SingleLine
 from clearinghouse.registry.domain import MoralRights, PartyKind, RelationKind, Right, Role
 
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
-Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
-Code = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=40)]
-ShareText = Annotated[str, StringConstraints(pattern=r"^\d{1,3}(\.\d{1,4})?$")]
+# Every free-text field refuses control and bidi-override characters and is stored in NFC
+# (core/text.py); every number and date is bounded (core/bounds.py).
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300), SingleLine]
+Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100), SingleLine]
+Code = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=40), SingleLine]
+Ref = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), SingleLine]
+Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500), SingleLine]
+Language = Annotated[str, StringConstraints(min_length=2, max_length=20), SingleLine]
+Phone = Annotated[str, StringConstraints(max_length=64), SingleLine]
+Address = Annotated[str, StringConstraints(max_length=1000), MultiLine]
+Description = Annotated[str, StringConstraints(max_length=5000), MultiLine]
+SHARE_PATTERN = r"^\d{1,3}(\.\d{1,4})?$"
+
+
+def _share_as_text(value: Any) -> Any:
+    return str(value) if type(value) is int else value  # 50 is "50"; bool is not a share
+
+
+# A percentage as a decimal string or a whole number; one type, so errors name just `share`.
+ShareText = Annotated[str, StringConstraints(pattern=SHARE_PATTERN), BeforeValidator(_share_as_text),
+                      WithJsonSchema({"anyOf": [{"type": "string", "pattern": SHARE_PATTERN},
+                                                {"type": "integer", "minimum": 0, "maximum": 100}]})]
 
 T = TypeVar("T")
 
@@ -38,10 +58,10 @@ class PartyCreate(Strict):
     name_zh: Name | None = None
     roles: list[Role] = Field(min_length=1)
     email: EmailStr | None = None
-    phone: Annotated[str, StringConstraints(max_length=64)] | None = None
-    address: Annotated[str, StringConstraints(max_length=1000)] | None = None
+    phone: Phone | None = None
+    address: Address | None = None
     contact_public: bool = False
-    isni: str | None = None
+    isni: Ref | None = None
 
 
 class PartyUpdate(Strict):
@@ -50,8 +70,8 @@ class PartyUpdate(Strict):
     name_zh: Name | None = None
     roles: list[Role] | None = Field(default=None, min_length=1)
     email: EmailStr | None = None
-    phone: Annotated[str, StringConstraints(max_length=64)] | None = None
-    address: Annotated[str, StringConstraints(max_length=1000)] | None = None
+    phone: Phone | None = None
+    address: Address | None = None
     contact_public: bool | None = None
 
 
@@ -75,8 +95,8 @@ class PartyOut(BaseModel):
 
 
 class KeyCreate(Strict):
-    party_id: str
-    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)] = "default"
+    party_id: Ref
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), SingleLine] = "default"
 
 
 class KeyOut(BaseModel):
@@ -93,11 +113,11 @@ class KeyIssued(KeyOut):
 
 
 class MandateCreate(Strict):
-    agent_id: str
-    owner_id: str
+    agent_id: Ref
+    owner_id: Ref
     rights: list[Right] = Field(default_factory=list, description="Empty means every right")
-    valid_from: date
-    valid_to: date | None = None
+    valid_from: BoundedDate
+    valid_to: BoundedDate | None = None
 
 
 class MandateOut(BaseModel):
@@ -115,7 +135,7 @@ class MandateOut(BaseModel):
 
 class WorkTypeCreate(Strict):
     code: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{1,39}$")]
-    parent_code: str | None = None
+    parent_code: Code | None = None
     category: Annotated[str, StringConstraints(pattern=r"^(composition|recording|audiovisual|image|text|software)$")]
     name_en: Name
     name_zh: Name
@@ -132,55 +152,56 @@ class WorkTypeOut(BaseModel):
 
 
 class AltTitle(Strict):
-    title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
-    language: Annotated[str, StringConstraints(min_length=2, max_length=20)] | None = None
+    title: Title
+    language: Language | None = None
 
 
 class CreatorIn(Strict):
     name: Name
-    role: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
-    party_id: str | None = None
+    role: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40), SingleLine]
+    party_id: Ref | None = None
 
 
 class IdentifierIn(Strict):
-    scheme: Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=40)]
-    value: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+    scheme: Code
+    value: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), SingleLine]
 
 
 class RelationIn(Strict):
     kind: RelationKind
-    work_id: str = Field(description="The work this one embodies, contains or derives from")
+    work_id: Ref = Field(description="The work this one embodies, contains or derives from")
 
 
 class WorkCreate(Strict):
     type: Code
-    title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+    title: Title
     alt_titles: list[AltTitle] = Field(default_factory=list, max_length=20)
     creators: list[CreatorIn] = Field(default_factory=list, max_length=50)
-    length: int | None = Field(default=None, ge=0)
-    language: Annotated[str, StringConstraints(min_length=2, max_length=20)] | None = None
+    length: WorkLength | None = Field(default=None, description="In the work type's unit (seconds, words, pages, "
+                                      "pixels or bytes)")
+    language: Language | None = None
     tags: list[Tag] = Field(default_factory=list, max_length=50)
-    description: Annotated[str, StringConstraints(max_length=5000)] | None = None
-    publication_date: date | None = None
+    description: Description | None = None
+    publication_date: BoundedDate | None = None
     identifiers: list[IdentifierIn] = Field(default_factory=list, max_length=20)
     relations: list[RelationIn] = Field(default_factory=list, max_length=50)
     moral_rights: MoralRights = MoralRights.NOT_STATED
-    on_behalf_of: str | None = Field(default=None, description="Owner an agent registers for")
+    on_behalf_of: Ref | None = Field(default=None, description="Owner an agent registers for")
 
 
 class WorkUpdate(Strict):
-    title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)] | None = None
+    title: Title | None = None
     alt_titles: list[AltTitle] | None = Field(default=None, max_length=20)
     creators: list[CreatorIn] | None = Field(default=None, max_length=50)
-    length: int | None = Field(default=None, ge=0)
-    language: Annotated[str, StringConstraints(min_length=2, max_length=20)] | None = None
+    length: WorkLength | None = None
+    language: Language | None = None
     tags: list[Tag] | None = Field(default=None, max_length=50)
-    description: Annotated[str, StringConstraints(max_length=5000)] | None = None
-    publication_date: date | None = None
+    description: Description | None = None
+    publication_date: BoundedDate | None = None
     identifiers: list[IdentifierIn] | None = Field(default=None, max_length=20)
     relations: list[RelationIn] | None = Field(default=None, max_length=50)
     moral_rights: MoralRights | None = None
-    version: int | None = Field(default=None, description="Or send If-Match with the ETag")
+    version: Version | None = Field(default=None, description="Or send If-Match with the ETag")
 
 
 class CreatorOut(BaseModel):
@@ -227,32 +248,32 @@ class WorkOut(BaseModel):
 
 class Warranty(Strict):
     accepted: bool = Field(description="The holder warrants that it may grant licenses for this holding")
-    text: Annotated[str, StringConstraints(max_length=2000)] | None = None
+    text: Annotated[str, StringConstraints(max_length=2000), MultiLine] | None = None
 
 
 class HoldingCreate(Strict):
-    holder_id: str | None = Field(default=None, description="Defaults to the caller's party")
+    holder_id: Ref | None = Field(default=None, description="Defaults to the caller's party")
     rights: list[Right] = Field(min_length=1)
-    share: ShareText | int = Field(description="Percent of the right held, e.g. \"50\" or \"33.3333\"")
+    share: ShareText = Field(description="Percent of the right held, e.g. \"50\" or \"33.3333\"")
     territories: list[Code] = Field(default_factory=lambda: ["WORLD"], min_length=1, max_length=300)
     territories_excluded: list[Code] = Field(default_factory=list, max_length=300)
-    valid_from: date | None = None
-    valid_to: date | None = None
-    administrator_id: str | None = None
+    valid_from: BoundedDate | None = None
+    valid_to: BoundedDate | None = None
+    administrator_id: Ref | None = None
     collective: bool = Field(default=False, description="Administered by a collecting society")
     warranty: Warranty
 
 
 class HoldingUpdate(Strict):
     rights: list[Right] | None = Field(default=None, min_length=1)
-    share: ShareText | int | None = None
+    share: ShareText | None = None
     territories: list[Code] | None = Field(default=None, min_length=1, max_length=300)
     territories_excluded: list[Code] | None = Field(default=None, max_length=300)
-    valid_from: date | None = None
-    valid_to: date | None = None
-    administrator_id: str | None = None
+    valid_from: BoundedDate | None = None
+    valid_to: BoundedDate | None = None
+    administrator_id: Ref | None = None
     collective: bool | None = None
-    version: int | None = None
+    version: Version | None = None
 
 
 class HoldingOut(BaseModel):
@@ -293,7 +314,7 @@ class ConflictOut(BaseModel):
 
 
 class ConflictResolve(Strict):
-    resolution: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+    resolution: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000), MultiLine]
 
 
 class AuditOut(BaseModel):

@@ -7,7 +7,18 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 
-from clearinghouse.api.deps import DB, Caller, IfMatch, Limit, MaybeCaller, Offset, ReadDB, etag, write_sessions
+from clearinghouse.api.deps import (
+    DB,
+    Caller,
+    IfMatch,
+    Limit,
+    MaybeCaller,
+    Offset,
+    ReadDB,
+    RefParam,
+    etag,
+    write_sessions,
+)
 from clearinghouse.api.responses import AUTHED, PUBLIC, UPDATE, WRITE, errors
 from clearinghouse.core.db import unit_of_work
 from clearinghouse.core.errors import NotFound
@@ -120,7 +131,7 @@ def create_offer(db: DB, caller: Caller, body: OfferCreate, response: Response) 
 
 @router.get("/offers", response_model=Page[OfferOut], tags=["offers"], responses=AUTHED)
 def list_offers(db: DB, caller: Caller, offset: Offset = 0, limit: Limit = 50,
-                holder_id: str | None = None,
+                holder_id: RefParam | None = None,
                 status: Annotated[str | None, Query(pattern="^(active|withdrawn)$")] = None,
                 ) -> Page[OfferOut]:
     """Your offers, and your principals' when you are an agent (the operator sees all)."""

@@ -7,6 +7,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, StringConstraints, model_validator
 
+from clearinghouse.core.bounds import BoundedDate, Version
+from clearinghouse.core.text import SingleLine
 from clearinghouse.licensing.schema_types import Currency, Id, Minor, MoneyOut, Pct
 from clearinghouse.registry.domain import Right
 from clearinghouse.registry.schemas import Strict
@@ -54,7 +56,7 @@ class OfferUpdate(Strict):
     rights: list[Right] | None = Field(None, min_length=1, max_length=9)
     work_ids: list[Id] | None = Field(None, min_length=1, max_length=500)
     declined: bool | None = None
-    version: int | None = Field(None, description="Or send If-Match with the ETag")
+    version: Version | None = Field(None, description="Or send If-Match with the ETag")
 
 
 class OfferOut(BaseModel):
@@ -82,7 +84,7 @@ class OfferOut(BaseModel):
 
 
 class VersionBody(Strict):
-    version: int | None = Field(None, description="Or send If-Match with the ETag")
+    version: Version | None = Field(None, description="Or send If-Match with the ETag")
 
 
 # -- exchange rates and fees ----------------------------------------------------------------------
@@ -93,8 +95,8 @@ class RateCreate(Strict):
     quote: Currency
     rate: Annotated[str, StringConstraints(pattern=r"^\d{1,12}(\.\d{1,12})?$")] = Field(
         description="Units of `quote` per one `base`, as a decimal string (e.g. \"6.6\")")
-    effective: date
-    source: Annotated[str, StringConstraints(max_length=200)] | None = None
+    effective: BoundedDate
+    source: Annotated[str, StringConstraints(max_length=200), SingleLine] | None = None
 
 
 class RateOut(BaseModel):
@@ -109,7 +111,7 @@ class RateOut(BaseModel):
 class FeeCreate(Strict):
     licensee_pct: Pct = Field(description="Added on top of the licensee's price")
     owner_pct: Pct = Field(description="Deducted from each holder's proceeds")
-    effective: date
+    effective: BoundedDate
 
 
 class FeeOut(BaseModel):

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, Field, StringConstraints
 
+from clearinghouse.core.bounds import Version
 from clearinghouse.licensing.schema_types import Code, Count, Days, Name, Text
 from clearinghouse.licensing.terms import Channel, Modification, PortionUnit, Purpose
 from clearinghouse.registry.schemas import Strict
@@ -52,7 +53,7 @@ class TemplateUpdate(Strict):
     territories_excluded: list[Code] | None = Field(None, max_length=300)
     term_days: Days | None = None
     exclusive: bool | None = None
-    version: int | None = Field(None, description="Or send If-Match with the ETag")
+    version: Version | None = Field(None, description="Or send If-Match with the ETag")
 
 
 class TemplateOut(BaseModel):

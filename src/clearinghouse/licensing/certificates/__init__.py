@@ -20,10 +20,10 @@ from clearinghouse.licensing.certificates.document import (
 from clearinghouse.licensing.certificates.keys import Keyring, KeyringError
 from clearinghouse.licensing.certificates.labels import format_money
 from clearinghouse.licensing.certificates.pdf import (
-    ATTACHMENT_NAME,
     extract_certificate_from_pdf,
     render_certificate_pdf,
 )
+from clearinghouse.licensing.certificates.pdf_reading import ATTACHMENT_NAME
 
 __all__ = [
     "ALGORITHM",

@@ -138,11 +138,15 @@ def load_certificate(data: bytes) -> dict[str, Any]:
     if not isinstance(data, bytes | bytearray | memoryview):
         raise CertificateFormatError("a certificate is read from bytes")
     data = bytes(data)
+    # Imported here: the PDF modules pull in pypdf and reportlab, which JSON callers never need.
+    from clearinghouse.licensing.certificates import pdf_reading
+
+    if len(data) > pdf_reading.MAX_FILE_BYTES:  # before any parsing, JSON or PDF
+        raise pdf_reading.too_large_file(len(data))
     head = data[:1024].lstrip(b"\xef\xbb\xbf \t\r\n")
     if head.startswith(b"{"):
         return parse_document_json(data)
     if b"%PDF-" in data[:1024]:  # PDF readers accept the header anywhere in the first 1 KiB
-        # Imported here: the PDF module pulls in reportlab, which JSON callers never need.
         from clearinghouse.licensing.certificates.pdf import extract_certificate_from_pdf
 
         return extract_certificate_from_pdf(data)

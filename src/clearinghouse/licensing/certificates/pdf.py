@@ -48,8 +48,8 @@ from clearinghouse.licensing.certificates.labels import (
     timestamp,
     validity,
 )
+from clearinghouse.licensing.certificates.pdf_reading import ATTACHMENT_NAME, read_attachment_isolated
 
-ATTACHMENT_NAME = "certificate.json"
 CJK = "STSong-Light"  # Adobe's built-in Chinese CID font: no font file to ship
 NAVY, GOLD = colors.HexColor("#1F3A5F"), colors.HexColor("#B08D57")
 RULE, SHADE = colors.HexColor("#C9D2DE"), colors.HexColor("#F3F5F8")
@@ -330,16 +330,8 @@ def render_certificate_pdf(document: dict[str, Any]) -> bytes:
 
 
 def extract_certificate_from_pdf(data: bytes) -> dict[str, Any]:
-    """The signed document embedded in a certificate PDF as `certificate.json`."""
+    """The signed document embedded in a certificate PDF as `certificate.json`, read in a worker
+    process within the bounds of pdf_reading (size, decompression, objects, pages, time)."""
     if not isinstance(data, bytes | bytearray | memoryview) or b"%PDF-" not in bytes(data[:1024]):
         raise CertificateFormatError("not a PDF file")
-    try:
-        attachments = PdfReader(io.BytesIO(bytes(data))).attachments
-        found = attachments.get(ATTACHMENT_NAME)
-    except Exception as exc:  # pypdf raises many kinds of error on damaged files
-        raise CertificateFormatError(f"the PDF cannot be read: {exc}") from exc
-    if not found:
-        raise CertificateFormatError(f"the PDF has no embedded {ATTACHMENT_NAME}")
-    if len(found) != 1:
-        raise CertificateFormatError(f"the PDF embeds more than one {ATTACHMENT_NAME}")
-    return parse_document_json(found[0])
+    return parse_document_json(read_attachment_isolated(bytes(data)))

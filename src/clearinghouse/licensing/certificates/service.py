@@ -16,9 +16,10 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from clearinghouse.core.clock import utcnow
-from clearinghouse.core.errors import NotFound, ValidationFailed
+from clearinghouse.core.errors import NotFound, PayloadTooLarge, ValidationFailed
 from clearinghouse.core.settings import Settings
 from clearinghouse.licensing import certificates
+from clearinghouse.licensing.certificates.pdf_reading import LIMITS, DocumentTooLarge
 from clearinghouse.licensing.licenses import reasons
 from clearinghouse.licensing.licenses import service as licenses
 from clearinghouse.licensing.licenses.schemas import VerifyResult
@@ -214,9 +215,13 @@ def verify_document(session: Session, doc: Any, settings: Settings) -> VerifyRes
 
 
 def verify_bytes(session: Session, data: bytes, settings: Settings) -> VerifyResult:
-    """Check a certificate file (the JSON or the PDF). Not a certificate at all: 422."""
+    """Check a certificate file (the JSON or the PDF). Not a certificate at all: 422; larger
+    or more expanding than any certificate (see certificates/pdf_reading.py): 413."""
     try:
         doc = certificates.load_certificate(data)
+    except DocumentTooLarge as exc:
+        raise PayloadTooLarge(str(exc), details={"limit": exc.limit, "maximum": exc.maximum,
+                                                 "limits": LIMITS}) from exc
     except certificates.CertificateFormatError as exc:
         raise ValidationFailed(str(exc), field="body") from exc
     return verify_document(session, doc, settings)

@@ -21,6 +21,7 @@ from clearinghouse.api.deps import DB, Caller
 from clearinghouse.api.responses import AUTHED, WRITE, errors
 from clearinghouse.core.db import unit_of_work
 from clearinghouse.core.errors import Unauthenticated, ValidationFailed
+from clearinghouse.core.text import SingleLine, TextRefused, clean
 from clearinghouse.licensing.delivery import service as delivery
 from clearinghouse.licensing.licenses.schemas import (
     DownloadLink,
@@ -69,6 +70,13 @@ async def _body_chunks(request: Request) -> AsyncIterator[bytes]:
             yield chunk
 
 
+def _check_upload_name(name: str) -> None:
+    try:
+        clean(name)
+    except TextRefused as exc:
+        raise ValidationFailed(f"file: the file's name {exc}", field="file") from None
+
+
 @router.put(
     "/works/{work_id}/file",
     response_model=FileOut,
@@ -92,7 +100,7 @@ async def upload_file(
     request: Request,
     work_id: str,
     caller: Annotated[Principal, Depends(upload_caller)],
-    file_name: Annotated[str | None, Query(max_length=300)] = None,
+    file_name: Annotated[str | None, Query(max_length=300), SingleLine] = None,
 ) -> FileOut:
     """Owner (or its agent): the file licensees download. Raw body or multipart `file`, at most
     `max_upload_bytes`. Stored whole or not at all; replacing a file keeps no stale copy."""
@@ -137,6 +145,8 @@ async def upload_file(
         return out
 
     try:
+        if name and not file_name:  # the multipart file name: the same text rule as `file_name`
+            _check_upload_name(name)
         return await run_in_threadpool(save)
     finally:
         store.discard(staged)  # a no-op once committed; cleans up after any failure

@@ -7,12 +7,14 @@ from typing import Annotated, Any, Literal, cast
 
 from pydantic import BaseModel, Field, StringConstraints
 
+from clearinghouse.core.bounds import Version
+from clearinghouse.core.text import MultiLine, SingleLine
 from clearinghouse.licensing.licenses import reasons
 from clearinghouse.licensing.licenses.reasons import ReasonCode
-from clearinghouse.licensing.schema_types import MoneyOut
+from clearinghouse.licensing.schema_types import MAX_MINOR, Id, MoneyOut
 from clearinghouse.registry.schemas import Strict
 
-Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000), MultiLine]
 
 
 class PurchaseBody(Strict):
@@ -22,12 +24,13 @@ class PurchaseBody(Strict):
     expected_total_minor: int | None = Field(
         None,
         ge=0,
+        le=MAX_MINOR,
         description="The total you saw, in minor units; if the quote's differs you get 409",
     )
 
 
 class LicenseCreate(PurchaseBody):
-    quote_id: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
+    quote_id: Id
 
 
 class LicenseLineOut(BaseModel):
@@ -124,28 +127,28 @@ class StatusChange(Strict):
     note: Reason | None = Field(
         None, description="Optional, private: kept for the license's parties, never shown publicly"
     )
-    version: int | None = Field(None, description="The version you read (or send If-Match)")
+    version: Version | None = Field(None, description="The version you read (or send If-Match)")
 
 
 class Reinstatement(Strict):
     note: Reason | None = Field(None, description="Optional, for the license's parties")
-    version: int | None = Field(None, description="The version you read (or send If-Match)")
+    version: Version | None = Field(None, description="The version you read (or send If-Match)")
 
 
 class MarkPaid(Strict):
     reference: Annotated[
-        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), SingleLine
     ] = Field(description="The bank's reference of the transfer")
-    version: int | None = None
+    version: Version | None = None
 
 
 class CancelPayment(Strict):
     reason: Reason | None = None
-    version: int | None = None
+    version: Version | None = None
 
 
 class DownloadLinkRequest(Strict):
-    work_id: str | None = Field(
+    work_id: Id | None = Field(
         None, description="One work of the license; all of them if left out"
     )
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from clearinghouse.core.bounds import BoundedDate, Version
 from clearinghouse.licensing.catalogue.offer_schemas import PriceIn
 from clearinghouse.licensing.schema_types import Code, Count, Currency, Days, Id, MoneyOut, Text
 from clearinghouse.licensing.terms import Channel, PortionUnit, Purpose
@@ -31,7 +32,7 @@ class UseTerms(Strict):
     modified: bool = False
     territories: list[Code] = Field(default_factory=lambda: ["CN"], min_length=1, max_length=300)
     territories_excluded: list[Code] = Field(default_factory=list, max_length=300)
-    start: date | None = Field(None, description="First day; today if left out")
+    start: BoundedDate | None = Field(None, description="First day; today if left out")
     term_days: Days | None = Field(365, description="Days; null for perpetual")
     exclusive: bool = False
 
@@ -157,7 +158,7 @@ class ReferralStep(Strict):
 
     price: PriceIn | None = None
     message: Text | None = None
-    version: int | None = None
+    version: Version | None = None
 
 
 class MessageCreate(Strict):
