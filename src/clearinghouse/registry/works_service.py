@@ -11,6 +11,8 @@ from clearinghouse.core.ids import new_id
 from clearinghouse.registry import repository
 from clearinghouse.registry.audit import record, snapshot
 from clearinghouse.registry.domain import RelationKind, Role
+from clearinghouse.registry.management import can_manage_work as can_manage_work  # re-exported
+from clearinghouse.registry.management import require_manage
 from clearinghouse.registry.parties_service import get_party, require_operator
 from clearinghouse.registry.schemas import (
     CreatorIn,
@@ -68,22 +70,6 @@ def create_work_type(session: Session, principal: Principal, data: WorkTypeCreat
     session.flush()
     record(session, principal, "work_type.create", "work_type", work_type.code, None, data.model_dump())
     return work_type
-
-
-def can_manage_work(session: Session, principal: Principal, work: Work) -> bool:
-    """Operator; the registrant or a holder; or an agent whose mandate covers one of them."""
-    if principal.is_operator or work.registrant_id == principal.party_id:
-        return True
-    if repository.party_has_holding(session, work.id, principal.party_id):
-        return True
-    if principal.acts_for(work.registrant_id):
-        return True
-    return any(principal.acts_for(h.holder_id, h.rights) for h in repository.holdings_of_work(session, work.id))
-
-
-def require_manage(session: Session, principal: Principal, work: Work) -> None:
-    if not can_manage_work(session, principal, work):
-        raise Forbidden(f"you may not change work {work.id}: it is not yours or your principal's")
 
 
 def _identifiers(session: Session, items: list[IdentifierIn], work_id: str) -> list[WorkIdentifier]:
