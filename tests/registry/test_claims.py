@@ -3,6 +3,7 @@ work's managers see, and counts only once they (or the operator) accept it."""
 
 from __future__ import annotations
 
+import json
 from datetime import date, timedelta
 
 import pytest
@@ -189,6 +190,14 @@ def test_an_agent_manages_a_work_only_within_a_mandate_for_every_right(client, p
                "rights": ["perform_public"], "valid_from": "2020-01-01"}
     assert client.post("/api/v1/mandates", json=mandate, headers=a.headers).status_code == 201
     assert _edit(client, agent, work["id"], {"title": "集体管理"}).status_code == 403
+    # Registering a work for A makes A its registrant: that too takes a mandate for every right.
+    on_behalf = client.post("/api/v1/works", headers=agent.headers,
+                            json={"type": "photograph", "title": "代理", "on_behalf_of": a.party_id})
+    assert on_behalf.status_code == 403
+    row = {"type": "photograph", "title": "x", "on_behalf_of": a.party_id}
+    imported = client.post("/api/v1/works/import", content=json.dumps([row]).encode(),
+                           headers=agent.headers | {"Content-Type": "application/json"})
+    assert imported.status_code == 200 and imported.json()["rows"][0]["status"] == "rejected"
     # Within its rights it registers A's holding directly (A manages the work)...
     inside = client.post(f"/api/v1/works/{work['id']}/holdings", headers=agent.headers, json=SLIVER
                          | {"holder_id": a.party_id, "rights": ["perform_public"]})

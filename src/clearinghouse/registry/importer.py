@@ -26,7 +26,7 @@ from clearinghouse.core.ids import new_id
 from clearinghouse.core.territories import UnknownTerritory, expand, normalize_codes
 from clearinghouse.registry import holdings_service, repository, works_service
 from clearinghouse.registry.audit import record
-from clearinghouse.registry.domain import RelationKind, ShareError, parse_share
+from clearinghouse.registry.domain import ALL_RIGHTS, RelationKind, ShareError, parse_share
 from clearinghouse.registry.import_formats import (
     HoldingDraft,
     ImportOptions,
@@ -83,8 +83,8 @@ def _check_work(draft: WorkDraft, principal: Principal, known_types: set[str]) -
         known = ", ".join(sorted(known_types))
         draft.fail("type", f"unknown work type {work_type!r}; known: {known}")
     owner = draft.data.on_behalf_of if draft.data else None
-    if owner and not principal.acts_for(owner):
-        draft.fail("on_behalf_of", "no mandate to register works for that owner")
+    if owner and not principal.acts_for(owner, ALL_RIGHTS):
+        draft.fail("on_behalf_of", "no mandate for every right to register works for that owner")
 
 
 def _check_identifiers(draft: WorkDraft, seen: dict[tuple[str, str], int]) -> None:

@@ -10,7 +10,7 @@ from clearinghouse.core.identifiers import InvalidIdentifier, normalize_identifi
 from clearinghouse.core.ids import new_id
 from clearinghouse.registry import repository
 from clearinghouse.registry.audit import record, snapshot
-from clearinghouse.registry.domain import RelationKind, Role
+from clearinghouse.registry.domain import ALL_RIGHTS, RelationKind, Role
 from clearinghouse.registry.management import can_manage_work as can_manage_work  # re-exported
 from clearinghouse.registry.management import require_manage
 from clearinghouse.registry.parties_service import get_party, require_operator
@@ -123,8 +123,10 @@ def create_work(session: Session, principal: Principal, data: WorkCreate) -> Wor
     registrant = principal.party_id
     if data.on_behalf_of and data.on_behalf_of != principal.party_id:
         get_party(session, data.on_behalf_of)
-        if not principal.acts_for(data.on_behalf_of):
-            raise Forbidden("no mandate to register for that owner", field="on_behalf_of")
+        # The registrant manages the whole work, so registering for an owner takes its mandate
+        # for every right, as managing the work does.
+        if not principal.acts_for(data.on_behalf_of, ALL_RIGHTS):
+            raise Forbidden("no mandate for every right to register for that owner", field="on_behalf_of")
         registrant = data.on_behalf_of
     work_type = get_type(session, data.type)
     work = Work(

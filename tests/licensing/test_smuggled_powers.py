@@ -1,5 +1,6 @@
-"""Issue 10 in licensing: a claim on someone else's work changes no quote, prices nothing and
-replaces no file; the intruder's relations never reach a quote."""
+"""Issue 10 in licensing: no claim, relation or mandate smuggles in a power never granted. A claim
+on someone else's work changes no quote, prices nothing and replaces no file; the intruder's
+relations never reach a quote; a mandate ends when its period does."""
 
 from __future__ import annotations
 
@@ -96,3 +97,24 @@ def test_a_claimant_cannot_replace_the_file_licensees_download(client, world, in
                        headers=world.label.headers | {"Content-Type": "application/octet-stream"})
     assert again.json()["sha256"] == hashlib.sha256(original).hexdigest()
     assert again.json()["version"] == put.json()["version"] + 1  # nobody changed it in between
+
+
+def test_an_expired_mandate_shows_its_former_principals_offers_no_more(client, world, sessions):
+    from datetime import date
+
+    from clearinghouse.core.db import unit_of_work
+    from clearinghouse.registry import parties_service
+    from clearinghouse.registry.schemas import MandateCreate
+
+    price_everything(client, world)
+    former = make_actor(sessions, "Former agent", Role.AGENT)
+    with unit_of_work(sessions) as s:
+        parties_service.create_mandate(s, None, MandateCreate(
+            agent_id=former.party_id, owner_id=world.label.party_id,
+            valid_from=date(2019, 1, 1), valid_to=date(2020, 1, 1)))
+    assert client.get("/api/v1/offers", headers=former.headers).json()["total"] == 0
+    by_holder = client.get("/api/v1/offers", params={"holder_id": world.label.party_id},
+                           headers=former.headers)
+    assert by_holder.status_code == 403
+    current = client.get("/api/v1/offers", headers=world.agent.headers).json()
+    assert current["total"] == 1 and current["items"][0]["holder_id"] == world.label.party_id
