@@ -242,3 +242,24 @@ def test_claims_from_the_cli(cli, client, people):  # noqa: ANN001
     assert refused.exit_code == 6  # forbidden: a claimant does not decide its own claim
     rejected = cli.json("holdings", "reject", second["id"], "--version", "1", "--note", "no")
     assert rejected["status"] == "rejected"  # as the local operator
+
+
+def test_the_migration_leaves_existing_holdings_accepted_and_only_the_registrants_managing(
+        client, people, engine, sessions):  # noqa: ANN001
+    from alembic import command
+    from sqlalchemy import select
+
+    from clearinghouse.core.migrate import alembic_config
+    from clearinghouse.registry.tables import Holding
+
+    a, b = people["a"], people["b"]
+    work = _song(client, a)
+    assert _accept(client, a, _claim(client, b, work["id"]), manages_work=True).status_code == 200
+    cfg = alembic_config(engine.url.render_as_string(hide_password=False))
+    for step, target in ((command.downgrade, "0004"), (command.upgrade, "head")):
+        with engine.begin() as connection:  # as before claims existed, then migrated again
+            cfg.attributes["connection"] = connection
+            step(cfg, target)
+    with sessions() as s:
+        rows = {h.holder_id: (h.status, h.manages_work) for h in s.scalars(select(Holding))}
+    assert rows == {a.party_id: ("active", True), b.party_id: ("active", False)}
