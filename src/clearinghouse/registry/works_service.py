@@ -11,8 +11,10 @@ from clearinghouse.core.ids import new_id
 from clearinghouse.registry import repository
 from clearinghouse.registry.audit import record, snapshot
 from clearinghouse.registry.domain import ALL_RIGHTS, RelationKind, Role
-from clearinghouse.registry.management import can_manage_work as can_manage_work  # re-exported
-from clearinghouse.registry.management import require_manage
+
+# Re-exported: delivery checks uploads with them.
+from clearinghouse.registry.management import can_manage_work as can_manage_work
+from clearinghouse.registry.management import require_manage as require_manage
 from clearinghouse.registry.parties_service import get_party, require_operator
 from clearinghouse.registry.schemas import (
     CreatorIn,
