@@ -90,16 +90,22 @@ def test_role_rules_for_registry_endpoints(client, sessions):
              "valid_from": "2020-01-01"}
     assert client.post("/api/v1/mandates", json=grant, headers=other_owner.headers).status_code == 403
     assert client.post("/api/v1/mandates", json=grant, headers=owner.headers).status_code == 201
-    ok = client.patch(f"/api/v1/works/{work_id}", json={"title": "经纪人修改"},
-                      headers=agent.headers | {"If-Match": '"1"'})
-    assert ok.status_code == 200
+    # Editing the work itself is beyond a mandate for one right; a mandate for every right allows it.
+    beyond = client.patch(f"/api/v1/works/{work_id}", json={"title": "经纪人修改"},
+                          headers=agent.headers | {"If-Match": '"1"'})
+    assert beyond.status_code == 403
     outside = client.post(f"/api/v1/works/{work_id}/holdings", headers=agent.headers, json={
         "holder_id": owner.party_id, "rights": ["master_use"], "share": "10", "warranty": {"accepted": True}})
     assert outside.status_code == 403
     inside = client.post(f"/api/v1/works/{work_id}/holdings", headers=agent.headers, json={
         "holder_id": owner.party_id, "rights": ["synchronisation"], "share": "10",
         "territories": ["US"], "warranty": {"accepted": True}})
-    assert inside.status_code == 201
+    assert inside.status_code == 201 and inside.json()["status"] == "active"  # for the registrant
+    every_right = grant | {"rights": []}
+    assert client.post("/api/v1/mandates", json=every_right, headers=owner.headers).status_code == 201
+    ok = client.patch(f"/api/v1/works/{work_id}", json={"title": "经纪人修改"},
+                      headers=agent.headers | {"If-Match": '"1"'})
+    assert ok.status_code == 200
     registered = client.post("/api/v1/works", headers=agent.headers, json={
         "type": "photograph", "title": "代理登记", "on_behalf_of": owner.party_id})
     assert registered.status_code == 201 and registered.json()["registrant_id"] == owner.party_id

@@ -43,12 +43,13 @@ def test_concurrent_updates_with_the_same_version_do_not_overwrite_each_other(se
 
 def test_concurrent_over_claims_open_exactly_one_conflict(sessions, client):
     owners = [make_actor(sessions, f"Claimant {i}", Role.OWNER) for i in range(2)]
+    operator = make_actor(sessions, "Operator", Role.OPERATOR)
     work_id = make_work(sessions, owners[0])
     barrier = threading.Barrier(2)
 
     def claim(owner):  # noqa: ANN001
-        barrier.wait()
-        make_holding(sessions, owner, work_id, share="100")
+        barrier.wait()  # the operator registers both: accepted at once, so they race
+        make_holding(sessions, operator, work_id, share="100", holder_id=owner.party_id)
 
     threads = [threading.Thread(target=claim, args=(o,)) for o in owners]
     for t in threads:

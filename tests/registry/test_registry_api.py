@@ -104,16 +104,24 @@ def test_co_owned_song_and_overlapping_claim_is_flagged_for_both_and_operator(cl
     work = client.post("/api/v1/works", json=SONG, headers=pub_a.headers).json()
     url = f"/api/v1/works/{work['id']}/holdings"
     assert client.post(url, json=holding("60"), headers=pub_a.headers).status_code == 201
-    assert client.post(url, json=holding("40"), headers=pub_b.headers).status_code == 201
-    assert client.get("/api/v1/conflicts", headers=operator.headers).json()["total"] == 0
+    co = client.post(url, json=holding("40"), headers=pub_b.headers)
+    assert co.status_code == 201 and co.json()["status"] == "pending"  # a claim on A's song
+    accepted = client.post(f"/api/v1/holdings/{co.json()['id']}/accept", headers=pub_a.headers | {"If-Match": '"1"'})
+    assert accepted.status_code == 200 and accepted.json()["status"] == "active"
+    open_ = {"status": "open"}
+    assert client.get("/api/v1/conflicts", params=open_, headers=operator.headers).json()["total"] == 0
 
+    # The squatter's claim is flagged; accepted by the song's publisher, it is an over-claim.
     over = client.post(url, json=holding("100", rights=["synchronisation"]), headers=squatter.headers)
-    assert over.status_code == 201  # accepted, but flagged
+    assert over.status_code == 201 and over.json()["status"] == "pending"
     assert over.json()["in_conflict"] is True
+    hid = over.json()["id"]
+    assert client.post(f"/api/v1/holdings/{hid}/accept", headers=pub_a.headers | {"If-Match": '"1"'}).status_code == 200
 
     for who in (pub_a, squatter, operator):
-        conflicts = client.get("/api/v1/conflicts", headers=who.headers).json()
+        conflicts = client.get("/api/v1/conflicts", params=open_, headers=who.headers).json()
         assert conflicts["total"] == 1, who
+        assert conflicts["items"][0]["kind"] == "over_claim"
         assert conflicts["items"][0]["right"] == "synchronisation"
         assert conflicts["items"][0]["total_share"] == "200"
     assert client.get("/api/v1/conflicts", headers=bystander.headers).json()["total"] == 0
@@ -123,11 +131,9 @@ def test_co_owned_song_and_overlapping_claim_is_flagged_for_both_and_operator(cl
     assert all(h["in_conflict"] for h in holdings)
 
     # Withdrawing the over-claim clears the conflict.
-    hid = over.json()["id"]
-    withdrawn = client.post(f"/api/v1/holdings/{hid}/withdraw", headers=squatter.headers | {"If-Match": '"1"'})
+    withdrawn = client.post(f"/api/v1/holdings/{hid}/withdraw", headers=squatter.headers | {"If-Match": '"2"'})
     assert withdrawn.status_code == 200
-    listed = client.get("/api/v1/conflicts", headers=operator.headers).json()["items"][0]
-    assert listed["status"] == "resolved"
+    assert client.get("/api/v1/conflicts", params=open_, headers=operator.headers).json()["total"] == 0
 
 
 def test_holding_requires_warranty_valid_share_and_known_territory(client, sessions):

@@ -190,10 +190,16 @@ def test_owner_filter_follows_holdings_as_they_change(client, sessions, catalogu
                           json={"rights": ["synchronisation"], "share": "10",
                                 "valid_from": "2020-01-01", "warranty": {"accepted": True}})
     assert created.status_code == 201, created.text
+    # A claim on Summer Records' video makes nobody an owner until Summer Records accepts it.
+    assert created.json()["status"] == "pending"
+    assert ids(search(client, owner="newcomer")) == []
+    accepted = client.post(f"/api/v1/holdings/{created.json()['id']}/accept",
+                           headers=catalogue.summer_records.headers | {"If-Match": '"1"'})
+    assert accepted.status_code == 200, accepted.text
     assert ids(search(client, owner="newcomer")) == [catalogue.trip]
     holders = search(client, owner="newcomer")["items"][0]["holders"]
     assert {"party_id": newcomer.party_id, "name": "Newcomer Studio"} in holders
-    holding = created.json()
+    holding = accepted.json()
     withdrawn = client.post(f"/api/v1/holdings/{holding['id']}/withdraw",
                             headers=newcomer.headers | {"If-Match": f'"{holding["version"]}"'})
     assert withdrawn.status_code == 200, withdrawn.text

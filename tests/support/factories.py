@@ -9,9 +9,15 @@ from typing import Any
 from sqlalchemy.orm import Session, sessionmaker
 
 from clearinghouse.core.db import unit_of_work
-from clearinghouse.registry import holdings_service, parties_service, works_service
-from clearinghouse.registry.domain import Role
-from clearinghouse.registry.schemas import HoldingCreate, KeyCreate, PartyCreate, WorkCreate
+from clearinghouse.registry import claims_service, holdings_service, parties_service, works_service
+from clearinghouse.registry.domain import HoldingStatus, Role
+from clearinghouse.registry.schemas import (
+    ClaimAccept,
+    HoldingCreate,
+    KeyCreate,
+    PartyCreate,
+    WorkCreate,
+)
 
 
 @dataclass
@@ -41,12 +47,20 @@ def make_work(sessions: sessionmaker[Session], owner: Actor, **fields: Any) -> s
         return works_service.create_work(s, principal(s, owner), WorkCreate.model_validate(payload)).id
 
 
-def make_holding(sessions: sessionmaker[Session], owner: Actor, work_id: str, **fields: Any) -> str:
+def make_holding(sessions: sessionmaker[Session], owner: Actor, work_id: str, *, accept: bool = True,
+                 **fields: Any) -> str:
+    """A holding registered by `owner`; on a work it does not manage that is a claim, which the
+    work's registrant then accepts (as co-holders do) unless `accept=False` leaves it pending."""
     payload: dict[str, Any] = {
         "rights": ["synchronisation"], "share": "100", "territories": ["WORLD"],
         "valid_from": date(2020, 1, 1).isoformat(), "warranty": {"accepted": True},
     } | fields
     with unit_of_work(sessions) as s:
-        return holdings_service.create_holding(
+        holding = holdings_service.create_holding(
             s, principal(s, owner), work_id, HoldingCreate.model_validate(payload)
-        ).id
+        )
+        if accept and holding.status == HoldingStatus.PENDING:
+            registrant = works_service.get_work(s, work_id).registrant_id
+            decider = parties_service.principal_for(s, parties_service.get_party(s, registrant))
+            claims_service.accept_claim(s, decider, holding.id, ClaimAccept(), holding.version)
+        return holding.id

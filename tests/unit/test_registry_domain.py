@@ -8,11 +8,14 @@ import pytest
 
 from clearinghouse.registry.domain import (
     FULL_SHARE_PPM,
+    ConflictKind,
     HoldingSlice,
     ShareError,
+    claim_conflicts,
     find_conflicts,
     format_share,
     parse_share,
+    widens,
 )
 
 CN = frozenset({"CN"})
@@ -91,3 +94,30 @@ def test_conflict_fingerprint_is_stable_for_the_same_holdings():
     first = find_conflicts([slice_("h1", "a", "70"), slice_("h2", "b", "70")])[0]
     again = find_conflicts([slice_("h2", "b", "70"), slice_("h1", "a", "70")])[0]
     assert first.fingerprint == again.fingerprint
+
+
+def test_a_claim_is_one_conflict_per_claimed_right_and_a_new_one_when_it_changes():
+    claim = slice_("h9", "b", "0.0001", countries=frozenset({"AQ"}), rights=("reproduce", "modify"))
+    first = claim_conflicts(claim, revision=1)
+    assert [(c.right, c.kind, c.party_ids, c.countries) for c in first] == [
+        ("modify", ConflictKind.CLAIM, ("b",), ("AQ",)), ("reproduce", ConflictKind.CLAIM, ("b",), ("AQ",))]
+    changed = claim_conflicts(claim, revision=2)
+    assert {c.fingerprint for c in first}.isdisjoint(c.fingerprint for c in changed)
+    # An over-claim on the same holding and right is a different conflict.
+    over = find_conflicts([slice_("h9", "b", "100"), slice_("h1", "a", "100")])[0]
+    assert over.kind == ConflictKind.OVER_CLAIM and over.fingerprint != first[1].fingerprint
+
+
+@pytest.mark.parametrize(("change", "wider"), [
+    ({"share": "5"}, False), ({"share": "20"}, True),
+    ({"countries": frozenset({"CN"})}, False), ({"countries": ASIA | {"US"}}, True),
+    ({"rights": ("synchronisation",)}, False), ({"rights": ("synchronisation", "modify", "mechanical")}, True),
+    ({"start": date(2021, 1, 1)}, False), ({"start": date(2019, 1, 1)}, True),
+    ({"end": date(2025, 1, 1)}, False), ({"end": date(2031, 1, 1)}, True), ({"end": None}, True),
+])
+def test_widening_is_any_more_right_share_country_or_day(change, wider):
+    base = {"hid": "h1", "holder": "b", "share": "10", "countries": ASIA, "start": date(2020, 1, 1),
+            "end": date(2030, 1, 1), "rights": ("synchronisation", "modify")}
+    before, after = slice_(**base), slice_(**(base | change))
+    assert widens(before, after) is wider
+    assert not widens(before, before)

@@ -20,6 +20,7 @@ FEATURE_CLIS = (
     ("clearinghouse.registry.cli", "keys_app", "keys"),
     ("clearinghouse.registry.cli", "mandates_app", "mandates"),
     ("clearinghouse.registry.cli", "works_app", "works"),
+    ("clearinghouse.registry.cli", "holdings_app", "holdings"),
     ("clearinghouse.search.cli", "register", None),
     ("clearinghouse.registry.import_cli", "register", None),
     ("clearinghouse.licensing.cli", "register", None),

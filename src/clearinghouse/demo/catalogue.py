@@ -47,6 +47,7 @@ class HoldingSpec:
     administrator: str | None = None
     collective: bool = False
     by: str | None = None  # who registers it (default: the holder)
+    disputed: bool = False  # a claim the work's registrant leaves pending (the conflicts queue)
 
 
 @dataclass
@@ -241,16 +242,16 @@ def _photos(rng: random.Random) -> list[WorkSpec]:
 
 def _conflicting_claims(songs: list[WorkSpec], recordings: list[WorkSpec],
                         videos: list[WorkSpec]) -> None:
-    """Second claims of 100% of a right someone already holds fully: the conflicts queue."""
+    """Claims of 100% of a right someone already holds fully, left pending: the conflicts queue."""
     song = songs[3]  # published by pub_a alone (SPLITS[3])
     song.holdings.append(HoldingSpec("pub_b", ("synchronisation",), "100", ("CN",),
-                                     song.holdings[0].valid_from))
+                                     song.holdings[0].valid_from, disputed=True))
     recording = recordings[10]
     recording.holdings.append(HoldingSpec("songwriter", ("master_use",), "100", ("CN",),
-                                          date(2017, 9, 1)))
+                                          date(2017, 9, 1), disputed=True))
     video = next(v for v in videos if v.registrant == "ergeng")
     video.holdings.append(HoldingSpec("yitiao", ("reproduce",), "100", ("WORLD",),
-                                      video.holdings[0].valid_from))
+                                      video.holdings[0].valid_from, disputed=True))
 
 
 def build_catalogue(seed: int = SEED) -> list[WorkSpec]:

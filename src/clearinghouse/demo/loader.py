@@ -24,9 +24,16 @@ from clearinghouse.demo.catalogue import HoldingSpec, WorkSpec, build_catalogue,
 from clearinghouse.licensing.catalogue import offers as offers_service
 from clearinghouse.licensing.catalogue import templates as templates_service
 from clearinghouse.licensing.catalogue.offer_schemas import OfferCreate
-from clearinghouse.registry import holdings_service, parties_service, repository, works_service
-from clearinghouse.registry.domain import PartyKind, Right, Role
+from clearinghouse.registry import (
+    claims_service,
+    holdings_service,
+    parties_service,
+    repository,
+    works_service,
+)
+from clearinghouse.registry.domain import HoldingStatus, PartyKind, Right, Role
 from clearinghouse.registry.schemas import (
+    ClaimAccept,
     HoldingCreate,
     KeyCreate,
     MandateCreate,
@@ -142,8 +149,12 @@ def _create_works(session: Session, parties: dict[str, Party],
         })
         work = works_service.create_work(session, acting(spec.registrant), data)
         for holding in spec.holdings:
-            holdings_service.create_holding(session, acting(holding.by or holding.holder),
-                                            work.id, _holding(holding, parties))
+            row = holdings_service.create_holding(session, acting(holding.by or holding.holder),
+                                                  work.id, _holding(holding, parties))
+            if row.status == HoldingStatus.PENDING and not holding.disputed:
+                # A co-publisher's share is a claim on the lead publisher's song: it accepts it.
+                claims_service.accept_claim(session, acting(spec.registrant), row.id,
+                                            ClaimAccept(), row.version)
         works[spec.key] = work
     return works
 

@@ -17,11 +17,19 @@ from clearinghouse.cli.context import (
     emit_table,
     local_operator,
 )
+from clearinghouse.registry import claims_service as claims
 from clearinghouse.registry import parties_service as parties
 from clearinghouse.registry import repository, views
 from clearinghouse.registry import works_service as works
 from clearinghouse.registry.domain import Right, Role
-from clearinghouse.registry.schemas import KeyCreate, MandateCreate, PartyCreate, WorkCreate
+from clearinghouse.registry.schemas import (
+    ClaimAccept,
+    ClaimReject,
+    KeyCreate,
+    MandateCreate,
+    PartyCreate,
+    WorkCreate,
+)
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for scripts")]
 AsOpt = Annotated[str | None, typer.Option("--as", help="Act as this party id (default: the operator)")]
@@ -30,6 +38,7 @@ parties_app = typer.Typer(help="People and organisations: owners, agents, licens
 keys_app = typer.Typer(help="API keys (shown once, stored hashed).")
 mandates_app = typer.Typer(help="Agent mandates: which owners and rights an agent acts for.")
 works_app = typer.Typer(help="Register, show, search and import works.")
+holdings_app = typer.Typer(help="Claims on works: list the pending ones, accept or reject them.")
 
 
 @parties_app.command("create")
@@ -152,3 +161,45 @@ def work_types(as_json: JsonOpt = False) -> None:
         rows = [{"code": t.code, "category": t.category, "name_en": t.name_en, "name_zh": t.name_zh,
                  "length_unit": t.length_unit} for t in repository.list_work_types(db)]
     emit_json(rows) if as_json else emit_table(rows, ["code", "category", "name_en", "name_zh", "length_unit"])
+
+
+VersionOpt = Annotated[int, typer.Option("--version", help="The claim's version you read (see `claims`)")]
+NoteOpt = Annotated[str | None, typer.Option("--note", help="Why, for the claimant and the audit log")]
+CLAIM_COLUMNS = ["id", "holder_name", "rights", "share", "territories", "valid_from", "version"]
+
+
+@holdings_app.command("claims")
+def holding_claims(work_id: str, as_party: AsOpt = None, as_json: JsonOpt = False) -> None:
+    """Pending claims on a work (as its manager, or a claimant its own)."""
+    with database() as db:
+        who = acting_as(db, as_party) or local_operator(db)
+        out = [h.model_dump(mode="json") for h in views.holdings_out(db, list(claims.pending_claims(db, who, work_id)))]
+    emit_json(out) if as_json else emit_table(out, CLAIM_COLUMNS, title=f"{len(out)} pending claims")
+
+
+@holdings_app.command("accept")
+def holding_accept(
+    holding_id: str,
+    version: VersionOpt,
+    manages_work: Annotated[bool, typer.Option("--manages-work", help="Also make the claimant a manager")] = False,
+    note: NoteOpt = None,
+    as_party: AsOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Accept a claim (a manager of the work, or the operator): it becomes an accepted holding."""
+    with database() as db:
+        who = acting_as(db, as_party) or local_operator(db)
+        data = ClaimAccept(manages_work=manages_work, note=note)
+        out = views.holdings_out(db, [claims.accept_claim(db, who, holding_id, data, version)])[0]
+    emit_json(out) if as_json else emit_record(out, "holding")
+
+
+@holdings_app.command("reject")
+def holding_reject(
+    holding_id: str, version: VersionOpt, note: NoteOpt = None, as_party: AsOpt = None, as_json: JsonOpt = False
+) -> None:
+    """Reject a claim (a manager of the work, or the operator)."""
+    with database() as db:
+        who = acting_as(db, as_party) or local_operator(db)
+        out = views.holdings_out(db, [claims.reject_claim(db, who, holding_id, ClaimReject(note=note), version)])[0]
+    emit_json(out) if as_json else emit_record(out, "holding")

@@ -49,6 +49,21 @@ class PartyKind(StrEnum):
     ORGANISATION = "organisation"
 
 
+ALL_RIGHTS = frozenset(r.value for r in Right)
+
+
+class HoldingStatus(StrEnum):
+    ACTIVE = "active"  # accepted: quotes, offers and search use it
+    PENDING = "pending"  # a claim on a work the claimant does not manage, awaiting its managers
+    REJECTED = "rejected"  # a claim the work's managers or the operator refused
+    WITHDRAWN = "withdrawn"
+
+
+class ConflictKind(StrEnum):
+    OVER_CLAIM = "over_claim"  # accepted shares add up to more than 100%
+    CLAIM = "claim"  # a pending claim on someone else's work
+
+
 class ShareError(ValueError):
     pass
 
@@ -99,11 +114,15 @@ class Conflict:
     period_start: date
     period_end: date | None
     total_share_ppm: int
+    kind: ConflictKind = ConflictKind.OVER_CLAIM
+    revision: int = 0  # a claim's version: changing a pending claim opens a fresh conflict
 
     @property
     def fingerprint(self) -> str:
         """Stable identity of a conflict so re-detection does not duplicate it."""
         key = f"{self.right}|{','.join(self.holding_ids)}"
+        if self.kind == ConflictKind.CLAIM:
+            key = f"claim|{key}|{self.revision}"
         return hashlib.sha256(key.encode()).hexdigest()
 
 
@@ -166,3 +185,23 @@ def find_conflicts(slices: Iterable[HoldingSlice]) -> list[Conflict]:
         Conflict(right, ids, a.parties, tuple(sorted(a.countries)), a.start, a.end, a.total)
         for (right, ids), a in sorted(found.items())
     ]
+
+
+def claim_conflicts(claim: HoldingSlice, revision: int) -> list[Conflict]:
+    """A pending claim is a conflict in each right it claims, until the work's managers decide."""
+    return [
+        Conflict(right, (claim.holding_id,), (claim.holder_id,), tuple(sorted(claim.countries)),
+                 claim.valid_from, claim.valid_to, claim.share_ppm, ConflictKind.CLAIM, revision)
+        for right in sorted(claim.rights)
+    ]
+
+
+def widens(before: HoldingSlice, after: HoldingSlice) -> bool:
+    """True when `after` holds anything `before` did not: a right, share, country or day."""
+    if not after.rights <= before.rights or after.share_ppm > before.share_ppm:
+        return True
+    if not after.countries <= before.countries or after.valid_from < before.valid_from:
+        return True
+    if before.valid_to is None:
+        return False
+    return after.valid_to is None or after.valid_to > before.valid_to

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query, Response
 
 from clearinghouse.api.deps import DB, Caller, IfMatch, Limit, MaybeCaller, Offset, RefParam, etag
 from clearinghouse.api.responses import AUTHED, PUBLIC, UPDATE, WRITE
+from clearinghouse.registry import claims_service as claims
 from clearinghouse.registry import holdings_service as holdings
 from clearinghouse.registry import parties_service as parties
 from clearinghouse.registry import repository, views
@@ -15,6 +16,8 @@ from clearinghouse.registry import works_service as works
 from clearinghouse.registry.domain import Role
 from clearinghouse.registry.schemas import (
     AuditOut,
+    ClaimAccept,
+    ClaimReject,
     ConflictOut,
     ConflictResolve,
     HoldingCreate,
@@ -141,10 +144,11 @@ def update_work(db: DB, caller: Caller, work_id: str, body: WorkUpdate, if_match
 
 @router.get("/works/{work_id}/holdings", response_model=Page[HoldingOut], tags=["holdings"], responses=PUBLIC)
 def list_holdings(db: DB, viewer: MaybeCaller, work_id: str, offset: Offset = 0, limit: Limit = 50,
-                  include_withdrawn: bool = False) -> Page[HoldingOut]:
-    """Who holds which rights in this work, oldest first."""
-    works.get_work(db, work_id)
-    rows = list(repository.holdings_of_work(db, work_id, active_only=not include_withdrawn))
+                  include_withdrawn: bool = False, include_claims: bool = False) -> Page[HoldingOut]:
+    """Who holds which rights in this work, oldest first. `include_claims` adds the pending and
+    rejected claims the caller may see (its own; all of them for the work's managers)."""
+    rows = claims.holdings_of_work(db, viewer, work_id, include_withdrawn=include_withdrawn,
+                                   include_claims=include_claims)
     page = views.holdings_out(db, rows[offset : offset + limit])
     return Page(items=page, total=len(rows), offset=offset, limit=limit)
 
@@ -152,13 +156,16 @@ def list_holdings(db: DB, viewer: MaybeCaller, work_id: str, offset: Offset = 0,
 @router.post("/works/{work_id}/holdings", response_model=HoldingOut, status_code=201, tags=["holdings"],
              responses=WRITE)
 def create_holding(db: DB, caller: Caller, work_id: str, body: HoldingCreate) -> HoldingOut:
-    """Register who holds which right; requires the holder's warranty. Over-claims are flagged."""
+    """Register who holds which right; requires the holder's warranty. Over-claims are flagged.
+    On a work the caller does not manage, the holding is a pending claim (`status: pending`)
+    that grants nothing until the work's managers or the operator accept it."""
     return views.holdings_out(db, [holdings.create_holding(db, caller, work_id, body)])[0]
 
 
 @router.get("/holdings/{holding_id}", response_model=HoldingOut, tags=["holdings"], responses=PUBLIC)
 def get_holding(db: DB, viewer: MaybeCaller, holding_id: str, response: Response) -> HoldingOut:
-    holding = holdings.get_holding(db, holding_id)
+    """A claim shows only to its claimant, the work's managers and the operator."""
+    holding = claims.visible_holding(db, viewer, holding_id)
     response.headers["ETag"] = etag(holding.version)
     return views.holdings_out(db, [holding])[0]
 
@@ -177,10 +184,31 @@ def withdraw_holding(db: DB, caller: Caller, holding_id: str, if_match: IfMatch)
     return views.holdings_out(db, [holdings.withdraw_holding(db, caller, holding_id, if_match)])[0]
 
 
+@router.post("/holdings/{holding_id}/accept", response_model=HoldingOut, tags=["holdings"],
+             responses=UPDATE)
+def accept_claim(db: DB, caller: Caller, holding_id: str, if_match: IfMatch, response: Response,
+                 body: ClaimAccept | None = None) -> HoldingOut:
+    """A manager of the work (within the claimed rights) or the operator accepts a pending claim;
+    with `manages_work` the claimant also becomes a manager. Send the version you read."""
+    holding = claims.accept_claim(db, caller, holding_id, body or ClaimAccept(), if_match)
+    response.headers["ETag"] = etag(holding.version)
+    return views.holdings_out(db, [holding])[0]
+
+
+@router.post("/holdings/{holding_id}/reject", response_model=HoldingOut, tags=["holdings"],
+             responses=UPDATE)
+def reject_claim(db: DB, caller: Caller, holding_id: str, if_match: IfMatch, response: Response,
+                 body: ClaimReject | None = None) -> HoldingOut:
+    """A manager of the work (within the claimed rights) or the operator rejects a pending claim."""
+    holding = claims.reject_claim(db, caller, holding_id, body or ClaimReject(), if_match)
+    response.headers["ETag"] = etag(holding.version)
+    return views.holdings_out(db, [holding])[0]
+
+
 @router.get("/conflicts", response_model=Page[ConflictOut], tags=["holdings"], responses=AUTHED)
 def list_conflicts(db: DB, caller: Caller, offset: Offset = 0, limit: Limit = 20,
                    status: Annotated[str | None, Query(pattern="^(open|resolved)$")] = None) -> Page[ConflictOut]:
-    """Conflicts you are party to (the operator sees all)."""
+    """Conflicts you are party to, and claims on the works you manage (the operator sees all)."""
     rows, total = holdings.list_conflicts(db, caller, status, offset, limit)
     return Page(items=[views.conflict_out(c) for c in rows], total=total, offset=offset, limit=limit)
 

@@ -14,12 +14,17 @@ from clearinghouse.core.territories import UnknownTerritory, expand, normalize_c
 from clearinghouse.registry import repository
 from clearinghouse.registry.audit import record, snapshot
 from clearinghouse.registry.domain import (
+    ConflictKind,
     HoldingSlice,
+    HoldingStatus,
     Role,
     ShareError,
+    claim_conflicts,
     find_conflicts,
     parse_share,
+    widens,
 )
+from clearinghouse.registry.management import Managers, managers_of
 from clearinghouse.registry.parties_service import get_party, require_operator
 from clearinghouse.registry.schemas import HoldingCreate, HoldingUpdate
 from clearinghouse.registry.tables import Holding, OwnershipConflict
@@ -27,6 +32,7 @@ from clearinghouse.registry.versioning import check_version
 from clearinghouse.registry.works_service import get_work
 from clearinghouse.search import indexer
 
+LIVE = (HoldingStatus.ACTIVE.value, HoldingStatus.PENDING.value)  # may still change
 DEFAULT_WARRANTY = (
     "The holder warrants that it owns or controls the rights and share stated in this holding, "
     "for the territory and period stated, and may grant licenses for them. "
@@ -87,8 +93,14 @@ def create_holding(session: Session, principal: Principal, work_id: str, data: H
     start = data.valid_from or date.today()
     _check_period(start, data.valid_to)
     _check_administrator(session, data.administrator_id)
+    # A holding on a work the caller does not manage (for these rights) is only a claim: it
+    # grants nothing until the work's managers or the operator accept it.
+    managers = managers_of(session, work)
+    accepted = managers.within(principal, rights)
     holding = Holding(
         id=new_id("hld"),
+        status=HoldingStatus.ACTIVE.value if accepted else HoldingStatus.PENDING.value,
+        manages_work=accepted and managers.manages(principal),
         work_id=work.id,
         holder_id=holder_id,
         rights=rights,
@@ -105,7 +117,8 @@ def create_holding(session: Session, principal: Principal, work_id: str, data: H
     )
     session.add(holding)
     session.flush()
-    record(session, principal, "holding.create", "holding", holding.id, None, snapshot(holding))
+    action = "holding.create" if accepted else "holding.claim"
+    record(session, principal, action, "holding", holding.id, None, snapshot(holding))
     refresh_conflicts(session, work.id, principal)
     return holding
 
@@ -123,10 +136,10 @@ def update_holding(
     holding = get_holding(session, holding_id, for_update=True)
     if not may_manage_holding(principal, holding.holder_id, holding.rights):
         raise Forbidden("you may not change this holding")
-    if holding.status != "active":
-        raise ValidationFailed("a withdrawn holding cannot be changed", field="status")
+    if holding.status not in LIVE:
+        raise ValidationFailed(f"a {holding.status} holding cannot be changed", field="status")
     check_version(holding.version, version if version is not None else data.version)
-    before = snapshot(holding)
+    before, scope_before = snapshot(holding), slice_of(holding)
     if data.rights is not None:
         rights = sorted({r.value for r in data.rights})
         if not may_manage_holding(principal, holding.holder_id, rights):
@@ -149,6 +162,7 @@ def update_holding(
         holding.administrator_id = data.administrator_id
     if data.collective is not None:
         holding.collective = data.collective
+    _check_widening(session, principal, holding, scope_before)
     holding.touch()
     session.flush()
     record(session, principal, "holding.update", "holding", holding.id, before, snapshot(holding))
@@ -160,9 +174,11 @@ def withdraw_holding(session: Session, principal: Principal, holding_id: str, ve
     holding = get_holding(session, holding_id, for_update=True)
     if not may_manage_holding(principal, holding.holder_id, holding.rights):
         raise Forbidden("you may not withdraw this holding")
+    if holding.status not in LIVE:
+        raise ValidationFailed(f"a {holding.status} holding cannot be withdrawn", field="status")
     check_version(holding.version, version)
     before = snapshot(holding)
-    holding.status = "withdrawn"
+    holding.status = HoldingStatus.WITHDRAWN.value
     holding.touch()
     session.flush()
     record(session, principal, "holding.withdraw", "holding", holding.id, before, snapshot(holding))
@@ -170,28 +186,50 @@ def withdraw_holding(session: Session, principal: Principal, holding_id: str, ve
     return holding
 
 
+def _check_widening(session: Session, principal: Principal, holding: Holding, before: HoldingSlice) -> None:
+    """An accepted holding grows (a right, share, country or day) only by the work's managers:
+    otherwise any holder of a sliver could grow it into the whole work unseen."""
+    if holding.status != HoldingStatus.ACTIVE or not widens(before, slice_of(holding)):
+        return
+    work = get_work(session, holding.work_id)
+    if not managers_of(session, work).within(principal, holding.rights):
+        raise Forbidden("only the work's managers may widen an accepted holding; narrow it, or "
+                        "register a claim for the rest", field="holding_id")
+
+
+def slice_of(h: Holding) -> HoldingSlice:
+    return HoldingSlice(h.id, h.holder_id, frozenset(h.rights), h.share_ppm,
+                        expand(h.territories, h.territories_excluded), h.valid_from, h.valid_to)
+
+
 def slices_for(holdings: list[Holding]) -> list[HoldingSlice]:
-    return [
-        HoldingSlice(
-            h.id, h.holder_id, frozenset(h.rights), h.share_ppm,
-            expand(h.territories, h.territories_excluded), h.valid_from, h.valid_to,
-        )
-        for h in holdings
-    ]
+    return [slice_of(h) for h in holdings]
 
 
-def refresh_conflicts(session: Session, work_id: str, principal: Principal | None) -> None:
-    """After any holding change: open a conflict for each new over-claim, close those the
-    change cleared, and re-index the work (its owners are searchable)."""
+CLAIM_CLOSED = {
+    HoldingStatus.ACTIVE: "claim accepted", HoldingStatus.REJECTED: "claim rejected",
+    HoldingStatus.WITHDRAWN: "claim withdrawn by the claimant",
+    HoldingStatus.PENDING: "superseded: the claimant changed the claim",
+}
+
+
+def refresh_conflicts(session: Session, work_id: str, principal: Principal | None, note: str | None = None) -> None:
+    """After any holding change: open a conflict for each new over-claim and pending claim, close
+    those the change cleared (`note` explains a decision on a claim), and re-index the work."""
     indexer.index_work(session, get_work(session, work_id))
-    found = {c.fingerprint: c for c in find_conflicts(slices_for(list(repository.holdings_of_work(session, work_id))))}
+    holdings = list(repository.holdings_of_work(session, work_id, statuses=LIVE))
+    accepted = [h for h in holdings if h.status == HoldingStatus.ACTIVE]
+    found = {c.fingerprint: c for c in find_conflicts(slices_for(accepted))}
+    for h in holdings:
+        if h.status == HoldingStatus.PENDING:
+            found |= {c.fingerprint: c for c in claim_conflicts(slice_of(h), h.version)}
     existing = {c.fingerprint: c for c in repository.conflicts_of_work(session, work_id)}
     now = utcnow()
     for fingerprint, c in found.items():
         if fingerprint in existing:
             continue
         row = OwnershipConflict(
-            id=new_id("cfl"), work_id=work_id, right=c.right, fingerprint=fingerprint,
+            id=new_id("cfl"), work_id=work_id, kind=c.kind.value, right=c.right, fingerprint=fingerprint,
             holding_ids=list(c.holding_ids), party_ids=list(c.party_ids),
             territories=list(c.countries), period_start=c.period_start, period_end=c.period_end,
             total_share_ppm=c.total_share_ppm, status="open", detected_at=now,
@@ -203,9 +241,17 @@ def refresh_conflicts(session: Session, work_id: str, principal: Principal | Non
         if row.status == "open" and fingerprint not in found:
             before = snapshot(row)
             row.status, row.resolved_at = "resolved", now
-            row.resolution = "cleared: the shares no longer add up to more than 100%"
+            row.resolution = _why_closed(session, row, note)
             session.flush()
             record(session, principal, "conflict.clear", "conflict", row.id, before, snapshot(row))
+
+
+def _why_closed(session: Session, row: OwnershipConflict, note: str | None) -> str:
+    if row.kind != ConflictKind.CLAIM:
+        return "cleared: the shares no longer add up to more than 100%"
+    claim = repository.get_holding(session, row.holding_ids[0])
+    why = CLAIM_CLOSED.get(HoldingStatus(claim.status), "closed") if claim else "closed"
+    return f"{why}: {note}" if note else why
 
 
 def open_conflict_holding_ids(session: Session, work_id: str) -> set[str]:
@@ -214,11 +260,26 @@ def open_conflict_holding_ids(session: Session, work_id: str) -> set[str]:
     }
 
 
+def may_see_conflict(session: Session, principal: Principal, row: OwnershipConflict,
+                     managers: dict[str, Managers]) -> bool:
+    """The parties to it and their agents (within the right), the operator, and, for a claim,
+    the managers of the work it claims."""
+    if principal.is_operator or any(principal.acts_for(p, [row.right]) for p in row.party_ids):
+        return True
+    if row.kind != ConflictKind.CLAIM:
+        return False
+    if row.work_id not in managers:
+        managers[row.work_id] = managers_of(session, get_work(session, row.work_id))
+    return managers[row.work_id].within(principal, [row.right])
+
+
 def list_conflicts(
     session: Session, principal: Principal, status: str | None, offset: int, limit: int
 ) -> tuple[list[OwnershipConflict], int]:
-    party = None if principal.is_operator else principal.party_id
-    return repository.list_conflicts(session, party_id=party, status=status, offset=offset, limit=limit)
+    cache: dict[str, Managers] = {}
+    rows = [c for c in repository.list_conflicts(session, status=status)
+            if may_see_conflict(session, principal, c, cache)]
+    return rows[offset : offset + limit], len(rows)
 
 
 def resolve_conflict(session: Session, principal: Principal, conflict_id: str, resolution: str) -> OwnershipConflict:
@@ -228,6 +289,9 @@ def resolve_conflict(session: Session, principal: Principal, conflict_id: str, r
         raise NotFound(f"conflict {conflict_id} not found")
     if row.status != "open":
         raise ValidationFailed("this conflict is already resolved", field="status")
+    if row.kind == ConflictKind.CLAIM:
+        raise ValidationFailed(f"this conflict is claim {row.holding_ids[0]}: accept or reject the claim "
+                               "(POST /api/v1/holdings/{id}/accept or /reject)", field="conflict_id")
     before = snapshot(row)
     row.status, row.resolved_at, row.resolution = "resolved", utcnow(), resolution
     session.flush()

@@ -105,7 +105,10 @@ def _holdings(draft: WorkDraft, work_id: str, principal: Principal, now: datetim
             "territories_excluded": normalize_codes(data.territories_excluded),
             "valid_from": data.valid_from or date.today(), "valid_to": data.valid_to,
             "administrator_id": data.administrator_id, "collective": data.collective,
-            "status": "active", "warranty_text": data.warranty.text or DEFAULT_WARRANTY,
+            # The importer registers the work (or holds every right's mandate for its owner), so
+            # the work's manager registers these holdings: accepted, and they manage the work.
+            "status": "active", "manages_work": True,
+            "warranty_text": data.warranty.text or DEFAULT_WARRANTY,
             "warranted_by": principal.party_id, "warranted_at": now,
         }
         out.holdings.append(row)

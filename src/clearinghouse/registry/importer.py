@@ -19,7 +19,7 @@ from clearinghouse.access.domain import Principal
 from clearinghouse.core.identifiers import InvalidIdentifier, normalize_identifier
 from clearinghouse.core.territories import UnknownTerritory, expand, normalize_codes
 from clearinghouse.registry import holdings_service
-from clearinghouse.registry.domain import RelationKind, Role, ShareError, parse_share
+from clearinghouse.registry.domain import ALL_RIGHTS, RelationKind, Role, ShareError, parse_share
 from clearinghouse.registry.import_formats import HoldingDraft, ImportOptions, WorkDraft
 from clearinghouse.registry.schemas import HoldingCreate, WorkCreate
 
@@ -89,8 +89,8 @@ class RowChecker:
             known = ", ".join(sorted(self.categories))
             draft.fail("type", f"unknown work type {work_type!r}; known: {known}")
         owner = draft.data.on_behalf_of if draft.data else None
-        if owner and not self.principal.acts_for(owner):
-            draft.fail("on_behalf_of", "no mandate to register works for that owner")
+        if owner and not self.principal.acts_for(owner, ALL_RIGHTS):
+            draft.fail("on_behalf_of", "no mandate for every right to register works for that owner")
 
     def _check_identifiers(self, draft: WorkDraft) -> None:
         items = draft.payload.get("identifiers")

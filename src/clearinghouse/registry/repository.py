@@ -112,11 +112,28 @@ def linked_work_ids(session: Session, work_id: str, kind: str) -> list[str]:
     )
 
 
-def holdings_of_work(session: Session, work_id: str, *, active_only: bool = True) -> Sequence[Holding]:
+def holdings_of_work(
+    session: Session, work_id: str, *, active_only: bool = True, statuses: Sequence[str] | None = None
+) -> Sequence[Holding]:
+    """Accepted holdings by default; `statuses` names others (claims, withdrawn ones) as well."""
     query = select(Holding).where(Holding.work_id == work_id)
-    if active_only:
+    if statuses is not None:
+        query = query.where(Holding.status.in_(list(statuses)))
+    elif active_only:
         query = query.where(Holding.status == "active")
     return session.scalars(query.order_by(Holding.created_at, Holding.id)).all()
+
+
+def managing_holders(session: Session, work_id: str, on: date) -> list[str]:
+    """Holders whose accepted holding manages the work and has not ended by `on`."""
+    return list(
+        session.scalars(
+            select(Holding.holder_id).where(
+                Holding.work_id == work_id, Holding.status == "active", Holding.manages_work.is_(True),
+                or_(Holding.valid_to.is_(None), Holding.valid_to > on),
+            ).distinct()
+        )
+    )
 
 
 def holdings_of_works(session: Session, work_ids: Sequence[str]) -> Sequence[Holding]:
@@ -143,34 +160,17 @@ def work_ids_held_by(session: Session, party_id: str) -> list[str]:
     )
 
 
-def party_has_holding(session: Session, work_id: str, party_id: str) -> bool:
-    return (
-        session.scalar(
-            select(func.count())
-            .select_from(Holding)
-            .where(Holding.work_id == work_id, Holding.status == "active",
-                   or_(Holding.holder_id == party_id, Holding.administrator_id == party_id))
-        )
-        or 0
-    ) > 0
-
-
 def conflicts_of_work(session: Session, work_id: str) -> Sequence[OwnershipConflict]:
     return session.scalars(
         select(OwnershipConflict).where(OwnershipConflict.work_id == work_id)
     ).all()
 
 
-def list_conflicts(
-    session: Session, *, party_id: str | None, status: str | None, offset: int, limit: int
-) -> tuple[list[OwnershipConflict], int]:
+def list_conflicts(session: Session, *, status: str | None) -> list[OwnershipConflict]:
     query = select(OwnershipConflict)
     if status:
         query = query.where(OwnershipConflict.status == status)
-    rows = list(session.scalars(query.order_by(OwnershipConflict.detected_at, OwnershipConflict.id)))
-    if party_id:
-        rows = [c for c in rows if party_id in c.party_ids]
-    return rows[offset : offset + limit], len(rows)
+    return list(session.scalars(query.order_by(OwnershipConflict.detected_at, OwnershipConflict.id)))
 
 
 def get_conflict(session: Session, conflict_id: str) -> OwnershipConflict | None:

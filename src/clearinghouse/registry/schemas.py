@@ -289,7 +289,9 @@ class HoldingOut(BaseModel):
     valid_to: date | None
     administrator_id: str | None
     collective: bool
-    status: str
+    status: str = Field(description="`active` (accepted), `pending` (a claim awaiting the work's "
+                        "managers), `rejected` or `withdrawn`")
+    manages_work: bool = Field(description="The holder is one of the work's managers through it")
     in_conflict: bool
     warranted_by: str
     warranted_at: datetime
@@ -297,9 +299,22 @@ class HoldingOut(BaseModel):
     version: int
 
 
+class ClaimAccept(Strict):
+    manages_work: bool = Field(default=False, description="Also make the claimant a manager of the work")
+    note: Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)] | None = None
+    version: int | None = Field(default=None, description="Or send If-Match with the ETag")
+
+
+class ClaimReject(Strict):
+    note: Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)] | None = None
+    version: int | None = Field(default=None, description="Or send If-Match with the ETag")
+
+
 class ConflictOut(BaseModel):
     id: str
     work_id: str
+    kind: str = Field(description="`over_claim` (accepted shares over 100%) or `claim` (a pending "
+                      "claim on the work)")
     right: str
     holding_ids: list[str]
     party_ids: list[str]

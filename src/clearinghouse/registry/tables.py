@@ -16,6 +16,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -184,7 +185,11 @@ class Holding(Versioned, Base):
     valid_to: Mapped[date | None] = mapped_column(Date)
     administrator_id: Mapped[str | None] = mapped_column(ForeignKey("parties.id"), index=True)
     collective: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    # active | pending (a claim awaiting the work's managers) | rejected | withdrawn
     status: Mapped[str] = mapped_column(String(20), nullable=False, default="active")
+    # Whether this holding makes its holder a manager of the work (docs/registry.md).
+    manages_work: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False,
+                                               server_default=false())
     warranty_text: Mapped[str] = mapped_column(Text, nullable=False)
     warranted_by: Mapped[str] = mapped_column(ForeignKey("parties.id"), nullable=False)
     warranted_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
@@ -194,6 +199,8 @@ class OwnershipConflict(Base):
     __tablename__ = "conflicts"
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
     work_id: Mapped[str] = mapped_column(ForeignKey("works.id"), nullable=False, index=True)
+    kind: Mapped[str] = mapped_column(String(20), nullable=False, default="over_claim",
+                                      server_default="over_claim")  # over_claim | claim
     right: Mapped[str] = mapped_column(String(40), nullable=False)
     fingerprint: Mapped[str] = mapped_column(String(64), nullable=False)
     holding_ids: Mapped[list[str]] = mapped_column(JSON, nullable=False)

@@ -79,7 +79,8 @@ def holdings_out(session: Session, holdings: list[Holding]) -> list[HoldingOut]:
             rights=list(h.rights), share=format_share(h.share_ppm), territories=list(h.territories),
             territories_excluded=list(h.territories_excluded), valid_from=h.valid_from,
             valid_to=h.valid_to, administrator_id=h.administrator_id, collective=h.collective,
-            status=h.status, in_conflict=h.id in in_conflict, warranted_by=h.warranted_by,
+            status=h.status, manages_work=h.manages_work, in_conflict=h.id in in_conflict,
+            warranted_by=h.warranted_by,
             warranted_at=h.warranted_at, warranty_text=h.warranty_text, version=h.version,
         )
         for h in holdings
@@ -88,7 +89,7 @@ def holdings_out(session: Session, holdings: list[Holding]) -> list[HoldingOut]:
 
 def conflict_out(c: OwnershipConflict) -> ConflictOut:
     return ConflictOut(
-        id=c.id, work_id=c.work_id, right=c.right, holding_ids=list(c.holding_ids),
+        id=c.id, work_id=c.work_id, kind=c.kind, right=c.right, holding_ids=list(c.holding_ids),
         party_ids=list(c.party_ids), territories=list(c.territories), period_start=c.period_start,
         period_end=c.period_end, total_share=format_share(c.total_share_ppm), status=c.status,
         detected_at=c.detected_at, resolved_at=c.resolved_at, resolution=c.resolution,

@@ -10,7 +10,11 @@ from clearinghouse.core.identifiers import InvalidIdentifier, normalize_identifi
 from clearinghouse.core.ids import new_id
 from clearinghouse.registry import repository
 from clearinghouse.registry.audit import record, snapshot
-from clearinghouse.registry.domain import RelationKind, Role
+from clearinghouse.registry.domain import ALL_RIGHTS, RelationKind, Role
+
+# Re-exported: delivery checks uploads with them.
+from clearinghouse.registry.management import can_manage_work as can_manage_work
+from clearinghouse.registry.management import require_manage as require_manage
 from clearinghouse.registry.parties_service import get_party, require_operator
 from clearinghouse.registry.schemas import (
     CreatorIn,
@@ -70,22 +74,6 @@ def create_work_type(session: Session, principal: Principal, data: WorkTypeCreat
     return work_type
 
 
-def can_manage_work(session: Session, principal: Principal, work: Work) -> bool:
-    """Operator; the registrant or a holder; or an agent whose mandate covers one of them."""
-    if principal.is_operator or work.registrant_id == principal.party_id:
-        return True
-    if repository.party_has_holding(session, work.id, principal.party_id):
-        return True
-    if principal.acts_for(work.registrant_id):
-        return True
-    return any(principal.acts_for(h.holder_id, h.rights) for h in repository.holdings_of_work(session, work.id))
-
-
-def require_manage(session: Session, principal: Principal, work: Work) -> None:
-    if not can_manage_work(session, principal, work):
-        raise Forbidden(f"you may not change work {work.id}: it is not yours or your principal's")
-
-
 def _identifiers(session: Session, items: list[IdentifierIn], work_id: str) -> list[WorkIdentifier]:
     out: list[WorkIdentifier] = []
     seen: set[tuple[str, str]] = set()
@@ -137,8 +125,10 @@ def create_work(session: Session, principal: Principal, data: WorkCreate) -> Wor
     registrant = principal.party_id
     if data.on_behalf_of and data.on_behalf_of != principal.party_id:
         get_party(session, data.on_behalf_of)
-        if not principal.acts_for(data.on_behalf_of):
-            raise Forbidden("no mandate to register for that owner", field="on_behalf_of")
+        # The registrant manages the whole work, so registering for an owner takes its mandate
+        # for every right, as managing the work does.
+        if not principal.acts_for(data.on_behalf_of, ALL_RIGHTS):
+            raise Forbidden("no mandate for every right to register for that owner", field="on_behalf_of")
         registrant = data.on_behalf_of
     work_type = get_type(session, data.type)
     work = Work(

@@ -189,7 +189,9 @@ def list_offers(session: Session, principal: Principal, *, holder_id: str | None
                             field="holder_id")
         query = query.where(Offer.holder_id == holder_id)
     elif not principal.is_operator:
-        owners = {principal.party_id} | {m.owner_id for m in principal.mandates}
+        # Only mandates in force: an expired one shows its former principal's offers no more.
+        owners = {principal.party_id} | {m.owner_id for m in principal.mandates
+                                          if principal.acts_for(m.owner_id)}
         query = query.where(Offer.holder_id.in_(sorted(owners)))
     if status:
         query = query.where(Offer.status == status)

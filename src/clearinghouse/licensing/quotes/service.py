@@ -39,7 +39,7 @@ from clearinghouse.licensing.tables import Quote, Referral
 from clearinghouse.licensing.terms import Portion, Use, back_dated, expand_channels
 from clearinghouse.registry import repository
 from clearinghouse.registry.audit import record
-from clearinghouse.registry.domain import RelationKind, Role
+from clearinghouse.registry.domain import ConflictKind, RelationKind, Role
 from clearinghouse.registry.tables import (
     Holding,
     OwnershipConflict,
@@ -102,7 +102,9 @@ _PARTIES = select(Party.id, Party.name, Party.email, Party.phone, Party.contact_
 _CONFLICTS = select(OwnershipConflict.id, OwnershipConflict.work_id, OwnershipConflict.right,
                     OwnershipConflict.party_ids, OwnershipConflict.territories,
                     OwnershipConflict.period_start, OwnershipConflict.period_end).where(
-    OwnershipConflict.work_id.in_(_IDS), OwnershipConflict.status == "open")
+    OwnershipConflict.work_id.in_(_IDS), OwnershipConflict.status == "open",
+    # A pending claim disputes nothing: it grants nothing and must not block the real holders.
+    OwnershipConflict.kind == ConflictKind.OVER_CLAIM.value)
 
 
 def gather(session: Session, use: Use, currency: str, today: date) -> Market:

@@ -1,0 +1,375 @@
+"""Who may do what on whose objects: every operation in the OpenAPI, as every role, on owner A's
+objects. A new endpoint fails `test_every_operation_is_in_the_matrix` until it is added here."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from clearinghouse.core.db import make_engine, session_factory
+from clearinghouse.core.settings import Settings
+from tests.api.matrix_world import ROLES, SLIVER, MatrixWorld, build_matrix_world
+from tests.licensing.catalogue_world import ad_use, offer_body
+
+EVERYONE = frozenset(ROLES)
+SIGNED_IN = EVERYONE - {"anonymous"}
+OPERATOR = frozenset({"operator"})
+A_SIDE = frozenset({"owner_a", "agent", "operator"})  # A, its agent for every right, the operator
+REGISTERING = A_SIDE | {"owner_b"}  # owner B may register, but on A's work only as a claim
+LICENSEE = frozenset({"licensee"})
+LICENSE_READERS = A_SIDE | LICENSEE  # the licensee, the holder paid through it (and its agent)
+NOT_SEEN = {"licensee": 404, "platform": 404}  # a claim is hidden from those it does not concern
+
+Call = Callable[[MatrixWorld, str], Any]
+
+
+@dataclass(frozen=True)
+class Rule:
+    call: Call
+    allowed: frozenset[str]  # these roles get 2xx
+    others: int = 403  # every other signed-in role (the anonymous caller gets 401)
+    special: Mapping[str, int] = field(default_factory=dict)
+
+    def expected(self, role: str) -> int | str:
+        if role in self.special:
+            return self.special[role]
+        if role in self.allowed:
+            return "2xx"
+        return 401 if role == "anonymous" else self.others
+
+
+def get(url: str, **kwargs: Any) -> Call:
+    return lambda w, role: w.call(role, "GET", url.format(**w.ids), **kwargs)
+
+
+def post(url: str, body: Callable[[MatrixWorld, str], Any] | None = None) -> Call:
+    return lambda w, role: w.call(role, "POST", url.format(**w.ids),
+                                  json=body(w, role) if body else None)
+
+
+def _holding_for(w: MatrixWorld, role: str) -> dict[str, Any]:
+    # Owners register for themselves; the agent and the operator for owner A.
+    holder = w.party(role) if role.startswith("owner") else w.party("owner_a")
+    return SLIVER | {"holder_id": holder}
+
+
+def _on(fresh: Callable[[MatrixWorld], str], method: str, url: str,
+        body: Callable[[MatrixWorld, str], Any] | None = None, versioned: str | None = None) -> Call:
+    """Call `url` (with `{id}`) on a fresh object; `versioned` names where to read its version."""
+    def run(w: MatrixWorld, role: str) -> Any:
+        ident = fresh(w)
+        version = w.version_of(versioned.format(id=ident)) if versioned else None
+        return w.call(role, method, url.format(id=ident), version=version,
+                      json=body(w, role) if body else None)
+    return run
+
+
+def _on_license(action: str, body: dict[str, Any], **state: bool) -> Call:
+    def run(w: MatrixWorld, role: str) -> Any:
+        lic = w.fresh_license(**state)
+        target = lic["payment"] if action in ("mark-paid", "cancel") else lic
+        kind = "payments" if target is lic["payment"] else "licenses"
+        return w.call(role, "POST", f"/api/v1/{kind}/{target['id']}/{action}", json=body,
+                      version=target["version"])
+    return run
+
+
+def _on_claim(action: str) -> Call:
+    def run(w: MatrixWorld, role: str) -> Any:
+        claim = w.fresh_claim()
+        return w.call(role, "POST", f"/api/v1/holdings/{claim['id']}/{action}",
+                      version=claim["version"])
+    return run
+
+
+def _on_referral(action: str, body: dict[str, Any] | None = None) -> Call:
+    def run(w: MatrixWorld, role: str) -> Any:
+        ref = w.fresh_referral()
+        return w.call(role, "POST", f"/api/v1/referrals/{ref['id']}/{action}",
+                      json=(body or {}) | {"message": "矩阵"}, version=ref["version"])
+    return run
+
+
+def _purchase(in_body: bool) -> Call:
+    def run(w: MatrixWorld, role: str) -> Any:
+        quote = w.fresh_quote()
+        key = {"Idempotency-Key": w.unique("matrix-")}
+        if in_body:
+            return w.call(role, "POST", "/api/v1/licenses", json={"quote_id": quote}, headers=key)
+        return w.call(role, "POST", f"/api/v1/quotes/{quote}/purchase", headers=key)
+    return run
+
+
+def _refer_quote(w: MatrixWorld, role: str) -> Any:
+    quote = w.fresh_quote(w.fresh_work())  # A has not priced this work: its part is referable
+    return w.call(role, "POST", f"/api/v1/quotes/{quote}/referrals", json={"message": "请报价"})
+
+
+def _refer(w: MatrixWorld, role: str) -> Any:
+    work = w.fresh_work()
+    body = {k: v for k, v in ad_use([work]).items() if k != "work_ids"}
+    return w.call(role, "POST", "/api/v1/referrals", json=body | {
+        "work_id": work, "right": "synchronisation", "holder_id": w.party("owner_a")})
+
+
+def _verify(w: MatrixWorld, role: str) -> Any:
+    return w.call(role, "POST", "/api/v1/certificates/verify",
+                  content=json.dumps(w.ids["certificate"], ensure_ascii=False).encode(),
+                  headers={"Content-Type": "application/json"})
+
+
+def _edit(url: str, body: Callable[[MatrixWorld, str], Any]) -> Call:
+    def run(w: MatrixWorld, role: str) -> Any:
+        target = url.format(**w.ids)
+        return w.call(role, "PATCH", target, json=body(w, role), version=w.version_of(target))
+    return run
+
+
+PRICE = {"price": {"currency": "CNY", "fixed_fee_minor": 88_800}}
+MATRIX: dict[tuple[str, str], Rule] = {
+    ("GET", "/healthz"): Rule(get("/healthz"), EVERYONE),
+    # -- registry ------------------------------------------------------------------------------
+    ("GET", "/api/v1/me"): Rule(get("/api/v1/me"), SIGNED_IN),
+    ("GET", "/api/v1/parties"): Rule(get("/api/v1/parties"), EVERYONE),
+    ("POST", "/api/v1/parties"): Rule(post("/api/v1/parties", lambda w, r: {
+        "name": w.unique("新 "), "roles": ["owner"]}), OPERATOR),
+    ("GET", "/api/v1/parties/{party_id}"): Rule(
+        lambda w, r: w.call(r, "GET", f"/api/v1/parties/{w.party('owner_a')}"), EVERYONE),
+    ("PATCH", "/api/v1/parties/{party_id}"): Rule(
+        lambda w, r: _edit(f"/api/v1/parties/{w.party('owner_a')}",
+                           lambda w, r: {"phone": w.unique("010-")})(w, r),
+        frozenset({"owner_a", "operator"})),
+    ("POST", "/api/v1/keys"): Rule(post("/api/v1/keys", lambda w, r: {
+        "party_id": w.party("owner_a")}), OPERATOR),
+    ("GET", "/api/v1/parties/{party_id}/keys"): Rule(
+        lambda w, r: w.call(r, "GET", f"/api/v1/parties/{w.party('owner_a')}/keys"),
+        frozenset({"owner_a", "operator"})),
+    ("POST", "/api/v1/keys/{key_id}/revoke"): Rule(
+        _on(lambda w: w.fresh_key(), "POST", "/api/v1/keys/{id}/revoke"),
+        frozenset({"owner_a", "operator"})),
+    ("POST", "/api/v1/mandates"): Rule(post("/api/v1/mandates", lambda w, r: {
+        "agent_id": w.party("agent"), "owner_id": w.party("owner_a"), "rights": ["reproduce"],
+        "valid_from": "2020-01-01"}), frozenset({"owner_a", "operator"})),
+    ("GET", "/api/v1/mandates"): Rule(get("/api/v1/mandates"), SIGNED_IN),
+    ("GET", "/api/v1/work-types"): Rule(get("/api/v1/work-types"), EVERYONE),
+    ("POST", "/api/v1/work-types"): Rule(post("/api/v1/work-types", lambda w, r: {
+        "code": w.unique("matrix_type_"), "category": "image", "name_en": "Sticker",
+        "name_zh": "贴纸", "length_unit": "pixels"}), OPERATOR),
+    ("GET", "/api/v1/works"): Rule(get("/api/v1/works", params={"q": "作品"}), EVERYONE),
+    ("POST", "/api/v1/works"): Rule(post("/api/v1/works", lambda w, r: {
+        "type": "photograph", "title": w.unique("照片 ")}), REGISTERING),
+    ("POST", "/api/v1/works/import"): Rule(lambda w, r: w.call(
+        r, "POST", "/api/v1/works/import", content=json.dumps([{
+            "type": "photograph", "title": w.unique("导入 ")}]).encode(),
+        headers={"Content-Type": "application/json"}), REGISTERING),
+    ("GET", "/api/v1/works/{work_id}"): Rule(get("/api/v1/works/{song}"), EVERYONE),
+    ("PATCH", "/api/v1/works/{work_id}"): Rule(
+        _edit("/api/v1/works/{song}", lambda w, r: {"description": f"edited as {r}"}), A_SIDE),
+    ("GET", "/api/v1/works/{work_id}/holdings"): Rule(
+        get("/api/v1/works/{song}/holdings"), EVERYONE),
+    ("POST", "/api/v1/works/{work_id}/holdings"): Rule(
+        post("/api/v1/works/{song}/holdings", _holding_for), REGISTERING),
+    ("GET", "/api/v1/holdings/{holding_id}"): Rule(get("/api/v1/holdings/{holding}"), EVERYONE),
+    ("PATCH", "/api/v1/holdings/{holding_id}"): Rule(_on(
+        lambda w: w.fresh_holding(), "PATCH", "/api/v1/holdings/{id}",
+        lambda w, r: {"share": "0.5"}, versioned="/api/v1/holdings/{id}"), A_SIDE),
+    ("POST", "/api/v1/holdings/{holding_id}/withdraw"): Rule(_on(
+        lambda w: w.fresh_holding(), "POST", "/api/v1/holdings/{id}/withdraw",
+        versioned="/api/v1/holdings/{id}"), A_SIDE),
+    ("POST", "/api/v1/holdings/{holding_id}/accept"): Rule(
+        _on_claim("accept"), A_SIDE, special=NOT_SEEN),  # owner B: not its own claim (403)
+    ("POST", "/api/v1/holdings/{holding_id}/reject"): Rule(
+        _on_claim("reject"), A_SIDE, special=NOT_SEEN),
+    ("GET", "/api/v1/conflicts"): Rule(get("/api/v1/conflicts"), SIGNED_IN),
+    ("POST", "/api/v1/conflicts/{conflict_id}/resolve"): Rule(_on(
+        lambda w: w.fresh_conflict(), "POST", "/api/v1/conflicts/{id}/resolve",
+        lambda w, r: {"resolution": "settled by the matrix"}), OPERATOR),
+    ("GET", "/api/v1/audit"): Rule(get("/api/v1/audit"), SIGNED_IN),
+    # -- catalogue -----------------------------------------------------------------------------
+    ("GET", "/api/v1/templates"): Rule(get("/api/v1/templates"), EVERYONE),
+    ("POST", "/api/v1/templates"): Rule(post("/api/v1/templates", lambda w, r: {
+        "code": w.unique("matrix-new-"), "name_en": "Sticker", "name_zh": "贴纸",
+        "purpose": "commercial", "channels": ["weibo"], "max_uses": 1, "portion_unit": "seconds",
+        "portion_value": 3, "modification": "edits_allowed", "territories": ["CN"],
+        "term_days": 90}), OPERATOR),
+    ("GET", "/api/v1/templates/{template_ref}"): Rule(
+        get("/api/v1/templates/branded-short-video-ad"), EVERYONE),
+    ("PATCH", "/api/v1/templates/{template_ref}"): Rule(_on(
+        lambda w: w.fresh_template(), "PATCH", "/api/v1/templates/{id}",
+        lambda w, r: {"name_en": f"renamed by {r}"}, versioned="/api/v1/templates/{id}"),
+        OPERATOR),
+    ("POST", "/api/v1/offers"): Rule(post("/api/v1/offers", lambda w, r: offer_body(
+        [w.ids["song"]], ["synchronisation"], fixed_fee_minor=10_000)
+        | {"holder_id": w.party("owner_a")}), A_SIDE),
+    ("GET", "/api/v1/offers"): Rule(get("/api/v1/offers"), SIGNED_IN),
+    ("GET", "/api/v1/offers/{offer_id}"): Rule(get("/api/v1/offers/{offer}"), EVERYONE),
+    ("PATCH", "/api/v1/offers/{offer_id}"): Rule(_on(
+        lambda w: w.fresh_offer(), "PATCH", "/api/v1/offers/{id}",
+        lambda w, r: {"fixed_fee_minor": 12_000}, versioned="/api/v1/offers/{id}"), A_SIDE),
+    ("POST", "/api/v1/offers/{offer_id}/withdraw"): Rule(_on(
+        lambda w: w.fresh_offer(), "POST", "/api/v1/offers/{id}/withdraw",
+        versioned="/api/v1/offers/{id}"), A_SIDE),
+    ("GET", "/api/v1/works/{work_id}/offers"): Rule(get("/api/v1/works/{song}/offers"), EVERYONE),
+    ("GET", "/api/v1/offers/{offer_id}/odrl"): Rule(get("/api/v1/offers/{offer}/odrl"), EVERYONE),
+    ("GET", "/api/v1/exchange-rates"): Rule(get("/api/v1/exchange-rates"), EVERYONE),
+    ("POST", "/api/v1/exchange-rates"): Rule(post("/api/v1/exchange-rates", lambda w, r: {
+        "base": "EUR", "quote": "CNY", "rate": "7.8",
+        "effective": f"2030-01-{ROLES.index(r) + 1:02d}"}), OPERATOR),
+    ("GET", "/api/v1/fee-schedules"): Rule(get("/api/v1/fee-schedules"), EVERYONE),
+    ("GET", "/api/v1/fee-schedules/current"): Rule(get("/api/v1/fee-schedules/current"), EVERYONE),
+    ("POST", "/api/v1/fee-schedules"): Rule(post("/api/v1/fee-schedules", lambda w, r: {
+        "licensee_pct": "5", "owner_pct": "10",
+        "effective": f"2090-01-{ROLES.index(r) + 1:02d}"}), OPERATOR),
+    # -- quotes and referrals ------------------------------------------------------------------
+    ("POST", "/api/v1/quotes"): Rule(post("/api/v1/quotes", lambda w, r: ad_use([w.ids["song"]])),
+                                     LICENSEE | OPERATOR),
+    ("GET", "/api/v1/quotes"): Rule(get("/api/v1/quotes"), SIGNED_IN),
+    ("GET", "/api/v1/quotes/{quote_id}"): Rule(get("/api/v1/quotes/{quote}"), LICENSEE | OPERATOR),
+    ("POST", "/api/v1/quotes/{quote_id}/referrals"): Rule(_refer_quote, LICENSEE),
+    ("POST", "/api/v1/referrals"): Rule(_refer, LICENSEE),
+    ("GET", "/api/v1/referrals"): Rule(get("/api/v1/referrals"), SIGNED_IN),
+    ("GET", "/api/v1/referrals/{referral_id}"): Rule(
+        get("/api/v1/referrals/{referral}"), LICENSE_READERS),
+    ("POST", "/api/v1/referrals/{referral_id}/messages"): Rule(post(
+        "/api/v1/referrals/{referral}/messages", lambda w, r: {"body": f"from {r}"}),
+        LICENSE_READERS),
+    ("POST", "/api/v1/referrals/{referral_id}/accept"): Rule(
+        _on_referral("accept", PRICE), A_SIDE, special={"licensee": 409}),  # only a counter
+    ("POST", "/api/v1/referrals/{referral_id}/counter"): Rule(
+        _on_referral("counter", PRICE), A_SIDE),
+    ("POST", "/api/v1/referrals/{referral_id}/decline"): Rule(_on_referral("decline"), A_SIDE),
+    ("POST", "/api/v1/referrals/{referral_id}/withdraw"): Rule(_on_referral("withdraw"), LICENSEE),
+    # -- licenses, payments, delivery, certificates, ledger ------------------------------------
+    ("POST", "/api/v1/quotes/{quote_id}/purchase"): Rule(_purchase(in_body=False), LICENSEE),
+    ("POST", "/api/v1/licenses"): Rule(_purchase(in_body=True), LICENSEE),
+    ("GET", "/api/v1/licenses"): Rule(get("/api/v1/licenses"), SIGNED_IN),
+    ("GET", "/api/v1/licenses/{license_id}"): Rule(
+        get("/api/v1/licenses/{license}"), LICENSE_READERS),
+    ("GET", "/api/v1/licenses/{license_id}/events"): Rule(
+        get("/api/v1/licenses/{license}/events"), LICENSE_READERS),
+    ("POST", "/api/v1/licenses/{license_id}/revoke"): Rule(
+        _on_license("revoke", {"reason": "matrix"}), OPERATOR),
+    ("POST", "/api/v1/licenses/{license_id}/suspend"): Rule(
+        _on_license("suspend", {"reason": "matrix"}, paid=True), OPERATOR),
+    ("POST", "/api/v1/licenses/{license_id}/reinstate"): Rule(
+        _on_license("reinstate", {"reason": "matrix"}, suspended=True), OPERATOR),
+    ("GET", "/api/v1/payments/{payment_id}"): Rule(
+        get("/api/v1/payments/{payment}"), LICENSEE | OPERATOR),
+    ("POST", "/api/v1/payments/{payment_id}/mark-paid"): Rule(
+        _on_license("mark-paid", {"reference": "BANK-MATRIX"}), OPERATOR),
+    ("POST", "/api/v1/payments/{payment_id}/cancel"): Rule(
+        _on_license("cancel", {"reason": "never paid"}), OPERATOR),
+    ("PUT", "/api/v1/works/{work_id}/file"): Rule(lambda w, r: w.call(
+        r, "PUT", f"/api/v1/works/{w.ids['song']}/file", content=b"A's master" * 50,
+        headers={"Content-Type": "application/octet-stream"}), A_SIDE),
+    ("POST", "/api/v1/licenses/{license_id}/download-link"): Rule(
+        post("/api/v1/licenses/{license}/download-link"), LICENSEE | OPERATOR),
+    ("GET", "/api/v1/downloads/{token}"): Rule(get("/api/v1/downloads/{token}"), EVERYONE),
+    ("GET", "/api/v1/licenses/{license_id}/certificate"): Rule(
+        get("/api/v1/licenses/{license}/certificate"), LICENSE_READERS),
+    ("GET", "/api/v1/licenses/{license_id}/certificate.pdf"): Rule(
+        get("/api/v1/licenses/{license}/certificate.pdf"), LICENSE_READERS),
+    ("POST", "/api/v1/certificates/verify"): Rule(_verify, EVERYONE),
+    ("GET", "/api/v1/licenses/{license_id}/odrl"): Rule(
+        get("/api/v1/licenses/{license}/odrl"), LICENSE_READERS),
+    ("GET", "/verify/{license_id}"): Rule(get("/verify/{license}"), EVERYONE),
+    ("GET", "/api/v1/ledger/balances"): Rule(get("/api/v1/ledger/balances"), SIGNED_IN),
+    ("GET", "/api/v1/ledger/entries"): Rule(get("/api/v1/ledger/entries"), SIGNED_IN),
+    ("POST", "/api/v1/ledger/entries/{entry_id}/reverse"): Rule(_on(
+        lambda w: w.fresh_entry(), "POST", "/api/v1/ledger/entries/{id}/reverse",
+        lambda w, r: {"memo": "matrix"}), OPERATOR),
+}
+
+
+# The same operations on owner B's pending claim rather than A's accepted holding.
+ON_THE_CLAIM: dict[str, Rule] = {
+    "read the claim": Rule(get("/api/v1/holdings/{claim}"), A_SIDE | {"owner_b"}, others=404,
+                           special={"anonymous": 404}),
+    "change the claim": Rule(lambda w, r: w.call(
+        r, "PATCH", f"/api/v1/holdings/{w.ids['claim']}", json={"territories": ["AQ"]},
+        version=w.version_of(f"/api/v1/holdings/{w.ids['claim']}")),
+        frozenset({"owner_b", "operator"})),  # its holder's side; A decides, it does not edit
+}
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory, sqlite_template) -> Iterator[MatrixWorld]:  # noqa: ANN001
+    from clearinghouse.api.app import create_app
+
+    data = tmp_path_factory.mktemp("matrix")
+    shutil.copyfile(sqlite_template, data / "clearinghouse.sqlite3")
+    url = f"sqlite:///{data / 'clearinghouse.sqlite3'}"
+    engine = make_engine(url)
+    settings = Settings(data_dir=data, database_url=url, max_body_bytes=65_536)
+    with TestClient(create_app(settings), raise_server_exceptions=False) as client:
+        yield build_matrix_world(client, session_factory(engine))
+    engine.dispose()
+
+
+def _operations(world: MatrixWorld) -> set[tuple[str, str]]:
+    spec = world.client.get("/openapi.json").json()
+    return {(method.upper(), path) for path, ops in spec["paths"].items() for method in ops}
+
+
+def test_every_operation_is_in_the_matrix(world):
+    operations = _operations(world)
+    assert sorted(operations - set(MATRIX)) == [], "add these operations to MATRIX"
+    assert sorted(set(MATRIX) - operations) == [], "these operations no longer exist"
+
+
+def _walk(world: MatrixWorld, rule: Rule) -> list[str]:
+    """Call as every role; what differs from the rule, in the one error shape or not."""
+    wrong = []
+    for role in ROLES:
+        resp = rule.call(world, role)
+        expected, ok = rule.expected(role), 200 <= resp.status_code < 300
+        if (expected == "2xx" and not ok) or (expected != "2xx" and resp.status_code != expected):
+            wrong.append(f"{role}: expected {expected}, got {resp.status_code} {resp.text[:200]}")
+        elif not ok and not resp.json()["error"]["code"]:
+            wrong.append(f"{role}: not the one error shape: {resp.text[:200]}")
+    return wrong
+
+
+@pytest.mark.parametrize("operation", sorted(MATRIX), ids=" ".join)
+def test_who_may_do_what(world, operation):
+    wrong = _walk(world, MATRIX[operation])
+    assert not wrong, "\n".join(wrong)
+
+
+@pytest.mark.parametrize("case", sorted(ON_THE_CLAIM))
+def test_who_may_see_and_change_a_claim(world, case):
+    wrong = _walk(world, ON_THE_CLAIM[case])
+    assert not wrong, "\n".join(wrong)
+
+
+def test_owner_b_claims_on_as_work_and_gets_only_what_a_accepts(world):
+    """The issue's takeover, walked as owner B: a claim, refused edits, then A's acceptance."""
+    w = world
+    song = w.fresh_work(priced=True)
+    claim = w.fresh_claim(song)
+    edits = {
+        "rename": lambda: w.call("owner_b", "PATCH", f"/api/v1/works/{song}",
+                                 json={"title": "Taken"}, version=w.version_of(f"/api/v1/works/{song}")),
+        "relations": lambda: w.call("owner_b", "PATCH", f"/api/v1/works/{song}",
+                                    json={"relations": []}, version=w.version_of(f"/api/v1/works/{song}")),
+        "file": lambda: w.call("owner_b", "PUT", f"/api/v1/works/{song}/file", content=b"swap",
+                               headers={"Content-Type": "application/octet-stream"}),
+        "price": lambda: w.call("owner_b", "POST", "/api/v1/offers", json=offer_body(
+            [song], ["perform_public"], fixed_fee_minor=1)),
+    }
+    for name, attempt in edits.items():
+        resp = attempt()
+        assert resp.status_code in (403, 422), (name, resp.status_code, resp.text)
+    accepted = w.call("owner_a", "POST", f"/api/v1/holdings/{claim['id']}/accept",
+                      version=claim["version"])
+    assert accepted.status_code == 200 and accepted.json()["status"] == "active"
+    # Accepted rights may be priced; the work itself stays A's to manage.
+    assert edits["price"]().status_code == 201
+    for name in ("rename", "relations", "file"):
+        assert edits[name]().status_code == 403, name
