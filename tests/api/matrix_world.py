@@ -6,6 +6,7 @@ One app and one database for the whole matrix. Calls that change state act on fr
 
 from __future__ import annotations
 
+import json
 import uuid
 from dataclasses import dataclass, field
 from datetime import date
@@ -99,6 +100,14 @@ class MatrixWorld:
                             params={"status": "open", "limit": 100})["items"]
         return str(next(c["id"] for c in conflicts if c["work_id"] == work))
 
+    def fresh_job(self) -> str:
+        """An import job owner A started (its owner and the operator may read it)."""
+        rows = json.dumps([{"type": "photograph", "title": self.unique("任务 ")}]).encode()
+        resp = self.call("owner_a", "POST", "/api/v1/works/import", content=rows,
+                         headers={"Content-Type": "application/json"})
+        assert resp.status_code == 202, resp.text
+        return str(resp.json()["id"])
+
     def fresh_quote(self, work: str | None = None) -> str:
         use = ad_use([work or self.ids["song"]], start=date.today().isoformat())
         return str(self.ok("licensee", "POST", "/api/v1/quotes", json=use)["id"])
@@ -114,7 +123,8 @@ class MatrixWorld:
             lic = self.ok("licensee", "GET", f"/api/v1/licenses/{lic['id']}")
         if suspended:
             lic = self.ok("operator", "POST", f"/api/v1/licenses/{lic['id']}/suspend",
-                          json={"reason": "checking a complaint"}, version=lic["version"])
+                          json={"reason_code": "rights_dispute", "note": "checking a complaint"},
+                          version=lic["version"])
         return dict(lic)
 
     def fresh_referral(self) -> dict[str, Any]:

@@ -168,6 +168,9 @@ MATRIX: dict[tuple[str, str], Rule] = {
         r, "POST", "/api/v1/works/import", content=json.dumps([{
             "type": "photograph", "title": w.unique("导入 ")}]).encode(),
         headers={"Content-Type": "application/json"}), REGISTERING),
+    # A job is its owner's (and the operator's): to anyone else it does not exist.
+    ("GET", "/api/v1/jobs/{job_id}"): Rule(_on(lambda w: w.fresh_job(), "GET", "/api/v1/jobs/{id}"),
+                                           frozenset({"owner_a", "operator"}), others=404),
     ("GET", "/api/v1/works/{work_id}"): Rule(get("/api/v1/works/{song}"), EVERYONE),
     ("PATCH", "/api/v1/works/{work_id}"): Rule(
         _edit("/api/v1/works/{song}", lambda w, r: {"description": f"edited as {r}"}), A_SIDE),
@@ -254,11 +257,11 @@ MATRIX: dict[tuple[str, str], Rule] = {
     ("GET", "/api/v1/licenses/{license_id}/events"): Rule(
         get("/api/v1/licenses/{license}/events"), LICENSE_READERS),
     ("POST", "/api/v1/licenses/{license_id}/revoke"): Rule(
-        _on_license("revoke", {"reason": "matrix"}), OPERATOR),
+        _on_license("revoke", {"reason_code": "error", "note": "matrix"}), OPERATOR),
     ("POST", "/api/v1/licenses/{license_id}/suspend"): Rule(
-        _on_license("suspend", {"reason": "matrix"}, paid=True), OPERATOR),
+        _on_license("suspend", {"reason_code": "rights_dispute", "note": "matrix"}, paid=True), OPERATOR),
     ("POST", "/api/v1/licenses/{license_id}/reinstate"): Rule(
-        _on_license("reinstate", {"reason": "matrix"}, suspended=True), OPERATOR),
+        _on_license("reinstate", {"note": "matrix"}, suspended=True), OPERATOR),
     ("GET", "/api/v1/payments/{payment_id}"): Rule(
         get("/api/v1/payments/{payment}"), LICENSEE | OPERATOR),
     ("POST", "/api/v1/payments/{payment_id}/mark-paid"): Rule(

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 import pytest
 
 from clearinghouse.registry.domain import Role
+from tests.registry.test_import import imported
 from tests.support.factories import Actor, make_actor
 
 SONG = {"type": "musical_composition", "title": "夏日的风",
@@ -195,9 +196,8 @@ def test_an_agent_manages_a_work_only_within_a_mandate_for_every_right(client, p
                             json={"type": "photograph", "title": "代理", "on_behalf_of": a.party_id})
     assert on_behalf.status_code == 403
     row = {"type": "photograph", "title": "x", "on_behalf_of": a.party_id}
-    imported = client.post("/api/v1/works/import", content=json.dumps([row]).encode(),
-                           headers=agent.headers | {"Content-Type": "application/json"})
-    assert imported.status_code == 200 and imported.json()["rows"][0]["status"] == "rejected"
+    report = imported(client, agent, json.dumps([row]).encode(), "application/json")
+    assert report["rows"][0]["status"] == "rejected"
     # Within its rights it registers A's holding directly (A manages the work)...
     inside = client.post(f"/api/v1/works/{work['id']}/holdings", headers=agent.headers, json=SLIVER
                          | {"holder_id": a.party_id, "rights": ["perform_public"]})
