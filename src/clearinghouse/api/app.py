@@ -12,7 +12,7 @@ from pydantic import BaseModel
 from sqlalchemy import text
 
 from clearinghouse import __version__
-from clearinghouse.api import errors
+from clearinghouse.api import auth, errors
 from clearinghouse.api.limits import BodySizeLimit
 from clearinghouse.api.responses import BASE
 from clearinghouse.core.db import make_engine, session_factory
@@ -42,8 +42,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     read_engine = make_engine(url, immediate=False) if url.startswith("sqlite") else engine
 
     @asynccontextmanager
-    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(running: FastAPI) -> AsyncIterator[None]:
         yield
+        auth.close(running)
         engine.dispose()
         read_engine.dispose()
 
@@ -59,6 +60,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.sessions = session_factory(engine)
     app.state.read_sessions = session_factory(read_engine)
     errors.install(app)
+    auth.install(app, settings)  # before any route: every route checks a key that is sent
 
     @app.get("/healthz", response_model=Health, tags=["health"], responses=BASE)
     def healthz() -> Health:

@@ -6,16 +6,14 @@ from collections.abc import Iterator
 from typing import Annotated
 
 from fastapi import Depends, Header, Query, Request
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
 from clearinghouse.access.domain import Principal
+from clearinghouse.api.auth import optional_principal, require_principal
 from clearinghouse.core.db import unit_of_work
-from clearinghouse.core.errors import Unauthenticated, ValidationFailed
+from clearinghouse.core.errors import ValidationFailed
 from clearinghouse.core.settings import Settings
-from clearinghouse.registry.parties_service import authenticate
 
-_bearer = HTTPBearer(auto_error=False, description="An API key: `Authorization: Bearer chk_…`")
 READ_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 
@@ -29,23 +27,7 @@ def get_session(request: Request) -> Iterator[Session]:
 
 DB = Annotated[Session, Depends(get_session, scope="function")]
 
-
-def optional_principal(
-    db: DB, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
-) -> Principal | None:
-    if credentials is None:
-        return None
-    return authenticate(db, credentials.credentials)
-
-
-def require_principal(
-    db: DB, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
-) -> Principal:
-    if credentials is None:
-        raise Unauthenticated("this endpoint needs an API key: send `Authorization: Bearer <key>`")
-    return authenticate(db, credentials.credentials)
-
-
+# Who is calling: authenticated once per request in api/auth.py.
 Caller = Annotated[Principal, Depends(require_principal)]
 MaybeCaller = Annotated[Principal | None, Depends(optional_principal)]
 Offset = Annotated[int, Query(ge=0, le=1_000_000, description="Items to skip")]
@@ -53,7 +35,9 @@ Limit = Annotated[int, Query(ge=1, le=100, description="Items per page (at most 
 
 
 def if_match_version(
-    if_match: Annotated[str | None, Header(description="The ETag you read, e.g. \"3\"")] = None,
+    if_match: Annotated[str | None, Header(description=(
+        "The ETag you read, e.g. `\"3\"` (or send `version` in the body). A stale version is "
+        "refused with 412; where an update needs the version, leaving out both is 428."))] = None,
 ) -> int | None:
     if if_match is None:
         return None

@@ -9,7 +9,8 @@ from fastapi import APIRouter, Depends, Query, Request
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 
-from clearinghouse.api.deps import DB, Caller
+from clearinghouse.api.auth import RightsManagerCaller
+from clearinghouse.api.deps import DB
 from clearinghouse.api.responses import WRITE, errors
 from clearinghouse.core.errors import ValidationFailed
 from clearinghouse.registry.import_formats import MEDIA_TYPES
@@ -68,7 +69,7 @@ async def read_upload(request: Request) -> Upload:
 )
 def import_works(
     db: DB,
-    caller: Caller,
+    caller: RightsManagerCaller,
     upload: Annotated[Upload, Depends(read_upload)],
     format: Annotated[ImportFormat | None, Query(
         description="csv, json or jsonl; by default from the media type, file name or content"
