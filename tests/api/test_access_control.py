@@ -134,3 +134,49 @@ def test_role_rules_for_registry_endpoints(client, sessions):
                        headers=owner.headers).status_code == 403
     audit = client.get("/api/v1/audit", headers=other_owner.headers).json()
     assert all(e["actor_party_id"] == other_owner.party_id for e in audit["items"])
+
+
+OPERATOR_ONLY = [
+    ("POST", "/api/v1/parties"), ("POST", "/api/v1/keys"), ("POST", "/api/v1/work-types"),
+    ("POST", "/api/v1/conflicts/x/resolve"), ("POST", "/api/v1/templates"),
+    ("PATCH", "/api/v1/templates/x"), ("POST", "/api/v1/exchange-rates"),
+    ("POST", "/api/v1/fee-schedules"), ("POST", "/api/v1/licenses/x/revoke"),
+    ("POST", "/api/v1/licenses/x/suspend"), ("POST", "/api/v1/licenses/x/reinstate"),
+    ("POST", "/api/v1/payments/x/mark-paid"), ("POST", "/api/v1/payments/x/cancel"),
+    ("POST", "/api/v1/ledger/entries/x/reverse"),
+]
+RIGHTS_MANAGERS_ONLY = [
+    ("POST", "/api/v1/works"), ("POST", "/api/v1/works/import"), ("POST", "/api/v1/works/x/holdings"),
+    ("PATCH", "/api/v1/holdings/x"), ("POST", "/api/v1/holdings/x/withdraw"), ("POST", "/api/v1/offers"),
+    ("PATCH", "/api/v1/offers/x"), ("POST", "/api/v1/offers/x/withdraw"),
+]
+LICENSEES_ONLY = [
+    ("POST", "/api/v1/quotes/x/referrals"), ("POST", "/api/v1/referrals"),
+    ("POST", "/api/v1/quotes/x/purchase"), ("POST", "/api/v1/licenses"),
+]
+
+
+def test_a_role_that_may_not_act_at_all_gets_403_before_its_body_is_validated(client, sessions):
+    owner = make_actor(sessions, "Owner", Role.OWNER)
+    licensee = make_actor(sessions, "Brand", Role.LICENSEE)
+    platform = make_actor(sessions, "抖音", Role.PLATFORM)
+    cases = ([(op, (owner, licensee, platform)) for op in OPERATOR_ONLY]
+             + [(op, (licensee, platform)) for op in RIGHTS_MANAGERS_ONLY]
+             + [(op, (owner, platform)) for op in LICENSEES_ONLY]
+             + [(("POST", "/api/v1/quotes"), (owner, platform))])
+    for (method, url), refused in cases:
+        for who in refused:
+            resp = client.request(method, url, json=["not", "a", "valid", "body"],
+                                  headers=who.headers | {"If-Match": '"1"'})
+            assert resp.status_code == 403, (method, url, resp.status_code, resp.text)
+            assert resp.json()["error"]["code"] == "forbidden"
+        anonymous = client.request(method, url, json=["not", "a", "valid", "body"])
+        assert anonymous.status_code == 401, (method, url, anonymous.text)
+
+
+def test_a_licensee_posting_an_invalid_offer_is_told_403_and_an_owner_422(client, sessions):
+    owner = make_actor(sessions, "Owner", Role.OWNER)
+    licensee = make_actor(sessions, "Brand", Role.LICENSEE)
+    invalid = {"template": 7, "price": "lots"}
+    assert client.post("/api/v1/offers", json=invalid, headers=licensee.headers).status_code == 403
+    assert client.post("/api/v1/offers", json=invalid, headers=owner.headers).status_code == 422

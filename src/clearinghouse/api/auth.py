@@ -33,7 +33,6 @@ log = logging.getLogger("clearinghouse.auth")
 # Declares the bearer scheme in the OpenAPI of the operations that need a key; parsing is ours.
 bearer_scheme = HTTPBearer(auto_error=False, description="An API key: `Authorization: Bearer chk_…`")
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
-_NOT_YET = object()
 
 
 class AuthGuard:
@@ -127,11 +126,11 @@ def _bearer_token(values: list[str]) -> str | None:
 
 def principal_of(request: Request) -> Principal | None:
     """The caller, authenticated once per request (the app-wide dependency runs it first)."""
-    cached = getattr(request.state, "principal", _NOT_YET)
-    if cached is _NOT_YET:
-        cached = request.app.state.auth.authenticate(request)
-        request.state.principal = cached
-    return cached  # type: ignore[no-any-return]
+    if not hasattr(request.state, "principal"):
+        guard: AuthGuard = request.app.state.auth
+        request.state.principal = guard.authenticate(request)
+    principal: Principal | None = request.state.principal
+    return principal
 
 
 def check_credentials(request: Request) -> None:
