@@ -180,3 +180,9 @@ def test_a_licensee_posting_an_invalid_offer_is_told_403_and_an_owner_422(client
     invalid = {"template": 7, "price": "lots"}
     assert client.post("/api/v1/offers", json=invalid, headers=licensee.headers).status_code == 403
     assert client.post("/api/v1/offers", json=invalid, headers=owner.headers).status_code == 422
+    # Also when the body is not JSON at all (FastAPI parses it before any dependency runs).
+    unreadable = {"Content-Type": "application/json"}
+    for headers, status in (({}, 401), ({"Authorization": "Basic eDp5"}, 401),
+                            (licensee.headers, 403), (owner.headers, 422)):
+        resp = client.post("/api/v1/offers", content=b"{not json", headers=unreadable | headers)
+        assert resp.status_code == status, (headers, resp.text)

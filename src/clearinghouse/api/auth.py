@@ -9,12 +9,15 @@ prefix (429 with Retry-After), tallied for the audit log, and a key's use sets i
 
 from __future__ import annotations
 
+import inspect
 import ipaddress
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Annotated
 
-from fastapi import Depends, FastAPI, Request
+from fastapi import Depends, FastAPI, Request, Response
+from fastapi.concurrency import run_in_threadpool
+from fastapi.exceptions import RequestValidationError
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -23,11 +26,12 @@ from clearinghouse.access.throttle import FailedAuthThrottle, ThrottleLimits
 from clearinghouse.api import auth_openapi
 from clearinghouse.api.auth_writer import AuthEventWriter
 from clearinghouse.core.clock import utcnow
-from clearinghouse.core.errors import Forbidden, TooManyAttempts, Unauthenticated
+from clearinghouse.core.errors import DomainError, Forbidden, TooManyAttempts, Unauthenticated
 from clearinghouse.core.settings import Settings
 from clearinghouse.registry.auth_events import AuthEventBuffer
 from clearinghouse.registry.domain import Role
 from clearinghouse.registry.parties_service import authenticate
+from clearinghouse.registry.works_service import REGISTERING_ROLES
 
 log = logging.getLogger("clearinghouse.auth")
 # Declares the bearer scheme in the OpenAPI of the operations that need a key; parsing is ours.
@@ -152,6 +156,9 @@ def require_principal(
     return principal
 
 
+_ROLE_GATES: set[Callable[[Principal], Principal]] = set()
+
+
 def _role_gate(*roles: Role, who: str) -> Callable[[Principal], Principal]:
     """A dependency, so it answers 403 before the body is validated (a 422 would come first)."""
 
@@ -160,22 +167,58 @@ def _role_gate(*roles: Role, who: str) -> Callable[[Principal], Principal]:
             raise Forbidden(f"only {who} may do this")
         return caller
 
+    _ROLE_GATES.add(gate)
     return gate
 
 
 OperatorCaller = Annotated[Principal, Depends(_role_gate(Role.OPERATOR, who="the operator"))]
 RightsManagerCaller = Annotated[Principal, Depends(_role_gate(
-    Role.OWNER, Role.AGENT, Role.OPERATOR, who="owners, their agents and the operator"))]
+    *REGISTERING_ROLES, who="owners, their agents and the operator"))]
 LicenseeCaller = Annotated[Principal, Depends(_role_gate(Role.LICENSEE, who="a licensee"))]
 QuoteRequesterCaller = Annotated[Principal, Depends(_role_gate(
     Role.LICENSEE, Role.OPERATOR, who="a licensee or the operator"))]
 
 
 def install(app: FastAPI, settings: Settings) -> None:
-    """Call before any route is added: the check applies to the routes added afterwards."""
+    """Call after errors.install and before any route is added (routes added later get the check)."""
     app.state.auth = AuthGuard(settings, app.state.sessions, app.state.read_sessions)
     app.router.dependencies.append(Depends(check_credentials))
+    _check_access_before_unreadable_body(app)
     auth_openapi.install(app)
+
+
+def _check_access_of(request: Request) -> None:
+    """The route's key and role checks, as its dependencies would have run them."""
+    principal_of(request)
+    dependant = getattr(request.scope.get("route"), "dependant", None)
+    calls = {d.call for d in dependant.dependencies} if dependant else set()
+    gates = [call for call in calls if call in _ROLE_GATES]
+    if gates or require_principal in calls:
+        caller = require_principal(request, None)
+        for gate in gates:
+            gate(caller)
+
+
+async def _response(answer: Response | Awaitable[Response]) -> Response:
+    return await answer if inspect.isawaitable(answer) else answer
+
+
+def _check_access_before_unreadable_body(app: FastAPI) -> None:
+    """FastAPI parses a JSON body before any dependency runs, so a body that is not JSON at all
+    would answer 422 before the key and role are looked at: look at them first there too."""
+    answer_validation = app.exception_handlers[RequestValidationError]
+    answer_domain = app.exception_handlers[DomainError]
+
+    async def access_first(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, RequestValidationError)
+        if any(e.get("type") == "json_invalid" for e in exc.errors()):
+            try:
+                await run_in_threadpool(_check_access_of, request)
+            except DomainError as refused:
+                return await _response(answer_domain(request, refused))
+        return await _response(answer_validation(request, exc))
+
+    app.add_exception_handler(RequestValidationError, access_first)
 
 
 def close(app: FastAPI) -> None:
