@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from clearinghouse.registry.domain import Role
 from tests.support.factories import make_actor, make_holding, make_work
 
@@ -22,30 +24,49 @@ PUBLIC = {
 }
 
 
+BAD_AUTHORIZATION = (
+    "Bearer chk_000000000000_wrong",  # well-formed, no such key
+    "Basic dXNlcjpwYXNz",
+    "Bearer",
+    "nonsense",
+)
+
+
+@pytest.fixture
+def settings(settings):  # noqa: ANN001, ANN201
+    """These tests send a bad key to every route from one client on purpose: don't throttle it."""
+    return settings.model_copy(update={"auth_failures_per_client": 100_000,
+                                       "auth_failures_per_key_prefix": 100_000})
+
+
 def _routes(client):
-    """Every operation our OpenAPI document declares."""
+    """Every operation our OpenAPI document declares, with its declared security."""
     for path, operations in client.get("/openapi.json").json()["paths"].items():
-        for method in operations:
-            yield method.upper(), path
+        for method, operation in operations.items():
+            yield method.upper(), path, operation["security"]
 
 
-def test_every_non_public_endpoint_refuses_a_missing_or_bad_key(client):
+def test_the_openapi_declares_exactly_the_public_operations_public(client):
+    """`security: []` on what needs no key, the bearer scheme on everything else."""
+    operations = {(method, path): security for method, path, security in _routes(client)}
+    assert {op for op, security in operations.items() if security == []} == PUBLIC & set(operations)
+    assert all(security in ([], [{"HTTPBearer": []}]) for security in operations.values())
+
+
+def test_every_non_public_endpoint_refuses_a_missing_key_and_every_endpoint_a_bad_one(client):
     checked = 0
-    for method, path in _routes(client):
-        if (method, path) in PUBLIC or path.startswith(("/docs", "/openapi", "/redoc")):
-            continue
+    for method, path, _ in _routes(client):
         url = re.sub(r"\{[^}]+\}", "x", path)
-        for headers in ({}, {"Authorization": "Bearer chk_000000000000_wrong"}):
+        attempts = [{"Authorization": bad} for bad in BAD_AUTHORIZATION]
+        if (method, path) not in PUBLIC:
+            attempts.append({})
+        for headers in attempts:
             resp = client.request(method, url, headers=headers, json={})
-            assert resp.status_code == 401, (method, path, resp.status_code, resp.text)
+            assert resp.status_code == 401, (method, path, headers, resp.status_code, resp.text)
             assert resp.json()["error"]["code"] == "unauthenticated"
+            assert resp.headers["WWW-Authenticate"] == "Bearer"
         checked += 1
-    assert checked >= 15
-
-
-def test_public_reads_reject_a_bad_key_rather_than_ignore_it(client):
-    resp = client.get("/api/v1/parties", headers={"Authorization": "Bearer nonsense"})
-    assert resp.status_code == 401
+    assert checked >= 40
 
 
 def test_role_rules_for_registry_endpoints(client, sessions):
@@ -119,3 +140,55 @@ def test_role_rules_for_registry_endpoints(client, sessions):
                        headers=owner.headers).status_code == 403
     audit = client.get("/api/v1/audit", headers=other_owner.headers).json()
     assert all(e["actor_party_id"] == other_owner.party_id for e in audit["items"])
+
+
+OPERATOR_ONLY = [
+    ("POST", "/api/v1/parties"), ("POST", "/api/v1/keys"), ("POST", "/api/v1/work-types"),
+    ("POST", "/api/v1/conflicts/x/resolve"), ("POST", "/api/v1/templates"),
+    ("PATCH", "/api/v1/templates/x"), ("POST", "/api/v1/exchange-rates"),
+    ("POST", "/api/v1/fee-schedules"), ("POST", "/api/v1/licenses/x/revoke"),
+    ("POST", "/api/v1/licenses/x/suspend"), ("POST", "/api/v1/licenses/x/reinstate"),
+    ("POST", "/api/v1/payments/x/mark-paid"), ("POST", "/api/v1/payments/x/cancel"),
+    ("POST", "/api/v1/ledger/entries/x/reverse"),
+]
+RIGHTS_MANAGERS_ONLY = [
+    ("POST", "/api/v1/works"), ("POST", "/api/v1/works/import"), ("POST", "/api/v1/works/x/holdings"),
+    ("PATCH", "/api/v1/holdings/x"), ("POST", "/api/v1/holdings/x/withdraw"), ("POST", "/api/v1/offers"),
+    ("PATCH", "/api/v1/offers/x"), ("POST", "/api/v1/offers/x/withdraw"),
+]
+LICENSEES_ONLY = [
+    ("POST", "/api/v1/quotes/x/referrals"), ("POST", "/api/v1/referrals"),
+    ("POST", "/api/v1/quotes/x/purchase"), ("POST", "/api/v1/licenses"),
+]
+
+
+def test_a_role_that_may_not_act_at_all_gets_403_before_its_body_is_validated(client, sessions):
+    owner = make_actor(sessions, "Owner", Role.OWNER)
+    licensee = make_actor(sessions, "Brand", Role.LICENSEE)
+    platform = make_actor(sessions, "抖音", Role.PLATFORM)
+    cases = ([(op, (owner, licensee, platform)) for op in OPERATOR_ONLY]
+             + [(op, (licensee, platform)) for op in RIGHTS_MANAGERS_ONLY]
+             + [(op, (owner, platform)) for op in LICENSEES_ONLY]
+             + [(("POST", "/api/v1/quotes"), (owner, platform))])
+    for (method, url), refused in cases:
+        for who in refused:
+            resp = client.request(method, url, json=["not", "a", "valid", "body"],
+                                  headers=who.headers | {"If-Match": '"1"'})
+            assert resp.status_code == 403, (method, url, resp.status_code, resp.text)
+            assert resp.json()["error"]["code"] == "forbidden"
+        anonymous = client.request(method, url, json=["not", "a", "valid", "body"])
+        assert anonymous.status_code == 401, (method, url, anonymous.text)
+
+
+def test_a_licensee_posting_an_invalid_offer_is_told_403_and_an_owner_422(client, sessions):
+    owner = make_actor(sessions, "Owner", Role.OWNER)
+    licensee = make_actor(sessions, "Brand", Role.LICENSEE)
+    invalid = {"template": 7, "price": "lots"}
+    assert client.post("/api/v1/offers", json=invalid, headers=licensee.headers).status_code == 403
+    assert client.post("/api/v1/offers", json=invalid, headers=owner.headers).status_code == 422
+    # Also when the body is not JSON at all (FastAPI parses it before any dependency runs).
+    unreadable = {"Content-Type": "application/json"}
+    for headers, status in (({}, 401), ({"Authorization": "Basic eDp5"}, 401),
+                            (licensee.headers, 403), (owner.headers, 422)):
+        resp = client.post("/api/v1/offers", content=b"{not json", headers=unreadable | headers)
+        assert resp.status_code == status, (headers, resp.text)

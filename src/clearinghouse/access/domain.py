@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -12,6 +13,8 @@ from datetime import date
 from clearinghouse.registry.domain import Role
 
 KEY_PREFIX = "chk"
+# `chk_<12 hex lookup>_<url-safe secret>`; anything else is refused before any database lookup.
+_TOKEN = re.compile(r"chk_([0-9a-f]{12})_([A-Za-z0-9_-]{1,128})")
 
 
 @dataclass(frozen=True)
@@ -81,10 +84,14 @@ def issue_key(key_id: str, token: str | None = None) -> IssuedKey:
 
 
 def parse_token(token: str) -> tuple[str, str] | None:
-    parts = token.split("_", 2)
-    if len(parts) != 3 or parts[0] != KEY_PREFIX or len(parts[1]) != 12 or not parts[2]:
-        return None
-    return parts[1], parts[2]
+    """(lookup, secret) of a well-formed key, else None."""
+    match = _TOKEN.fullmatch(token)
+    return (match[1], match[2]) if match else None
+
+
+def key_prefix(lookup: str) -> str:
+    """The public part of a key that names it in logs and the audit trail: never the secret."""
+    return f"{KEY_PREFIX}_{lookup}_"
 
 
 def secret_matches(secret: str, secret_hash: str) -> bool:

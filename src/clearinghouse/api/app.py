@@ -13,7 +13,7 @@ from pydantic import BaseModel
 from sqlalchemy import text
 
 from clearinghouse import __version__
-from clearinghouse.api import errors
+from clearinghouse.api import auth, errors
 from clearinghouse.api.admission import AdmissionControl, Limits
 from clearinghouse.api.deps import clean_path_params
 from clearinghouse.api.limits import BodySizeLimit
@@ -55,7 +55,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     jobs = JobRunner(sessions, read_sessions)
 
     @asynccontextmanager
-    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(running: FastAPI) -> AsyncIterator[None]:
         # More worker threads than admitted requests: dependencies and the endpoint of one request
         # take turns on threads, and must always find one free.
         limiter = anyio.to_thread.current_default_thread_limiter()
@@ -65,6 +65,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             jobs_service.fail_interrupted(session)
         yield
         jobs.shutdown()
+        auth.close(running)
         engine.dispose()
         read_engine.dispose()
 
@@ -82,6 +83,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.read_sessions = read_sessions
     app.state.jobs = jobs
     errors.install(app)
+    auth.install(app, settings)  # before any route: every route checks a key that is sent
 
     @app.get("/healthz", response_model=Health, tags=["health"], responses=BASE)
     def healthz() -> Health:

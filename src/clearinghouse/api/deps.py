@@ -6,18 +6,16 @@ from collections.abc import Iterator
 from typing import Annotated
 
 from fastapi import Depends, Header, Query, Request
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import StringConstraints
 from sqlalchemy.orm import Session, sessionmaker
 
 from clearinghouse.access.domain import Principal
+from clearinghouse.api.auth import optional_principal, require_principal
 from clearinghouse.core.db import unit_of_work
-from clearinghouse.core.errors import Unauthenticated, ValidationFailed
+from clearinghouse.core.errors import ValidationFailed
 from clearinghouse.core.settings import Settings
 from clearinghouse.core.text import SingleLine, TextRefused, clean
-from clearinghouse.registry.parties_service import authenticate
 
-_bearer = HTTPBearer(auto_error=False, description="An API key: `Authorization: Bearer chk_…`")
 READ_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 
@@ -40,44 +38,14 @@ DB = Annotated[Session, Depends(get_session, scope="function")]
 ReadDB = Annotated[Session, Depends(get_read_session, scope="function")]
 
 
-def _authenticate(request: Request, token: str) -> Principal:
-    # Its own short read transaction: a write request must not take the write lock to find out who
-    # is calling, nor hold a connection while it waits for its endpoint to get a thread.
-    with unit_of_work(request.app.state.read_sessions) as session:
-        return authenticate(session, token)
-
-
-def optional_principal(
-    request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
-) -> Principal | None:
-    if credentials is None:
-        return None
-    return _authenticate(request, credentials.credentials)
-
-
-def require_principal(
-    request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
-) -> Principal:
-    if credentials is None:
-        raise Unauthenticated("this endpoint needs an API key: send `Authorization: Bearer <key>`")
-    return _authenticate(request, credentials.credentials)
-
-
 def write_sessions(request: Request) -> sessionmaker[Session]:
     """For endpoints that read first and write briefly at the end: `with unit_of_work(...)`."""
     return request.app.state.sessions  # type: ignore[no-any-return]
 
 
+# Who is calling: authenticated once per request in api/auth.py, in a short read transaction of
+# its own (a write request must not take the write lock to find out who is calling).
 Caller = Annotated[Principal, Depends(require_principal)]
-Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
-
-
-def authenticate_briefly(request: Request, credentials: HTTPAuthorizationCredentials | None) -> Principal:
-    """The caller, in a short read transaction of its own: for endpoints that must not hold the
-    request transaction while they receive a large upload (see registry.import_endpoints)."""
-    return require_principal(request, credentials)
-
-
 MaybeCaller = Annotated[Principal | None, Depends(optional_principal)]
 # An id or code in a query string: the same text rules as in bodies (core/text.py).
 RefParam = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200), SingleLine]
@@ -97,7 +65,9 @@ def clean_path_params(request: Request) -> None:
 
 
 def if_match_version(
-    if_match: Annotated[str | None, Header(description="The ETag you read, e.g. \"3\"")] = None,
+    if_match: Annotated[str | None, Header(description=(
+        "The ETag you read, e.g. `\"3\"` (or send `version` in the body). A stale version is "
+        "refused with 412; where an update needs the version, leaving out both is 428."))] = None,
 ) -> int | None:
     if if_match is None:
         return None

@@ -12,7 +12,7 @@ from pydantic import BaseModel
 from sqlalchemy.exc import IntegrityError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from clearinghouse.core.errors import DomainError
+from clearinghouse.core.errors import DomainError, TooManyAttempts
 
 log = logging.getLogger("clearinghouse.api")
 
@@ -53,6 +53,8 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def _domain(_: Request, exc: DomainError) -> JSONResponse:
         headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+        if isinstance(exc, TooManyAttempts):
+            headers = {"Retry-After": str(exc.retry_after)}
         return error_json(exc.status, exc.code, exc.message, exc.to_details(), headers)
 
     @app.exception_handler(RequestValidationError)

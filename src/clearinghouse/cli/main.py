@@ -75,7 +75,10 @@ def serve(
     _resolve_base_url(host, port)
     with database():
         pass  # migrate before serving
-    uvicorn.run("clearinghouse.api.app:create_app", host=host, port=port, workers=workers, factory=True)
+    # X-Forwarded-For is believed only from CLEARINGHOUSE_TRUSTED_PROXIES (api/auth.py), so
+    # uvicorn must not rewrite the client address itself (it trusts 127.0.0.1 by default).
+    uvicorn.run("clearinghouse.api.app:create_app", host=host, port=port, workers=workers,
+                factory=True, proxy_headers=False)
 
 
 @app.command()

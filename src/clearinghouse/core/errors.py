@@ -70,3 +70,14 @@ class Gone(DomainError):
 class PayloadTooLarge(DomainError):
     code = "payload_too_large"
     status = 413
+
+
+class TooManyAttempts(DomainError):
+    """Too many failed attempts from this client or at this key: wait `retry_after` seconds."""
+
+    code = "too_many_requests"
+    status = 429
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message, details={"retry_after_seconds": retry_after})
+        self.retry_after = retry_after

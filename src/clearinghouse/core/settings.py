@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import ipaddress
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_HOST, DEFAULT_PORT = "127.0.0.1", 8000
@@ -47,6 +48,31 @@ class Settings(BaseSettings):
     db_pool_timeout_seconds: float = Field(default=5.0, gt=0, le=60)
     sqlite_busy_timeout_ms: int = Field(default=5000, ge=0, le=60_000)
     statement_timeout_ms: int = Field(default=30_000, ge=0, le=3_600_000)
+    # Failed-authentication throttling (per process, in memory): see docs/api.md.
+    auth_failures_per_client: int = Field(
+        default=30, ge=1, description="Failed key attempts one client address may make per window")
+    auth_failures_per_key_prefix: int = Field(
+        default=10, ge=1, description="Failed attempts at one key prefix (`chk_<lookup>_`) per window")
+    auth_failure_window_seconds: int = Field(
+        default=300, ge=1, description="The moving window the two limits above count over")
+    auth_record_seconds: float = Field(
+        default=15.0, gt=0, description="How often failed attempts (audit) and keys' last use are written")
+    trusted_proxies: str = Field(
+        default="", description="Comma-separated proxy addresses or networks whose X-Forwarded-For is "
+        "believed; empty: the client address is the connection's peer")
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxies_parse(cls, value: str) -> str:
+        for part in value.split(","):
+            if part.strip():
+                ipaddress.ip_network(part.strip(), strict=False)  # ValueError names the bad entry
+        return value
+
+    @property
+    def trusted_proxy_networks(self) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+        return tuple(ipaddress.ip_network(p.strip(), strict=False)
+                     for p in self.trusted_proxies.split(",") if p.strip())
 
     @property
     def resolved_database_url(self) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from clearinghouse.api.auth import OperatorCaller
 from clearinghouse.api.deps import DB, Caller, Limit, Offset, RefParam
 from clearinghouse.api.responses import AUTHED, WRITE
 from clearinghouse.ledger import service
@@ -39,7 +40,7 @@ def entries(
     "/entries/{entry_id}/reverse", response_model=LedgerEntryOut, status_code=201, responses=WRITE
 )
 def reverse(
-    db: DB, caller: Caller, entry_id: str, body: ReverseEntry | None = None
+    db: DB, caller: OperatorCaller, entry_id: str, body: ReverseEntry | None = None
 ) -> LedgerEntryOut:
     """Operator: correct an entry by posting its reversal; entries are never edited or deleted."""
     return entry_out(service.reverse(db, caller, entry_id, body.memo if body and body.memo else ""))

@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
+from clearinghouse.api.auth import OperatorCaller, RightsManagerCaller
 from clearinghouse.api.deps import DB, Caller, IfMatch, Limit, MaybeCaller, Offset, RefParam, etag
 from clearinghouse.api.responses import AUTHED, PUBLIC, UPDATE, WRITE
 from clearinghouse.registry import claims_service as claims
@@ -57,7 +58,7 @@ def list_parties(db: DB, viewer: MaybeCaller, offset: Offset = 0, limit: Limit =
 
 
 @router.post("/parties", response_model=PartyOut, status_code=201, tags=["parties"], responses=WRITE)
-def create_party(db: DB, caller: Caller, body: PartyCreate) -> PartyOut:
+def create_party(db: DB, caller: OperatorCaller, body: PartyCreate) -> PartyOut:
     """Operator only."""
     return views.party_out(parties.create_party(db, caller, body), caller)
 
@@ -78,7 +79,7 @@ def update_party(db: DB, caller: Caller, party_id: str, body: PartyUpdate, if_ma
 
 
 @router.post("/keys", response_model=KeyIssued, status_code=201, tags=["keys"], responses=WRITE)
-def create_key(db: DB, caller: Caller, body: KeyCreate) -> KeyIssued:
+def create_key(db: DB, caller: OperatorCaller, body: KeyCreate) -> KeyIssued:
     """Operator only. The token is shown once and stored only as a hash."""
     key, token = parties.create_key(db, caller, body)
     return KeyIssued(**views.key_out(key).model_dump(), token=token)
@@ -113,13 +114,13 @@ def list_work_types(db: DB) -> list[WorkTypeOut]:
 
 
 @router.post("/work-types", response_model=WorkTypeOut, status_code=201, tags=["works"], responses=WRITE)
-def create_work_type(db: DB, caller: Caller, body: WorkTypeCreate) -> WorkTypeOut:
+def create_work_type(db: DB, caller: OperatorCaller, body: WorkTypeCreate) -> WorkTypeOut:
     """Operator only: new types are data, not code."""
     return WorkTypeOut.model_validate(works.create_work_type(db, caller, body), from_attributes=True)
 
 
 @router.post("/works", response_model=WorkOut, status_code=201, tags=["works"], responses=WRITE)
-def create_work(db: DB, caller: Caller, body: WorkCreate, response: Response) -> WorkOut:
+def create_work(db: DB, caller: RightsManagerCaller, body: WorkCreate, response: Response) -> WorkOut:
     work = works.create_work(db, caller, body)
     response.headers["ETag"] = etag(work.version)
     response.headers["Location"] = f"/api/v1/works/{work.id}"
@@ -155,7 +156,7 @@ def list_holdings(db: DB, viewer: MaybeCaller, work_id: str, offset: Offset = 0,
 
 @router.post("/works/{work_id}/holdings", response_model=HoldingOut, status_code=201, tags=["holdings"],
              responses=WRITE)
-def create_holding(db: DB, caller: Caller, work_id: str, body: HoldingCreate) -> HoldingOut:
+def create_holding(db: DB, caller: RightsManagerCaller, work_id: str, body: HoldingCreate) -> HoldingOut:
     """Register who holds which right; requires the holder's warranty. Over-claims are flagged.
     On a work the caller does not manage, the holding is a pending claim (`status: pending`)
     that grants nothing until the work's managers or the operator accept it."""
@@ -171,7 +172,7 @@ def get_holding(db: DB, viewer: MaybeCaller, holding_id: str, response: Response
 
 
 @router.patch("/holdings/{holding_id}", response_model=HoldingOut, tags=["holdings"], responses=UPDATE)
-def update_holding(db: DB, caller: Caller, holding_id: str, body: HoldingUpdate, if_match: IfMatch,
+def update_holding(db: DB, caller: RightsManagerCaller, holding_id: str, body: HoldingUpdate, if_match: IfMatch,
                    response: Response) -> HoldingOut:
     holding = holdings.update_holding(db, caller, holding_id, body, if_match)
     response.headers["ETag"] = etag(holding.version)
@@ -180,7 +181,7 @@ def update_holding(db: DB, caller: Caller, holding_id: str, body: HoldingUpdate,
 
 @router.post("/holdings/{holding_id}/withdraw", response_model=HoldingOut, tags=["holdings"],
              responses=UPDATE)
-def withdraw_holding(db: DB, caller: Caller, holding_id: str, if_match: IfMatch) -> HoldingOut:
+def withdraw_holding(db: DB, caller: RightsManagerCaller, holding_id: str, if_match: IfMatch) -> HoldingOut:
     return views.holdings_out(db, [holdings.withdraw_holding(db, caller, holding_id, if_match)])[0]
 
 
@@ -215,7 +216,7 @@ def list_conflicts(db: DB, caller: Caller, offset: Offset = 0, limit: Limit = 20
 
 @router.post("/conflicts/{conflict_id}/resolve", response_model=ConflictOut, tags=["holdings"],
              responses=WRITE)
-def resolve_conflict(db: DB, caller: Caller, conflict_id: str, body: ConflictResolve) -> ConflictOut:
+def resolve_conflict(db: DB, caller: OperatorCaller, conflict_id: str, body: ConflictResolve) -> ConflictOut:
     """Operator only: record how an ownership conflict was settled."""
     return views.conflict_out(holdings.resolve_conflict(db, caller, conflict_id, body.resolution))
 

@@ -23,10 +23,10 @@ from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 
 from clearinghouse.access.domain import Principal
-from clearinghouse.api.deps import Credentials, authenticate_briefly
+from clearinghouse.api.auth import RightsManagerCaller
 from clearinghouse.api.responses import WRITE, errors
 from clearinghouse.core.db import unit_of_work
-from clearinghouse.core.errors import Forbidden, ValidationFailed
+from clearinghouse.core.errors import ValidationFailed
 from clearinghouse.core.jobs import service as jobs
 from clearinghouse.core.jobs.schemas import JobOut, job_out
 from clearinghouse.core.jobs.tables import Job
@@ -34,7 +34,6 @@ from clearinghouse.registry.import_formats import MEDIA_TYPES, ImportOptions
 from clearinghouse.registry.import_job import KIND, ImportRequest, dedupe_key, run_import
 from clearinghouse.registry.import_reading import CatalogueFile, scan
 from clearinghouse.registry.import_schemas import ImportFormat
-from clearinghouse.registry.works_service import REGISTERING_ROLES
 
 router = APIRouter(prefix="/api/v1")
 
@@ -119,7 +118,7 @@ def _submit(request: Request, principal: Principal, file: CatalogueFile, sha256:
 async def import_works(
     request: Request,
     response: Response,
-    credentials: Credentials,
+    principal: RightsManagerCaller,  # authenticated in a short read transaction of its own
     format: Annotated[ImportFormat | None, Query(
         description="csv, json or jsonl; by default from the media type, file name or content"
     )] = None,
@@ -143,9 +142,6 @@ async def import_works(
     The same file sent again in the same mode returns the first job (200) and imports nothing
     twice. See docs/import.md.
     """
-    principal = await run_in_threadpool(authenticate_briefly, request, credentials)
-    if not principal.has(*REGISTERING_ROLES):
-        raise Forbidden("only owners, agents and the operator import works")
     upload = await receive_upload(request)
     options = ImportOptions(format=format, encoding=encoding or upload.charset,
                             filename=upload.filename, content_type=upload.content_type,

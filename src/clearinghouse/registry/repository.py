@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import date
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import String, cast, func, or_, select
+from sqlalchemy import String, cast, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from clearinghouse.registry.tables import (
@@ -43,6 +43,24 @@ def list_parties(
 
 def find_key_by_lookup(session: Session, lookup: str) -> ApiKey | None:
     return session.scalars(select(ApiKey).where(ApiKey.lookup == lookup)).first()
+
+
+def key_ids_by_lookup(session: Session, lookups: Iterable[str]) -> dict[str, str]:
+    wanted = sorted(set(lookups))
+    if not wanted:
+        return {}
+    rows = session.execute(select(ApiKey.lookup, ApiKey.id).where(ApiKey.lookup.in_(wanted)))
+    return {lookup: key_id for lookup, key_id in rows}
+
+
+def set_keys_last_used(session: Session, used: Mapping[str, datetime]) -> None:
+    """Move each key's `last_used_at` forward (never back: batches may arrive out of order)."""
+    for key_id, at in sorted(used.items()):
+        session.execute(
+            update(ApiKey)
+            .where(ApiKey.id == key_id, or_(ApiKey.last_used_at.is_(None), ApiKey.last_used_at < at))
+            .values(last_used_at=at)
+        )
 
 
 def list_keys(session: Session, party_id: str) -> Sequence[ApiKey]:

@@ -7,6 +7,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 
+from clearinghouse.api.auth import (
+    LicenseeCaller,
+    OperatorCaller,
+    QuoteRequesterCaller,
+    RightsManagerCaller,
+)
 from clearinghouse.api.deps import (
     DB,
     Caller,
@@ -94,7 +100,7 @@ def get_template(db: DB, viewer: MaybeCaller, template_ref: str, response: Respo
 
 @router.post("/templates", response_model=TemplateOut, status_code=201, tags=["templates"],
              responses=WRITE)
-def create_template(db: DB, caller: Caller, body: TemplateCreate,
+def create_template(db: DB, caller: OperatorCaller, body: TemplateCreate,
                     response: Response) -> TemplateOut:
     """Operator only."""
     row = templates_service.create_template(db, caller, body)
@@ -104,7 +110,7 @@ def create_template(db: DB, caller: Caller, body: TemplateCreate,
 
 @router.patch("/templates/{template_ref}", response_model=TemplateOut, tags=["templates"],
               responses=UPDATE)
-def update_template(db: DB, caller: Caller, template_ref: str, body: TemplateUpdate,
+def update_template(db: DB, caller: OperatorCaller, template_ref: str, body: TemplateUpdate,
                     if_match: IfMatch, response: Response) -> TemplateOut:
     """Operator only. Terms are frozen once an active offer prices the template (409)."""
     row = templates_service.update_template(db, caller, template_ref, body, if_match)
@@ -120,7 +126,7 @@ def _offer_out(db: DB, offer: Offer) -> OfferOut:
 
 
 @router.post("/offers", response_model=OfferOut, status_code=201, tags=["offers"], responses=WRITE)
-def create_offer(db: DB, caller: Caller, body: OfferCreate, response: Response) -> OfferOut:
+def create_offer(db: DB, caller: RightsManagerCaller, body: OfferCreate, response: Response) -> OfferOut:
     """Price a template for rights you (or the owner whose mandate you hold) hold: in some works
     or the whole catalogue. `declined: true` records that the holder will not license it."""
     offer = offers_service.create_offer(db, caller, body)
@@ -148,7 +154,7 @@ def get_offer(db: DB, viewer: MaybeCaller, offer_id: str, response: Response) ->
 
 
 @router.patch("/offers/{offer_id}", response_model=OfferOut, tags=["offers"], responses=UPDATE)
-def update_offer(db: DB, caller: Caller, offer_id: str, body: OfferUpdate, if_match: IfMatch,
+def update_offer(db: DB, caller: RightsManagerCaller, offer_id: str, body: OfferUpdate, if_match: IfMatch,
                  response: Response) -> OfferOut:
     """Change prices, rights or works; quotes already given keep the old price until they expire."""
     offer = offers_service.update_offer(db, caller, offer_id, body, if_match)
@@ -158,7 +164,7 @@ def update_offer(db: DB, caller: Caller, offer_id: str, body: OfferUpdate, if_ma
 
 @router.post("/offers/{offer_id}/withdraw", response_model=OfferOut, tags=["offers"],
              responses=UPDATE)
-def withdraw_offer(db: DB, caller: Caller, offer_id: str, if_match: IfMatch,
+def withdraw_offer(db: DB, caller: RightsManagerCaller, offer_id: str, if_match: IfMatch,
                    body: VersionBody | None = None) -> OfferOut:
     version = if_match if if_match is not None else (body.version if body else None)
     return _offer_out(db, offers_service.withdraw_offer(db, caller, offer_id, version))
@@ -189,7 +195,7 @@ def list_rates(db: DB, viewer: MaybeCaller, offset: Offset = 0, limit: Limit = 5
 
 @router.post("/exchange-rates", response_model=RateOut, status_code=201, tags=["rates"],
              responses=WRITE)
-def set_rate(db: DB, caller: Caller, body: RateCreate) -> RateOut:
+def set_rate(db: DB, caller: OperatorCaller, body: RateCreate) -> RateOut:
     """Operator only. Quotes use the latest rate effective on the quote's date."""
     return rate_out(rates_service.set_rate(db, caller, body))
 
@@ -211,7 +217,7 @@ def current_fees(db: DB, viewer: MaybeCaller) -> FeeOut:
 
 @router.post("/fee-schedules", response_model=FeeOut, status_code=201, tags=["rates"],
              responses=WRITE)
-def set_fees(db: DB, caller: Caller, body: FeeCreate) -> FeeOut:
+def set_fees(db: DB, caller: OperatorCaller, body: FeeCreate) -> FeeOut:
     """Operator only: the licensee-side and owner-side service fees, from a date."""
     return fee_out(rates_service.set_fees(db, caller, body))
 
@@ -221,7 +227,7 @@ def set_fees(db: DB, caller: Caller, body: FeeCreate) -> FeeOut:
 
 @router.post("/quotes", response_model=QuoteOut, status_code=201, tags=["quotes"],
              responses=WRITE)
-def create_quote(read: ReadDB, caller: Caller, body: QuoteCreate, request: Request,
+def create_quote(read: ReadDB, caller: QuoteRequesterCaller, body: QuoteCreate, request: Request,
                  response: Response) -> QuoteOut:
     """State a use once; get every right and co-holder it needs, priced, and what is
     referral-only. The price holds until `expires_at`."""
@@ -258,7 +264,7 @@ def _referral_out(db: DB, ref: Referral) -> ReferralOut:
 
 @router.post("/quotes/{quote_id}/referrals", response_model=list[ReferralOut], status_code=201,
              tags=["referrals"], responses=WRITE | GONE)
-def refer_quote_parts(db: DB, caller: Caller, quote_id: str,
+def refer_quote_parts(db: DB, caller: LicenseeCaller, quote_id: str,
                       body: ReferralsFromQuote) -> list[ReferralOut]:
     """Send the quote's unclearable parts (all a holder can settle, or those named) to their
     holders as referrals, with the use stated in the quote."""
@@ -268,7 +274,7 @@ def refer_quote_parts(db: DB, caller: Caller, quote_id: str,
 
 @router.post("/referrals", response_model=ReferralOut, status_code=201, tags=["referrals"],
              responses=WRITE)
-def create_referral(db: DB, caller: Caller, body: ReferralCreate) -> ReferralOut:
+def create_referral(db: DB, caller: LicenseeCaller, body: ReferralCreate) -> ReferralOut:
     """Ask a holder directly about one right in one work for a use."""
     return _referral_out(db, referrals_service.refer(db, caller, body))
 

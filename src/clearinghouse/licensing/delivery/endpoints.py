@@ -13,14 +13,12 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
-from clearinghouse.access.domain import Principal
 from clearinghouse.api.deps import DB, Caller
 from clearinghouse.api.responses import AUTHED, WRITE, errors
 from clearinghouse.core.db import unit_of_work
-from clearinghouse.core.errors import Unauthenticated, ValidationFailed
+from clearinghouse.core.errors import ValidationFailed
 from clearinghouse.core.text import SingleLine, TextRefused, clean
 from clearinghouse.licensing.delivery import service as delivery
 from clearinghouse.licensing.licenses.schemas import (
@@ -29,10 +27,8 @@ from clearinghouse.licensing.licenses.schemas import (
     DownloadLinks,
     FileOut,
 )
-from clearinghouse.registry.parties_service import authenticate
 
 router = APIRouter(prefix="/api/v1")
-_bearer = HTTPBearer(auto_error=False)
 
 
 def write_session(request: Request) -> Iterator[Session]:
@@ -42,16 +38,6 @@ def write_session(request: Request) -> Iterator[Session]:
 
 
 WriteDB = Annotated[Session, Depends(write_session, scope="function")]
-
-
-def upload_caller(
-    request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
-) -> Principal:
-    """Authenticate in a short read transaction of its own, closed before the body is read."""
-    if credentials is None:
-        raise Unauthenticated("this endpoint needs an API key: send `Authorization: Bearer <key>`")
-    with request.app.state.read_sessions() as session:
-        return authenticate(session, credentials.credentials)
 
 
 async def _body_chunks(request: Request) -> AsyncIterator[bytes]:
@@ -99,7 +85,7 @@ def _check_upload_name(name: str) -> None:
 async def upload_file(
     request: Request,
     work_id: str,
-    caller: Annotated[Principal, Depends(upload_caller)],
+    caller: Caller,  # authenticated in a short read transaction of its own (api/auth.py)
     file_name: Annotated[str | None, Query(max_length=300), SingleLine] = None,
 ) -> FileOut:
     """Owner (or its agent): the file licensees download. Raw body or multipart `file`, at most
@@ -179,7 +165,7 @@ def download_link(
     "/downloads/{token}",
     tags=["delivery"],
     response_class=StreamingResponse,
-    responses=errors(403, 404, 410, 422, 500, 503)
+    responses=errors(401, 403, 404, 410, 422, 429, 500, 503)
     | {200: {"content": {"application/octet-stream": {}}, "description": "The file"}},
 )
 def download(db: WriteDB, request: Request, token: str) -> StreamingResponse:

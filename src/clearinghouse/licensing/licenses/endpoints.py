@@ -11,8 +11,9 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Request, Response
 
+from clearinghouse.api.auth import LicenseeCaller, OperatorCaller
 from clearinghouse.api.deps import DB, Caller, IfMatch, Limit, Offset, etag, settings_of
-from clearinghouse.api.responses import AUTHED, UPDATE, WRITE, errors
+from clearinghouse.api.responses import AUTHED, UPDATE, UPDATE_VERSION_OPTIONAL, WRITE, errors
 from clearinghouse.licensing.certificates import endpoints as certificate_endpoints
 from clearinghouse.licensing.delivery import endpoints as delivery_endpoints
 from clearinghouse.licensing.licenses import payments
@@ -87,7 +88,7 @@ PURCHASE_RESPONSES = (
 )
 def purchase_quote(
     db: DB,
-    caller: Caller,
+    caller: LicenseeCaller,
     request: Request,
     response: Response,
     quote_id: str,
@@ -108,7 +109,7 @@ def purchase_quote(
 )
 def create_license(
     db: DB,
-    caller: Caller,
+    caller: LicenseeCaller,
     request: Request,
     response: Response,
     body: LicenseCreate,
@@ -187,7 +188,7 @@ def _status_change(
 )
 def revoke_license(
     db: DB,
-    caller: Caller,
+    caller: OperatorCaller,
     request: Request,
     response: Response,
     license_id: str,
@@ -205,7 +206,7 @@ def revoke_license(
 )
 def suspend_license(
     db: DB,
-    caller: Caller,
+    caller: OperatorCaller,
     request: Request,
     response: Response,
     license_id: str,
@@ -226,7 +227,7 @@ def suspend_license(
 )
 def reinstate_license(
     db: DB,
-    caller: Caller,
+    caller: OperatorCaller,
     request: Request,
     response: Response,
     license_id: str,
@@ -252,10 +253,10 @@ def get_payment(db: DB, caller: Caller, payment_id: str) -> PaymentOut:
     "/payments/{payment_id}/mark-paid",
     response_model=PaymentOut,
     tags=["payments"],
-    responses=UPDATE,
+    responses=UPDATE_VERSION_OPTIONAL,
 )
 def mark_paid(
-    db: DB, caller: Caller, payment_id: str, body: MarkPaid, if_match: IfMatch
+    db: DB, caller: OperatorCaller, payment_id: str, body: MarkPaid, if_match: IfMatch
 ) -> PaymentOut:
     """Operator: the transfer arrived. The license becomes active; the ledger records the sale."""
     version = if_match if if_match is not None else body.version
@@ -263,10 +264,13 @@ def mark_paid(
 
 
 @api.post(
-    "/payments/{payment_id}/cancel", response_model=PaymentOut, tags=["payments"], responses=UPDATE
+    "/payments/{payment_id}/cancel",
+    response_model=PaymentOut,
+    tags=["payments"],
+    responses=UPDATE_VERSION_OPTIONAL,
 )
 def cancel_payment(
-    db: DB, caller: Caller, payment_id: str, if_match: IfMatch, body: CancelPayment | None = None
+    db: DB, caller: OperatorCaller, payment_id: str, if_match: IfMatch, body: CancelPayment | None = None
 ) -> PaymentOut:
     """Operator: the money never came; the unpaid license is revoked for non-payment."""
     body = body or CancelPayment()
