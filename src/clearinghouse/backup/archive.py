@@ -129,6 +129,27 @@ class ArchiveWriter(AbstractContextManager["ArchiveWriter"]):
         self.temp.unlink(missing_ok=True)
 
 
+DAMAGE = (tarfile.TarError, EOFError, zlib.error, gzip.BadGzipFile)
+
+
+def _damaged(exc: BaseException) -> ArchiveInvalid:
+    return ArchiveInvalid(UNREADABLE, details=[{"field": "archive", "message": str(exc)}])
+
+
+class _GuardedStream:
+    """A member's bytes, read lazily from the gzip stream: damage found while reading them is
+    reported as a damaged archive, not as a crash in whoever is reading."""
+
+    def __init__(self, stream: IO[bytes]) -> None:
+        self.stream = stream
+
+    def read(self, n: int = -1) -> bytes:
+        try:
+            return self.stream.read(n)
+        except DAMAGE as exc:
+            raise _damaged(exc) from exc
+
+
 def read_members(archive: Path) -> Iterator[tuple[str, IO[bytes]]]:
     """Each member as (path, stream), in archive order; consume a stream before the next."""
     try:
@@ -138,15 +159,11 @@ def read_members(archive: Path) -> Iterator[tuple[str, IO[bytes]]]:
                 stream = tar.extractfile(info) if info.isreg() else None
                 if stream is None:
                     raise ArchiveInvalid(f"the archive member {path!r} is not a regular file")
-                yield path, stream
+                yield path, _GuardedStream(stream)  # type: ignore[misc]
             while gz.read(CHUNK):  # read to the end so gzip checks its CRC-32 and length
                 pass
-    except (tarfile.TarError, EOFError, zlib.error, gzip.BadGzipFile) as exc:
-        raise ArchiveInvalid(UNREADABLE, details=[{"field": "archive", "message": str(exc)}]) from exc
-    except OSError as exc:
-        if exc.filename is not None:
-            raise  # the archive file itself could not be opened: not damage
-        raise ArchiveInvalid(UNREADABLE, details=[{"field": "archive", "message": str(exc)}]) from exc
+    except DAMAGE as exc:
+        raise _damaged(exc) from exc
 
 
 def scan(archive: Path) -> Manifest:
