@@ -168,8 +168,9 @@ def parse_manifest(data: Any) -> Manifest:
     )
     if len(manifest.by_path) != len(members):
         raise ArchiveInvalid("the manifest lists a member twice")
-    if manifest.database_member not in manifest.by_path:
-        raise ArchiveInvalid("the archive holds no database")
+    databases = [m.path for m in members if m.path in DATABASE_MEMBERS.values()]
+    if databases != [manifest.database_member]:
+        raise ArchiveInvalid(f"the archive should hold one {kind} database, it holds {databases}")
     return manifest
 
 
