@@ -155,3 +155,12 @@ def test_a_sqlite_archive_is_not_restored_into_a_postgres_url(archive: Path, tmp
                "postgresql+psycopg://nobody@127.0.0.1:1/none", data_dir=tmp_path / "x")
     assert wrong.exit_code == 4 and "holds a SQLite database" in said(wrong)
     assert not (tmp_path / "new").exists()
+
+
+def test_a_backup_that_cannot_be_written_says_why_and_leaves_nothing(
+    settings, db_url, tmp_path: Path, ch  # noqa: ANN001
+) -> None:
+    (tmp_path / "a-file").write_text("not a folder")
+    failed = ch("backup", tmp_path / "a-file" / "b.tar.gz", data_dir=settings.data_dir, database_url=db_url)
+    assert failed.exit_code == 1 and "error (backup_failed): the backup failed" in said(failed)
+    assert (tmp_path / "a-file").read_text() == "not a folder"

@@ -32,6 +32,7 @@ from clearinghouse.backup.domain import (
     POSTGRESQL,
     SECRETS,
     SQLITE,
+    BackupFailed,
     Manifest,
     TargetNotEmpty,
 )
@@ -159,7 +160,9 @@ def _swap(staging: Path, data_dir: Path) -> Path | None:
     replaced = None
     if data_dir.exists():
         if any(data_dir.iterdir()):
-            replaced = data_dir.with_name(f"{data_dir.name}.replaced-{utcnow():%Y%m%dT%H%M%S}")
+            # An empty folder with a name no one else has; the old one takes its place.
+            replaced = Path(tempfile.mkdtemp(prefix=f"{data_dir.name}.replaced-{utcnow():%Y%m%dT%H%M%S}-",
+                                             dir=data_dir.parent))
             os.rename(data_dir, replaced)
         else:
             data_dir.rmdir()
@@ -190,10 +193,12 @@ def restore_backup(archive: Path, settings: Settings, *, force: bool = False) ->
         if plan.store_folder is not None:
             (staging / plan.store_folder).mkdir(mode=0o700, parents=True, exist_ok=True)
         replaced = _swap(staging, plan.data_dir)
-    except BaseException:
+    except BaseException as exc:
         shutil.rmtree(staging, ignore_errors=True)
         for key in plan.outside_written:
             plan.store.delete(key)
+        if isinstance(exc, OSError):  # a full disk, a permission: say so plainly
+            raise BackupFailed(f"the restore failed and was undone: {exc}") from exc
         raise
     shown = plan.database_url or f"sqlite:///{plan.data_dir / SQLITE_FILE}"
     return RestoreReport(manifest, plan.data_dir, make_url(shown).render_as_string(), replaced)

@@ -24,6 +24,7 @@ from clearinghouse.backup.domain import (
     POSTGRESQL,
     SECRETS,
     ArchiveInvalid,
+    BackupFailed,
     Manifest,
 )
 from clearinghouse.backup.stores import StoredFiles, link_secret_file, signing_key_files
@@ -58,6 +59,13 @@ def summary(manifest: Manifest) -> dict[str, Any]:
 
 def create_backup(settings: Settings, archive: Path, *, overwrite: bool = False) -> BackupReport:
     """Write `archive` (mode 0600) from the database, keys and files `settings` name."""
+    try:
+        return _create_backup(settings, archive, overwrite)
+    except OSError as exc:  # a full disk, a permission: say so plainly (nothing was left behind)
+        raise BackupFailed(f"the backup failed: {exc}") from exc
+
+
+def _create_backup(settings: Settings, archive: Path, overwrite: bool) -> BackupReport:
     url = settings.resolved_database_url
     kind = database.database_kind(url)
     if kind == POSTGRESQL:
