@@ -3,9 +3,8 @@
 Every request is recorded with what came back (a status) or that nothing did (cut off by the
 kill), so the checks after the restart know what the client was told.
 
-Imports: today `POST /works/import` applies a whole file in one request. When imports become
-background jobs, only `submit_import` (and the batch check in the test) need to change: submit
-the job, record its id, and after the restart read the job's state instead of the HTTP status.
+Imports: `POST /works/import` answers 202 with a job that writes the file in the background;
+the job's id is recorded so that the checks after the restart read the job's state.
 """
 
 from __future__ import annotations
@@ -149,6 +148,6 @@ class Storm:
 
 
 def submit_import(http: httpx.Client, batch: int, rows: int) -> Sent | None:
-    """Import one catalogue file (a synchronous POST today; see the module's docstring)."""
+    """Start the import of one catalogue file (202 and its job)."""
     return _send(http, "POST", "/api/v1/works/import", content=catalogue_csv(batch, rows).encode(),
                  headers=OWNER | {"Content-Type": "text/csv"})
