@@ -78,8 +78,11 @@ def serve(
         pass  # migrate before serving
     # X-Forwarded-For is believed only from CLEARINGHOUSE_TRUSTED_PROXIES (api/auth.py), so
     # uvicorn must not rewrite the client address itself (it trusts 127.0.0.1 by default).
+    # Past `max_connections` open connections uvicorn answers 503 itself: the last bound on what
+    # a flood of clients can hold (requests are bounded inside, by admission control).
     uvicorn.run("clearinghouse.api.app:create_app", host=host, port=port, workers=workers,
-                factory=True, proxy_headers=False)
+                factory=True, proxy_headers=False,
+                limit_concurrency=get_settings().max_connections, timeout_keep_alive=5)
 
 
 @app.command()

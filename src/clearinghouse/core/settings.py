@@ -44,6 +44,7 @@ class Settings(BaseSettings):
     max_queued_requests: int = Field(default=128, ge=0, le=100_000)
     queue_timeout_seconds: float = Field(default=2.0, gt=0, le=60)
     max_active_uploads: int = Field(default=4, ge=1, le=100)
+    max_connections: int = Field(default=1000, ge=16, le=100_000)
     body_timeout_seconds: float = Field(default=30.0, gt=0, le=3600)
     db_pool_timeout_seconds: float = Field(default=5.0, gt=0, le=60)
     sqlite_busy_timeout_ms: int = Field(default=5000, ge=0, le=60_000)
