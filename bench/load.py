@@ -68,16 +68,21 @@ def _free_port() -> int:
 
 
 def _rss_mb(pid: int) -> float:
+    """Resident memory of the server and its worker processes."""
+    total = 0.0
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
+            total += int(line.split()[1]) / 1024
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    for child in (children.read_text().split() if children.exists() else []):
+        total += _rss_mb(int(child))
+    return total
 
 
 class Server:
     """`clearinghouse serve` as a child process on a fresh data directory with the demo loaded."""
 
-    def __init__(self, database_url: str | None) -> None:
+    def __init__(self, database_url: str | None, workers: int = 1) -> None:
         self.dir = Path(tempfile.mkdtemp(prefix="ch-load-"))
         self.env = {**os.environ, "CLEARINGHOUSE_DATA_DIR": str(self.dir)}
         if database_url:
@@ -88,7 +93,8 @@ class Server:
         subprocess.run([exe, "demo", "--no-serve", "--json"], env=self.env, check=True,
                        capture_output=True)
         self.log = open(self.dir / "server.log", "wb")  # noqa: SIM115 - closed in stop()
-        self.proc = subprocess.Popen([exe, "serve", "--port", str(self.port)], env=self.env,
+        self.proc = subprocess.Popen([exe, "serve", "--port", str(self.port), "--workers", str(workers)],
+                                     env=self.env,
                                      stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.time() + 60
         while time.time() < deadline:
@@ -258,7 +264,7 @@ def _pct(values: list[float], q: float) -> float:
 
 
 def run_database(label: str, url: str | None, args: argparse.Namespace) -> dict[str, Any]:
-    server = Server(url)
+    server = Server(url, args.workers)
     try:
         works, songs = _catalogue(server.base)
         console.print(f"[bold]{label}[/]: {len(works)} works, {len(songs)} recordings, server pid {server.proc.pid}")
@@ -346,6 +352,7 @@ def main() -> None:
     parser.add_argument("--baseline-clients", type=int, default=5)
     parser.add_argument("--baseline-seconds", type=float, default=20)
     parser.add_argument("--warmup", type=float, default=20)
+    parser.add_argument("--workers", type=int, default=1, help="server worker processes (serve --workers)")
     parser.add_argument("--think", type=float, default=1.0,
                         help="mean seconds a client pauses between requests (exponential); 0: none")
     parser.add_argument("--ramp", type=lambda v: [int(x) for x in v.split(",") if x], default=[],
