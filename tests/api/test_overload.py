@@ -146,3 +146,37 @@ def test_writers_of_one_process_queue_for_the_sqlite_write_lock(sqlite_url: str)
             s.connection()
     finally:
         engine.dispose()
+
+
+def test_a_loop_that_falls_behind_is_noticed_and_new_requests_are_shed() -> None:
+    from clearinghouse.api.admission import AdmissionControl, Limits
+
+    sent: list[dict] = []
+    limits = Limits(max_active=4, max_queued=4, queue_timeout=1, max_active_uploads=1, body_timeout=1,
+                    max_loop_lag=0.1)
+
+    async def app(scope, receive, send) -> None:  # noqa: ANN001
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"ok"})
+
+    admission = AdmissionControl(app, limits, is_upload=lambda p: False, bypass=lambda p: p == "/healthz")
+
+    async def call(path: str) -> int:
+        async def receive() -> dict:
+            return {"type": "http.request", "body": b"", "more_body": False}
+
+        async def send(message: dict) -> None:
+            sent.append(message)
+
+        await admission({"type": "http", "path": path, "headers": []}, receive, send)
+        return next(m["status"] for m in reversed(sent) if m["type"] == "http.response.start")
+
+    async def scenario() -> list[int]:
+        statuses = [await call("/api/v1/works")]  # starts the watch; the loop is on time
+        await asyncio.sleep(0.12)
+        time.sleep(0.4)  # the process is out of CPU: the loop runs late
+        await asyncio.sleep(0.06)
+        statuses += [await call("/api/v1/works"), await call("/healthz")]
+        return statuses
+
+    assert asyncio.run(scenario()) == [200, 503, 200]  # shed at once; health checks still answer

@@ -10,10 +10,16 @@ past its capacity says so in milliseconds instead of timing out.
 A request's body is read *before* it takes a turn (within `body_timeout` seconds), so a client that
 sends half a body and stalls holds nothing but its own socket. Uploads (files, imports) are too big
 to buffer: they have their own small lane instead. Health checks are never queued.
+
+A queue only sheds what it sees. When the process is out of CPU, the event loop itself falls
+behind (requests wait in socket buffers before any middleware runs), so the loop's lag is watched
+too: while it is over `max_loop_lag` seconds, new requests are answered 503 at once, which costs
+almost nothing and lets the admitted ones finish.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from collections.abc import Callable
@@ -30,6 +36,28 @@ class Limits:
     queue_timeout: float  # seconds a request may wait for its turn
     max_active_uploads: int  # uploads handled at once (their own lane, no queue)
     body_timeout: float  # seconds a client has to send the whole body of a normal request
+    max_loop_lag: float = 0.5  # seconds the event loop may fall behind before new requests are shed
+
+
+class LoopLag:
+    """How far behind the event loop runs: a timer that should fire every `tick` seconds notes how
+    late it fired (smoothed, so one slow tick does not flip it)."""
+
+    def __init__(self, tick: float = 0.05) -> None:
+        self.tick, self.lag = tick, 0.0
+        self._task: asyncio.Task[None] | None = None
+
+    def watch(self) -> None:
+        if self._task is None or self._task.done():
+            self._task = asyncio.get_running_loop().create_task(self._run())
+
+    async def _run(self) -> None:
+        loop = asyncio.get_running_loop()
+        while True:
+            expected = loop.time() + self.tick
+            await asyncio.sleep(self.tick)
+            late = max(0.0, loop.time() - expected)
+            self.lag = late if late > self.lag else 0.8 * self.lag + 0.2 * late
 
 
 class _Lane:
@@ -57,10 +85,15 @@ class AdmissionControl:
         self.app, self.limits, self.is_upload, self.bypass = app, limits, is_upload, bypass
         self.requests = _Lane(limits.max_active)
         self.uploads = _Lane(limits.max_active_uploads)
+        self.loop_lag = LoopLag()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or self.bypass(scope["path"]):
             await self.app(scope, receive, send)
+            return
+        self.loop_lag.watch()
+        if self.loop_lag.lag > self.limits.max_loop_lag:
+            await _overloaded(send)
             return
         if self.is_upload(scope["path"]):
             await self._upload(scope, receive, send)

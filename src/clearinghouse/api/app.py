@@ -108,7 +108,8 @@ def _with_limits(app: FastAPI, settings: Settings) -> FastAPI:
         limits=Limits(max_active=settings.max_active_requests, max_queued=settings.max_queued_requests,
                       queue_timeout=settings.queue_timeout_seconds,
                       max_active_uploads=settings.max_active_uploads,
-                      body_timeout=settings.body_timeout_seconds),
+                      body_timeout=settings.body_timeout_seconds,
+                      max_loop_lag=settings.max_loop_lag_seconds),
         is_upload=_is_upload,
         bypass=lambda path: path == "/healthz",
     )

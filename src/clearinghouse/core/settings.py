@@ -40,9 +40,10 @@ class Settings(BaseSettings):
     quote_valid_seconds: int = 7 * 24 * 3600
     # Load shedding (see docs/operations.md "Capacity"): requests handled at once, how many may
     # wait for a turn and for how long; past that the server answers 503 at once.
-    max_active_requests: int = Field(default=24, ge=1, le=1000)
-    max_queued_requests: int = Field(default=128, ge=0, le=100_000)
-    queue_timeout_seconds: float = Field(default=2.0, gt=0, le=60)
+    max_active_requests: int = Field(default=8, ge=1, le=1000)
+    max_queued_requests: int = Field(default=64, ge=0, le=100_000)
+    queue_timeout_seconds: float = Field(default=1.0, gt=0, le=60)
+    max_loop_lag_seconds: float = Field(default=0.5, gt=0, le=60)
     max_active_uploads: int = Field(default=4, ge=1, le=100)
     max_connections: int = Field(default=1000, ge=16, le=100_000)
     body_timeout_seconds: float = Field(default=30.0, gt=0, le=3600)
