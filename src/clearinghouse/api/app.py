@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 import anyio.to_thread
 from fastapi import Depends, FastAPI
@@ -45,7 +46,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     url = settings.resolved_database_url
     # More connections than admitted requests, so an admitted request never waits for one.
-    db_options = {"pool_size": settings.max_active_requests + settings.max_active_uploads + 4,
+    db_options: dict[str, Any] = {"pool_size": settings.max_active_requests + settings.max_active_uploads + 4,
                   "pool_timeout": settings.db_pool_timeout_seconds,
                   "busy_timeout_ms": settings.sqlite_busy_timeout_ms,
                   "statement_timeout_ms": settings.statement_timeout_ms}
