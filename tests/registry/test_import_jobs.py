@@ -4,14 +4,12 @@ survives a restart as a failed job, is visible only to its owner, and never runs
 from __future__ import annotations
 
 import socket
-import threading
 import time
 from collections.abc import Iterator
 from functools import partial
 
 import httpx
 import pytest
-import uvicorn
 from sqlalchemy import func, select
 
 from clearinghouse.core.db import unit_of_work
@@ -24,6 +22,7 @@ from clearinghouse.registry.import_job import KIND, ImportRequest, run_import
 from clearinghouse.registry.tables import Work, WorkRelation
 from tests.registry.test_import import CATALOGUE, URL, by_ref, finished, imported, post
 from tests.support.factories import make_actor, make_work, principal
+from tests.support.live import serving
 
 
 def count(sessions, model) -> int:
@@ -37,21 +36,8 @@ def live_server(settings) -> Iterator[str]:
     from clearinghouse.api.app import create_app
 
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port,
-                                           log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving(create_app(settings)) as base:
+        yield base
 
 
 def test_a_stalled_upload_does_not_block_other_writes(live_server, sessions):

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,14 +14,13 @@ from typing import Any
 
 import httpx
 
+from tests.support.live import free_port
+from tests.support.live import serving as serving_app
+
+__all__ = ["free_port", "serving", "run_cli", "clearinghouse_env", "ServerProcess"]
+
 CLI = [sys.executable, "-m", "clearinghouse.cli.main"]
 STARTUP_SECONDS = 60
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def clearinghouse_env(data_dir: Path, port: int, database_url: str | None = None) -> dict[str, str]:
@@ -86,24 +83,10 @@ class ServerProcess:
 
 @contextmanager
 def serving(settings: Any) -> Iterator[str]:
-    """The real app in a real uvicorn server in this process (a thread), on a free port."""
-    import uvicorn
-
+    """The real app for `settings` in a real uvicorn server in this process (a thread)."""
     from clearinghouse.api.app import create_app
 
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port,
-                                           log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + STARTUP_SECONDS
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=30)
+    with serving_app(create_app(settings)) as base:
+        yield base
+
