@@ -4,6 +4,7 @@ with one multi-row statement per table (what the services do row by row, in bulk
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from typing import Any
 
 from sqlalchemy import Table, delete, insert, or_, select
 from sqlalchemy.orm import Session
@@ -68,6 +69,14 @@ def insert_rows(session: Session, rows: WorkRows) -> None:
         if values:
             session.execute(insert(table), values)
     indexer.add_new_documents(session, rows.documents)
+
+
+def batch_events(session: Session, job_id: str, action: str) -> list[dict[str, Any]]:
+    """What each committed batch of an import job recorded, in the order they committed."""
+    rows = session.scalars(select(AuditEvent.after).where(
+        AuditEvent.entity_type == "job", AuditEvent.entity_id == job_id,
+        AuditEvent.action == action).order_by(AuditEvent.id))
+    return [after for after in rows if after is not None]
 
 
 def delete_works(session: Session, work_ids: Sequence[str]) -> None:
