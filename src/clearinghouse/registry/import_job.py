@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from clearinghouse.access.domain import Principal
 from clearinghouse.core.clock import utcnow
+from clearinghouse.core.collector import fewer_collections
 from clearinghouse.core.db import unit_of_work
 from clearinghouse.core.ids import new_id
 from clearinghouse.core.jobs.runner import JobContext, JobStopped
@@ -57,7 +58,8 @@ def dedupe_key(sha256: str, file: CatalogueFile, options: ImportOptions) -> str 
 
 def run_import(ctx: JobContext, request: ImportRequest) -> dict[str, Any]:
     try:
-        return _ImportRun(ctx, request).run()
+        with fewer_collections():
+            return _ImportRun(ctx, request).run()
     finally:
         if request.delete_file:
             Path(request.file.path).unlink(missing_ok=True)
