@@ -51,6 +51,10 @@ def shut_down(runner: JobRunner) -> None:
     runner._stop.set()  # what JobRunner.shutdown does first; the job stops at its next batch
 
 
+def keyboard(runner: JobRunner) -> None:
+    raise KeyboardInterrupt  # Ctrl-C during `clearinghouse works import`
+
+
 def run_until(sessions, owner, tmp_path, *, all_or_nothing: bool, cut, stage: str = "writing") -> str:
     """Run an import (with the dedupe key the API gives it) and call `cut(runner)` as soon as
     the first batch of `stage` is done; returns the job id."""
@@ -68,7 +72,8 @@ def run_until(sessions, owner, tmp_path, *, all_or_nothing: bool, cut, stage: st
         if at == stage:
             cut(runner)
 
-    with pytest.raises(Crash) if cut is crash else nullcontext():
+    raised = {crash: Crash, keyboard: KeyboardInterrupt}.get(cut)
+    with pytest.raises(raised) if raised else nullcontext():
         runner.run_here(job.id, partial(run_import, request=ImportRequest(file, who, options)),
                         listener)
     return job.id
@@ -170,3 +175,12 @@ def test_a_default_import_stopped_by_a_shutdown_says_what_it_wrote(settings, ses
     assert job.status == "failed" and job.dedupe_key is not None
     assert "2 works were written: the rows up to row 3" in job.error
     assert count(sessions, Work) == 2
+
+
+def test_an_all_or_nothing_import_stopped_from_the_keyboard_takes_back_its_batches(sessions, tmp_path):
+    owner = make_actor(sessions, "星河音乐出版", Role.OWNER)
+    job_id = run_until(sessions, owner, tmp_path, all_or_nothing=True, cut=keyboard)
+    assert count(sessions, Work) == 0 and count(sessions, Holding) == 0
+    with unit_of_work(sessions) as s:
+        job = jobs.get_job(s, principal(s, owner), job_id)
+    assert job.status == "failed" and job.dedupe_key is None  # nothing remains: send it again

@@ -42,7 +42,7 @@ def _plan(dialect: Dialect, table: Table, columns: tuple[str, ...]) -> _Plan | N
         defaults = {}
         for column in compiled.insert_prefetch:
             default = column.default
-            if default is None or not default.is_scalar:  # type: ignore[attr-defined]
+            if default is None or not default.is_scalar:
                 _plans[key] = None
                 return None
             defaults[column.key] = default.arg  # type: ignore[attr-defined]
