@@ -19,10 +19,10 @@ from clearinghouse.api.admission import AdmissionControl, Limits
 from clearinghouse.api.deps import clean_path_params
 from clearinghouse.api.limits import BodySizeLimit
 from clearinghouse.api.responses import BASE
-from clearinghouse.core.db import make_engine, session_factory, unit_of_work
-from clearinghouse.core.jobs import service as jobs_service
-from clearinghouse.core.jobs.runner import JobRunner
+from clearinghouse.core.db import make_engine, session_factory
+from clearinghouse.core.jobs.runner import JobRunner, Recovery, recover_interrupted
 from clearinghouse.core.settings import Settings, get_settings
+from clearinghouse.registry import import_job, import_recovery
 
 # Each feature contributes one router; order decides the order in the OpenAPI document.
 FEATURE_ROUTERS = (
@@ -33,6 +33,8 @@ FEATURE_ROUTERS = (
     "clearinghouse.ledger.endpoints",
     "clearinghouse.core.jobs.endpoints",
 )
+# Kinds of job that clean up after a crash (e.g. undo an all-or-nothing import's batches).
+JOB_RECOVERIES: dict[str, Recovery] = {import_job.KIND: import_recovery.recover}
 UPLOAD_PATHS = ("/api/v1/works/import", "/file")
 
 
@@ -62,8 +64,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         limiter = anyio.to_thread.current_default_thread_limiter()
         limiter.total_tokens = max(limiter.total_tokens,
                                    2 * (settings.max_active_requests + settings.max_active_uploads) + 8)
-        with unit_of_work(sessions) as session:  # jobs a crash or a stop left unfinished
-            jobs_service.fail_interrupted(session)
+        recover_interrupted(sessions, JOB_RECOVERIES)  # jobs a crash or a stop left unfinished
         yield
         jobs.shutdown()
         auth.close(running)

@@ -20,7 +20,7 @@ from clearinghouse.registry.works_service import RELATION_RULES
 Error = tuple[int, str, str]  # (spreadsheet row or line, field, message)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # one per relation of the file: keep them small
 class Edge:
     source: int  # index of the row that names the relation
     field: str

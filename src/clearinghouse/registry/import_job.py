@@ -3,8 +3,10 @@ commits one batch of works at a time, so that no write transaction is long.
 
 Default mode keeps the good rows and reports the bad ones. All-or-nothing writes only when the
 check pass rejected nothing; should the database still refuse a row while writing (something
-changed between the passes), the batches already committed are deleted again and the report
-says nothing was applied. A dry run stops after the check pass.
+changed between the passes), or the job be stopped, the batches already committed are deleted
+again and nothing is applied. Each batch records what it wrote in its own transaction, so a
+crash is cleaned up the same way at the next start (see import_recovery). A dry run stops after
+the check pass.
 """
 
 from __future__ import annotations
@@ -20,9 +22,11 @@ from sqlalchemy.orm import Session
 
 from clearinghouse.access.domain import Principal
 from clearinghouse.core.clock import utcnow
+from clearinghouse.core.collector import fewer_collections
 from clearinghouse.core.db import unit_of_work
 from clearinghouse.core.ids import new_id
-from clearinghouse.core.jobs.runner import JobContext
+from clearinghouse.core.jobs.runner import JobContext, JobStopped
+from clearinghouse.registry import import_recovery as recovery
 from clearinghouse.registry import import_repository as repo
 from clearinghouse.registry.audit import record
 from clearinghouse.registry.import_book import RowBook
@@ -54,7 +58,8 @@ def dedupe_key(sha256: str, file: CatalogueFile, options: ImportOptions) -> str 
 
 def run_import(ctx: JobContext, request: ImportRequest) -> dict[str, Any]:
     try:
-        return _ImportRun(ctx, request).run()
+        with fewer_collections():
+            return _ImportRun(ctx, request).run()
     finally:
         if request.delete_file:
             Path(request.file.path).unlink(missing_ok=True)
@@ -75,6 +80,7 @@ class _ImportRun:
         self.done = 0
         self.written: list[str] = []
         self.pending: dict[int, list[tuple[int, Row]]] = {}  # relations waiting for a later row
+        self.mark: recovery.BatchMark | None = None  # how far the committed batches got
 
     def run(self) -> dict[str, Any]:
         with self.ctx.read_sessions() as session:
@@ -126,6 +132,25 @@ class _ImportRun:
     # -- write pass: one short transaction per batch --------------------------------------------
 
     def _write_pass(self) -> bool:
+        try:
+            return self._write_batches()
+        except JobStopped:
+            raise JobStopped(self._stopped(recovery.SHUT_DOWN)) from None
+        except KeyboardInterrupt:  # the command line: the runner reports it, we keep the promise
+            self._stopped("stopped from the keyboard")
+            raise
+
+    def _stopped(self, why: str) -> str:
+        """Cut short between batches: all-or-nothing takes back what it wrote."""
+        works = len(self.written)
+        if self.mark is None:
+            return recovery.nothing_written(why)
+        if self.options.all_or_nothing:
+            self._undo(f"all-or-nothing: {why}")
+            return recovery.undone(why, works)
+        return recovery.partly_written(why, works, self.mark)
+
+    def _write_batches(self) -> bool:
         index = 0
         for batch in _batches(self.file.drafts()):
             self.ctx.check_stop()
@@ -138,8 +163,12 @@ class _ImportRun:
                     if built is not None:
                         ready.append(built)
                 index += 1
-            if not self._commit(ready):
-                self._undo()
+            last = batch[-1]
+            mark = recovery.BatchMark(self.options.all_or_nothing,
+                                      last.extra_rows[-1] if last.extra_rows else last.row,
+                                      index, self.file.works)
+            if not self._commit(ready, mark):
+                self._undo("all-or-nothing: the database refused a row while writing")
                 return False
             self._advance(len(batch), "writing")
         return True
@@ -168,19 +197,23 @@ class _ImportRun:
         rows, placed = work_rows(draft, work_id, self.principal, now, relations)
         return index, rows, placed
 
-    def _commit(self, ready: list[Written]) -> bool:
+    def _commit(self, ready: list[Written], mark: recovery.BatchMark) -> bool:
         batch = WorkRows()
         for _, rows, _ in ready:
             batch.extend(rows)
+        batch.audit.append(self._batch_event(batch.work_ids, mark))
         try:
             with unit_of_work(self.ctx.sessions) as session:
                 repo.insert_rows(session, batch)
         except (IntegrityError, DataError):
-            return self._commit_one_by_one(ready)
-        self._written(ready)
+            return self._commit_one_by_one(ready, mark)
+        self._written(ready, mark)
         return True
 
-    def _commit_one_by_one(self, ready: list[Written]) -> bool:
+    def _batch_event(self, work_ids: list[str], mark: recovery.BatchMark) -> Row:
+        return recovery.batch_event(self.principal, utcnow(), self.ctx.job_id, work_ids, mark)
+
+    def _commit_one_by_one(self, ready: list[Written], mark: recovery.BatchMark) -> bool:
         """A row the database refuses is rolled back alone (all-or-nothing: the whole batch)."""
         kept: list[Written] = []
         session: Session = self.ctx.sessions()
@@ -197,10 +230,12 @@ class _ImportRun:
             if self.options.all_or_nothing and len(kept) < len(ready):
                 session.rollback()
                 return False
+            work_ids = [work_id for _, rows, _ in kept for work_id in rows.work_ids]
+            repo.insert_rows(session, WorkRows(audit=[self._batch_event(work_ids, mark)]))
             session.commit()
         finally:
             session.close()
-        self._written(kept)
+        self._written(kept, mark)
         return True
 
     def _refused(self, index: int, exc: IntegrityError | DataError) -> None:
@@ -216,7 +251,8 @@ class _ImportRun:
                 (self.book.rows[source], "relations",
                  f"not linked to row {self.book.rows[index]}, which the database refused"))
 
-    def _written(self, items: list[Written]) -> None:
+    def _written(self, items: list[Written], mark: recovery.BatchMark) -> None:
+        self.mark = mark
         for index, rows, placed in items:
             self.pending.pop(index, None)
             self.written.extend(rows.work_ids)
@@ -225,15 +261,9 @@ class _ImportRun:
         if items:
             self.ctx.wrote = True
 
-    def _undo(self) -> None:
-        for start in range(0, len(self.written), BATCH):
-            with unit_of_work(self.ctx.sessions) as session:
-                repo.delete_works(session, self.written[start:start + BATCH])
-        if self.written:
-            with unit_of_work(self.ctx.sessions) as session:
-                record(session, self.principal, "works.import.undo", "job", self.ctx.job_id, None,
-                       {"works_deleted": len(self.written),
-                        "reason": "all-or-nothing: the database refused a row while writing"})
+    def _undo(self, reason: str) -> None:
+        recovery.delete_written(self.ctx.sessions, self.principal, self.ctx.job_id, self.written,
+                                reason)
         self.written.clear()
         self.book.work_ids.clear()
         self.book.holding_ids.clear()

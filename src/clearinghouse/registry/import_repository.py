@@ -4,10 +4,12 @@ with one multi-row statement per table (what the services do row by row, in bulk
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from typing import Any
 
-from sqlalchemy import Table, delete, insert, or_, select
+from sqlalchemy import Table, delete, or_, select
 from sqlalchemy.orm import Session
 
+from clearinghouse.core import bulk
 from clearinghouse.registry.import_writer import WorkRows
 from clearinghouse.registry.tables import (
     AuditEvent,
@@ -23,8 +25,8 @@ from clearinghouse.registry.tables import (
 )
 from clearinghouse.search import indexer
 
-# Parents before children, so that foreign keys hold at every statement; Core tables, so that
-# a batch costs no per-row ORM work.
+# Parents before children, so that foreign keys hold at every statement; Core tables and one
+# executemany each (core.bulk), so that a batch costs no per-row ORM or statement work.
 _WRITE_ORDER: tuple[tuple[str, Table], ...] = tuple(
     (name, model.__table__) for name, model in (  # type: ignore[misc]
         ("works", Work), ("identifiers", WorkIdentifier), ("creators", WorkCreator),
@@ -64,10 +66,16 @@ def work_categories(session: Session, work_ids: Collection[str]) -> dict[str, st
 
 def insert_rows(session: Session, rows: WorkRows) -> None:
     for name, table in _WRITE_ORDER:
-        values = getattr(rows, name)
-        if values:
-            session.execute(insert(table), values)
+        bulk.insert_many(session, table, getattr(rows, name))
     indexer.add_new_documents(session, rows.documents)
+
+
+def batch_events(session: Session, job_id: str, action: str) -> list[dict[str, Any]]:
+    """What each committed batch of an import job recorded, in the order they committed."""
+    rows = session.scalars(select(AuditEvent.after).where(
+        AuditEvent.entity_type == "job", AuditEvent.entity_id == job_id,
+        AuditEvent.action == action).order_by(AuditEvent.id))
+    return [after for after in rows if after is not None]
 
 
 def delete_works(session: Session, work_ids: Sequence[str]) -> None:

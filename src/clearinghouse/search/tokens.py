@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 MAX_TOKEN_CHARS = 60  # longer "words" are cut, the same way on both sides
 # Occupies a position between two separate values of one field (two alt titles, two creators)
@@ -47,16 +48,31 @@ def _is_word_char(char: str) -> bool:
     return unicodedata.category(char)[0] in "LNM"
 
 
+_SEPARATOR, _WORD, _CJK = 0, 1, 2
+
+
+@lru_cache(maxsize=1 << 16)
+def _kind(char: str) -> int:
+    """What a character is to the tokenizer; cached, as a text repeats few distinct characters
+    (bulk indexing spends most of its time here otherwise)."""
+    if is_cjk(char):
+        return _CJK
+    return _WORD if _is_word_char(char) else _SEPARATOR
+
+
 def normalise(text: str) -> str:
     """NFKC, case-folded, accents removed from European scripts."""
+    if text.isascii():  # ASCII is its own NFKC/NFD/NFC and has no accents: only the case folds
+        return text.lower()
     folded = unicodedata.normalize("NFKC", text).casefold()
     decomposed = unicodedata.normalize("NFD", folded)
     out: list[str] = []
     base = 0
     for char in decomposed:
-        if unicodedata.category(char) == "Mn" and base < _ACCENT_STRIPPED_BELOW:
-            continue
-        if unicodedata.category(char) != "Mn":
+        if unicodedata.category(char) == "Mn":
+            if base < _ACCENT_STRIPPED_BELOW:
+                continue
+        else:
             base = ord(char)
         out.append(char)
     return unicodedata.normalize("NFC", "".join(out))
@@ -80,10 +96,11 @@ def tokenize(text: str) -> list[Token]:
             word.clear()
 
     for char in normalise(text):
-        if is_cjk(char):
+        kind = _kind(char)
+        if kind == _CJK:
             flush()
             tokens.append(Token(char, True, run))
-        elif _is_word_char(char):
+        elif kind == _WORD:
             word.append(char)
         else:
             flush()
@@ -93,7 +110,22 @@ def tokenize(text: str) -> list[Token]:
 
 
 def token_texts(text: str) -> list[str]:
-    return [t.text for t in tokenize(text)]
+    """The texts of `tokenize(text)`, without building Token objects (indexing needs only these)."""
+    texts: list[str] = []
+    word: list[str] = []
+    for char in normalise(text):
+        kind = _kind(char)
+        if kind == _WORD:
+            word.append(char)
+            continue
+        if word:
+            texts.append("".join(word)[:MAX_TOKEN_CHARS])
+            word.clear()
+        if kind == _CJK:
+            texts.append(char)
+    if word:
+        texts.append("".join(word)[:MAX_TOKEN_CHARS])
+    return texts
 
 
 def indexed_text(values: list[str]) -> str:

@@ -30,6 +30,14 @@ def set_fields(session: Session, job_id: str, **values: Any) -> None:
     session.execute(update(Job).where(Job.id == job_id).values(**values))
 
 
+def running_of_kinds(session: Session, kinds: list[str]) -> list[tuple[str, str]]:
+    if not kinds:
+        return []
+    rows = session.execute(select(Job.id, Job.kind).where(
+        Job.status == "running", Job.kind.in_(kinds)).order_by(Job.created_at))
+    return [(job_id, kind) for job_id, kind in rows]
+
+
 def fail_unfinished(session: Session, message: str, now: datetime) -> list[str]:
     """Every queued or running job becomes failed; a queued one, which changed nothing,
     releases its dedupe key so that the same submission may be made again."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
@@ -54,6 +54,19 @@ class JobContext:
 
 
 Work = Callable[[JobContext], dict[str, Any] | None]
+
+
+@dataclass(frozen=True)
+class Recovered:
+    """What a kind's recovery made of a job a crash left running: why it failed, and whether
+    its dedupe key may go (only when nothing it wrote remains)."""
+
+    message: str
+    release_key: bool
+
+
+# Cleans up after one interrupted job of its kind, in short transactions of its own.
+Recovery = Callable[[sessionmaker[Session], str], Recovered]
 
 
 class JobRunner:
@@ -106,6 +119,23 @@ class JobRunner:
     def _forget(self, future: Future[None]) -> None:
         with self._lock:
             self._futures.discard(future)
+
+
+def recover_interrupted(sessions: sessionmaker[Session], recoveries: Mapping[str, Recovery]) -> list[str]:
+    """At start-up: a running job of a kind with a recovery is cleaned up by it before it is
+    marked failed; every other queued or running job is marked failed as it is."""
+    with unit_of_work(sessions) as session:
+        running = service.running_jobs(session, list(recoveries))
+    for job_id, kind in running:
+        try:
+            outcome = recoveries[kind](sessions, job_id)
+        except Exception:  # the server must start; the job stays marked as interrupted
+            log.exception("recovering job %s failed", job_id)
+            continue
+        with unit_of_work(sessions) as session:
+            service.mark_failed(session, job_id, outcome.message, release_key=outcome.release_key)
+    with unit_of_work(sessions) as session:
+        return [job_id for job_id, _ in running] + service.fail_interrupted(session)
 
 
 def execute(context: JobContext, work: Work) -> None:

@@ -82,6 +82,11 @@ def mark_failed(session: Session, job_id: str, message: str, release_key: bool) 
                           finished_at=now, updated_at=now, **extra)
 
 
+def running_jobs(session: Session, kinds: list[str]) -> list[tuple[str, str]]:
+    """(id, kind) of the jobs of these kinds left running (at start-up: by a crash)."""
+    return repository.running_of_kinds(session, kinds)
+
+
 def fail_interrupted(session: Session) -> list[str]:
     """At start-up: jobs left queued or running by a crash or a stop will never finish."""
     return repository.fail_unfinished(session, INTERRUPTED, utcnow())
