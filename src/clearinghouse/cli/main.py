@@ -82,7 +82,7 @@ def serve(
     # a flood of clients can hold (requests are bounded inside, by admission control).
     uvicorn.run("clearinghouse.api.app:create_app", host=host, port=port, workers=workers,
                 factory=True, proxy_headers=False,
-                limit_concurrency=get_settings().max_connections, timeout_keep_alive=5)
+                limit_concurrency=get_settings().max_connections, timeout_keep_alive=30)
 
 
 @app.command()
