@@ -152,10 +152,13 @@ def test_a_loop_that_falls_behind_is_noticed_and_new_requests_are_shed() -> None
     from clearinghouse.api.admission import AdmissionControl, Limits
 
     sent: list[dict] = []
-    limits = Limits(max_active=4, max_queued=4, queue_timeout=1, max_active_uploads=1, body_timeout=1,
+    limits = Limits(max_active=1, max_queued=4, queue_timeout=1, max_active_uploads=1, body_timeout=1,
                     max_loop_lag=0.1)
+    busy = asyncio.Event()
 
     async def app(scope, receive, send) -> None:  # noqa: ANN001
+        if scope["path"] == "/slow":
+            await busy.wait()  # holds the only turn
         await send({"type": "http.response.start", "status": 200, "headers": []})
         await send({"type": "http.response.body", "body": b"ok"})
 
@@ -174,9 +177,17 @@ def test_a_loop_that_falls_behind_is_noticed_and_new_requests_are_shed() -> None
     async def scenario() -> list[int]:
         statuses = [await call("/api/v1/works")]  # starts the watch; the loop is on time
         await asyncio.sleep(0.12)
-        time.sleep(0.4)  # the process is out of CPU: the loop runs late
+        time.sleep(0.4)  # a slow moment: the loop runs late...
+        await asyncio.sleep(0.06)
+        statuses.append(await call("/api/v1/works"))  # ...but a turn is free: served
+        slow = asyncio.create_task(call("/slow"))  # every turn taken
+        await asyncio.sleep(0.05)
+        time.sleep(0.4)  # and the loop late: the process is out of CPU
         await asyncio.sleep(0.06)
         statuses += [await call("/api/v1/works"), await call("/healthz")]
+        busy.set()
+        await slow
         return statuses
 
-    assert asyncio.run(scenario()) == [200, 503, 200]  # shed at once; health checks still answer
+    # Shed at once only when both say so; health checks always answer.
+    assert asyncio.run(scenario()) == [200, 200, 503, 200]

@@ -142,27 +142,36 @@ def check_credentials(request: Request) -> None:
     principal_of(request)
 
 
-def optional_principal(request: Request) -> Principal | None:
-    return principal_of(request)
+async def _principal(request: Request) -> Principal | None:
+    # Async on purpose: the app-wide check has already looked the key up, and a sync dependency
+    # would cost each request another trip through the thread pool (which is what saturates first).
+    if hasattr(request.state, "principal"):
+        cached: Principal | None = request.state.principal
+        return cached
+    return await run_in_threadpool(principal_of, request)
 
 
-def require_principal(
+async def optional_principal(request: Request) -> Principal | None:
+    return await _principal(request)
+
+
+async def require_principal(
     request: Request,
     _scheme: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
 ) -> Principal:
-    principal = principal_of(request)
+    principal = await _principal(request)
     if principal is None:
         raise Unauthenticated("this endpoint needs an API key: send `Authorization: Bearer <key>`")
     return principal
 
 
-_ROLE_GATES: set[Callable[[Principal], Principal]] = set()
+_ROLE_GATES: set[Callable[[Principal], Awaitable[Principal]]] = set()
 
 
-def _role_gate(*roles: Role, who: str) -> Callable[[Principal], Principal]:
+def _role_gate(*roles: Role, who: str) -> Callable[[Principal], Awaitable[Principal]]:
     """A dependency, so it answers 403 before the body is validated (a 422 would come first)."""
 
-    def gate(caller: Annotated[Principal, Depends(require_principal)]) -> Principal:
+    async def gate(caller: Annotated[Principal, Depends(require_principal)]) -> Principal:
         if not caller.has(*roles):
             raise Forbidden(f"only {who} may do this")
         return caller
@@ -187,16 +196,16 @@ def install(app: FastAPI, settings: Settings) -> None:
     auth_openapi.install(app)
 
 
-def _check_access_of(request: Request) -> None:
+async def _check_access_of(request: Request) -> None:
     """The route's key and role checks, as its dependencies would have run them."""
-    principal_of(request)
+    await run_in_threadpool(principal_of, request)
     dependant = getattr(request.scope.get("route"), "dependant", None)
     calls = {d.call for d in dependant.dependencies} if dependant else set()
     gates = [call for call in calls if call in _ROLE_GATES]
     if gates or require_principal in calls:
-        caller = require_principal(request, None)
+        caller = await require_principal(request, None)
         for gate in gates:
-            gate(caller)
+            await gate(caller)
 
 
 async def _response(answer: Response | Awaitable[Response]) -> Response:
@@ -213,7 +222,7 @@ def _check_access_before_unreadable_body(app: FastAPI) -> None:
         assert isinstance(exc, RequestValidationError)
         if any(e.get("type") == "json_invalid" for e in exc.errors()):
             try:
-                await run_in_threadpool(_check_access_of, request)
+                await _check_access_of(request)
             except DomainError as refused:
                 return await _response(answer_domain(request, refused))
         return await _response(answer_validation(request, exc))

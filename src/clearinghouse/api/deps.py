@@ -53,9 +53,10 @@ Offset = Annotated[int, Query(ge=0, le=1_000_000, description="Items to skip")]
 Limit = Annotated[int, Query(ge=1, le=100, description="Items per page (at most 100)")]
 
 
-def clean_path_params(request: Request) -> None:
+async def clean_path_params(request: Request) -> None:
     """Path parameters are ids and codes: refuse control and bidi characters in them as in bodies
-    (a NUL would otherwise reach PostgreSQL, which cannot store or compare it)."""
+    (a NUL would otherwise reach PostgreSQL, which cannot store or compare it). Async: pure work,
+    not worth a trip through the thread pool."""
     for name, value in request.path_params.items():
         if isinstance(value, str):
             try:
@@ -64,7 +65,7 @@ def clean_path_params(request: Request) -> None:
                 raise ValidationFailed(f"path.{name}: {exc}", field=f"path.{name}") from None
 
 
-def if_match_version(
+async def if_match_version(
     if_match: Annotated[str | None, Header(description=(
         "The ETag you read, e.g. `\"3\"` (or send `version` in the body). A stale version is "
         "refused with 412; where an update needs the version, leaving out both is 428."))] = None,
