@@ -11,7 +11,6 @@ from decimal import Decimal
 import pytest
 
 from clearinghouse.core.errors import ValidationFailed
-from clearinghouse.licensing.catalogue.default_templates import DEFAULT_TEMPLATES
 from clearinghouse.licensing.quotes.engine import (
     ConflictFacts,
     FeeFacts,
@@ -30,10 +29,11 @@ from clearinghouse.licensing.quotes.engine import (
 )
 from clearinghouse.licensing.quotes.pricing import fee_of
 from clearinghouse.licensing.terms import Channel, Portion, PortionUnit, Purpose, Use
+from tests.support.seeds import seeded_templates
 
 TODAY = date(2026, 1, 1)
 CN = frozenset({"CN"})
-TEMPLATES = {f"tpl_{t['code']}": template_facts(f"tpl_{t['code']}", t) for t in DEFAULT_TEMPLATES}
+TEMPLATES = {f"tpl_{t['code']}": template_facts(f"tpl_{t['code']}", t) for t in seeded_templates()}
 AD = "tpl_branded-short-video-ad"  # advertising, short video + web, <=60 s, 1 use, CN, 365 days
 CREATOR = "tpl_creator-short-video-30s"  # commercial only: does not cover advertising
 RATE_2017 = RateFacts("USD", "CNY", Decimal("6.6"), date(2017, 7, 1))

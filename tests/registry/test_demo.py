@@ -93,17 +93,17 @@ def test_demo_owners_price_routine_licenses_where_licensing_is_installed(engine,
     from clearinghouse.demo.bootstrap import ensure_operator
     from clearinghouse.demo.catalogue import demo_offers
     from clearinghouse.licensing.catalogue import templates as templates_service
-    from clearinghouse.licensing.catalogue.default_templates import DEFAULT_TEMPLATES
     from clearinghouse.licensing.catalogue.template_schemas import TemplateCreate
     from clearinghouse.licensing.tables import Offer
     from clearinghouse.registry import parties_service
+    from tests.support.seeds import seeded_templates
 
     load_all_models()
     Base.metadata.create_all(engine)  # no-op once the licensing migration exists
     with unit_of_work(sessions) as s:  # the templates that migration seeds
         operator_id = ensure_operator(s)["operator_id"]
         operator = parties_service.principal_for(s, parties_service.get_party(s, operator_id))
-        for template in DEFAULT_TEMPLATES:
+        for template in seeded_templates():
             try:
                 templates_service.get_template(s, template["code"])
             except NotFound:

@@ -65,7 +65,7 @@ class OfferSpec:
     """A rate card: one owner's price for a routine license template, over its catalogue."""
 
     holder: str
-    template: str  # template code (licensing.catalogue.default_templates)
+    template: str  # template code (seeded by migration 0003)
     rights: tuple[str, ...]
     currency: str = "CNY"
     fixed_fee_minor: int | None = None

@@ -167,7 +167,7 @@ def use_from_json(data: Mapping[str, Any]) -> Use:
 
 
 def template_facts(template_id: str, data: Mapping[str, Any]) -> TemplateFacts:
-    """From a template's stored fields (a row as a mapping, or default_templates data)."""
+    """From a template's stored fields (a row as a mapping, or seed data)."""
     return TemplateFacts(
         id=template_id, code=data["code"], purpose=Purpose(data["purpose"]),
         channels=expand_channels([Channel(c) for c in data["channels"]]),

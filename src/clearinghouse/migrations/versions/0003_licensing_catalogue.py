@@ -6,12 +6,15 @@ Create Date: 2026-11-23 10:28:08
 
 License templates, offers (rate cards), exchange rates, fee schedules, quotes and referrals.
 Seeds the default templates, the 2017 report's 6.6 CNY per USD rate and a 5% / 10% fee schedule
-(clearinghouse.licensing.catalogue.default_templates).
+(the frozen rows in migrations/seeds/0003_catalogue.json: this revision never reads application
+code, so it seeds the same rows whatever today's defaults are).
 """
 
+import json
 import os
 import time
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import sqlalchemy as sa
 from alembic import op
@@ -190,13 +193,7 @@ def _new_id(prefix: str) -> str:
 
 
 def _seed() -> None:
-    # The defaults live as data in catalogue/default_templates.py; databases migrated earlier keep theirs.
-    from clearinghouse.licensing.catalogue.default_templates import (
-        DEFAULT_FEES,
-        DEFAULT_RATES,
-        DEFAULT_TEMPLATES,
-    )
-
+    seed = json.loads((Path(__file__).parent.parent / "seeds" / "0003_catalogue.json").read_text("utf-8"))
     now = datetime.now(UTC)
     templates = sa.table(
         "license_templates", *(sa.column(c) for c in (
@@ -210,17 +207,17 @@ def _seed() -> None:
     op.bulk_insert(templates, [
         {**t, "id": _new_id("tpl"), "territories_excluded": t.get("territories_excluded", []),
          "active": True, "version": 1, "created_at": now, "updated_at": now}
-        for t in DEFAULT_TEMPLATES
+        for t in seed["license_templates"]
     ])
     rates = sa.table("exchange_rates", sa.column("base"), sa.column("quote"), sa.column("rate"),
                      sa.column("effective", sa.Date), sa.column("source"),
                      sa.column("created_at", UTC_DT))
     op.bulk_insert(rates, [{**r, "effective": date.fromisoformat(r["effective"]),
-                            "created_at": now} for r in DEFAULT_RATES])
+                            "created_at": now} for r in seed["exchange_rates"]])
     fees = sa.table("fee_schedules", sa.column("licensee_pct"), sa.column("owner_pct"),
                     sa.column("effective", sa.Date), sa.column("created_at", UTC_DT))
     op.bulk_insert(fees, [{**f, "effective": date.fromisoformat(f["effective"]),
-                           "created_at": now} for f in DEFAULT_FEES])
+                           "created_at": now} for f in seed["fee_schedules"]])
 
 
 def downgrade() -> None:
