@@ -21,6 +21,7 @@ from clearinghouse.licensing.quotes.engine import (
     Price,
     RateFacts,
     WorkFacts,
+    adaptation_gaps,
     build_quote,
     needed_rights,
     template_facts,
@@ -390,6 +391,32 @@ def test_modified_use_of_a_work_needing_author_approval_is_not_routine():
     assert ("wrk_rec", "master_use", "author_approval_required") in reasons
     assert ("wrk_rec", "modify", "unclaimed_share") in reasons
     assert ("wrk_comp", "modify", "unclaimed_share") in reasons
+
+
+def test_what_a_modified_use_leaves_of_the_modify_right():
+    """A referral's quote clears one holder's right; the modify right is a separate thing to clear."""
+    market = song_market(
+        holdings=[
+            *song_market().holdings,
+            holding("hld_m1", "wrk_rec", "pty_label", "modify", 70),
+        ]
+    )
+    use = douyin_ad(modified=True)
+
+    def gaps(cleared: set[tuple[str, str]]) -> set[tuple[str | None, str, str | None]]:
+        found = adaptation_gaps(use, "CNY", market, TODAY, cleared)
+        assert {u["right"] for u in found} <= {"modify"}
+        return {(u["holder_id"], u["reason"], u["share"]) for u in found}
+
+    # Nobody holds 30%; the label holds 70%, which a quote clearing only master use leaves out.
+    assert gaps(set()) == {
+        ("pty_label", "adaptation_right_not_cleared", "70"),
+        (None, "unclaimed_share", "30"),
+    }
+    # A quote whose line is the label's modify share still lacks the unclaimed 30%.
+    assert gaps({("wrk_rec", "pty_label")}) == {(None, "unclaimed_share", "30")}
+    # An unmodified use needs no modify right at all.
+    assert adaptation_gaps(douyin_ad(), "CNY", market, TODAY, set()) == []
 
 
 def test_a_portion_longer_than_the_work_is_refused():

@@ -9,6 +9,7 @@ from clearinghouse.core.db import unit_of_work
 from clearinghouse.licensing.quotes import service as quotes_service
 from clearinghouse.licensing.tables import Quote, Referral
 from tests.licensing.catalogue_world import World, ad_use, build_world, offer_body
+from tests.support.factories import make_holding, make_work
 
 
 @pytest.fixture
@@ -241,3 +242,100 @@ def test_referring_sends_only_what_a_holder_can_settle(client, world, quote):
     assert sorted(ref["holder_id"] for ref in r.json()) == sorted(
         [world.pub_b.party_id, world.label.party_id]
     )
+
+
+# -- a modified use: the author's approval is not the right to modify ------------------------------
+
+
+def approval_song(sessions, world: World, *, modify_holder=None) -> str:  # noqa: ANN001
+    """A song whose author approves every edit; publisher A holds all its synchronisation."""
+    song = make_work(
+        sessions, world.pub_a, title="甜蜜蜜 Tian Mi Mi", length=200, moral_rights="approval_required"
+    )
+    make_holding(sessions, world.pub_a, song, share="100")
+    if modify_holder is not None:
+        make_holding(sessions, modify_holder, song, rights=["modify"], share="100")
+    return song
+
+
+def approved(client, world: World, quote: dict, song: str, right: str, fee: int) -> dict:  # noqa: ANN001
+    """Refer one part of the quote to publisher A, who approves the edit and names a price."""
+    part = {"work_id": song, "right": right, "holder_id": world.pub_a.party_id}
+    r = client.post(
+        f"/api/v1/quotes/{quote['id']}/referrals",
+        headers=world.brand.headers,
+        json={"parts": [part], "message": "We would cut the chorus to 15 s"},
+    )
+    assert r.status_code == 201, r.text
+    [ref] = r.json()
+    r = step(client, world.pub_a, ref, "accept", price={"currency": "CNY", "fixed_fee_minor": fee})
+    assert r.status_code == 200, r.text
+    q = client.get(f"/api/v1/quotes/{r.json()['quote_id']}", headers=world.brand.headers)
+    return q.json()
+
+
+def parts(quote: dict) -> set[tuple[str, str, str | None, str]]:
+    return {(u["work_id"], u["right"], u["holder_id"], u["reason"]) for u in quote["unclearable"]}
+
+
+def buy(client, actor, quote: dict, **body) -> object:  # noqa: ANN001, ANN003
+    return client.post(
+        f"/api/v1/quotes/{quote['id']}/purchase",
+        json=body or None,
+        headers=actor.headers | {"Idempotency-Key": f"{quote['id']}-{bool(body)}"},
+    )
+
+
+def test_an_approved_edit_does_not_license_a_modify_right_nobody_holds(client, world, sessions):
+    song = approval_song(sessions, world)
+    r = client.post("/api/v1/quotes", headers=world.brand.headers, json=ad_use([song], modified=True))
+    assert r.status_code == 201, r.text
+    assert parts(r.json()) == {
+        (song, "synchronisation", world.pub_a.party_id, "author_approval_required"),
+        (song, "modify", None, "unclaimed_share"),
+    }
+
+    q = approved(client, world, r.json(), song, "synchronisation", 500_000)
+    # The approval and the synchronisation are cleared; the modify right still is not.
+    assert [(ln["right"], ln["holder_id"]) for ln in q["lines"]] == [
+        ("synchronisation", world.pub_a.party_id)
+    ]
+    [gap] = q["unclearable"]
+    assert (gap["work_id"], gap["right"], gap["holder_id"], gap["reason"], gap["share"]) == (
+        song,
+        "modify",
+        None,
+        "unclaimed_share",
+        "100",
+    )
+    assert "held by no registered holder" in gap["message"]
+
+    r = buy(client, world.brand, q)
+    assert r.status_code == 409, r.text
+    assert r.json()["error"]["details"]["unclearable"][0]["right"] == "modify"
+    r = buy(client, world.brand, q, accept_partial=True)
+    assert r.status_code == 201, r.text
+    lic = r.json()
+    assert [line["right"] for line in lic["lines"]] == ["synchronisation"]
+    assert [(u["right"], u["reason"]) for u in lic["unclearable"]] == [("modify", "unclaimed_share")]
+
+
+def test_the_modify_right_is_cleared_by_its_own_referral(client, world, sessions):
+    song = approval_song(sessions, world, modify_holder=world.pub_a)
+    r = client.post("/api/v1/quotes", headers=world.brand.headers, json=ad_use([song], modified=True))
+    assert parts(r.json()) == {
+        (song, "synchronisation", world.pub_a.party_id, "author_approval_required"),
+        (song, "modify", world.pub_a.party_id, "author_approval_required"),
+    }
+
+    # Approving the edit with a price for synchronisation leaves A's modify right to clear.
+    sync = approved(client, world, r.json(), song, "synchronisation", 500_000)
+    assert parts(sync) == {(song, "modify", world.pub_a.party_id, "adaptation_right_not_cleared")}
+    assert sync["unclearable"][0]["contact"]["party_id"] == world.pub_a.party_id
+    assert buy(client, world.brand, sync).status_code == 409
+
+    # The referral quote says whom to ask, and the licensee asks from it.
+    modify = approved(client, world, sync, song, "modify", 200_000)
+    assert [(ln["right"], ln["share"]) for ln in modify["lines"]] == [("modify", "100")]
+    assert modify["unclearable"] == []
+    assert buy(client, world.brand, modify).status_code == 201

@@ -3,7 +3,11 @@
 Two grants overlap when they share a work and a right, a country, a day and a channel. An exclusive
 grant may overlap nothing; a non-exclusive one may overlap other non-exclusive ones only.
 
-Concurrent purchases of the same work are serialised before the check: on PostgreSQL by locking the
+A quote grants on every work on its lines, not only the works it names: a recording's quote also
+clears the composition it embodies. So the check reads every license whose lines touch any of those
+works, whichever work that license was bought through, and the lock covers the same works.
+
+Concurrent purchases touching a work are serialised before the check: on PostgreSQL by locking the
 works' rows (`SELECT … FOR UPDATE`, in id order so two buyers never deadlock); on SQLite the write
 transaction already holds the database lock (`BEGIN IMMEDIATE`, see core/db.py).
 """
@@ -19,7 +23,12 @@ from sqlalchemy.orm import Session
 
 from clearinghouse.core.clock import ranges_overlap
 from clearinghouse.core.db import is_postgres
+from clearinghouse.core.errors import Conflict
+from clearinghouse.core.territories import expand
+from clearinghouse.licensing.licenses.tables import License, LicenseLine
+from clearinghouse.licensing.tables import Quote
 from clearinghouse.licensing.terms import Channel, expand_channels
+from clearinghouse.registry.tables import Work
 
 # A suspended license may be reinstated, so it keeps its place; revoked and expired ones do not.
 BLOCKING_STATUSES = ("pending_payment", "active", "suspended")
@@ -66,8 +75,6 @@ def scopes_for(
     exclusive: bool,
     license_id: str | None = None,
 ) -> list[GrantScope]:
-    from clearinghouse.core.territories import expand
-
     countries = frozenset(expand(list(territories), list(territories_excluded)))
     chans = expand_channels([Channel(c) for c in channels])
     return [
@@ -76,13 +83,16 @@ def scopes_for(
     ]
 
 
+def works_touched(quote: Quote) -> list[str]:
+    """The works a quote would grant on (every line's work) and the works it names, in id order."""
+    return sorted({line["work_id"] for line in quote.lines} | set(quote.use["work_ids"]))
+
+
 def lock_works(session: Session, work_ids: Iterable[str]) -> None:
     """Serialise purchases touching these works until the transaction ends."""
     ids = sorted(set(work_ids))
     if not ids or not is_postgres(session):
         return  # SQLite: BEGIN IMMEDIATE already made this transaction the only writer
-    from clearinghouse.registry.tables import Work
-
     session.execute(
         select(Work.id).where(Work.id.in_(ids)).order_by(Work.id).with_for_update()
     ).all()
@@ -90,17 +100,19 @@ def lock_works(session: Session, work_ids: Iterable[str]) -> None:
 
 def existing_scopes(session: Session, work_ids: Sequence[str], *, on: date) -> list[GrantScope]:
     """Grants of every license that still holds its place on these works (not past its end)."""
-    from clearinghouse.licensing.licenses.tables import License, LicenseLine
-
     rows = session.execute(
         select(License, LicenseLine.work_id, LicenseLine.right)
         .join(LicenseLine, LicenseLine.license_id == License.id)
         .where(LicenseLine.work_id.in_(list(work_ids)), License.status.in_(BLOCKING_STATUSES))
     ).all()
     out: list[GrantScope] = []
+    seen: set[tuple[str, str, str]] = set()
     for lic, work_id, right in rows:
         if lic.valid_to is not None and lic.valid_to <= on:
             continue  # past its end: expired even if the sweep has not marked it yet
+        if (lic.id, work_id, right) in seen:
+            continue  # co-holders' lines of one right grant one scope
+        seen.add((lic.id, work_id, right))
         use = lic.use
         out += scopes_for(
             [(work_id, right)],
@@ -126,3 +138,26 @@ def describe(clash: tuple[GrantScope, GrantScope]) -> dict[str, object]:
         "countries": sorted(wanted.countries & held.countries)[:20],
         "channels": sorted(c.value for c in wanted.channels & held.channels),
     }
+
+
+def check_quote(session: Session, quote: Quote, start: date, end: date | None, *, on: date) -> None:
+    """Refuse (409) a purchase of `quote` that would overlap an exclusive license, or claim
+    exclusivity over another license, on any work on its lines. Run it under `lock_works`."""
+    use = quote.use
+    wanted = scopes_for(
+        [(line["work_id"], line["right"]) for line in quote.lines],
+        territories=use["territories"],
+        territories_excluded=use.get("territories_excluded") or [],
+        channels=use["channels"],
+        start=start,
+        end=end,
+        exclusive=bool(use.get("exclusive")),
+    )
+    found = clashes(wanted, existing_scopes(session, works_touched(quote), on=on))
+    if found:
+        what = (
+            "an exclusive license already covers this work, right, territory, period and channel"
+            if found[0][1].exclusive
+            else "you asked for exclusivity, but another license already covers part of this use"
+        )
+        raise Conflict(what, field="quote_id", details=[describe(c) for c in found[:20]])

@@ -1,6 +1,7 @@
 """Buying a quote: one transaction that issues the license for every line, or nothing at all.
 
-Order matters under concurrency. The works are locked first (exclusivity.lock_works), and only then
+Order matters under concurrency. Every work on the quote's lines is locked first (a recording's quote
+also locks the composition it embodies; exclusivity.lock_works), and only then
 are the idempotency key, the quote's state, the holdings and the exclusivity checked: a second
 buyer of the same work waits for the first to commit and then sees its license.
 """
@@ -209,32 +210,6 @@ def _check_holdings(session: Session, quote: Quote) -> None:
         )
 
 
-def _check_exclusivity(session: Session, quote: Quote, start: date, end: date | None) -> None:
-    use = quote.use
-    wanted = exclusivity.scopes_for(
-        [(line["work_id"], line["right"]) for line in quote.lines],
-        territories=use["territories"],
-        territories_excluded=use.get("territories_excluded") or [],
-        channels=use["channels"],
-        start=start,
-        end=end,
-        exclusive=bool(use.get("exclusive")),
-    )
-    found = exclusivity.clashes(
-        wanted, exclusivity.existing_scopes(session, quote.use["work_ids"], on=licenses.today())
-    )
-    if found:
-        first = found[0][1]
-        what = (
-            "an exclusive license already covers this work, right, territory, period and channel"
-            if first.exclusive
-            else "you asked for exclusivity, but another license already covers part of this use"
-        )
-        raise Conflict(
-            what, field="quote_id", details=[exclusivity.describe(c) for c in found[:20]]
-        )
-
-
 def _period(use: dict[str, Any]) -> tuple[date, date | None]:
     start = date.fromisoformat(use["start"])
     term = use.get("term_days")
@@ -329,7 +304,7 @@ def purchase(
     if earlier is not None:
         return earlier
     quote = _get_quote(session, principal, request.quote_id)
-    exclusivity.lock_works(session, quote.use["work_ids"])
+    exclusivity.lock_works(session, exclusivity.works_touched(quote))
     earlier = _replay(
         session, principal.party_id, key, request
     )  # a twin request may have won the lock
@@ -339,7 +314,7 @@ def purchase(
     _check_quote(quote, principal, request)
     _check_holdings(session, quote)
     start, end = _period(quote.use)
-    _check_exclusivity(session, quote, start, end)
+    exclusivity.check_quote(session, quote, start, end, on=licenses.today())
 
     lic = _new_license(quote, principal, key, request)
     session.add(lic)

@@ -7,7 +7,7 @@ from the database; everything here is deterministic, so the same facts give the 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -47,8 +47,8 @@ from clearinghouse.registry.domain import FULL_SHARE_PPM, Right, format_share
 
 __all__ = [
     "ConflictFacts", "FeeFacts", "HoldingFacts", "Market", "OfferFacts", "PartyFacts", "Price",
-    "PricedDraft", "QuoteResult", "RateFacts", "TemplateFacts", "WorkFacts", "build_quote",
-    "countries_of", "needed_rights", "price_referral", "template_covers_terms", "template_facts",
+    "PricedDraft", "QuoteResult", "RateFacts", "TemplateFacts", "WorkFacts", "adaptation_gaps",
+    "build_quote", "countries_of", "needed_rights", "price_referral", "template_covers_terms", "template_facts",
     "use_from_json", "use_to_json", "validate_use",
 ]
 
@@ -215,7 +215,9 @@ class _Quoter:
         for work, right in _needed_parts(self.use, self.market.works):
             self._part(work, right)
 
-    def _part(self, work: WorkFacts, right: str) -> None:
+    def _held(self, work: WorkFacts, right: str) -> tuple[dict[str, list[HoldingFacts]], set[str]]:
+        """The holdings of `right` in `work` that count for this use, by holder, and the disputed
+        holders; an unclaimed share (where nobody disputes it) is reported on the way."""
         here = [h for h in self.holdings.get(work.id, ())
                 if right in h.rights and h.countries & self.countries and self._covers_period(h)]
         disputed: set[str] = set()
@@ -230,8 +232,36 @@ class _Quoter:
         by_holder: dict[str, list[HoldingFacts]] = defaultdict(list)
         for h in here:
             by_holder[h.holder_id].append(h)
+        return by_holder, disputed
+
+    def _part(self, work: WorkFacts, right: str) -> None:
+        by_holder, disputed = self._held(work, right)
         for holder_id in sorted(by_holder):
             self._holder(work, right, holder_id, by_holder[holder_id], holder_id in disputed)
+
+    def adaptation_gaps(self, cleared: Collection[tuple[str, str]]) -> None:
+        """A modified use needs each stated work's modify right, whoever approved the edit: list
+        every share of it that is not among `cleared` ((work, holder) pairs on the quote's lines)."""
+        if not self.use.modified:
+            return
+        right = Right.MODIFY.value
+        for work_id in self.use.work_ids:
+            work = self.market.works[work_id]
+            by_holder, _ = self._held(work, right)
+            for holder_id in sorted(by_holder):
+                if (work.id, holder_id) in cleared:
+                    continue
+                hs = by_holder[holder_id]
+                holder = self._party(holder_id)
+                _, share = _share_where(hs, self.countries & frozenset().union(
+                    *(h.countries for h in hs)))
+                admin_id = next((h.administrator_id for h in hs if h.administrator_id), None)
+                self.unclearable.append(_unclearable(
+                    work.id, right, holder_id, "adaptation_right_not_cleared",
+                    f"the use is modified, so it needs the modify right in {work.title} as well as "
+                    f"the author's approval; {holder.name}'s {format_share(share)}% of that right "
+                    f"is not part of this quote: quote it, or refer it to {holder.name}",
+                    self._party(admin_id or holder_id).contact(), share))
 
     def _unclaimed(self, work: WorkFacts, right: str, here: list[HoldingFacts],
                    missing: int) -> None:
@@ -314,11 +344,22 @@ def build_quote(use: Use, currency: str, market: Market, today: date) -> QuoteRe
     quoter = _Quoter(use, currency, market, today)
     quoter.run()
     lines, totals = price_drafts(quoter.drafts, currency, quoter.rates, market.fees)
-    unclearable = sorted(
-        quoter.unclearable,
-        key=lambda u: (u["work_id"], u["right"], u["holder_id"] or "", u["reason"]))
-    return QuoteResult(lines, unclearable, totals)
+    return QuoteResult(lines, _in_order(quoter.unclearable), totals)
 
+
+
+def adaptation_gaps(use: Use, currency: str, market: Market, today: date,
+                    cleared: Collection[tuple[str, str]]) -> list[dict[str, Any]]:
+    """What a quote for a modified use leaves of the modify right: each share held by someone not
+    in `cleared` ((work, holder) pairs), and any share held by nobody. Empty for an unmodified use."""
+    quoter = _Quoter(use, currency, market, today)
+    quoter.adaptation_gaps(cleared)
+    return _in_order(quoter.unclearable)
+
+
+def _in_order(unclearable: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return sorted(unclearable,
+                  key=lambda u: (u["work_id"], u["right"], u["holder_id"] or "", u["reason"]))
 
 
 def price_referral(draft: PricedDraft, currency: str, rates: Sequence[RateFacts], fees: FeeFacts,

@@ -13,6 +13,7 @@ operator see a thread.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import or_, select
@@ -28,6 +29,7 @@ from clearinghouse.licensing.quotes import service as quotes_service
 from clearinghouse.licensing.quotes.engine import (
     Price,
     PricedDraft,
+    adaptation_gaps,
     countries_of,
     price_referral,
     use_from_json,
@@ -38,7 +40,7 @@ from clearinghouse.licensing.quotes.schemas import ReferralCreate, ReferralsFrom
 from clearinghouse.licensing.tables import Referral, ReferralMessage
 from clearinghouse.registry import repository
 from clearinghouse.registry.audit import record, snapshot
-from clearinghouse.registry.domain import Role
+from clearinghouse.registry.domain import Right, Role
 from clearinghouse.registry.versioning import check_version
 
 OPEN, COUNTERED, ACCEPTED = "open", "countered", "accepted"
@@ -46,7 +48,7 @@ DECLINED, WITHDRAWN = "declined", "withdrawn"
 LIVE = (OPEN, COUNTERED)
 # Reasons a holder can settle; a dispute or an unclaimed share needs the registry, not a price.
 REFERABLE = {"no_offer", "declined", "collective_management", "author_approval_required",
-             "no_exchange_rate"}
+             "no_exchange_rate", "adaptation_right_not_cleared"}
 
 
 def holder_side(principal: Principal, ref: Referral) -> bool:
@@ -221,10 +223,13 @@ def _move(session: Session, principal: Principal, ref: Referral, status: str, ki
 
 def _quote_for(session: Session, principal: Principal, ref: Referral,
                valid_seconds: int) -> None:
+    """The agreed line; for a modified use also every share of the modify right it leaves
+    uncleared: an approval given in a referral is not the right to modify (nor is another right)."""
     price = Price.from_json(ref.price or {})
     work = repository.get_work(session, ref.work_id)
     holder = repository.get_party(session, ref.holder_id)
     today = utcnow().date()
+    use = use_from_json(ref.use)
     draft = PricedDraft(work_id=ref.work_id, work_title=work.title if work else ref.work_id,
                         right=ref.right, holder_id=ref.holder_id,
                         holder_name=holder.name if holder else ref.holder_id,
@@ -232,9 +237,13 @@ def _quote_for(session: Session, principal: Principal, ref: Referral,
     result = price_referral(draft, ref.currency,
                             rates_service.rates_on(session, {ref.currency, price.currency}, today),
                             rates_service.fees_on(session, today), today)
-    quote = quotes_service.save_quote(session, principal, ref.licensee_id, use_from_json(ref.use),
-                                      ref.currency, result, valid_seconds, source="referral",
-                                      referral_id=ref.id)
+    if use.modified:
+        cleared = {(ref.work_id, ref.holder_id)} if ref.right == Right.MODIFY.value else set()
+        market = quotes_service.gather(session, use, ref.currency, today)
+        result = replace(result, unclearable=adaptation_gaps(use, ref.currency, market, today,
+                                                             cleared))
+    quote = quotes_service.save_quote(session, principal, ref.licensee_id, use, ref.currency,
+                                      result, valid_seconds, source="referral", referral_id=ref.id)
     ref.quote_id = quote.id
 
 
