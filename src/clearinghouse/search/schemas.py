@@ -24,7 +24,7 @@ class LinkedWorkOut(BaseModel):
     type: str
     title: str
     identifiers: list[IdentifierOut] = Field(description="ISRC of a recording, ISWC of a song")
-    creators: list[str] = Field(description="Performers of a recording, writers of a song")
+    creators: list[str] = Field(description="Creator names, in credit order")
     holders: list[HolderOut] = Field(description="Parties with an active holding, each once")
 
 
