@@ -14,7 +14,15 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy import Connection
 
-from clearinghouse.registry.tables import Holding, Party, Work, WorkCreator, WorkIdentifier, WorkTag
+from clearinghouse.registry.tables import (
+    Holding,
+    Party,
+    Work,
+    WorkCreator,
+    WorkIdentifier,
+    WorkRelation,
+    WorkTag,
+)
 
 
 def _words(text: str) -> list[str]:
@@ -130,8 +138,12 @@ def work_id(i: int) -> str:
 
 
 def generate(conn: Connection, n_works: int, seed: int, batch: int = 20_000) -> dict[str, int]:
-    """Insert parties, works, creators, tags, identifiers and holdings; return row counts."""
+    """Insert parties, works, creators, tags, identifiers, holdings and the recordings'
+    `embodies` links to compositions; return row counts."""
     rng = random.Random(seed)
+    # Its own generator: adding links left every other row of the catalogue as it was.
+    link_rng = random.Random(seed + 3)
+    compositions: list[str] = []
     gen = Generator(rng)
     parties = party_ids(n_works)
     conn.execute(Party.__table__.insert(), [
@@ -142,11 +154,11 @@ def generate(conn: Connection, n_works: int, seed: int, batch: int = 20_000) -> 
         for pid in parties
     ])
     counts = {"parties": len(parties), "works": 0, "creators": 0, "tags": 0, "identifiers": 0,
-              "holdings": 0}
+              "holdings": 0, "relations": 0}
     isrc_k = 0
     for start in range(0, n_works, batch):
         size = min(batch, n_works - start)
-        works, creators, tags, idents, holdings = [], [], [], [], []
+        works, creators, tags, idents, holdings, links = [], [], [], [], [], []
         types = _weighted_types(rng, size)
         for i, type_code in zip(range(start, start + size), types, strict=True):
             wid = work_id(i)
@@ -176,11 +188,18 @@ def generate(conn: Connection, n_works: int, seed: int, batch: int = 20_000) -> 
             if type_code in ("sound_recording", "short_video") and rng.random() < 0.6:
                 idents.append({"work_id": wid, "scheme": "isrc", "value": isrc_for(isrc_k)})
                 isrc_k += 1
+            if type_code == "musical_composition":
+                compositions.append(wid)
+            elif type_code == "sound_recording" and compositions and link_rng.random() < 0.8:
+                # Recent songs get most recordings, so some compositions carry many.
+                song = compositions[-1 - min(int(link_rng.expovariate(0.05)), len(compositions) - 1)]
+                links.append({"from_work_id": wid, "to_work_id": song, "kind": "embodies"})
             holders = [owner] + ([rng.choice(parties)] if rng.random() < 0.2 else [])
             for h, holder in enumerate(dict.fromkeys(holders)):
                 holdings.append(_holding(wid, holder, h, len(set(holders))))
         for table, rows in ((Work, works), (WorkCreator, creators), (WorkTag, tags),
-                            (WorkIdentifier, idents), (Holding, holdings)):
+                            (WorkIdentifier, idents), (Holding, holdings),
+                            (WorkRelation, links)):
             if rows:
                 conn.execute(table.__table__.insert(), rows)
         counts["works"] += len(works)
@@ -188,6 +207,7 @@ def generate(conn: Connection, n_works: int, seed: int, batch: int = 20_000) -> 
         counts["tags"] += len(tags)
         counts["identifiers"] += len(idents)
         counts["holdings"] += len(holdings)
+        counts["relations"] += len(links)
     return counts
 
 

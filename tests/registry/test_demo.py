@@ -131,3 +131,27 @@ def test_a_demo_licensee_gets_a_one_stop_quote_for_a_demo_recording(client, sess
     body = quote.json()
     assert body["unclearable"] == []
     assert {line["right"] for line in body["lines"]} == {"master_use", "synchronisation"}
+
+
+def test_the_demo_banner_and_examples_name_the_port_and_host_given(cli, monkeypatch):
+    """Regression: `demo --port 8101 --no-serve` printed http://127.0.0.1:8000 everywhere."""
+    monkeypatch.delenv("CLEARINGHOUSE_BASE_URL", raising=False)
+    out = cli("demo", "--no-serve", "--port", "8101")
+    assert out.exit_code == 0, out.output
+    assert "http://127.0.0.1:8101/api/v1" in out.output
+    assert "http://127.0.0.1:8101/docs" in out.output
+    assert out.output.count("curl ") == len(DEMO_KEYS)
+    assert out.output.count("'http://127.0.0.1:8101/api/v1/") == len(DEMO_KEYS)
+    assert ":8000" not in out.output
+
+    creds = cli.json("demo", "--no-serve", "--host", "::1", "--port", "8102")
+    assert creds["base_url"] == "http://[::1]:8102"
+    assert all(k["curl"].endswith(f"'http://[::1]:8102{demo_key.path}'")
+               for k, demo_key in zip(creds["keys"], DEMO_KEYS, strict=True))
+
+
+def test_a_configured_public_address_wins_over_the_port(cli, monkeypatch):
+    monkeypatch.setenv("CLEARINGHOUSE_BASE_URL", "https://demo.example.cn/")
+    creds = cli.json("demo", "--no-serve", "--port", "8101")
+    assert creds["base_url"] == "https://demo.example.cn"
+    assert all("https://demo.example.cn/api/v1/" in k["curl"] for k in creds["keys"])

@@ -88,22 +88,27 @@ def serve(
 @app.command()
 def demo(
     serve_after: Annotated[bool, typer.Option("--serve/--no-serve", help="Serve when loaded")] = True,
+    host: str = "127.0.0.1",
     port: int = 8000,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
-    """Load the generated demo data (safe to run again) and print a key for each demo role."""
+    """Load the generated demo data (safe to run again) and print a key for each demo role.
+
+    The address printed (and, when serving, in certificates and links) is this host and port
+    unless CLEARINGHOUSE_BASE_URL is set; with --no-serve, the port you will serve on."""
     from clearinghouse.demo.loader import load_demo, print_credentials
 
-    if serve_after:
-        _resolve_base_url("127.0.0.1", port)  # the printed examples name the port served
+    # Serving: the address must reach uvicorn's workers too; loading only, it is just printed.
+    base_url = (_resolve_base_url(host, port) if serve_after
+                else get_settings().served_at(host, port).public_url)
     with database() as db:
-        credentials = load_demo(db)
+        credentials = load_demo(db, base_url)
     if as_json:
         emit_json(credentials)
     else:
         print_credentials(credentials)
     if serve_after:
-        serve(port=port)
+        serve(host=host, port=port)
 
 
 @app.command()

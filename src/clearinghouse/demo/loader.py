@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -178,15 +179,16 @@ def add_demo_offers(session: Session, parties: dict[str, Party], works: dict[str
             declined=spec.declined))
 
 
-def load_demo(session: Session) -> dict[str, Any]:
-    """Load the demo once (a second run finds the marker key and adds nothing); the keys."""
+def load_demo(session: Session, base_url: str | None = None) -> dict[str, Any]:
+    """Load the demo once (a second run finds the marker key and adds nothing); the keys, with
+    examples that name `base_url` (default: the configured public address)."""
     created = repository.find_key_by_lookup(session, _lookup(MARKER.token)) is None
     if created:
         parties = _create_parties(session)
         works = _create_works(session, parties, build_catalogue())
         add_demo_offers(session, parties, works)
         session.flush()
-    return _credentials(session, created)
+    return _credentials(session, created, (base_url or get_settings().public_url).rstrip("/"))
 
 
 def demo_counts(session: Session) -> dict[str, int]:
@@ -197,8 +199,7 @@ def demo_counts(session: Session) -> dict[str, int]:
             "open_conflicts": count(OwnershipConflict, OwnershipConflict.status == "open")}
 
 
-def _credentials(session: Session, created: bool) -> dict[str, Any]:
-    base = get_settings().public_url
+def _credentials(session: Session, created: bool, base: str) -> dict[str, Any]:
     keys = []
     for demo_key in DEMO_KEYS:
         key = repository.find_key_by_lookup(session, _lookup(demo_key.token))
@@ -226,6 +227,9 @@ def print_credentials(creds: dict[str, Any], console: Console | None = None) -> 
     for row in creds["keys"]:
         table.add_row(row["role"], row["party_name"] or "", row["party_id"] or "", row["api_key"])
     console.print(table)
+    base = escape(creds["base_url"])  # an IPv6 host is written in brackets
+    console.print(f"[bold]API[/bold] {base}/api/v1  [bold]docs[/bold] {base}/docs",
+                  highlight=False)
     console.print("[bold]Try it[/bold] (one line each):")
     for row in creds["keys"]:
         console.print(f"  # {row['role']}, {row['party_name']}", highlight=False)

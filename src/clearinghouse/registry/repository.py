@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Literal
 
-from sqlalchemy import String, cast, func, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import String, cast, func, literal_column, or_, select, union_all, update
+from sqlalchemy.orm import Session, aliased
 
+from clearinghouse.registry.domain import RelationKind
 from clearinghouse.registry.tables import (
     ApiKey,
     AuditEvent,
@@ -128,6 +130,52 @@ def linked_work_ids(session: Session, work_id: str, kind: str) -> list[str]:
             )
         )
     )
+
+
+@dataclass(frozen=True)
+class EmbodimentLink:
+    """`linked_id` is a recording of `work_id` (a composition) or the composition it embodies."""
+
+    work_id: str
+    work_title: str
+    linked_as: Literal["recording", "composition"]
+    linked_id: str
+    linked_title: str
+    linked_code: str | None  # the linked work's ISRC (or ISWC), if it has one
+    total: int  # how many works are linked to `work_id` this way, shown or not
+
+
+def embodiment_links(session: Session, work_ids: Sequence[str], *,
+                     per_work: int) -> list[EmbodimentLink]:
+    """Both ends of `embodies` for many works in one query: each work's recordings and the
+    compositions it embodies, at most `per_work` of each (oldest registration first)."""
+    if not work_ids:
+        return []
+    ids, rel = list(work_ids), WorkRelation
+    embodies = rel.kind == RelationKind.EMBODIES.value
+
+    def side(work: Any, linked: Any, linked_as: str) -> Any:
+        return select(
+            work.label("work_id"), linked.label("linked_id"),
+            literal_column(f"'{linked_as}'").label("linked_as"),
+            func.row_number().over(partition_by=work, order_by=linked).label("n"),
+            func.count().over(partition_by=work).label("total"),
+        ).where(embodies, work.in_(ids))
+
+    links = union_all(side(rel.to_work_id, rel.from_work_id, "recording"),
+                      side(rel.from_work_id, rel.to_work_id, "composition")).subquery()
+    work, linked = aliased(Work), aliased(Work)
+    code = (select(func.min(WorkIdentifier.value))
+            .where(WorkIdentifier.work_id == links.c.linked_id,
+                   WorkIdentifier.scheme.in_(("isrc", "iswc")))
+            .scalar_subquery())
+    rows = session.execute(
+        select(links.c.work_id, work.title, links.c.linked_as, links.c.linked_id, linked.title,
+               code, links.c.total)
+        .join(work, work.id == links.c.work_id).join(linked, linked.id == links.c.linked_id)
+        .where(links.c.n <= per_work)
+        .order_by(links.c.work_id, links.c.linked_as, links.c.linked_id))
+    return [EmbodimentLink(*row) for row in rows]
 
 
 def holdings_of_work(

@@ -31,7 +31,7 @@ from clearinghouse.search.ranking import DocumentText
 
 TEXT_COLUMNS = ("title", "alt_titles", "creators", "keywords", "facets")
 REGISTRY_TABLES_READ = ("works", "work_creators", "work_tags", "work_identifiers", "holdings",
-                        "parties")
+                        "parties", "work_relations")
 
 # -- keeping the index in step -----------------------------------------------------------------
 

@@ -17,6 +17,17 @@ class HolderOut(BaseModel):
     name: str
 
 
+class LinkedWorkOut(BaseModel):
+    """A work linked to a hit by `embodies`: enough to tell recordings apart and to quote one."""
+
+    id: str
+    type: str
+    title: str
+    identifiers: list[IdentifierOut] = Field(description="ISRC of a recording, ISWC of a song")
+    creators: list[str] = Field(description="Creator names, in credit order")
+    holders: list[HolderOut] = Field(description="Parties with an active holding, each once")
+
+
 class WorkHit(BaseModel):
     id: str
     type: str
@@ -34,6 +45,18 @@ class WorkHit(BaseModel):
         "alt_title_phrase, alt_title_partial, creator, other; `all` when there was no text query"
     )
     version: int
+    recordings: list[LinkedWorkOut] = Field(
+        default_factory=list,
+        description="For a composition: recordings that embody it, oldest first, at most 10 "
+        "(`recordings_total` counts them all). Using a recording needs its master right as well "
+        "as the song's: quote the recording, which clears both on one quote",
+    )
+    recordings_total: int = Field(0, description="How many recordings embody this work")
+    compositions: list[LinkedWorkOut] = Field(
+        default_factory=list,
+        description="For a recording: the composition(s) it embodies; a quote for the recording "
+        "includes them",
+    )
 
 
 class SearchPage(Page[WorkHit]):

@@ -11,6 +11,7 @@ from clearinghouse.core.errors import ValidationFailed
 from clearinghouse.core.identifiers import PLATFORM_PREFIX, InvalidIdentifier, normalize_identifier
 from clearinghouse.registry import repository as registry
 from clearinghouse.registry.schemas import IdentifierOut
+from clearinghouse.registry.tables import Work
 from clearinghouse.search import ranking, repository
 from clearinghouse.search.query import (
     ANYWHERE,
@@ -22,7 +23,7 @@ from clearinghouse.search.query import (
     Tier,
     parse_text,
 )
-from clearinghouse.search.schemas import AltTitleOut, HolderOut, SearchPage, WorkHit
+from clearinghouse.search.schemas import AltTitleOut, HolderOut, LinkedWorkOut, SearchPage, WorkHit
 from clearinghouse.search.tokens import normalise
 
 TOTAL_CAP = 10_000  # counting every match of a one-character query costs more than it helps
@@ -35,6 +36,7 @@ COUNT_ALL = Tier("count", ANYWHERE)
 # PostgreSQL's round trips; at 200 the extra row reads cost more than the queries saved.
 RANK_IN_PYTHON_MAX = 50
 MAX_OWNER_PARTIES = 20  # an owner filter narrows to a few parties, not to half the directory
+LINKED_PER_HIT = 10  # a standard with hundreds of covers shows the first ten and a count
 
 
 @dataclass(frozen=True)
@@ -213,13 +215,38 @@ def _rank_in_python(session: Session, req: SearchRequest) -> list[Hit]:
 
 
 def _describe(session: Session, hits: list[Hit], offset: int) -> list[WorkHit]:
-    works = registry.works_by_ids(session, [h.work_id for h in hits])
+    """The page's works, each with its recordings or compositions. Linked works are read in the
+    same batched queries as the hits (one more query in all, for the links): never per row."""
+    links = registry.embodiment_links(session, [h.work_id for h in hits], per_work=LINKED_PER_HIT)
+    wanted = list(dict.fromkeys([h.work_id for h in hits] + [link.linked_id for link in links]))
+    works = registry.works_by_ids(session, wanted)
     holders: dict[str, list[str]] = {}
     for holding in registry.holdings_of_works(session, list(works)):
         ids = holders.setdefault(holding.work_id, [])
         if holding.holder_id not in ids:
             ids.append(holding.holder_id)
     names = repository.party_names(session, sorted({p for ids in holders.values() for p in ids}))
+
+    def holders_of(work_id: str) -> list[HolderOut]:
+        return [HolderOut(party_id=p, name=names.get(p, p)) for p in holders.get(work_id, [])]
+
+    def linked(work: Work) -> LinkedWorkOut:
+        return LinkedWorkOut(
+            id=work.id, type=work.type_code, title=work.title,
+            identifiers=[IdentifierOut(scheme=i.scheme, value=i.value) for i in work.identifiers],
+            creators=[c.name for c in work.creators], holders=holders_of(work.id))
+
+    recordings: dict[str, list[LinkedWorkOut]] = {}
+    recordings_total: dict[str, int] = {}
+    compositions: dict[str, list[LinkedWorkOut]] = {}
+    for link in links:
+        if link.linked_id not in works:
+            continue  # deleted between the two reads
+        if link.linked_as == "recording":
+            recordings.setdefault(link.work_id, []).append(linked(works[link.linked_id]))
+            recordings_total[link.work_id] = link.total
+        else:
+            compositions.setdefault(link.work_id, []).append(linked(works[link.linked_id]))
     out: list[WorkHit] = []
     for position, hit in enumerate(hits, start=offset + 1):
         work = works[hit.work_id]
@@ -230,8 +257,11 @@ def _describe(session: Session, hits: list[Hit], offset: int) -> list[WorkHit]:
             creators=[c.name for c in work.creators],
             tags=[t.tag for t in work.tags],
             identifiers=[IdentifierOut(scheme=i.scheme, value=i.value) for i in work.identifiers],
-            holders=[HolderOut(party_id=p, name=names.get(p, p)) for p in holders.get(work.id, [])],
+            holders=holders_of(work.id),
             score=position, match=hit.tier, version=work.version,
+            recordings=recordings.get(work.id, []),
+            recordings_total=recordings_total.get(work.id, 0),
+            compositions=compositions.get(work.id, []),
         ))
     return out
 

@@ -235,7 +235,8 @@ def create_quote(read: ReadDB, caller: QuoteRequesterCaller, body: QuoteCreate, 
     with unit_of_work(write_sessions(request)) as db:
         quote = quotes_service.keep_quote(db, caller, priced, _valid_seconds(request))
     response.headers["Location"] = f"/api/v1/quotes/{quote.id}"
-    return quote_out(quote, quotes_service.effective_status(quote))
+    hints = quotes_service.recordings_not_named(read, [quote])
+    return quote_out(quote, quotes_service.effective_status(quote), hints[quote.id])
 
 
 @router.get("/quotes", response_model=Page[QuoteOut], tags=["quotes"], responses=AUTHED)
@@ -244,7 +245,8 @@ def list_quotes(db: DB, caller: Caller, offset: Offset = 0, limit: Limit = 20,
                 ) -> Page[QuoteOut]:
     """Your quotes, newest first (the operator sees all)."""
     rows, total = quotes_service.list_quotes(db, caller, status=status, offset=offset, limit=limit)
-    return Page(items=[quote_out(q, quotes_service.effective_status(q)) for q in rows],
+    hints = quotes_service.recordings_not_named(db, rows)
+    return Page(items=[quote_out(q, quotes_service.effective_status(q), hints[q.id]) for q in rows],
                 total=total, offset=offset, limit=limit)
 
 
@@ -252,7 +254,8 @@ def list_quotes(db: DB, caller: Caller, offset: Offset = 0, limit: Limit = 20,
 def get_quote(db: DB, caller: Caller, quote_id: str, response: Response) -> QuoteOut:
     quote = quotes_service.get_quote(db, caller, quote_id)
     response.headers["ETag"] = etag(quote.version)
-    return quote_out(quote, quotes_service.effective_status(quote))
+    hints = quotes_service.recordings_not_named(db, [quote])
+    return quote_out(quote, quotes_service.effective_status(quote), hints[quote.id])
 
 
 # -- referrals ------------------------------------------------------------------------------------

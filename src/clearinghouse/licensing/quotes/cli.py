@@ -59,6 +59,9 @@ def emit_quote(out: dict[str, Any]) -> None:
     if out["unclearable"]:
         emit_table(out["unclearable"], ["work_id", "right", "holder_id", "share", "reason",
                                         "message"], title="needs a referral")
+    if out["also_needed"]:
+        emit_table(out["also_needed"], ["work_id", "right", "message", "message_zh"],
+                   title="also needed to use a recording")
     emit_record({"currency": t["currency"], "subtotal_minor": t["subtotal_minor"],
                  "licensee_fee_minor": t["licensee_fee_minor"], "total": out["total"]["display"],
                  "rates": t["rates"], "fees": t["fees"]}, "totals")
@@ -98,7 +101,9 @@ def quote_command(
     with database() as db:
         quote = quotes_service.create_quote(db, acting(db, as_party), data,
                                             get_settings().quote_valid_seconds)
-        out = quote_out(quote, quotes_service.effective_status(quote)).model_dump(mode="json")
+        hints = quotes_service.recordings_not_named(db, [quote])
+        out = quote_out(quote, quotes_service.effective_status(quote),
+                        hints[quote.id]).model_dump(mode="json")
     emit_json(out) if as_json else emit_quote(out)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, Literal
 
@@ -12,6 +13,7 @@ from clearinghouse.licensing.catalogue.offer_schemas import PriceIn
 from clearinghouse.licensing.schema_types import Code, Count, Currency, Days, Id, MoneyOut, Text
 from clearinghouse.licensing.terms import Channel, PortionUnit, Purpose
 from clearinghouse.registry.domain import Right, format_share
+from clearinghouse.registry.repository import EmbodimentLink
 from clearinghouse.registry.schemas import Strict
 
 # -- quotes ---------------------------------------------------------------------------------------
@@ -112,6 +114,26 @@ class TotalsOut(BaseModel):
     fees: FeesUsed
 
 
+class RecordingRef(BaseModel):
+    work_id: str
+    title: str
+    isrc: str | None
+
+
+class AlsoNeededOut(BaseModel):
+    """What the quote does not clear although the use probably needs it: a composition named
+    without any of its recordings clears the song only, not a recording's master."""
+
+    work_id: str = Field(description="The composition the quote names")
+    work_title: str
+    right: Literal["master_use"] = "master_use"
+    reason: Literal["recording_not_named"] = "recording_not_named"
+    recordings: list[RecordingRef] = Field(description="Its recordings, oldest first (at most 5)")
+    recordings_total: int
+    message: str
+    message_zh: str
+
+
 class QuoteOut(BaseModel):
     id: str
     licensee_id: str
@@ -119,6 +141,12 @@ class QuoteOut(BaseModel):
     currency: str
     lines: list[QuoteLineOut]
     unclearable: list[UnclearableOut]
+    also_needed: list[AlsoNeededOut] = Field(
+        default_factory=list,
+        description="Hints, not part of the price: a named composition whose recordings were not "
+        "named. Using a recording needs its master right too; quoting the recording instead "
+        "clears both on one quote. Empty when the quote names a recording of each song",
+    )
     totals: TotalsOut
     total: MoneyOut
     status: Literal["open", "purchased", "expired"]
@@ -198,11 +226,37 @@ class ReferralOut(BaseModel):
 # -- views: table rows to the models above --------------------------------------------------------
 
 
-def quote_out(q: Any, status: Literal["open", "purchased", "expired"]) -> QuoteOut:
+def _recordings_hint(links: Sequence[EmbodimentLink]) -> AlsoNeededOut:
+    """One composition's recordings (`links`, oldest first), and what to do, in both languages."""
+    song, first, total = links[0].work_title, links[0], links[0].total
+    if total == 1:
+        en = f"quote recording {first.linked_id} ({first.linked_title}) instead"
+        zh = f"请改为对录音 {first.linked_id}（{first.linked_title}）询价"
+    else:
+        en = (f"quote one of its {total} recordings instead, e.g. {first.linked_id} "
+              f"({first.linked_title})")
+        zh = f"请改为对其任一录音（共 {total} 个，例如 {first.linked_id}（{first.linked_title}））询价"
+    return AlsoNeededOut(
+        work_id=first.work_id, work_title=song,
+        recordings=[RecordingRef(work_id=r.linked_id, title=r.linked_title, isrc=r.linked_code)
+                    for r in links],
+        recordings_total=total,
+        message=f"To use a recording of {song} you also need its master right (master_use), "
+                f"which this quote does not clear: {en}, which clears both.",
+        message_zh=f"如需使用《{song}》的录音，还需取得该录音的录音制品权（master_use），"
+                   f"本报价不包含此项：{zh}，一次即可同时清算两者。")
+
+
+def quote_out(q: Any, status: Literal["open", "purchased", "expired"],
+              recordings_not_named: Sequence[EmbodimentLink] = ()) -> QuoteOut:
+    by_song: dict[str, list[EmbodimentLink]] = {}
+    for link in recordings_not_named:
+        by_song.setdefault(link.work_id, []).append(link)
     return QuoteOut(
         id=q.id, licensee_id=q.licensee_id, use=dict(q.use), currency=q.currency,
         lines=[QuoteLineOut(**line) for line in q.lines],
         unclearable=[UnclearableOut(**u) for u in q.unclearable],
+        also_needed=[_recordings_hint(links) for links in by_song.values()],
         totals=TotalsOut(**q.totals), total=MoneyOut.of(q.currency, int(q.totals["total_minor"])),
         status=status, source=q.source, referral_id=q.referral_id, created_at=q.created_at,
         expires_at=q.expires_at, version=q.version)

@@ -50,6 +50,7 @@ from clearinghouse.registry.tables import (
 )
 
 OPEN, PURCHASED, EXPIRED = "open", "purchased", "expired"
+RECORDINGS_PER_HINT = 5
 
 
 def use_of(terms: UseTerms, work_ids: Sequence[str], today: date) -> Use:
@@ -201,6 +202,27 @@ def keep_quote(session: Session, principal: Principal, priced: PricedQuote, vali
 def create_quote(session: Session, principal: Principal, data: QuoteCreate,
                  valid_seconds: int) -> Quote:
     return keep_quote(session, principal, price_quote(session, principal, data), valid_seconds)
+
+
+def recordings_not_named(session: Session,
+                         quotes: Sequence[Quote]) -> dict[str, list[repository.EmbodimentLink]]:
+    """Per quote: the recordings of each composition it names where it names none of them (its
+    lines then clear the song, not a recording's master). One query for all the quotes."""
+    stated = {q.id: list(q.use.get("work_ids", ())) for q in quotes}
+    links = repository.embodiment_links(
+        session, sorted({w for ids in stated.values() for w in ids}), per_work=RECORDINGS_PER_HINT)
+    recordings: dict[str, list[repository.EmbodimentLink]] = {}
+    carried_by: dict[str, set[str]] = {}  # composition -> recordings of it, among the stated
+    for link in links:
+        if link.linked_as == "recording":
+            recordings.setdefault(link.work_id, []).append(link)
+        else:
+            carried_by.setdefault(link.linked_id, set()).add(link.work_id)
+    out: dict[str, list[repository.EmbodimentLink]] = {}
+    for quote_id, ids in stated.items():
+        out[quote_id] = [link for song in ids if not carried_by.get(song, set()) & set(ids)
+                         for link in recordings.get(song, ())]
+    return out
 
 
 QuoteStatus = Literal["open", "purchased", "expired"]
