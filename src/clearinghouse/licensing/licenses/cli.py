@@ -222,13 +222,26 @@ def certificate(
         typer.echo(json.dumps(doc, ensure_ascii=False, indent=2))
 
 
+@license_app.command("credential")
+def credential(license_id: str, as_party: AsOpt = None) -> None:
+    """Print the license as a W3C Verifiable Credential (JSON, eddsa-jcs-2022 proof)."""
+    from clearinghouse.licensing.certificates import service as certificate_service
+    from clearinghouse.licensing.licenses import service as licenses_service
+
+    with database() as db:
+        who = acting_as(db, as_party) or local_operator(db)
+        lic = licenses_service.get_license(db, who, license_id)
+        doc = certificate_service.credential_for(db, lic, get_settings())
+    typer.echo(json.dumps(doc, ensure_ascii=False, indent=2))
+
+
 @license_app.command("verify")
 def verify(
     file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)],
     as_json: JsonOpt = False,
 ) -> None:
-    """Check a certificate (JSON or PDF). Exit code 0 only when it is genuine and the license is
-    active; 1 when it is not (tampered, unknown key, revoked, expired…); 4 when the file is not a
+    """Check a certificate (JSON or PDF) or a credential. Exit code 0 only when it is genuine and
+    the license is in force today; 1 when it is not (tampered, unknown key, revoked, expired…); 4 when the file is not a
     certificate at all."""
     from clearinghouse.licensing.certificates import service as certificate_service
 
