@@ -45,6 +45,8 @@ CRYPTOSUITE = "eddsa-jcs-2022"
 PROOF_PURPOSE = "assertionMethod"
 MEDIA_TYPE = "application/vc"  # VC 2.0: a credential secured with an embedded proof
 DID_WEB = "did:web:"
+# 64 signature bytes are at most 88 base58 characters, plus the multibase prefix.
+MAX_PROOF_VALUE_CHARS = 96
 
 
 class CredentialKeys(Protocol):
@@ -138,8 +140,12 @@ def verify_credential(doc: Any, keys: CredentialKeys) -> SignatureCheck:
     kid = _kid_of(proof.get("verificationMethod"))
     if kid is None:
         return SignatureCheck(False, UNKNOWN_KEY)
+    value = proof.get("proofValue")
+    if not isinstance(value, str) or len(value) > MAX_PROOF_VALUE_CHARS:
+        # Checked before decoding: base58 decoding takes time quadratic in the length.
+        return SignatureCheck(False, MALFORMED, kid)
     try:
-        signature = multibase_decode(proof.get("proofValue"))  # type: ignore[arg-type]
+        signature = multibase_decode(value)
     except ValueError:
         return SignatureCheck(False, MALFORMED, kid)
     options = {k: v for k, v in proof.items() if k != "proofValue"}

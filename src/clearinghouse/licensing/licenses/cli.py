@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -238,15 +239,20 @@ def credential(license_id: str, as_party: AsOpt = None) -> None:
 @license_app.command("verify")
 def verify(
     file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)],
+    at: Annotated[
+        datetime | None,
+        typer.Option("--at", formats=["%Y-%m-%d"], help="Answer for this day (default today)"),
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Check a certificate (JSON or PDF) or a credential. Exit code 0 only when it is genuine and
-    the license is in force today; 1 when it is not (tampered, unknown key, revoked, expired…); 4 when the file is not a
-    certificate at all."""
+    """Check a certificate (JSON or PDF) or a credential. Exit code 0 only when it is genuine
+    and the license is in force today (or on --at); 1 when it is not (tampered, unknown key,
+    revoked, expired…); 4 when the file is not a certificate at all."""
     from clearinghouse.licensing.certificates import service as certificate_service
 
     with database() as db:
-        result = certificate_service.verify_bytes(db, file.read_bytes(), get_settings())
+        day = at.date() if at else None
+        result = certificate_service.verify_bytes(db, file.read_bytes(), get_settings(), day)
     if as_json:
         emit_json(result)
     else:
