@@ -278,7 +278,11 @@ MATRIX: dict[tuple[str, str], Rule] = {
         get("/api/v1/licenses/{license}/certificate"), LICENSE_READERS),
     ("GET", "/api/v1/licenses/{license_id}/certificate.pdf"): Rule(
         get("/api/v1/licenses/{license}/certificate.pdf"), LICENSE_READERS),
+    ("GET", "/api/v1/licenses/{license_id}/credential"): Rule(
+        get("/api/v1/licenses/{license}/credential"), LICENSE_READERS),
     ("POST", "/api/v1/certificates/verify"): Rule(_verify, EVERYONE),
+    ("GET", "/api/v1/certificates/keys"): Rule(get("/api/v1/certificates/keys"), EVERYONE),
+    ("GET", "/.well-known/did.json"): Rule(get("/.well-known/did.json"), EVERYONE),
     ("GET", "/api/v1/licenses/{license_id}/odrl"): Rule(
         get("/api/v1/licenses/{license}/odrl"), LICENSE_READERS),
     ("GET", "/verify/{license_id}"): Rule(get("/verify/{license}"), EVERYONE),

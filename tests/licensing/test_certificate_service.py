@@ -124,7 +124,7 @@ def test_revoked_suspended_pending_and_expired_licenses(client, sessions) -> Non
         m.licensee,
         make_quote(sessions, m.licensee, worked_example_lines(m), use=use_of(m.work_id)),
     ).json()
-    assert _verify_json(client, _certificate(client, m, pending))["result"] == "pending"
+    assert _verify_json(client, _certificate(client, m, pending))["result"] == "pending_payment"
 
     lic = bought_and_paid(client, sessions, m, territories=["HK"])
     doc = _certificate(client, m, lic)

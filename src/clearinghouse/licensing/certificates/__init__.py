@@ -1,7 +1,10 @@
-"""Signed license certificates: Ed25519 keyring, the signed JSON document, and its PDF.
+"""Signed license certificates: Ed25519 keyring, the signed JSON document, and its PDF; the
+license as a verifiable credential, and the issuer's keys as JWKS and did:web.
 
-document, keys, labels and pdf are pure library code (no database, no web); service.py decides
-what a license's certificate says and endpoints.py serves it (with the license's ODRL policy).
+document, keys, labels, pdf, credential, did and wording are pure library code (no database, no
+web); verdicts.py is the rule for a license's state on a day; service.py decides what a license's
+certificate and credential say and what a verification answers, and endpoints.py serves them
+(with the license's ODRL policy).
 """
 
 from clearinghouse.licensing.certificates.document import (

@@ -155,3 +155,18 @@ def load_certificate(data: bytes) -> dict[str, Any]:
     raise CertificateFormatError(
         "not a certificate: expected the certificate JSON or the certificate PDF"
     )
+
+
+def parse_strict_json(data: bytes) -> Any:
+    """Any JSON value under the same strict rules (UTF-8, no duplicate keys, no NaN); for
+    documents that are not certificates, such as verifiable credentials."""
+    try:
+        return json.loads(
+            bytes(data).decode("utf-8-sig"),
+            object_pairs_hook=_unique_keys,
+            parse_constant=_reject_constant,
+        )
+    except UnicodeDecodeError as exc:
+        raise CertificateFormatError("the JSON is not UTF-8 text") from exc
+    except (ValueError, RecursionError) as exc:
+        raise CertificateFormatError(f"not valid JSON: {exc}") from exc

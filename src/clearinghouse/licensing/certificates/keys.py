@@ -151,11 +151,13 @@ class Keyring:
 
     def public_keys(self) -> dict[str, str]:
         """kid -> base64url of the 32-byte raw public key, for a published key listing."""
+        return {kid: b64url_encode(raw) for kid, raw in self.raw_public_keys().items()}
+
+    def raw_public_keys(self) -> dict[str, bytes]:
+        """kid -> the 32-byte raw public key, every key ever used (rotated ones too)."""
         return {
-            kid: b64url_encode(
-                key.public_key().public_bytes(
-                    serialization.Encoding.Raw, serialization.PublicFormat.Raw
-                )
+            kid: key.public_key().public_bytes(
+                serialization.Encoding.Raw, serialization.PublicFormat.Raw
             )
             for kid, key in sorted(self._keys.items())
         }
@@ -172,15 +174,17 @@ class Keyring:
         kid = self.active_kid
         return kid, b64url_encode(self._keys[kid].sign(bytes(data)))
 
-    def verify(self, kid: str, data: bytes, signature_b64url: str) -> bool:
-        """True only for a genuine signature by a known key; never raises on bad input."""
-        if not isinstance(data, bytes | bytearray | memoryview):
-            return False
-        try:
-            signature = b64url_decode(signature_b64url)
-        except ValueError:
-            return False
-        if len(signature) != SIGNATURE_BYTES:
+    def sign_with(self, kid: str, data: bytes) -> bytes:
+        """A raw signature by one named key, active or not. Ed25519 is deterministic, so the same
+        data and key always give the same bytes: a credential re-made later is identical."""
+        key = self._keys.get(kid)
+        if key is None:
+            raise KeyringError(f"no signing key {kid!r} in {self.directory}")
+        return key.sign(bytes(data))
+
+    def verify_raw(self, kid: str, data: bytes, signature: bytes) -> bool:
+        """True only for a genuine raw signature by a known key; never raises on bad input."""
+        if not isinstance(signature, bytes) or len(signature) != SIGNATURE_BYTES:
             return False
         public = self.public_key(kid)
         if public is None:
@@ -190,6 +194,16 @@ class Keyring:
         except InvalidSignature:
             return False
         return True
+
+    def verify(self, kid: str, data: bytes, signature_b64url: str) -> bool:
+        """True only for a genuine signature by a known key; never raises on bad input."""
+        if not isinstance(data, bytes | bytearray | memoryview):
+            return False
+        try:
+            signature = b64url_decode(signature_b64url)
+        except ValueError:
+            return False
+        return self.verify_raw(kid, bytes(data), signature)
 
     def knows(self, kid: object) -> bool:
         return isinstance(kid, str) and self.public_key(kid) is not None

@@ -1,8 +1,8 @@
 """License certificates: issue (sign) at purchase, render as JSON or PDF, verify anyone's copy.
 
 Signing, the keyring and the PDF live in the certificates package; this module decides what a
-license's certificate says and what a verification answers. A genuine signature is not enough:
-the license must also still be good (paid, not suspended, revoked or past its end).
+license's certificate (and credential) says and what a verification answers. A genuine signature
+is not enough: the license must also be good on the day asked (see verdicts.py).
 
 The signed document is stored with the license when it is issued, so rotating the key later never
 changes a certificate already handed out, and every download of it is byte-for-byte the same.
@@ -10,7 +10,7 @@ changes a certificate already handed out, and every download of it is byte-for-b
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -19,11 +19,14 @@ from clearinghouse.core.clock import utcnow
 from clearinghouse.core.errors import NotFound, PayloadTooLarge, ValidationFailed
 from clearinghouse.core.settings import Settings
 from clearinghouse.licensing import certificates
+from clearinghouse.licensing.certificates import credential, did, verdicts, wording
+from clearinghouse.licensing.certificates.document import parse_strict_json
 from clearinghouse.licensing.certificates.pdf_reading import LIMITS, DocumentTooLarge
+from clearinghouse.licensing.certificates.schemas import VerifyResult
 from clearinghouse.licensing.licenses import reasons
 from clearinghouse.licensing.licenses import service as licenses
-from clearinghouse.licensing.licenses.schemas import VerifyResult
 from clearinghouse.licensing.licenses.tables import License
+from clearinghouse.licensing.policies import odrl
 from clearinghouse.registry import repository
 
 CERTIFICATE_TYPE = "clearinghouse.license-certificate"
@@ -136,58 +139,73 @@ def pdf(lic: License) -> bytes:
     return certificates.render_certificate_pdf(document(lic))
 
 
+# -- credential ---------------------------------------------------------------------------------
+
+
+def credential_for(session: Session, lic: License, settings: Settings) -> dict[str, Any]:
+    """The license as a W3C Verifiable Credential, made from its stored certificate: the same
+    address, issue time, issuer and key. Ed25519 is deterministic, so every download is the same
+    bytes, and rotating the key later changes nothing."""
+    signed = document(lic)
+    payload, kid = signed["certificate"], signed["signature"]["kid"]
+    issuer_party = payload.get("issuer") if isinstance(payload.get("issuer"), dict) else {}
+    base = str(issuer_party.get("url") or settings.public_url).rstrip("/")
+    issuer = did.did_web(base)
+    agreement = odrl.agreement_for_license(
+        lic, base, str(issuer_party.get("id") or licenses.operator_id(session))
+    )
+    unsecured = credential.unsigned_credential(
+        agreement=agreement,
+        credential_id=f"{base}/api/v1/licenses/{lic.id}/credential",
+        issuer=issuer,
+        valid_from=lic.valid_from,
+        valid_to=lic.valid_to,
+        status_url=str(payload.get("verify_url") or f"{base}/verify/{lic.id}"),
+    )
+    return credential.secure(
+        unsecured, keyring(settings), kid=kid, issuer=issuer, created=payload["issued_at"]
+    )
+
+
 # -- verification -------------------------------------------------------------------------------
 
-MESSAGES: dict[str, tuple[str, str]] = {
-    "valid": ("genuine certificate of an active license", "证书真实有效，许可处于有效状态"),
-    "pending": (
-        "genuine certificate, but the license is not paid yet",
-        "证书真实，但许可尚未付款生效",
-    ),
-    "suspended": ("genuine certificate, but the license is suspended", "证书真实，但许可已被暂停"),
-    "revoked": ("genuine certificate, but the license was revoked", "证书真实，但许可已被撤销"),
-    "expired": ("genuine certificate, but the license has expired", "证书真实，但许可已过期"),
-    "tampered": (
-        "the certificate was altered after it was signed: its signature does not match",
-        "证书内容在签发后被改动，签名不符",
-    ),
-    "unknown_key": (
-        "signed with a key this clearinghouse does not have: not one of its certificates",
-        "签名密钥不属于本平台，并非本平台签发的证书",
-    ),
-    "malformed": (
-        "the signature block is missing or damaged, so the certificate cannot be checked",
-        "签名信息缺失或损坏，无法验证",
-    ),
-    "unknown_license": (
-        "genuinely signed, but no such license exists here",
-        "签名真实，但本平台没有该许可",
-    ),
+BY_CHECK = {
+    certificates.UNKNOWN_KEY: "unknown_key",
+    certificates.BAD_SIGNATURE: "tampered",
+    certificates.MALFORMED: "malformed",
 }
-BY_STATUS = {
-    licenses.ACTIVE: "valid",
-    licenses.PENDING: "pending",
-    licenses.SUSPENDED: "suspended",
-    licenses.REVOKED: "revoked",
-    licenses.EXPIRED: "expired",
-}
+
+
+def standing(session: Session, lic: License, day: date) -> str:
+    """The license's state on `day` (verdicts.standing_on), from its history of changes."""
+    history = [(event.at.date(), event.to_status) for event in licenses.events_of(session, lic.id)]
+    return verdicts.standing_on(
+        day, licenses.today(), lic.status, lic.valid_from, lic.valid_to, history
+    )
 
 
 def _result(
     result: str,
+    day: date,
     lic: License | None = None,
+    *,
     license_id: str | None = None,
     key_id: str | None = None,
+    verified: str | None = None,
+    payload: dict[str, Any] | None = None,
 ) -> VerifyResult:
-    en, zh = MESSAGES[result]
+    en, zh = verdicts.words(result, day, lic.valid_from if lic is not None else None)
     # Public: only the reason code, in words; the operator's note never leaves the parties.
     code = lic.status_reason_code if lic is not None and result in ("revoked", "suspended") else None
     label, label_zh = reasons.label(code), reasons.label_zh(code)
+    show_terms = payload is not None and result in verdicts.LICENSE_RESULTS
     return VerifyResult(
         result=result,  # type: ignore[arg-type]
         valid=result == "valid",
         message=f"{en} (reason: {label})" if label else en,
         message_zh=f"{zh}（原因：{label_zh}）" if label_zh else zh,
+        at=day,
+        verified=verified,  # type: ignore[arg-type]
         license_id=lic.id if lic is not None else license_id,
         key_id=key_id,
         status=licenses.effective_status(lic) if lic is not None else None,
@@ -196,40 +214,75 @@ def _result(
         reason_label_zh=label_zh,
         valid_from=lic.valid_from if lic is not None else None,
         valid_to=lic.valid_to if lic is not None else None,
+        terms=wording.verified_terms(payload, result, day) if show_terms and payload else None,
     )
 
 
-def verify_document(session: Session, doc: Any, settings: Settings) -> VerifyResult:
-    check = certificates.verify_signature(doc, keyring(settings))
-    if check.reason == certificates.UNKNOWN_KEY:
-        return _result("unknown_key", key_id=check.kid)
-    if check.reason == certificates.BAD_SIGNATURE:
-        return _result("tampered", key_id=check.kid)
+def _stored_payload(lic: License) -> dict[str, Any] | None:
+    signed = lic.certificate
+    return signed.get("certificate") if isinstance(signed, dict) else None
+
+
+def verify_document(
+    session: Session, doc: Any, settings: Settings, at: date | None = None
+) -> VerifyResult:
+    """A signed certificate or a credential (already parsed), answered for `at` (today)."""
+    day = at or licenses.today()
+    is_credential = credential.is_credential(doc)
+    kind = "credential" if is_credential else "certificate"
+    if is_credential:
+        check = credential.verify_credential(doc, keyring(settings))
+    else:
+        check = certificates.verify_signature(doc, keyring(settings))
     if not check.valid:
-        return _result("malformed", key_id=check.kid)
-    license_id = doc["certificate"].get("license_id")
+        return _result(BY_CHECK[check.reason], day, key_id=check.kid, verified=kind)
+    if is_credential:
+        license_id: Any = credential.claims_of(doc).license_id
+    else:
+        license_id = doc["certificate"].get("license_id")
     lic = session.get(License, license_id) if isinstance(license_id, str) else None
     if lic is None:
-        return _result("unknown_license", license_id=str(license_id), key_id=check.kid)
-    return _result(BY_STATUS[licenses.effective_status(lic)], lic, key_id=check.kid)
+        return _result("unknown_license", day, license_id=str(license_id), key_id=check.kid,
+                       verified=kind)
+    # A certificate shows the terms it signed; a credential, those of its license's certificate
+    # (the credential is made from it, signed by the same key).
+    payload = _stored_payload(lic) if is_credential else doc["certificate"]
+    return _result(standing(session, lic, day), day, lic, key_id=check.kid, verified=kind,
+                   payload=payload)
 
 
-def verify_bytes(session: Session, data: bytes, settings: Settings) -> VerifyResult:
-    """Check a certificate file (the JSON or the PDF). Not a certificate at all: 422; larger
-    or more expanding than any certificate (see certificates/pdf_reading.py): 413."""
+def verify_bytes(
+    session: Session, data: bytes, settings: Settings, at: date | None = None
+) -> VerifyResult:
+    """Check a certificate file (the JSON or the PDF) or a credential (JSON) for `at` (today).
+    Not one of them at all: 422; larger or more expanding than any certificate (see
+    certificates/pdf_reading.py): 413."""
     try:
         doc = certificates.load_certificate(data)
     except DocumentTooLarge as exc:
         raise PayloadTooLarge(str(exc), details={"limit": exc.limit, "maximum": exc.maximum,
                                                  "limits": LIMITS}) from exc
     except certificates.CertificateFormatError as exc:
-        raise ValidationFailed(str(exc), field="body") from exc
-    return verify_document(session, doc, settings)
+        doc = _credential_or_none(data)
+        if doc is None:
+            raise ValidationFailed(str(exc), field="body") from exc
+    return verify_document(session, doc, settings, at)
 
 
-def public_status(session: Session, license_id: str) -> VerifyResult:
-    """What the QR code shows: the license's state and period, no terms, no prices."""
+def _credential_or_none(data: bytes) -> Any:
+    try:
+        doc = parse_strict_json(data)
+    except certificates.CertificateFormatError:
+        return None
+    return doc if credential.is_credential(doc) else None
+
+
+def public_status(session: Session, license_id: str, at: date | None = None) -> VerifyResult:
+    """What the QR code shows: the license's state on `at` (today), and its signed terms in words
+    (no prices)."""
     lic = session.get(License, license_id)
     if lic is None:
         raise NotFound(f"no license {license_id} here; check the address", field="license_id")
-    return _result(BY_STATUS[licenses.effective_status(lic)], lic)
+    day = at or licenses.today()
+    return _result(standing(session, lic, day), day, lic, verified="license",
+                   payload=_stored_payload(lic))

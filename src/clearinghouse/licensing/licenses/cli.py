@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -222,18 +223,36 @@ def certificate(
         typer.echo(json.dumps(doc, ensure_ascii=False, indent=2))
 
 
+@license_app.command("credential")
+def credential(license_id: str, as_party: AsOpt = None) -> None:
+    """Print the license as a W3C Verifiable Credential (JSON, eddsa-jcs-2022 proof)."""
+    from clearinghouse.licensing.certificates import service as certificate_service
+    from clearinghouse.licensing.licenses import service as licenses_service
+
+    with database() as db:
+        who = acting_as(db, as_party) or local_operator(db)
+        lic = licenses_service.get_license(db, who, license_id)
+        doc = certificate_service.credential_for(db, lic, get_settings())
+    typer.echo(json.dumps(doc, ensure_ascii=False, indent=2))
+
+
 @license_app.command("verify")
 def verify(
     file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)],
+    at: Annotated[
+        datetime | None,
+        typer.Option("--at", formats=["%Y-%m-%d"], help="Answer for this day (default today)"),
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Check a certificate (JSON or PDF). Exit code 0 only when it is genuine and the license is
-    active; 1 when it is not (tampered, unknown key, revoked, expired…); 4 when the file is not a
-    certificate at all."""
+    """Check a certificate (JSON or PDF) or a credential. Exit code 0 only when it is genuine
+    and the license is in force today (or on --at); 1 when it is not (tampered, unknown key,
+    revoked, expired…); 4 when the file is not a certificate at all."""
     from clearinghouse.licensing.certificates import service as certificate_service
 
     with database() as db:
-        result = certificate_service.verify_bytes(db, file.read_bytes(), get_settings())
+        day = at.date() if at else None
+        result = certificate_service.verify_bytes(db, file.read_bytes(), get_settings(), day)
     if as_json:
         emit_json(result)
     else:

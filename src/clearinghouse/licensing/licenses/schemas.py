@@ -177,33 +177,6 @@ class FileOut(BaseModel):
     version: int
 
 
-class VerifyResult(BaseModel):
-    result: Literal[
-        "valid",
-        "tampered",
-        "unknown_key",
-        "expired",
-        "revoked",
-        "suspended",
-        "pending",
-        "unknown_license",
-        "malformed",
-    ]
-    valid: bool
-    message: str
-    message_zh: str
-    license_id: str | None = None
-    key_id: str | None = None
-    status: str | None = Field(None, description="The license's status now, when known")
-    reason_code: ReasonCode | None = Field(
-        None, description="Why a revoked or suspended license was (a code, never the note)"
-    )
-    reason_label: str | None = None
-    reason_label_zh: str | None = None
-    valid_from: date | None = None
-    valid_to: date | None = None
-
-
 class BalanceOut(BaseModel):
     account: str
     party_id: str | None
