@@ -50,7 +50,7 @@ def license_certificate(db: DB, caller: Caller, license_id: str) -> JSONResponse
 def license_certificate_pdf(db: DB, caller: Caller, request: Request, license_id: str) -> Response:
     """The certificate as a bilingual PDF with a QR code to the public verification page."""
     lic = licenses_service.get_license(db, caller, license_id)
-    data = certificate_service.pdf(lic)
+    data = certificate_service.pdf(lic, settings_of(request))
     return Response(
         data,
         media_type="application/pdf",

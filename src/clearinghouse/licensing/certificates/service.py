@@ -19,7 +19,10 @@ from clearinghouse.core.clock import utcnow
 from clearinghouse.core.errors import NotFound, PayloadTooLarge, ValidationFailed
 from clearinghouse.core.settings import Settings
 from clearinghouse.licensing import certificates
+from clearinghouse.licensing.certificates import file_checks
 from clearinghouse.licensing.certificates.pdf_reading import LIMITS, DocumentTooLarge
+from clearinghouse.licensing.certificates.pdf_signature import sign_pdf
+from clearinghouse.licensing.certificates.x509 import SigningMaterial, ensure_signing_material
 from clearinghouse.licensing.licenses import reasons
 from clearinghouse.licensing.licenses import service as licenses
 from clearinghouse.licensing.licenses.schemas import VerifyResult
@@ -132,8 +135,14 @@ def document(lic: License) -> dict[str, Any]:
     return lic.certificate
 
 
-def pdf(lic: License) -> bytes:
-    return certificates.render_certificate_pdf(document(lic))
+def signing_material(settings: Settings) -> SigningMaterial:
+    """The operator's X.509 root and document-signing certificate, made on first need."""
+    return ensure_signing_material(settings.keys_dir)
+
+
+def pdf(lic: License, settings: Settings) -> bytes:
+    """The certificate PDF, signed (PAdES) so a reader flags any later change to its pages."""
+    return sign_pdf(certificates.render_certificate_pdf(document(lic)), signing_material(settings))
 
 
 # -- verification -------------------------------------------------------------------------------
@@ -215,16 +224,17 @@ def verify_document(session: Session, doc: Any, settings: Settings) -> VerifyRes
 
 
 def verify_bytes(session: Session, data: bytes, settings: Settings) -> VerifyResult:
-    """Check a certificate file (the JSON or the PDF). Not a certificate at all: 422; larger
+    """Check a certificate file: the JSON, the signed PDF, or a delivered media file carrying it
+    in a C2PA manifest (the file's own signature must hold too). Not a certificate at all: 422; larger
     or more expanding than any certificate (see certificates/pdf_reading.py): 413."""
     try:
-        doc = certificates.load_certificate(data)
+        found = file_checks.read_certificate_file(data, signing_material(settings))
     except DocumentTooLarge as exc:
         raise PayloadTooLarge(str(exc), details={"limit": exc.limit, "maximum": exc.maximum,
                                                  "limits": LIMITS}) from exc
     except certificates.CertificateFormatError as exc:
         raise ValidationFailed(str(exc), field="body") from exc
-    return verify_document(session, doc, settings)
+    return file_checks.with_file_signature(verify_document(session, found.document, settings), found)
 
 
 def public_status(session: Session, license_id: str) -> VerifyResult:

@@ -213,7 +213,7 @@ def certificate(
     with database() as db:
         who = acting_as(db, as_party) or local_operator(db)
         lic = licenses_service.get_license(db, who, license_id)
-        data = certificate_service.pdf(lic) if pdf else None
+        data = certificate_service.pdf(lic, get_settings()) if pdf else None
         doc = certificate_service.document(lic)
     if pdf is not None and data is not None:
         pdf.write_bytes(data)

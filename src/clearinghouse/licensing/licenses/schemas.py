@@ -177,6 +177,20 @@ class FileOut(BaseModel):
     version: int
 
 
+class FileSignatureOut(BaseModel):
+    """The file's own signature: PAdES in a certificate PDF, C2PA in a delivered media file."""
+
+    kind: Literal["pdf", "c2pa"]
+    format: str = Field(description="The file's type, told from its content")
+    signed: bool
+    intact: bool = Field(description="Unchanged since it was signed")
+    trusted: bool = Field(description="Signed by this clearinghouse's certificate authority")
+    modified_after_signing: bool = False
+    signer: str | None = None
+    signed_at: str | None = None
+    problems: list[str] = Field(default_factory=list)
+
+
 class VerifyResult(BaseModel):
     result: Literal[
         "valid",
@@ -202,6 +216,9 @@ class VerifyResult(BaseModel):
     reason_label_zh: str | None = None
     valid_from: date | None = None
     valid_to: date | None = None
+    file_signature: FileSignatureOut | None = Field(
+        None, description="The signature of the file itself, when it carries one (PDF, media)"
+    )
 
 
 class BalanceOut(BaseModel):
