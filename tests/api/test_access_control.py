@@ -20,6 +20,7 @@ PUBLIC = {
     ("GET", "/api/v1/fee-schedules"), ("GET", "/api/v1/fee-schedules/current"),
     ("POST", "/api/v1/certificates/verify"), ("GET", "/verify/{license_id}"),
     ("GET", "/api/v1/downloads/{token}"),  # the signed token is the credential
+    ("GET", "/api/v1/downloads/{token}/licence.json"),  # the same token
     ("GET", "/api/v1/certificates/keys"),
 }
 

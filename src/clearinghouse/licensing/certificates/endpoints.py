@@ -68,6 +68,7 @@ def license_certificate_pdf(db: DB, caller: Caller, request: Request, license_id
             "content": {
                 "application/json": {"schema": {"type": "object"}},
                 "application/pdf": {"schema": {"type": "string", "format": "binary"}},
+                "application/octet-stream": {"schema": {"type": "string", "format": "binary"}},
                 "multipart/form-data": {
                     "schema": {
                         "type": "object",
@@ -80,7 +81,8 @@ def license_certificate_pdf(db: DB, caller: Caller, request: Request, license_id
 )
 async def verify_certificate(request: Request) -> VerifyResult:
     """Public: is this certificate genuine, and is its license still good? Send the JSON document,
-    the PDF, or either as a multipart `file`. `valid` is true only for a genuine, active license."""
+    the PDF, a delivered image, video or song (its C2PA manifest), or any of them as a multipart
+    `file`. `valid` is true only for a genuine, unchanged file of an active license."""
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if content_type == "multipart/form-data":
         form = await request.form(max_files=1, max_fields=1)

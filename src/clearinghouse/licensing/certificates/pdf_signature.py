@@ -16,8 +16,8 @@ import io
 from dataclasses import dataclass, field
 
 from asn1crypto import keys as asn1_keys
-from cryptography.hazmat.primitives import serialization
 from asn1crypto import x509 as asn1_x509
+from cryptography.hazmat.primitives import serialization
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields, signers

@@ -11,6 +11,7 @@ changes a certificate already handed out, and every download of it is byte-for-b
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -223,12 +224,15 @@ def verify_document(session: Session, doc: Any, settings: Settings) -> VerifyRes
     return _result(BY_STATUS[licenses.effective_status(lic)], lic, key_id=check.kid)
 
 
-def verify_bytes(session: Session, data: bytes, settings: Settings) -> VerifyResult:
+def verify_bytes(session: Session, data: bytes | Path, settings: Settings) -> VerifyResult:
     """Check a certificate file: the JSON, the signed PDF, or a delivered media file carrying it
-    in a C2PA manifest (the file's own signature must hold too). Not a certificate at all: 422; larger
-    or more expanding than any certificate (see certificates/pdf_reading.py): 413."""
+    in a C2PA manifest (the file's own signature must hold too); a Path is read where it lies, so a
+    large video is never loaded whole. Not a certificate at all: 422; larger or more expanding
+    than any certificate (see certificates/pdf_reading.py): 413."""
+    material = signing_material(settings)
     try:
-        found = file_checks.read_certificate_file(data, signing_material(settings))
+        found = (file_checks.read_certificate_path(data, material) if isinstance(data, Path)
+                 else file_checks.read_certificate_file(data, material))
     except DocumentTooLarge as exc:
         raise PayloadTooLarge(str(exc), details={"limit": exc.limit, "maximum": exc.maximum,
                                                  "limits": LIMITS}) from exc

@@ -227,13 +227,14 @@ def verify(
     file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)],
     as_json: JsonOpt = False,
 ) -> None:
-    """Check a certificate (JSON or PDF). Exit code 0 only when it is genuine and the license is
+    """Check a certificate (JSON or PDF) or a delivered image, video or song (its C2PA manifest),
+    told apart by content. Exit code 0 only when it is genuine, unchanged and the license is
     active; 1 when it is not (tampered, unknown key, revoked, expired…); 4 when the file is not a
     certificate at all."""
     from clearinghouse.licensing.certificates import service as certificate_service
 
     with database() as db:
-        result = certificate_service.verify_bytes(db, file.read_bytes(), get_settings())
+        result = certificate_service.verify_bytes(db, file, get_settings())
     if as_json:
         emit_json(result)
     else:
