@@ -33,7 +33,6 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID, ObjectIdentifier
 ROOT_CERT, ROOT_KEY = "operator-ca.crt", "operator-ca.key"
 LEAF_CERT, LEAF_KEY = "document-signing.crt", "document-signing.key"
 FILES = (ROOT_CERT, ROOT_KEY, LEAF_CERT, LEAF_KEY)
-LOCK_FILE = ".x509.lock"
 ROOT_DAYS = 20 * 365
 LEAF_DAYS = 2 * 365
 RENEW_BEFORE = timedelta(days=30)  # a leaf with less left than this is replaced on first need
@@ -140,7 +139,8 @@ def _key_pem(key: ec.EllipticCurvePrivateKey) -> bytes:
 @contextmanager
 def _locked(directory: Path) -> Iterator[None]:
     # Several server workers may need the material at once: one makes it, the others read it.
-    fd = os.open(directory / LOCK_FILE, os.O_WRONLY | os.O_CREAT, 0o600)
+    # The lock is on the directory itself, so it leaves no file behind to back up or restore.
+    fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
         yield
