@@ -39,8 +39,10 @@ def _load_features() -> None:
 
 @app.command()
 def init(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
-    """Create the data directory and database, the operator party with a first API key, and the
-    operator's X.509 root CA and document-signing certificate (PDF and C2PA signatures)."""
+    """Create the data directory and database, the operator party with a first API key.
+
+    Also makes the operator's X.509 root CA and document-signing certificate (keys/operator-ca.crt:
+    PDF and C2PA signatures)."""
     from clearinghouse.demo.bootstrap import ensure_operator
     from clearinghouse.licensing.certificates.x509 import ROOT_CERT, ensure_signing_material
 
