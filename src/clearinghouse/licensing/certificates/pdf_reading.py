@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import io
 import logging
-from typing import Any
+from typing import Any, cast
 
 from pypdf import PdfReader, apply_configuration
 from pypdf.errors import LimitReachedError
@@ -155,13 +155,13 @@ _runner = IsolatedRunner(workers=WORKERS, seconds=MAX_SECONDS, memory_bytes=WORK
 
 def read_attachment_isolated(data: bytes) -> bytes:
     """read_attachment in a worker process, killed at the deadline."""
-    return _isolated(read_attachment, data)
+    return cast(bytes, _isolated(read_attachment, data))
 
 
 def read_signed_pdf_isolated(data: bytes,
                              trust_roots_der: list[bytes]) -> tuple[bytes, PdfSignatureCheck]:
     """read_signed_pdf in a worker process, killed at the deadline."""
-    return _isolated(read_signed_pdf, (data, trust_roots_der))
+    return cast(tuple[bytes, PdfSignatureCheck], _isolated(read_signed_pdf, (data, trust_roots_der)))
 
 
 def _isolated(fn: Any, arg: Any) -> Any:

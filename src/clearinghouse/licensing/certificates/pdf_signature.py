@@ -41,7 +41,8 @@ def sign_pdf(data: bytes, material: SigningMaterial) -> bytes:
         serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
         serialization.NoEncryption()))
     signer = signers.SimpleSigner(signing_cert=signing_cert, signing_key=key,
-                                  cert_registry=SimpleCertificateStore.from_certs([root]))
+                                  cert_registry=SimpleCertificateStore.from_certs(  # type: ignore[no-untyped-call]
+                                      [root]))
     meta = PdfSignatureMetadata(
         field_name=FIELD_NAME, subfilter=fields.SigSeedSubFilter.PADES, md_algorithm="sha256",
         certify=True, docmdp_permissions=fields.MDPPerm.NO_CHANGES,

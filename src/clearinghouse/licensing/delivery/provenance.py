@@ -48,14 +48,18 @@ SIGN_SECONDS = 300.0  # hashing a multi-GB video is slow; a stuck native parser 
 WORKER_MEMORY_BYTES = 512 * MiB  # signing streams files; this is far above what it needs
 
 
+def _object(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
 def _period(cert: dict[str, Any]) -> dict[str, Any]:
     return {"from": cert.get("valid_from"), "until": cert.get("valid_until")}
 
 
 def licence_assertion(document: dict[str, Any]) -> dict[str, Any]:
     """What the manifest says about the licence, read from the signed certificate document."""
-    cert = document.get("certificate") if isinstance(document.get("certificate"), dict) else {}
-    terms = cert.get("terms") if isinstance(cert.get("terms"), dict) else {}
+    cert = _object(document.get("certificate"))
+    terms = _object(cert.get("terms"))
     return {
         "licence_id": cert.get("license_id"),
         "issuer": cert.get("issuer"),

@@ -217,7 +217,7 @@ class VerifyResult(BaseModel):
     valid_from: date | None = None
     valid_to: date | None = None
     file_signature: FileSignatureOut | None = Field(
-        None, description="The signature of the file itself, when it carries one (PDF, media)"
+        default=None, description="The signature of the file itself, when it carries one (PDF, media)"
     )
 
 
