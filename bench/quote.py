@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from clearinghouse.licensing.catalogue.default_templates import DEFAULT_TEMPLATES
 from rich.console import Console
 from rich.table import Table
 
@@ -41,7 +42,6 @@ from clearinghouse.core.migrate import upgrade
 from clearinghouse.core.territories import expand
 from clearinghouse.licensing.catalogue import offers as offers_service
 from clearinghouse.licensing.catalogue import templates as templates_service
-from clearinghouse.licensing.catalogue.default_templates import DEFAULT_TEMPLATES
 from clearinghouse.licensing.catalogue.offer_schemas import OfferCreate
 from clearinghouse.licensing.quotes import service as quotes_service
 from clearinghouse.licensing.quotes.engine import Market, build_quote, needed_rights

@@ -274,6 +274,8 @@ MATRIX: dict[tuple[str, str], Rule] = {
     ("POST", "/api/v1/licenses/{license_id}/download-link"): Rule(
         post("/api/v1/licenses/{license}/download-link"), LICENSEE | OPERATOR),
     ("GET", "/api/v1/downloads/{token}"): Rule(get("/api/v1/downloads/{token}"), EVERYONE),
+    ("GET", "/api/v1/downloads/{token}/licence.json"): Rule(
+        get("/api/v1/downloads/{token}/licence.json"), EVERYONE),
     ("GET", "/api/v1/licenses/{license_id}/certificate"): Rule(
         get("/api/v1/licenses/{license}/certificate"), LICENSE_READERS),
     ("GET", "/api/v1/licenses/{license_id}/certificate.pdf"): Rule(

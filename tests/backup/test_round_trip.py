@@ -22,6 +22,7 @@ from clearinghouse.core.db import make_engine
 from clearinghouse.core.errors import Conflict
 from clearinghouse.core.migrate import alembic_config
 from clearinghouse.core.settings import Settings
+from clearinghouse.licensing.certificates import x509 as signing
 from clearinghouse.licensing.licenses.tables import License
 from tests.backup.conftest import SONG, load_world
 from tests.conftest import dialect_of
@@ -65,6 +66,7 @@ def test_a_restored_copy_verifies_certificates_keeps_the_ledger_and_serves_the_f
     finally:
         restored_engine.dispose()
     assert _key_files(restored) == _key_files(settings)
+    assert set(signing.FILES) <= set(_key_files(restored))  # the PDF / C2PA chain came along
 
     with TestClient(create_app(restored), raise_server_exceptions=False) as app:
         verified = app.post("/api/v1/certificates/verify", json=world.certificate)

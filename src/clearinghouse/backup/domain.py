@@ -7,8 +7,11 @@ is written). Member paths live under four folders:
     database/clearinghouse.sqlite3   the SQLite database (online backup), or
     database/clearinghouse.pgdump    a PostgreSQL custom-format dump (pg_dump -Fc)
     keys/<kid>.pem, keys/active      the certificate signing keys (private!)
+    keys/operator-ca.*, keys/document-signing.*   the X.509 root CA and PDF/C2PA signing
+                                     certificate, with their keys (private!)
     secrets/download-links.key       the key that signs download links
-    files/<key>                      the stored files, by their key in the file store
+    files/<key>                      the stored files, by their key in the file store (not
+                                     the licensees' signed copies under licensed/: a cache)
 """
 
 from __future__ import annotations

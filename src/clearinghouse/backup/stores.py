@@ -15,17 +15,21 @@ from fsspec.implementations.local import LocalFileSystem
 
 from clearinghouse.backup.domain import LINK_SECRET
 from clearinghouse.licensing.certificates.keys import ACTIVE_FILE, KID_PATTERN
+from clearinghouse.licensing.certificates.x509 import material_files
 
 UPLOADS_IN_PROGRESS = "tmp/"  # FileStore stages uploads here; they are not files yet
+# Licensees' signed copies (delivery/provenance.py): a cache, made again on the next download.
+DELIVERED_COPIES = "licensed/"
 
 
 def signing_key_files(keys_dir: Path) -> list[Path]:
-    """The key files a keyring reads: `<kid>.pem` for each key and `active`."""
+    """The key files a keyring reads (`<kid>.pem` for each key and `active`), and the operator's
+    X.509 root CA and document-signing certificate with their keys (PDF and C2PA signatures)."""
     if not keys_dir.is_dir():
         return []
     found = [p for p in keys_dir.glob("*.pem") if p.is_file() and KID_PATTERN.match(p.stem)]
     active = keys_dir / ACTIVE_FILE
-    return sorted(found) + ([active] if active.is_file() else [])
+    return sorted(found) + ([active] if active.is_file() else []) + material_files(keys_dir)
 
 
 def link_secret_file(data_dir: Path) -> Path | None:
@@ -50,7 +54,7 @@ class StoredFiles:
             return []
         prefix = self.root + "/"
         keys = (str(p)[len(prefix):] for p in self.fs.find(self.root) if str(p).startswith(prefix))
-        return sorted(k for k in keys if not k.startswith(UPLOADS_IN_PROGRESS))
+        return sorted(k for k in keys if not k.startswith((UPLOADS_IN_PROGRESS, DELIVERED_COPIES)))
 
     def size(self, key: str) -> int:
         return int(self.fs.info(self.path(key))["size"])

@@ -39,13 +39,19 @@ def _load_features() -> None:
 
 @app.command()
 def init(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
-    """Create the data directory and database, and the operator party with a first API key."""
+    """Create the data directory and database, the operator party with a first API key.
+
+    Also makes the operator's X.509 root CA and document-signing certificate (keys/operator-ca.crt:
+    PDF and C2PA signatures)."""
     from clearinghouse.demo.bootstrap import ensure_operator
+    from clearinghouse.licensing.certificates.x509 import ROOT_CERT, ensure_signing_material
 
     with database() as db:
         result = ensure_operator(db)
     settings = get_settings()
-    out = {"data_dir": str(settings.data_dir.resolve()), "database": settings.resolved_database_url, **result}
+    ensure_signing_material(settings.keys_dir)
+    out = {"data_dir": str(settings.data_dir.resolve()), "database": settings.resolved_database_url,
+           "signing_ca": str((settings.keys_dir / ROOT_CERT).resolve()), **result}
     if as_json:
         emit_json(out)
     else:

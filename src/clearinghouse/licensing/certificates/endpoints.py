@@ -86,7 +86,7 @@ def license_certificate(db: DB, caller: Caller, license_id: str) -> JSONResponse
 def license_certificate_pdf(db: DB, caller: Caller, request: Request, license_id: str) -> Response:
     """The certificate as a bilingual PDF with a QR code to the public verification page."""
     lic = licenses_service.get_license(db, caller, license_id)
-    data = certificate_service.pdf(lic)
+    data = certificate_service.pdf(lic, settings_of(request))
     return Response(
         data,
         media_type="application/pdf",
@@ -149,6 +149,7 @@ def did_document(request: Request) -> DidDocumentResponse:
                 "application/json": {"schema": {"type": "object"}},
                 credential.MEDIA_TYPE: {"schema": {"type": "object"}},
                 "application/pdf": {"schema": {"type": "string", "format": "binary"}},
+                "application/octet-stream": {"schema": {"type": "string", "format": "binary"}},
                 "multipart/form-data": {
                     "schema": {
                         "type": "object",
@@ -161,9 +162,10 @@ def did_document(request: Request) -> DidDocumentResponse:
 )
 async def verify_certificate(request: Request, at: AtDay = None) -> VerifyResult:
     """Public: is this certificate or credential genuine, and is its license in force on `at`
-    (today by default)? Send the certificate JSON, its PDF, the credential, or any of them as a
-    multipart `file`. `valid` is true only for a genuine document of a license in force that
-    day; `terms` shows what the document grants, in data and in words."""
+    (today by default)? Send the certificate JSON, its PDF, the credential, a delivered image,
+    video or song (its C2PA manifest), or any of them as a multipart `file`. `valid` is true only
+    for a genuine, unchanged document of a license in force that day; `terms` shows what the
+    document grants, in data and in words."""
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if content_type == "multipart/form-data":
         form = await request.form(max_files=1, max_fields=1)

@@ -12,6 +12,9 @@ far below what hurts the server:
 - the whole read: MAX_SECONDS, in a worker process that is killed when time is up, and whose
   memory is capped at WORKER_MEMORY_BYTES above its start-up size.
 
+Only once pypdf has read the file within those bounds does pyHanko check the PDF's own signature
+(pdf_signature.py), in the same worker, under the same deadline and memory ceiling.
+
 Going over any bound is DocumentTooLarge (a 413 for the API) naming the bound; nothing of the
 document is kept.
 """
@@ -19,13 +22,15 @@ document is kept.
 from __future__ import annotations
 
 import io
-from typing import Any
+import logging
+from typing import Any, cast
 
 from pypdf import PdfReader, apply_configuration
 from pypdf.errors import LimitReachedError
 
 from clearinghouse.core.isolation import DeadlineExceeded, IsolatedRunner, WorkerDied
 from clearinghouse.licensing.certificates.document import CertificateFormatError
+from clearinghouse.licensing.certificates.pdf_signature import PdfSignatureCheck, check_pdf_signature
 
 ATTACHMENT_NAME = "certificate.json"
 MiB = 1024 * 1024
@@ -126,16 +131,45 @@ def read_attachment(data: bytes) -> bytes:
     return found[0]
 
 
+def read_signed_pdf(job: tuple[bytes, list[bytes]]) -> tuple[bytes, PdfSignatureCheck]:
+    """The embedded certificate.json and what the PDF's own signature says. Runs in the worker."""
+    data, trust_roots_der = job
+    attachment = read_attachment(data)
+    # pyHanko logs every broken signature with a traceback; an upload's faults are not ours.
+    logging.getLogger("pyhanko").setLevel(logging.CRITICAL)
+    logging.getLogger("pyhanko_certvalidator").setLevel(logging.CRITICAL)
+    try:
+        check = check_pdf_signature(data, trust_roots_der)
+    except MemoryError:
+        raise DocumentTooLarge("the PDF needs more memory to read than any certificate",
+                               "memory", WORKER_MEMORY_BYTES) from None
+    except Exception as exc:  # a damaged signature dictionary, a broken cross-reference…
+        check = PdfSignatureCheck(signed=True, problems=[
+            f"the PDF's signature cannot be checked: {str(exc)[:200]}"])
+    return attachment, check
+
+
 _runner = IsolatedRunner(workers=WORKERS, seconds=MAX_SECONDS, memory_bytes=WORKER_MEMORY_BYTES,
                          preload=(__name__,))
 
 
 def read_attachment_isolated(data: bytes) -> bytes:
     """read_attachment in a worker process, killed at the deadline."""
+    return cast(bytes, _isolated(read_attachment, data))
+
+
+def read_signed_pdf_isolated(data: bytes,
+                             trust_roots_der: list[bytes]) -> tuple[bytes, PdfSignatureCheck]:
+    """read_signed_pdf in a worker process, killed at the deadline."""
+    return cast(tuple[bytes, PdfSignatureCheck], _isolated(read_signed_pdf, (data, trust_roots_der)))
+
+
+def _isolated(fn: Any, arg: Any) -> Any:
+    data = arg[0] if isinstance(arg, tuple) else arg
     if len(data) > MAX_FILE_BYTES:
         raise too_large_file(len(data))
     try:
-        return _runner.run(read_attachment, data)
+        return _runner.run(fn, arg)
     except DeadlineExceeded:
         raise DocumentTooLarge(f"the PDF takes longer than {MAX_SECONDS:g} s to read; a "
                                "certificate takes a fraction of a second", "seconds",

@@ -62,6 +62,20 @@ class VerifiedTerms(BaseModel):
     in_words_zh: list[str] = Field(description="The same, one line per item, in Chinese")
 
 
+class FileSignatureOut(BaseModel):
+    """The file's own signature: PAdES in a certificate PDF, C2PA in a delivered media file."""
+
+    kind: Literal["pdf", "c2pa"]
+    format: str = Field(description="The file's type, told from its content")
+    signed: bool
+    intact: bool = Field(description="Unchanged since it was signed")
+    trusted: bool = Field(description="Signed by this clearinghouse's certificate authority")
+    modified_after_signing: bool = False
+    signer: str | None = None
+    signed_at: str | None = None
+    problems: list[str] = Field(default_factory=list)
+
+
 class VerifyResult(BaseModel):
     result: Result
     valid: bool = Field(description="True only for a genuine document of a license in force")
@@ -84,4 +98,7 @@ class VerifyResult(BaseModel):
     valid_to: date | None = Field(None, description="The first day after the period")
     terms: VerifiedTerms | None = Field(
         None, description="What the genuine document grants, in data and in words (no prices)"
+    )
+    file_signature: FileSignatureOut | None = Field(
+        default=None, description="The signature of the file itself, when it carries one (PDF, media)"
     )

@@ -11,6 +11,7 @@ changes a certificate already handed out, and every download of it is byte-for-b
 from __future__ import annotations
 
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -19,10 +20,12 @@ from clearinghouse.core.clock import utcnow
 from clearinghouse.core.errors import NotFound, PayloadTooLarge, ValidationFailed
 from clearinghouse.core.settings import Settings
 from clearinghouse.licensing import certificates
-from clearinghouse.licensing.certificates import credential, did, verdicts, wording
+from clearinghouse.licensing.certificates import credential, did, file_checks, verdicts, wording
 from clearinghouse.licensing.certificates.document import parse_strict_json
-from clearinghouse.licensing.certificates.pdf_reading import LIMITS, DocumentTooLarge
+from clearinghouse.licensing.certificates.pdf_reading import LIMITS, MAX_FILE_BYTES, DocumentTooLarge
+from clearinghouse.licensing.certificates.pdf_signature import sign_pdf
 from clearinghouse.licensing.certificates.schemas import VerifyResult
+from clearinghouse.licensing.certificates.x509 import SigningMaterial, ensure_signing_material
 from clearinghouse.licensing.licenses import reasons
 from clearinghouse.licensing.licenses import service as licenses
 from clearinghouse.licensing.licenses.tables import License
@@ -135,8 +138,14 @@ def document(lic: License) -> dict[str, Any]:
     return lic.certificate
 
 
-def pdf(lic: License) -> bytes:
-    return certificates.render_certificate_pdf(document(lic))
+def signing_material(settings: Settings) -> SigningMaterial:
+    """The operator's X.509 root and document-signing certificate, made on first need."""
+    return ensure_signing_material(settings.keys_dir)
+
+
+def pdf(lic: License, settings: Settings) -> bytes:
+    """The certificate PDF, signed (PAdES) so a reader flags any later change to its pages."""
+    return sign_pdf(certificates.render_certificate_pdf(document(lic)), signing_material(settings))
 
 
 # -- credential ---------------------------------------------------------------------------------
@@ -252,21 +261,33 @@ def verify_document(
 
 
 def verify_bytes(
-    session: Session, data: bytes, settings: Settings, at: date | None = None
+    session: Session, data: bytes | Path, settings: Settings, at: date | None = None
 ) -> VerifyResult:
-    """Check a certificate file (the JSON or the PDF) or a credential (JSON) for `at` (today).
-    Not one of them at all: 422; larger or more expanding than any certificate (see
+    """Check a certificate file for `at` (today): the JSON, the signed PDF, a credential (JSON), or
+    a delivered media file carrying the certificate in a C2PA manifest (the file's own signature
+    must hold too); a Path is read where it lies, so a large video is never loaded whole. Not one
+    of them at all: 422; larger or more expanding than any certificate (see
     certificates/pdf_reading.py): 413."""
+    material = signing_material(settings)
     try:
-        doc = certificates.load_certificate(data)
+        found = (file_checks.read_certificate_path(data, material) if isinstance(data, Path)
+                 else file_checks.read_certificate_file(data, material))
     except DocumentTooLarge as exc:
         raise PayloadTooLarge(str(exc), details={"limit": exc.limit, "maximum": exc.maximum,
                                                  "limits": LIMITS}) from exc
     except certificates.CertificateFormatError as exc:
-        doc = _credential_or_none(data)
+        doc = _credential_or_none(_small_file(data) if isinstance(data, Path) else data)
         if doc is None:
             raise ValidationFailed(str(exc), field="body") from exc
-    return verify_document(session, doc, settings, at)
+        return verify_document(session, doc, settings, at)
+    return file_checks.with_file_signature(
+        verify_document(session, found.document, settings, at), found)
+
+
+def _small_file(path: Path) -> bytes:
+    # A credential is a small JSON document (under the certificate file limit); a larger file is
+    # not one, so it is never read whole.
+    return path.read_bytes() if path.stat().st_size <= MAX_FILE_BYTES else b""
 
 
 def _credential_or_none(data: bytes) -> Any:

@@ -7,19 +7,20 @@ row is updated in a short transaction of its own once the file is complete.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import StreamingResponse
-from sqlalchemy.orm import Session
+from fastapi.responses import Response, StreamingResponse
 
 from clearinghouse.api.deps import DB, Caller
 from clearinghouse.api.responses import AUTHED, WRITE, errors
 from clearinghouse.core.db import unit_of_work
-from clearinghouse.core.errors import ValidationFailed
+from clearinghouse.core.errors import NotFound, ValidationFailed
 from clearinghouse.core.text import SingleLine, TextRefused, clean
+from clearinghouse.licensing.certificates.x509 import ensure_signing_material
+from clearinghouse.licensing.delivery import provenance
 from clearinghouse.licensing.delivery import service as delivery
 from clearinghouse.licensing.licenses.schemas import (
     DownloadLink,
@@ -30,14 +31,6 @@ from clearinghouse.licensing.licenses.schemas import (
 
 router = APIRouter(prefix="/api/v1")
 
-
-def write_session(request: Request) -> Iterator[Session]:
-    """A write transaction even for GET: a download is counted as it is served."""
-    with unit_of_work(request.app.state.sessions) as session:
-        yield session
-
-
-WriteDB = Annotated[Session, Depends(write_session, scope="function")]
 
 
 async def _body_chunks(request: Request) -> AsyncIterator[bytes]:
@@ -161,23 +154,58 @@ def download_link(
     )
 
 
+DOWNLOAD_ERRORS = errors(401, 403, 404, 410, 422, 429, 500, 503)
+
+
 @router.get(
     "/downloads/{token}",
     tags=["delivery"],
     response_class=StreamingResponse,
-    responses=errors(401, 403, 404, 410, 422, 429, 500, 503)
+    responses=DOWNLOAD_ERRORS
     | {200: {"content": {"application/octet-stream": {}}, "description": "The file"}},
 )
-def download(db: WriteDB, request: Request, token: str) -> StreamingResponse:
+def download(request: Request, token: str) -> StreamingResponse:
     """The file behind a signed link; no API key needed (the link is the permission). Each
-    download is counted on the license."""
+    download is counted on the license. Images, video and audio come with the licence inside, in
+    a C2PA manifest signed by the clearinghouse (`X-Licence-Manifest: c2pa`); the licence is also
+    at the `Link: rel="license"` address, for formats that cannot carry it."""
     settings = request.app.state.settings
-    work, lic = delivery.open_download(db, token, settings)
+    with request.app.state.read_sessions() as session:
+        plan = delivery.plan_download(session, token, settings)
     store = delivery.store_for(settings)
-    headers = delivery.content_disposition(work.file_name, f"{work.id}.bin")
-    headers["Content-Length"] = str(work.file_size)
-    headers["X-Content-SHA256"] = work.file_sha256 or ""
-    assert work.file_key is not None  # open_download refuses a work without a file
-    return StreamingResponse(
-        store.iter_bytes(work.file_key), media_type="application/octet-stream", headers=headers
+    # Signing reads the whole file: done outside any transaction, and once per licence and file.
+    delivered = provenance.delivered_file(
+        store, license_id=plan.license_id, file_key=plan.file_key, file_sha256=plan.file_sha256,
+        file_size=plan.file_size, file_name=plan.file_name, document=plan.certificate,
+        material=ensure_signing_material(settings.keys_dir), work_dir=settings.data_dir / "signing",
     )
+    with unit_of_work(request.app.state.sessions) as session:
+        delivery.open_download(session, token, settings, delivered.size)
+    headers = delivery.content_disposition(plan.file_name, f"{plan.work_id}.bin")
+    headers["Content-Length"] = str(delivered.size)
+    headers["X-Content-SHA256"] = delivered.sha256
+    headers["X-Licence-Manifest"] = "c2pa" if delivered.embedded else "none"
+    headers["Link"] = f'<{settings.public_url}/api/v1/downloads/{token}/licence.json>; rel="license"'
+    return StreamingResponse(
+        store.iter_bytes(delivered.key), media_type="application/octet-stream", headers=headers
+    )
+
+
+@router.get(
+    "/downloads/{token}/licence.json",
+    tags=["delivery"],
+    responses=DOWNLOAD_ERRORS
+    | {200: {"content": {"application/json": {}}, "description": "The signed licence"}},
+)
+def download_licence(request: Request, token: str) -> Response:
+    """The licence of the file behind a signed link, to keep beside it (`<name>.licence.json`):
+    the signed certificate, checkable at POST /api/v1/certificates/verify. Not counted as a
+    download."""
+    settings = request.app.state.settings
+    with request.app.state.read_sessions() as session:
+        plan = delivery.plan_download(session, token, settings)
+    if plan.certificate is None:
+        raise NotFound("this license has no certificate yet", field="token")
+    name = provenance.sidecar_name(plan.file_name, f"{plan.work_id}.bin")
+    return Response(provenance.sidecar_content(plan.certificate), media_type="application/json",
+                    headers=delivery.content_disposition(name, name))

@@ -112,6 +112,35 @@ class FileStore:
             while chunk := f.read(CHUNK):
                 yield chunk
 
+    def get_local(self, key: str, local_path: Path) -> None:
+        """Copy a stored file to a local path (for tools that need a file on disk)."""
+        self.fs.get_file(self._path(key), str(local_path))
+
+    def put_local(self, local_path: Path, key: str) -> None:
+        """Store a local file under `key`, whole or not at all (staged, then renamed)."""
+        staging = self._path(f"tmp/{uuid.uuid4().hex}.part")
+        self.fs.makedirs(self._path("tmp"), exist_ok=True)
+        try:
+            self.fs.put_file(str(local_path), staging)
+            self.fs.makedirs(self._path(key).rsplit("/", 1)[0], exist_ok=True)
+            self.fs.mv(staging, self._path(key))
+        except BaseException:
+            self.discard_path(staging)
+            raise
+
+    def head(self, key: str, size: int) -> bytes:
+        with self.fs.open(self._path(key), "rb") as f:
+            return bytes(f.read(size))
+
+    def sizes_under(self, folder: str) -> dict[str, int]:
+        """Key -> size of the files directly in `folder` (none when it does not exist)."""
+        path = self._path(folder)
+        if not self.fs.exists(path):
+            return {}
+        start = len(self.root) + 1
+        return {str(e["name"])[start:]: int(e["size"])
+                for e in self.fs.ls(path, detail=True) if e.get("type") == "file"}
+
     def leftovers(self) -> list[str]:
         """Temporary files still lying around (none, unless a process died mid-upload)."""
         tmp = self._path("tmp")
@@ -311,20 +340,47 @@ def issue_links(
     return expires, links
 
 
-def open_download(session: Session, token: str, settings: Settings) -> tuple[Work, License]:
-    """Check the link and the license, count the download; (work, license) to stream."""
+@dataclass(frozen=True)
+class DownloadPlan:
+    """What a link delivers, read before the (slow) preparation of the licensee's copy."""
+
+    license_id: str
+    work_id: str
+    file_key: str
+    file_sha256: str
+    file_size: int
+    file_name: str | None
+    certificate: dict[str, Any] | None  # the signed certificate the delivered copy carries
+
+
+def _checked(session: Session, token: str, settings: Settings) -> tuple[Work, License, LinkClaims]:
     claims = read_link(link_secret(settings.data_dir), token)
     lic = licenses.load(session, claims.license_id)
     check_deliverable(lic)
     work = repository.get_work(session, claims.work_id)
     if work is None or not work.file_key:
         raise Gone("the file of this work is no longer available", field="token")
+    return work, lic, claims
+
+
+def plan_download(session: Session, token: str, settings: Settings) -> DownloadPlan:
+    """Check the link and the license (read-only); what to deliver."""
+    work, lic, _ = _checked(session, token, settings)
+    assert work.file_key is not None and work.file_sha256 is not None  # _checked refuses these
+    return DownloadPlan(lic.id, work.id, work.file_key, work.file_sha256, work.file_size or 0,
+                        work.file_name, lic.certificate)
+
+
+def open_download(session: Session, token: str, settings: Settings,
+                  delivered_bytes: int | None = None) -> tuple[Work, License]:
+    """Check the link and the license again, count the download; (work, license) to stream."""
+    work, lic, claims = _checked(session, token, settings)
     session.add(
         Download(
             license_id=lic.id,
             work_id=work.id,
             file_sha256=work.file_sha256,
-            bytes=work.file_size,
+            bytes=work.file_size if delivered_bytes is None else delivered_bytes,
             link_expires_at=claims.expires_at,
         )
     )

@@ -214,7 +214,7 @@ def certificate(
     with database() as db:
         who = acting_as(db, as_party) or local_operator(db)
         lic = licenses_service.get_license(db, who, license_id)
-        data = certificate_service.pdf(lic) if pdf else None
+        data = certificate_service.pdf(lic, get_settings()) if pdf else None
         doc = certificate_service.document(lic)
     if pdf is not None and data is not None:
         pdf.write_bytes(data)
@@ -245,14 +245,15 @@ def verify(
     ] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Check a certificate (JSON or PDF) or a credential. Exit code 0 only when it is genuine
-    and the license is in force today (or on --at); 1 when it is not (tampered, unknown key,
-    revoked, expired…); 4 when the file is not a certificate at all."""
+    """Check a certificate (JSON or PDF), a credential, or a delivered image, video or song (its
+    C2PA manifest), told apart by content. Exit code 0 only when it is genuine, unchanged and the
+    license is in force today (or on --at); 1 when it is not (tampered, unknown key, revoked,
+    expired…); 4 when the file is not a certificate at all."""
     from clearinghouse.licensing.certificates import service as certificate_service
 
     with database() as db:
         day = at.date() if at else None
-        result = certificate_service.verify_bytes(db, file.read_bytes(), get_settings(), day)
+        result = certificate_service.verify_bytes(db, file, get_settings(), day)
     if as_json:
         emit_json(result)
     else:
