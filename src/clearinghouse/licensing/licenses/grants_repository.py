@@ -104,6 +104,10 @@ def _load_questions(session: Session, questions: Sequence[CoverageQuestion]) -> 
         return
     cur = conn.cursor()
     try:
+        if cur.execute("PRAGMA temp_store").fetchone()[0] != 2:
+            # In memory, not a temporary file (changing it drops temporary tables: first time
+            # on this connection only).
+            cur.execute("PRAGMA temp_store=MEMORY")
         cur.execute(
             f"CREATE TEMP TABLE IF NOT EXISTS {_QUESTIONS} (seq INTEGER, work_id TEXT, "
             'licensee_id TEXT, channel TEXT, country TEXT, day TEXT, "right" TEXT)'
