@@ -15,6 +15,7 @@ from fastapi import APIRouter, Header, Query, Request, Response
 from clearinghouse.api.auth import LicenseeCaller, OperatorCaller
 from clearinghouse.api.deps import DB, Caller, IfMatch, Limit, Offset, etag, settings_of
 from clearinghouse.api.responses import AUTHED, UPDATE, UPDATE_VERSION_OPTIONAL, WRITE, errors
+from clearinghouse.core.text import SingleLine
 from clearinghouse.licensing.certificates import endpoints as certificate_endpoints
 from clearinghouse.licensing.delivery import endpoints as delivery_endpoints
 from clearinghouse.licensing.licenses import coverage, payments
@@ -149,8 +150,8 @@ def list_licenses(
 def license_coverage(
     db: DB,
     caller: Caller,
-    work_id: Annotated[str, Query(max_length=40, description="The work used")],
-    licensee_id: Annotated[str, Query(max_length=40, description="Who uses it")],
+    work_id: Annotated[str, Query(max_length=40, description="The work used"), SingleLine],
+    licensee_id: Annotated[str, Query(max_length=40, description="Who uses it"), SingleLine],
     channel: Annotated[str, Query(max_length=40, description="One platform, e.g. douyin")],
     country: Annotated[str, Query(max_length=2, description="ISO 3166-1 alpha-2, e.g. CN")],
     on: Annotated[date | None, Query(description="The day of the use; today if left out")] = None,
