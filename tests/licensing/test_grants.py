@@ -149,3 +149,25 @@ def test_the_migration_backfills_grants_of_existing_licenses(client, sessions, e
     got = client.get(f"/api/v1/licenses/{lic['id']}", headers=m.licensee.headers).json()
     assert {tuple(ln["countries"]) for ln in got["lines"]} == {("CN", "HK", "MO")}
     assert _covered(client, m, country="MO", channel="xigua")
+
+
+def test_exclusivity_counts_each_lines_own_countries(client, sessions) -> None:  # noqa: ANN001
+    """An exclusive license that cleared CN only (bought partially for CN + HK) leaves HK free."""
+    m = make_market(sessions)
+    rival = make_actor(sessions, "Rival 对手", Role.LICENSEE)
+    cn_only = [ln | {"countries": ["CN"]} for ln in worked_example_lines(m)]
+    hk_part = {"work_id": m.work_id, "right": "synchronisation", "holder_id": None,
+               "reason": "unclaimed_share", "message": "nobody holds it in HK", "contact": None,
+               "share": "100", "countries": ["HK"]}
+    first = buy(client, m.licensee, make_quote(
+        sessions, m.licensee, cn_only, unclearable=[hk_part],
+        use=use_of(m.work_id, territories=["CN", "HK"], exclusive=True)), accept_partial=True)
+    assert first.status_code == 201, first.text
+    in_hk = make_quote(sessions, rival, worked_example_lines(m),
+                       use=use_of(m.work_id, territories=["HK"], exclusive=True))
+    assert buy(client, rival, in_hk).status_code == 201  # HK was never granted
+    in_cn = make_quote(sessions, rival, worked_example_lines(m),
+                       use=use_of(m.work_id, territories=["CN"], exclusive=True))
+    r = buy(client, rival, in_cn)
+    assert r.status_code == 409 and r.json()["error"]["details"][0]["license_id"] \
+        == first.json()["id"]
