@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export SPARK_LOCAL_IP ?= 127.0.0.1
 
-.PHONY: demo test install lint bench-search bench-quote bench-load bench-import clean-demo
+.PHONY: demo test install lint bench-search bench-quote bench-load bench-import bench-grants clean-demo
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -41,3 +41,6 @@ bench-import: $(STAMP)
 
 clean-demo:
 	rm -rf data
+
+bench-grants: $(STAMP)
+	$(BIN)/python -m bench.grants

@@ -252,6 +252,10 @@ MATRIX: dict[tuple[str, str], Rule] = {
     ("POST", "/api/v1/quotes/{quote_id}/purchase"): Rule(_purchase(in_body=False), LICENSEE),
     ("POST", "/api/v1/licenses"): Rule(_purchase(in_body=True), LICENSEE),
     ("GET", "/api/v1/licenses"): Rule(get("/api/v1/licenses"), SIGNED_IN),
+    # The licensee asks about itself; the work's holder (and its agent) and the operator too.
+    ("GET", "/api/v1/licenses/coverage"): Rule(lambda w, role: w.call(
+        role, "GET", f"/api/v1/licenses/coverage?work_id={w.ids['song']}"
+        f"&licensee_id={w.party('licensee')}&channel=douyin&country=CN"), LICENSE_READERS),
     ("GET", "/api/v1/licenses/{license_id}"): Rule(
         get("/api/v1/licenses/{license}"), LICENSE_READERS),
     ("GET", "/api/v1/licenses/{license_id}/events"): Rule(

@@ -188,6 +188,7 @@ def bought_and_paid(
 def bought_long_ago(sessions: sessionmaker[Session], license_id: str, days: int) -> None:
     """Move a license's period `days` back, as if bought then: a license never starts before
     the day it is bought, so only time (or this) makes one expire."""
+    from clearinghouse.licensing.licenses import grants_repository
     from clearinghouse.licensing.licenses.tables import License
 
     shift = timedelta(days=days)
@@ -197,15 +198,23 @@ def bought_long_ago(sessions: sessionmaker[Session], license_id: str, days: int)
         lic.valid_from -= shift
         lic.valid_to = None if lic.valid_to is None else lic.valid_to - shift
         lic.use = lic.use | {"start": lic.valid_from.isoformat()}
+        grants_repository.set_period(s, lic.id, lic.valid_from, lic.valid_to)
 
 
 def counts(sessions: sessionmaker[Session]) -> dict[str, int]:
     """Rows a purchase writes; a failed purchase must leave every one of them as it was."""
     from clearinghouse.ledger.tables import LedgerEntry, LedgerPosting
-    from clearinghouse.licensing.licenses.tables import License, LicenseEvent, LicenseLine, Payment
+    from clearinghouse.licensing.licenses.tables import (
+        License,
+        LicenseEvent,
+        LicenseGrant,
+        LicenseLine,
+        Payment,
+    )
 
     with sessions() as s:
         return {
             t.__tablename__: s.scalar(select(func.count()).select_from(t)) or 0
-            for t in (License, LicenseLine, LicenseEvent, Payment, LedgerEntry, LedgerPosting)
+            for t in (License, LicenseLine, LicenseGrant, LicenseEvent, Payment, LedgerEntry,
+                      LedgerPosting)
         }

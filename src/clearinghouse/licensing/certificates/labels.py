@@ -29,6 +29,10 @@ ZH = {
     "miaopai": "秒拍", "any_short_video": "所有短视频平台", "web": "网站", "broadcast": "广播电视",
     "physical": "实体复制品", "internal_network": "内部网络", "youtube": "YouTube",
     "tiktok": "TikTok", "CN": "中国大陆", "HK": "中国香港", "MO": "中国澳门", "TW": "中国台湾",
+    # Why a part was not cleared (the quote's reason codes).
+    "unclaimed_share": "无人登记持有", "ownership_conflict": "权属争议",
+    "collective_management": "集体管理", "author_approval_required": "须经作者同意",
+    "declined": "权利人拒绝", "no_offer": "无常规报价", "no_exchange_rate": "无可用汇率",
 }
 
 
@@ -70,6 +74,20 @@ def territories(codes: Any) -> str:
         names = regions.get(str(code).upper())
         shown.append(f"{names[1]} {names[0]}" if names else term(code))
     return ", ".join(shown) or DASH
+
+
+def countries(codes: Any) -> str:
+    """A line's countries: a region's name when they are exactly one region, else the codes
+    (by name when there are few)."""
+    from clearinghouse.core.territories import region_members, region_names
+
+    listed = sorted({str(c).upper() for c in as_list(codes)})
+    if not listed:
+        return DASH
+    for code, (name_en, name_zh) in region_names().items():
+        if set(listed) == region_members(code):
+            return f"{name_zh} {name_en}"
+    return territories(listed) if len(listed) <= 6 else ", ".join(listed)
 
 
 def portion(value: Any) -> str:

@@ -3,8 +3,10 @@
 Payload fields shown: license_id, issued_at, valid_from, valid_until, issuer{name},
 licensee{name,id}, works[{id,title,type,identifiers}], terms{purpose,channels,uses,portion,
 modification,territories,territories_excluded,exclusive,term_days},
-rights[{work_id,right,holder{name},share}], price{currency,total_minor,subtotal_minor,
-licensee_fee_minor,lines[{work_id,work_title,right,holder{name},amount_minor}]}, verify_url.
+rights[{work_id,right,holder{name},share,countries,valid_from,valid_until}],
+not_cleared[{work_id,right,holder{name},share,countries,reason}], price{currency,total_minor,
+subtotal_minor,licensee_fee_minor,lines[{work_id,work_title,right,holder{name},amount_minor}]},
+verify_url. (Version 1 certificates have no per-right countries or not_cleared: dashes.)
 Anything missing shows as a dash; other fields are carried only in the embedded JSON.
 """
 
@@ -39,6 +41,7 @@ from clearinghouse.licensing.certificates.labels import (
     DASH,
     as_dict,
     as_list,
+    countries,
     format_money,
     party_name,
     portion,
@@ -184,16 +187,41 @@ def _title(titles: dict[str, Any], work_id: Any) -> Any:
     return titles.get(work_id, work_id) if isinstance(work_id, str) else work_id
 
 
+def _percent(share: Any) -> str:
+    return f"{share}%" if share not in (None, "") else DASH
+
+
 def _rights(cert: dict[str, Any], titles: dict[str, Any]) -> Table:
     rows: list[list[Any]] = [[_both("作品", "Work"), _both("权利", "Right"),
-                              _both("权利人", "Rights holder"), _both("份额", "Share")]]
+                              _both("权利人", "Rights holder"), _both("份额", "Share"),
+                              _both("地域", "Countries"), _both("期限", "Period")]]
     for right in map(as_dict, as_list(cert.get("rights"))):
-        share = right.get("share")
+        period = validity(right) if right.get("valid_from") else DASH
         rows.append([_p(_title(titles, right.get("work_id"))),
                      _p(term(right.get("right"))),
                      _p(party_name(right.get("holder"), right.get("holder_name"))),
-                     _p(f"{share}%" if share not in (None, "") else DASH)])
-    return _grid(rows, [w * mm for w in (46, 46, 60, 18)])
+                     _p(_percent(right.get("share"))),
+                     _p(countries(right.get("countries")), SMALL),
+                     _p(period, SMALL)])
+    return _grid(rows, [w * mm for w in (34, 28, 38, 14, 30, 26)])
+
+
+def _not_cleared(cert: dict[str, Any], titles: dict[str, Any]) -> list[Any]:
+    """What the license does not cover (a partial purchase), with the reason; nothing if none."""
+    parts = [as_dict(p) for p in as_list(cert.get("not_cleared"))]
+    if not parts:
+        return []
+    rows: list[list[Any]] = [[_both("作品", "Work"), _both("权利", "Right"),
+                              _both("权利人", "Rights holder"), _both("份额", "Share"),
+                              _both("地域", "Countries"), _both("原因", "Reason")]]
+    for part in parts:
+        rows.append([_p(_title(titles, part.get("work_id"))), _p(term(part.get("right"))),
+                     _p(party_name(part.get("holder")) or DASH), _p(_percent(part.get("share"))),
+                     _p(countries(part.get("countries")), SMALL),
+                     _p(term(part.get("reason")), SMALL)])
+    note = _p("本许可不包括下列部分 · This license does NOT cover the following parts:", BODY)
+    return [_both("未获许可部分", "Not Cleared", HEAD), note,
+            _grid(rows, [w * mm for w in (34, 28, 38, 14, 30, 26)])]
 
 
 def _price(cert: dict[str, Any], titles: dict[str, Any]) -> Table:
@@ -308,6 +336,7 @@ def render_certificate_pdf(document: dict[str, Any]) -> bytes:
     story += [_both("授权作品", "Licensed Works", HEAD), _works(cert)]
     story += [_both("许可条款", "Terms", HEAD), _terms(cert)]
     story += [_both("权利与权利人", "Rights & Rights Holders", HEAD), _rights(cert, titles)]
+    story += _not_cleared(cert, titles)
     story += [_both("价格", "Price", HEAD), _price(cert, titles)]
     story.append(_signature(cert, signature))
 

@@ -33,7 +33,9 @@ from clearinghouse.licensing.policies import odrl
 from clearinghouse.registry import repository
 
 CERTIFICATE_TYPE = "clearinghouse.license-certificate"
-CERTIFICATE_VERSION = 1
+# 2: each right states its own countries and period, and `not_cleared` lists what a partial
+# purchase left out. Version 1 certificates stay as signed and still verify.
+CERTIFICATE_VERSION = 2
 
 
 def keyring(settings: Settings) -> certificates.Keyring:
@@ -55,6 +57,9 @@ def payload_for(session: Session, lic: License, settings: Settings) -> dict[str,
             name = row.name if row is not None else party_id
         return {"id": party_id, "name": name}
 
+    # A reader takes "valid until" as the last valid day, so the certificate states it
+    # inclusively; stored periods stay half-open (valid_to is the first day after).
+    valid_until = (lic.valid_to - timedelta(days=1)).isoformat() if lic.valid_to else None
     return {
         "type": CERTIFICATE_TYPE,
         "version": CERTIFICATE_VERSION,
@@ -64,9 +69,7 @@ def payload_for(session: Session, lic: License, settings: Settings) -> dict[str,
         "issuer": party(operator) | {"url": base},
         "licensee": party(lic.licensee_id, licensee.name if licensee else None),
         "valid_from": lic.valid_from.isoformat(),
-        # A reader takes "valid until" as the last valid day, so the certificate states it
-        # inclusively; stored periods stay half-open (valid_to is the first day after).
-        "valid_until": (lic.valid_to - timedelta(days=1)).isoformat() if lic.valid_to else None,
+        "valid_until": valid_until,
         "works": [
             {
                 "id": w.id,
@@ -94,8 +97,23 @@ def payload_for(session: Session, lic: License, settings: Settings) -> dict[str,
                 "right": line.right,
                 "holder": party(line.holder_id, line.holder_name),
                 "share": _share(line.share_ppm),
+                "countries": list(line.countries),
+                "valid_from": lic.valid_from.isoformat(),
+                "valid_until": valid_until,
             }
             for line in lic.lines
+        ],
+        # Parts of the use this license does not cover (bought with accept_partial), and why.
+        "not_cleared": [
+            {
+                "work_id": part["work_id"],
+                "right": part["right"],
+                "holder": party(part["holder_id"]) if part.get("holder_id") else None,
+                "share": part.get("share"),
+                "countries": list(part.get("countries") or []),
+                "reason": part["reason"],
+            }
+            for part in lic.unclearable or []
         ],
         "price": {
             "currency": lic.currency,

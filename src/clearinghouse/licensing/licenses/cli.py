@@ -189,6 +189,44 @@ def mark_paid(
     emit_json(out) if as_json else emit_record(out, "payment")
 
 
+@license_app.command("covers")
+def covers(
+    work_id: Annotated[str, typer.Option("--work", help="The work used")],
+    licensee_id: Annotated[str, typer.Option("--licensee", help="Who uses it")],
+    channel: Annotated[str, typer.Option(help="One platform, e.g. douyin")],
+    country: Annotated[str, typer.Option(help="ISO 3166-1 alpha-2, e.g. CN")],
+    on: Annotated[
+        str | None, typer.Option("--on", help="The day of the use, YYYY-MM-DD (default: today)")
+    ] = None,
+    right: Annotated[str | None, typer.Option(help="One right (default: any)")] = None,
+    as_party: AsOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Is this use licensed? Prints the covering active licenses; exit code 0 when covered, 1 when
+    not."""
+    from datetime import date
+
+    from clearinghouse.core.errors import ValidationFailed
+    from clearinghouse.licensing.licenses import coverage
+    from clearinghouse.licensing.licenses import service as licenses_service
+
+    try:
+        day = date.fromisoformat(on) if on else licenses_service.today()
+    except ValueError:
+        raise ValidationFailed(f"--on {on!r} is not a date (YYYY-MM-DD)", field="on") from None
+    q = coverage.question(work_id, licensee_id, channel, country, day, right)
+    with database() as db:
+        who = acting_as(db, as_party) or local_operator(db)
+        found = coverage.covering(db, who, q)
+    if as_json:
+        emit_json({"covered": bool(found), "license_ids": found, "work_id": q.work_id,
+                   "licensee_id": q.licensee_id, "channel": q.channel, "country": q.country,
+                   "on": q.on.isoformat(), "right": q.right})
+    else:
+        typer.echo(("covered by " + ", ".join(found)) if found else "not covered")
+    raise typer.Exit(0 if found else 1)
+
+
 @license_app.command("sweep")
 def sweep() -> None:
     """Mark licenses past their end as expired (run daily)."""

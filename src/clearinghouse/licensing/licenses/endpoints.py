@@ -7,20 +7,23 @@ delivery/endpoints.py; this module's `router` carries all three. The ledger's ow
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Request, Response
+from fastapi import APIRouter, Header, Query, Request, Response
 
 from clearinghouse.api.auth import LicenseeCaller, OperatorCaller
 from clearinghouse.api.deps import DB, Caller, IfMatch, Limit, Offset, etag, settings_of
 from clearinghouse.api.responses import AUTHED, UPDATE, UPDATE_VERSION_OPTIONAL, WRITE, errors
+from clearinghouse.core.text import SingleLine
 from clearinghouse.licensing.certificates import endpoints as certificate_endpoints
 from clearinghouse.licensing.delivery import endpoints as delivery_endpoints
-from clearinghouse.licensing.licenses import payments
+from clearinghouse.licensing.licenses import coverage, payments
 from clearinghouse.licensing.licenses import purchase as purchase_service
 from clearinghouse.licensing.licenses import service as licenses_service
 from clearinghouse.licensing.licenses.schemas import (
     CancelPayment,
+    CoverageOut,
     LicenseCreate,
     LicenseEventOut,
     LicenseOut,
@@ -138,6 +141,33 @@ def list_licenses(
     base = settings_of(request).public_url
     return Page(
         items=[license_out(db, lic, base) for lic in rows], total=total, offset=offset, limit=limit
+    )
+
+
+@api.get(
+    "/licenses/coverage", response_model=CoverageOut, tags=["licenses"], responses=AUTHED
+)
+def license_coverage(
+    db: DB,
+    caller: Caller,
+    work_id: Annotated[str, Query(max_length=40, description="The work used"), SingleLine],
+    licensee_id: Annotated[str, Query(max_length=40, description="Who uses it"), SingleLine],
+    channel: Annotated[str, Query(max_length=40, description="One platform, e.g. douyin")],
+    country: Annotated[str, Query(max_length=2, description="ISO 3166-1 alpha-2, e.g. CN")],
+    on: Annotated[date | None, Query(description="The day of the use; today if left out")] = None,
+    right: Annotated[str | None, Query(max_length=40, description="One right; any if left out")]
+    = None,
+) -> CoverageOut:
+    """Is this use licensed? The active licenses that cover work, licensee, platform, country and
+    day (and right). A licensee asks about itself; the work's holders and managers (and their
+    agents) and the operator ask about anyone."""
+    q = coverage.question(
+        work_id, licensee_id, channel, country, on or licenses_service.today(), right
+    )
+    found = coverage.covering(db, caller, q)
+    return CoverageOut(
+        covered=bool(found), license_ids=found, work_id=q.work_id, licensee_id=q.licensee_id,
+        channel=q.channel, country=q.country, on=q.on, right=q.right,
     )
 
 

@@ -25,7 +25,7 @@ from clearinghouse.core.clock import ranges_overlap
 from clearinghouse.core.db import is_postgres
 from clearinghouse.core.errors import Conflict
 from clearinghouse.core.territories import expand
-from clearinghouse.licensing.licenses.tables import License, LicenseLine
+from clearinghouse.licensing.licenses import grants_repository
 from clearinghouse.licensing.tables import Quote
 from clearinghouse.licensing.terms import Channel, expand_channels
 from clearinghouse.registry.tables import Work
@@ -99,32 +99,22 @@ def lock_works(session: Session, work_ids: Iterable[str]) -> None:
 
 
 def existing_scopes(session: Session, work_ids: Sequence[str], *, on: date) -> list[GrantScope]:
-    """Grants of every license that still holds its place on these works (not past its end)."""
-    rows = session.execute(
-        select(License, LicenseLine.work_id, LicenseLine.right)
-        .join(LicenseLine, LicenseLine.license_id == License.id)
-        .where(LicenseLine.work_id.in_(list(work_ids)), License.status.in_(BLOCKING_STATUSES))
-    ).all()
-    out: list[GrantScope] = []
-    seen: set[tuple[str, str, str]] = set()
-    for lic, work_id, right in rows:
-        if lic.valid_to is not None and lic.valid_to <= on:
-            continue  # past its end: expired even if the sweep has not marked it yet
-        if (lic.id, work_id, right) in seen:
-            continue  # co-holders' lines of one right grant one scope
-        seen.add((lic.id, work_id, right))
-        use = lic.use
-        out += scopes_for(
-            [(work_id, right)],
-            territories=use["territories"],
-            territories_excluded=use.get("territories_excluded") or [],
-            channels=use["channels"],
-            start=lic.valid_from,
-            end=lic.valid_to,
-            exclusive=lic.exclusive,
-            license_id=lic.id,
+    """Grants of every license that still holds its place on these works (not past its end),
+    read from license_grants so that each line's own countries count."""
+    found: dict[tuple[str, str, str], tuple[set[str], set[Channel], date, date | None, bool]] = {}
+    for row in grants_repository.blocking_rows(session, work_ids, BLOCKING_STATUSES, on=on):
+        key = (row.license_id, row.work_id, row.right)
+        countries, channels, *_ = found.setdefault(
+            key, (set(), set(), row.valid_from, row.valid_to, bool(row.exclusive))
         )
-    return out
+        countries.add(row.country)
+        channels.add(Channel(row.channel))
+    return [
+        GrantScope(work_id, right, frozenset(countries), frozenset(channels), start, end,
+                   exclusive, license_id)
+        for (license_id, work_id, right), (countries, channels, start, end, exclusive)
+        in sorted(found.items())
+    ]
 
 
 def describe(clash: tuple[GrantScope, GrantScope]) -> dict[str, object]:
@@ -144,15 +134,20 @@ def check_quote(session: Session, quote: Quote, start: date, end: date | None, *
     """Refuse (409) a purchase of `quote` that would overlap an exclusive license, or claim
     exclusivity over another license, on any work on its lines. Run it under `lock_works`."""
     use = quote.use
-    wanted = scopes_for(
-        [(line["work_id"], line["right"]) for line in quote.lines],
-        territories=use["territories"],
-        territories_excluded=use.get("territories_excluded") or [],
-        channels=use["channels"],
-        start=start,
-        end=end,
-        exclusive=bool(use.get("exclusive")),
-    )
+    wanted: list[GrantScope] = []
+    for line in quote.lines:
+        # A line clears its right only where it says (a partial quote may clear fewer countries
+        # than the use names); quotes made before lines said so cover the whole use.
+        stated = line.get("countries")
+        wanted += scopes_for(
+            [(line["work_id"], line["right"])],
+            territories=stated or use["territories"],
+            territories_excluded=[] if stated else use.get("territories_excluded") or [],
+            channels=use["channels"],
+            start=start,
+            end=end,
+            exclusive=bool(use.get("exclusive")),
+        )
     found = clashes(wanted, existing_scopes(session, works_touched(quote), on=on))
     if found:
         what = (

@@ -24,7 +24,7 @@ from clearinghouse.core.ids import new_id
 from clearinghouse.core.settings import Settings
 from clearinghouse.core.territories import expand
 from clearinghouse.licensing.certificates import service as certificate_service
-from clearinghouse.licensing.licenses import exclusivity, payments
+from clearinghouse.licensing.licenses import coverage, exclusivity, payments
 from clearinghouse.licensing.licenses import service as licenses
 from clearinghouse.licensing.licenses.tables import License, LicenseLine, Payment
 from clearinghouse.licensing.quotes import service as quotes_service
@@ -216,8 +216,17 @@ def _period(use: dict[str, Any]) -> tuple[date, date | None]:
     return start, None if term is None else start + timedelta(days=int(term))
 
 
+def _line_countries(line: dict[str, Any], use_countries: list[str]) -> list[str]:
+    """Where a quote line clears its right; quotes made before lines said so: the whole use."""
+    stated = line.get("countries")
+    return sorted(stated) if stated else use_countries
+
+
 def _new_license(quote: Quote, principal: Principal, key: str, request: PurchaseRequest) -> License:
     start, end = _period(quote.use)
+    use_countries = sorted(
+        expand(quote.use["territories"], quote.use.get("territories_excluded") or [])
+    )
     totals = quote.totals
     lic = License(
         id=new_id("lic"),
@@ -268,6 +277,7 @@ def _new_license(quote: Quote, principal: Principal, key: str, request: Purchase
                 upfront_converted_minor=int(line["upfront_converted_minor"]),
                 owner_fee_minor=int(line["owner_fee_minor"]),
                 holder_net_minor=int(line["holder_net_minor"]),
+                countries=_line_countries(line, use_countries),
             )
         )
     _check_sums(lic)
@@ -319,6 +329,7 @@ def purchase(
     lic = _new_license(quote, principal, key, request)
     session.add(lic)
     session.flush()
+    coverage.write_for(session, lic)
     licenses.log_event(session, principal, lic, "purchase", None, f"bought quote {quote.id}")
     record(
         session,

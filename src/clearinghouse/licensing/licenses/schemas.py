@@ -50,6 +50,25 @@ class LicenseLineOut(BaseModel):
     running: dict[str, Any] = Field(
         description="Running-royalty terms reported against later usage"
     )
+    countries: list[str] = Field(
+        description="Where this line grants its right (ISO 3166-1 alpha-2); a partial purchase "
+        "may clear a right in fewer countries than the use names"
+    )
+    valid_from: date
+    valid_to: date | None = Field(description="Exclusive end date; null: perpetual")
+
+
+class CoverageOut(BaseModel):
+    """The answer to "is this use licensed?" for one work, licensee, platform, country and day."""
+
+    covered: bool
+    license_ids: list[str] = Field(description="The active licenses that cover it")
+    work_id: str
+    licensee_id: str
+    channel: str
+    country: str
+    on: date
+    right: str | None
 
 
 class PaymentOut(BaseModel):
@@ -229,7 +248,8 @@ def payment_out(p: Any) -> PaymentOut:
     )
 
 
-def _line_out(line: Any, currency: str) -> LicenseLineOut:
+def _line_out(line: Any, lic: Any) -> LicenseLineOut:
+    currency = lic.currency
     from clearinghouse.registry.domain import format_share
 
     running = {
@@ -260,6 +280,9 @@ def _line_out(line: Any, currency: str) -> LicenseLineOut:
         owner_fee=MoneyOut.of(currency, line.owner_fee_minor),
         holder_net=MoneyOut.of(currency, line.holder_net_minor),
         running=running,
+        countries=list(line.countries),
+        valid_from=lic.valid_from,
+        valid_to=lic.valid_to,
     )
 
 
@@ -290,7 +313,7 @@ def license_out(session: Any, lic: Any, base_url: str) -> LicenseOut:
         total=MoneyOut.of(c, lic.total_minor),
         totals=lic.totals,
         unclearable=lic.unclearable,
-        lines=[_line_out(line, c) for line in lic.lines],
+        lines=[_line_out(line, lic) for line in lic.lines],
         payment=payment_out(payments[-1]) if payments else None,
         downloads=delivery.download_count(session, lic.id),
         certificate_url=f"{base}/api/v1/licenses/{lic.id}/certificate",

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from clearinghouse.access.domain import Principal
 from clearinghouse.core.clock import utcnow
 from clearinghouse.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from clearinghouse.licensing.licenses import grants_repository
 from clearinghouse.licensing.licenses.reasons import ReasonCode, describe, label
 from clearinghouse.licensing.licenses.tables import License, LicenseEvent, LicenseLine, Payment
 from clearinghouse.registry.audit import record
@@ -169,6 +170,7 @@ def transition(
     lic.touch()
     if to_status == ACTIVE and lic.activated_at is None:
         lic.activated_at = utcnow()
+    grants_repository.set_status(session, lic.id, to_status)
     log_event(session, principal, lic, action, previous, reason, lic.status_reason_code)
     session.flush()
     record(

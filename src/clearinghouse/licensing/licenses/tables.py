@@ -95,6 +95,44 @@ class LicenseLine(Base):
     )  # license currency
     owner_fee_minor: Mapped[int] = mapped_column(BigInteger, nullable=False)
     holder_net_minor: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    # Where this line grants its right (ISO 3166-1 alpha-2, sorted): a partial purchase may
+    # clear a right in fewer countries than the use names.
+    countries: Mapped[list[str]] = mapped_column(JSON, nullable=False, default=list)
+
+
+class LicenseGrant(Base):
+    """What a license grants, one row per line, country and channel: the answer to "which active
+    license covers work W, right R, for party P on channel C in country X on day D?".
+
+    Written at purchase from the lines; `status` mirrors the license's stored status (kept in
+    step by licenses.service.transition). The running terms are the line's (`line_id`).
+    """
+
+    __tablename__ = "license_grants"
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    license_id: Mapped[str] = mapped_column(
+        ForeignKey("licenses.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    line_id: Mapped[str] = mapped_column(
+        ForeignKey("license_lines.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    # Copies of the license's and the line's facts, so the question needs no join.
+    work_id: Mapped[str] = mapped_column(String(40), nullable=False)
+    right: Mapped[str] = mapped_column(String(40), nullable=False)
+    licensee_id: Mapped[str] = mapped_column(String(40), nullable=False)
+    country: Mapped[str] = mapped_column(String(2), nullable=False)
+    channel: Mapped[str] = mapped_column(String(40), nullable=False)  # a platform, never a group
+    valid_from: Mapped[date] = mapped_column(Date, nullable=False)
+    valid_to: Mapped[date | None] = mapped_column(Date)  # exclusive end; None: perpetual
+    status: Mapped[str] = mapped_column(String(20), nullable=False)
+    exclusive: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    __table_args__ = (
+        # Equality on the first four, then the day: one index probe per question.
+        Index(
+            "ix_license_grants_coverage",
+            "work_id", "licensee_id", "country", "channel", "valid_from",
+        ),
+    )
 
 
 class LicenseEvent(Base):

@@ -17,84 +17,17 @@ from datetime import date
 from typing import Any
 
 from clearinghouse.core.money import Money
+from clearinghouse.licensing.policies.vocabulary import (  # noqa: F401  (re-exported)
+    ACTIONS,
+    CONTEXT,
+    CURRENCY_URN,
+    ODRL_NS,
+    PROFILE,
+    PROFILE_NS,
+    RIGHTS_BY_ACTION_IRI,
+    XSD_NS,
+)
 from clearinghouse.licensing.terms import Portion, PortionUnit, Purpose, Use
-
-ODRL_NS = "http://www.w3.org/ns/odrl/2/"
-PROFILE_NS = "https://clearinghouse.example/odrl/"
-PROFILE = PROFILE_NS + "profile"
-XSD_NS = "http://www.w3.org/2001/XMLSchema#"
-CURRENCY_URN = "urn:iso:std:iso:4217:"
-
-# Right -> ODRL action (compact IRI). ODRL 2.2 has no "perform"; `play` is its public rendition.
-ACTIONS: dict[str, str] = {
-    "reproduce": "odrl:reproduce",
-    "distribute": "odrl:distribute",
-    "perform_public": "odrl:play",
-    "display_public": "odrl:display",
-    "modify": "odrl:modify",
-    "synchronisation": "ch:synchronise",
-    "master_use": "ch:masterUse",
-    "mechanical": "ch:mechanicalReproduce",
-    "name_likeness": "ch:nameLikeness",
-}
-RIGHTS_BY_ACTION_IRI = {
-    (ODRL_NS if a.startswith("odrl:") else PROFILE_NS) + a.split(":", 1)[1]: right
-    for right, a in ACTIONS.items()
-}
-
-CONTEXT: dict[str, Any] = {
-    "odrl": ODRL_NS,
-    "ch": PROFILE_NS,
-    "xsd": XSD_NS,
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "uid": "@id",
-    "type": "@type",
-    "Offer": "odrl:Offer",
-    "Agreement": "odrl:Agreement",
-    "profile": {"@id": "odrl:profile", "@type": "@id"},
-    "assigner": {"@id": "odrl:assigner", "@type": "@id"},
-    "assignee": {"@id": "odrl:assignee", "@type": "@id"},
-    "target": {"@id": "odrl:target", "@type": "@id"},
-    "compensatedParty": {"@id": "odrl:compensatedParty", "@type": "@id"},
-    "permission": {"@id": "odrl:permission", "@container": "@set"},
-    "prohibition": {"@id": "odrl:prohibition", "@container": "@set"},
-    "duty": {"@id": "odrl:duty", "@container": "@set"},
-    "obligation": {"@id": "odrl:obligation", "@container": "@set"},
-    "constraint": {"@id": "odrl:constraint", "@container": "@set"},
-    "refinement": {"@id": "odrl:refinement", "@container": "@set"},
-    "action": {"@id": "odrl:action", "@type": "@vocab"},
-    "leftOperand": {"@id": "odrl:leftOperand", "@type": "@vocab"},
-    "operator": {"@id": "odrl:operator", "@type": "@vocab"},
-    "rightOperand": {"@id": "odrl:rightOperand"},
-    "unit": {"@id": "odrl:unit", "@type": "@id"},
-    "exclusive": {"@id": "ch:exclusive", "@type": "xsd:boolean"},
-    "amountMinor": {"@id": "ch:amountMinor", "@type": "xsd:integer"},
-    **{
-        name: f"odrl:{name}"
-        for name in (
-            "reproduce",
-            "distribute",
-            "play",
-            "display",
-            "modify",
-            "compensate",
-            "purpose",
-            "spatial",
-            "dateTime",
-            "elapsedTime",
-            "count",
-            "percentage",
-            "deliveryChannel",
-            "payAmount",
-            "eq",
-            "gteq",
-            "lt",
-            "lteq",
-            "isAnyOf",
-            "isNoneOf",
-        )
-    },
-}
 
 
 class OdrlError(ValueError):
@@ -109,6 +42,9 @@ class Grant:
     right: str
     holder_id: str
     amount: Money | None = None
+    # Where this grant holds, when narrower than the policy's territory (a partial license).
+    countries: tuple[str, ...] | None = None
+    share: str | None = None  # percent of the right this holder grants
 
 
 @dataclass(frozen=True)
@@ -182,6 +118,15 @@ def scope_constraints(scope: Scope) -> list[dict[str, Any]]:
     return out
 
 
+def _narrowed(constraints: list[dict[str, Any]], g: Grant) -> list[dict[str, Any]]:
+    """The policy's constraints with this grant's own countries as its territory."""
+    spatial = _constraint("spatial", "isAnyOf", list(g.countries or ()))
+    return [
+        spatial if (c["leftOperand"], c["operator"]) == ("spatial", "isAnyOf") else c
+        for c in constraints
+    ]
+
+
 def _compensate(amount: Money, payee_iri: str) -> dict[str, Any]:
     return {
         "action": [
@@ -226,8 +171,10 @@ def policy(
             "target": _iri(base_url, "works", g.work_id),
             "action": ACTIONS[g.right],
             "assigner": holder,
-            "constraint": constraints,
+            "constraint": constraints if g.countries is None else _narrowed(constraints, g),
         }
+        if g.share is not None:
+            rule["ch:share"] = g.share
         if g.amount is not None and g.amount.minor > 0:
             rule["duty"] = [_compensate(g.amount, holder)]
         permissions.append(rule)
@@ -298,10 +245,12 @@ def agreement_for_license(lic: Any, base_url: str, operator_id: str) -> dict[str
             line.right,
             line.holder_id,
             Money(lic.currency, line.upfront_converted_minor),
+            tuple(getattr(line, "countries", None) or ()) or None,
+            _share_text(getattr(line, "share_ppm", None)),
         )
         for line in lic.lines
     ]
-    return policy(
+    doc = policy(
         kind="Agreement",
         uid=_iri(base_url, "licenses", lic.id),
         base_url=base_url,
@@ -311,6 +260,54 @@ def agreement_for_license(lic: Any, base_url: str, operator_id: str) -> dict[str
         scope=scope,
         total=Money(lic.currency, lic.total_minor),
     )
+    _not_cleared(doc, list(getattr(lic, "unclearable", None) or []), grants, scope, base_url)
+    return doc
+
+
+def _share_text(ppm: int | None) -> str | None:
+    from clearinghouse.registry.domain import format_share
+
+    return None if ppm is None else format_share(ppm)
+
+
+def _not_cleared(
+    doc: dict[str, Any],
+    parts: list[dict[str, Any]],
+    grants: Sequence[Grant],
+    scope: Scope,
+    base_url: str,
+) -> None:
+    """What a partial license did not clear: every part in `ch:notCleared` (work, right, holder,
+    share, countries, reason), and an ODRL prohibition where no permission grants that right in
+    that work in those countries (so a reader that knows only ODRL sees it is not licensed)."""
+    if not parts:
+        return
+    granted: dict[tuple[str, str], set[str]] = {}
+    for g in grants:
+        granted.setdefault((g.work_id, g.right), set()).update(g.countries or scope.territories)
+    listed, prohibited = [], []
+    for part in parts:
+        countries = sorted(part.get("countries") or scope.territories)
+        target = _iri(base_url, "works", part["work_id"])
+        listed.append({
+            "target": target,
+            "ch:right": part["right"],
+            "ch:holder": _iri(base_url, "parties", part["holder_id"])
+            if part.get("holder_id") else None,
+            "ch:share": part.get("share"),
+            "ch:countries": countries,
+            "ch:reason": part["reason"],
+        })
+        nobody = [c for c in countries if c not in granted.get((part["work_id"], part["right"]), ())]
+        if nobody and part["right"] in ACTIONS:
+            prohibited.append({
+                "target": target,
+                "action": ACTIONS[part["right"]],
+                "constraint": [_constraint("spatial", "isAnyOf", nobody)],
+            })
+    doc["ch:notCleared"] = listed
+    if prohibited:
+        doc["prohibition"] = list(doc.get("prohibition", [])) + prohibited
 
 
 def offer_policy(offer: Any, template: Any, base_url: str) -> dict[str, Any]:

@@ -66,6 +66,15 @@ def _read_duty(permission: dict[str, Any]) -> tuple[str, int] | None:
     return None
 
 
+def _territory(permissions: list[dict[str, Any]]) -> tuple[str, ...]:
+    """Every country some permission grants in (a partial license's lines may differ)."""
+    seen: dict[str, None] = {}
+    for p in permissions:
+        for code in _read_constraints(p).get(("spatial", "isAnyOf"), []):
+            seen.setdefault(code)
+    return tuple(seen)
+
+
 def read_agreement(
     doc: dict[str, Any],
 ) -> tuple[Use, list[dict[str, str]], Compensation | None]:
@@ -121,7 +130,7 @@ def read_agreement(
         uses=int(c[("count", "lteq")][0]) if ("count", "lteq") in c else 1,
         portion=portion,
         modified=ODRL_NS + "modify" not in prohibited,
-        territories=tuple(c.get(("spatial", "isAnyOf"), [])),
+        territories=_territory(permissions),
         territories_excluded=tuple(c.get(("spatial", "isNoneOf"), [])),
         start=start,
         term_days=None if end is None else (date.fromisoformat(end[0]) - start).days,

@@ -7,7 +7,7 @@ from the database; everything here is deterministic, so the same facts give the 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -169,11 +169,12 @@ def template_covers_terms(t: TemplateFacts, use: Use, use_channels: frozenset[Ch
 
 
 def _unclearable(work_id: str, right: str, holder_id: str | None, reason: str, message: str,
-                 contact: dict[str, Any] | None = None,
+                 countries: Iterable[str], contact: dict[str, Any] | None = None,
                  share_ppm: int | None = None) -> dict[str, Any]:
     return {"work_id": work_id, "right": right, "holder_id": holder_id, "reason": reason,
             "message": message, "contact": contact,
-            "share": None if share_ppm is None else format_share(share_ppm)}
+            "share": None if share_ppm is None else format_share(share_ppm),
+            "countries": sorted(countries)}
 
 
 def _share_where(holdings: Sequence[HoldingFacts], countries: frozenset[str]) -> tuple[int, int]:
@@ -271,7 +272,8 @@ class _Quoter:
         self.unclearable.append(_unclearable(
             work.id, right, None, "unclaimed_share",
             f"{format_share(missing)}% of {right} in {work.title} is held by no registered holder "
-            f"for the whole period in {where}; that part cannot be licensed here", None, missing))
+            f"for the whole period in {where}; that part cannot be licensed here", short, None,
+            missing))
 
     def _holder(self, work: WorkFacts, right: str, holder_id: str, hs: list[HoldingFacts],
                 disputed: bool) -> None:
@@ -297,7 +299,7 @@ class _Quoter:
             self._choose_offer(work, right, holder, share, countries, contact)
             return
         self.unclearable.append(
-            _unclearable(work.id, right, holder_id, reason, message, contact, share))
+            _unclearable(work.id, right, holder_id, reason, message, countries, contact, share))
 
     def _choose_offer(self, work: WorkFacts, right: str, holder: PartyFacts, share: int,
                       countries: frozenset[str], contact: dict[str, Any]) -> None:
@@ -317,8 +319,8 @@ class _Quoter:
                 if declined else
                 ("no_offer", f"{holder.name} offers no routine license of {right} in {work.title} "
                              "that covers this use; ask by referral"))
-            self.unclearable.append(
-                _unclearable(work.id, right, holder.id, reason, message, contact, share))
+            self.unclearable.append(_unclearable(
+                work.id, right, holder.id, reason, message, countries, contact, share))
             return
         ranked = []
         for o, t in priced:
@@ -330,13 +332,15 @@ class _Quoter:
             self.unclearable.append(_unclearable(
                 work.id, right, holder.id, "no_exchange_rate",
                 f"{holder.name} prices {right} in {work.title} in {currencies}, and there is no "
-                f"exchange rate to {self.currency}; quote in {currencies} instead", contact, share))
+                f"exchange rate to {self.currency}; quote in {currencies} instead", countries, contact,
+                share))
             return
         _, _, offer, template = min(ranked, key=lambda r: (r[0], r[1]))
         self.drafts.append(PricedDraft(
             work_id=work.id, work_title=work.title, right=right, holder_id=holder.id,
             holder_name=holder.name, share_ppm=share, price=offer.price, offer_id=offer.id,
-            offer_version=offer.version, template_id=template.id, template_code=template.code))
+            offer_version=offer.version, template_id=template.id, template_code=template.code,
+            countries=tuple(sorted(countries))))
 
 
 def build_quote(use: Use, currency: str, market: Market, today: date) -> QuoteResult:

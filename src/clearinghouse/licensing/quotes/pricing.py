@@ -119,6 +119,9 @@ class PricedDraft:
     offer_version: int | None = None
     template_id: str | None = None
     template_code: str | None = None
+    # Where this holder grants the right: the use's countries it holds it in (a partial
+    # quote may clear a right in fewer countries than the use names). Empty: all of the use's.
+    countries: tuple[str, ...] = ()
 
 
 def price_drafts(drafts: Sequence[PricedDraft], currency: str, rates: RateBook,
@@ -145,7 +148,7 @@ def price_drafts(drafts: Sequence[PricedDraft], currency: str, rates: RateBook,
             "per_1000_plays_minor": p.per_1000_plays_minor, "per_copy_minor": p.per_copy_minor,
             "revenue_share_pct": p.revenue_share_pct, "upfront_minor": p.upfront_minor,
             "upfront_converted_minor": converted, "owner_fee_minor": owner_fee,
-            "holder_net_minor": converted - owner_fee,
+            "holder_net_minor": converted - owner_fee, "countries": list(d.countries),
         })
     subtotal = sum(line["upfront_converted_minor"] for line in lines)
     licensee_fee = fee_of(subtotal, fees.licensee_pct)

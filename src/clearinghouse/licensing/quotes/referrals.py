@@ -233,7 +233,9 @@ def _quote_for(session: Session, principal: Principal, ref: Referral,
     draft = PricedDraft(work_id=ref.work_id, work_title=work.title if work else ref.work_id,
                         right=ref.right, holder_id=ref.holder_id,
                         holder_name=holder.name if holder else ref.holder_id,
-                        share_ppm=ref.share_ppm, price=price)
+                        share_ppm=ref.share_ppm, price=price,
+                        countries=tuple(sorted(countries_of(
+                            ref.use["territories"], ref.use.get("territories_excluded") or ()))))
     result = price_referral(draft, ref.currency,
                             rates_service.rates_on(session, {ref.currency, price.currency}, today),
                             rates_service.fees_on(session, today), today)

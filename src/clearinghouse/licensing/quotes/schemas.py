@@ -74,6 +74,10 @@ class QuoteLineOut(BaseModel):
     upfront_converted_minor: int
     owner_fee_minor: int
     holder_net_minor: int
+    countries: list[str] = Field(
+        default_factory=list,
+        description="The countries this line clears (ISO 3166-1 alpha-2); empty on quotes made "
+        "before lines stated them: the whole territory of the use")
 
 
 class UnclearableOut(BaseModel):
@@ -84,6 +88,8 @@ class UnclearableOut(BaseModel):
     message: str
     contact: ContactOut | None
     share: str | None
+    countries: list[str] = Field(
+        default_factory=list, description="The countries this part could not be cleared in")
 
 
 class CurrencyTotal(BaseModel):
