@@ -31,6 +31,7 @@ FEATURE_ROUTERS = (
     "clearinghouse.registry.import_endpoints",
     "clearinghouse.licensing.endpoints",
     "clearinghouse.ledger.endpoints",
+    "clearinghouse.platforms.endpoints",
     "clearinghouse.core.jobs.endpoints",
 )
 # Kinds of job that clean up after a crash (e.g. undo an all-or-nothing import's batches).
