@@ -21,6 +21,7 @@ PUBLIC = {
     ("POST", "/api/v1/certificates/verify"), ("GET", "/verify/{license_id}"),
     ("GET", "/api/v1/downloads/{token}"),  # the signed token is the credential
     ("GET", "/api/v1/certificates/keys"),
+    ("GET", "/api/v1/platforms"), ("GET", "/api/v1/platforms/{code}"),
 }
 
 

@@ -34,6 +34,14 @@ def list_platforms(db: DB, viewer: MaybeCaller) -> list[PlatformOut]:
     return [platform_out(r, viewer) for r in service.list_platforms(db)]
 
 
+@router.get("/{code}", response_model=PlatformOut, responses=PUBLIC)
+def get_platform(db: DB, viewer: MaybeCaller, code: str, response: Response) -> PlatformOut:
+    """One platform by its code."""
+    row = service.get_platform(db, code)
+    response.headers["ETag"] = etag(row.version)
+    return platform_out(row, viewer)
+
+
 @router.post("", response_model=PlatformOut, status_code=201, responses=WRITE)
 def create_platform(db: DB, caller: OperatorCaller, body: PlatformCreate) -> PlatformOut:
     """Operator: add a platform (audited)."""
