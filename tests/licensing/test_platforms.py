@@ -187,3 +187,19 @@ def test_the_operator_links_a_platform_to_its_party_which_alone_sees_the_link(
     quote = client.post("/api/v1/quotes", headers=world.brand.headers,
                         json=ad_use([world.master], channels=["dy"]))
     assert quote.status_code == 201 and quote.json()["use"]["channels"] == ["douyin"]
+
+
+# -- the command line ------------------------------------------------------------------------------
+
+
+def test_the_operator_maintains_the_list_from_the_command_line(cli):
+    cli.json("init")
+    added = cli.json("platforms", "add", "haokan", "好看视频", "Haokan Video", "--alias", "好看",
+                     "--type", "aggregator")
+    assert added["code"] == "haokan" and added["aliases"] == ["好看"]
+    changed = cli.json("platforms", "set", "haokan", "--alias", "好看", "--alias", "Haokan")
+    assert changed["aliases"] == ["好看", "Haokan"] and changed["version"] == 2
+    taken = cli("platforms", "add", "dy", "抖音", "Dy")
+    assert taken.exit_code != 0 and "already names platform 'douyin'" in taken.output
+    codes = [p["code"] for p in cli.json("platforms", "list")]
+    assert "haokan" in codes and "douyin" in codes

@@ -4,26 +4,18 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response
 
-from clearinghouse.access.domain import Principal
 from clearinghouse.api.auth import OperatorCaller
 from clearinghouse.api.deps import DB, IfMatch, MaybeCaller, etag
 from clearinghouse.api.responses import PUBLIC, UPDATE, WRITE
 from clearinghouse.platforms import service
-from clearinghouse.platforms.schemas import PlatformCreate, PlatformOut, PlatformUpdate
-from clearinghouse.platforms.tables import PlatformRow
+from clearinghouse.platforms.schemas import (
+    PlatformCreate,
+    PlatformOut,
+    PlatformUpdate,
+    platform_out,
+)
 
 router = APIRouter(prefix="/api/v1/platforms", tags=["platforms"])
-
-
-def platform_out(row: PlatformRow, viewer: Principal | None) -> PlatformOut:
-    # The party link is the platform's business: shown to the operator and to that party.
-    sees_link = viewer is not None and (viewer.is_operator or viewer.party_id == row.party_id)
-    return PlatformOut(
-        code=row.code, name_zh=row.name_zh, name_en=row.name_en,
-        aliases=[a.alias for a in row.aliases], platform_type=row.platform_type,
-        short_video=row.short_video, party_id=row.party_id if sees_link else None,
-        version=row.version,
-    )
 
 
 @router.get("", response_model=list[PlatformOut], responses=PUBLIC)

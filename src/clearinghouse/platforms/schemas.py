@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import BaseModel, Field, StringConstraints
 
+from clearinghouse.access.domain import Principal
 from clearinghouse.core.bounds import Version
 from clearinghouse.core.text import SingleLine
 from clearinghouse.registry.schemas import Strict
+
+if TYPE_CHECKING:
+    from clearinghouse.platforms.tables import PlatformRow
 
 # A channel or platform as a person writes it: a code or an alias in Chinese or English
 # (抖音, Douyin, B站, web, …). Services resolve it to a code (`platforms.service.channels_named`).
@@ -63,3 +67,14 @@ class PlatformOut(BaseModel):
     short_video: bool
     party_id: str | None = Field(description="Shown to the operator and to the linked party only")
     version: int
+
+
+def platform_out(row: PlatformRow, viewer: Principal | None) -> PlatformOut:
+    # The party link is the platform's business: shown to the operator and to that party.
+    sees_link = viewer is not None and (viewer.is_operator or viewer.party_id == row.party_id)
+    return PlatformOut(
+        code=row.code, name_zh=row.name_zh, name_en=row.name_en,
+        aliases=[a.alias for a in row.aliases], platform_type=row.platform_type,
+        short_video=row.short_video, party_id=row.party_id if sees_link else None,
+        version=row.version,
+    )
