@@ -186,12 +186,11 @@ def list_entries(
     if license_id is not None:
         query = query.where(_of_license(license_id))
         if not principal.is_operator:
-            party = principal.party_id
-            if party_id is not None and party_id != party:
+            if party_id is not None and party_id != principal.party_id:
                 raise Forbidden("you may see only your own accounts", field="party_id")
             mine = session.scalar(
                 select(LedgerEntry.id).where(_of_license(license_id), LedgerEntry.id.in_(
-                    _touching(party))).limit(1)
+                    _touching(principal.party_id))).limit(1)
             )
             if mine is None:
                 raise Forbidden(
@@ -201,9 +200,9 @@ def list_entries(
         elif party_id is not None:
             query = query.where(LedgerEntry.id.in_(_touching(party_id)))
     else:
-        party = _visible_party(principal, party_id)
-        if party is not None:
-            query = query.where(LedgerEntry.id.in_(_touching(party)))
+        visible = _visible_party(principal, party_id)
+        if visible is not None:
+            query = query.where(LedgerEntry.id.in_(_touching(visible)))
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     rows = session.scalars(
         query.order_by(LedgerEntry.created_at, LedgerEntry.id).offset(offset).limit(limit)

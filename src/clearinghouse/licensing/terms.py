@@ -11,9 +11,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from clearinghouse.core import platforms
+from clearinghouse.core.errors import ValidationFailed
 
 
 class Purpose(StrEnum):
@@ -72,6 +73,22 @@ def resolve_channel(name: str) -> Channel:
     if found is None:
         raise platforms.UnknownPlatform(name, directory.close_matches(name), what="channel")
     return Channel(found.code)
+
+
+def channels_named(names: Iterable[str], field: str = "channels") -> list[Channel]:
+    """Channel codes for names in either language, in order, without repeats; every unknown name
+    is reported (422) with the codes it resembles."""
+    out: list[Channel] = []
+    problems: list[dict[str, Any]] = []
+    for i, name in enumerate(names):
+        try:
+            out.append(resolve_channel(name))
+        except platforms.UnknownPlatform as err:
+            problems.append({"field": f"{field}[{i}]", "message": str(err),
+                             "close_matches": err.close_matches})
+    if problems:
+        raise ValidationFailed(problems[0]["message"], field=field, details=problems)
+    return list(dict.fromkeys(out))
 
 
 def short_video_platforms() -> frozenset[Channel]:

@@ -7,7 +7,7 @@ adds is understood by every process at its next refresh. Services flush, never c
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -15,7 +15,6 @@ from sqlalchemy.orm import Session
 from clearinghouse.access.domain import Principal
 from clearinghouse.core import platforms
 from clearinghouse.core.errors import Conflict, NotFound, ValidationFailed
-from clearinghouse.licensing.terms import Channel, resolve_channel
 from clearinghouse.platforms import repository
 from clearinghouse.platforms.schemas import PlatformCreate, PlatformUpdate
 from clearinghouse.platforms.tables import PlatformAlias, PlatformRow
@@ -42,22 +41,6 @@ def refresh(session: Session) -> platforms.PlatformDirectory:
             (as_platform(r) for r in repository.all_platforms(session)), stamp
         )
     return directory
-
-
-def channels_named(names: Iterable[str], field: str = "channels") -> list[Channel]:
-    """Channel codes for names in either language, in order, without repeats; every unknown name
-    is reported (422) with the codes it resembles."""
-    out: list[Channel] = []
-    problems: list[dict[str, Any]] = []
-    for i, name in enumerate(names):
-        try:
-            out.append(resolve_channel(name))
-        except platforms.UnknownPlatform as err:
-            problems.append({"field": f"{field}[{i}]", "message": str(err),
-                             "close_matches": err.close_matches})
-    if problems:
-        raise ValidationFailed(problems[0]["message"], field=field, details=problems)
-    return list(dict.fromkeys(out))
 
 
 def list_platforms(session: Session) -> Sequence[PlatformRow]:

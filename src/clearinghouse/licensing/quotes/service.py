@@ -36,7 +36,13 @@ from clearinghouse.licensing.quotes.engine import (
 )
 from clearinghouse.licensing.quotes.schemas import QuoteCreate, UseTerms
 from clearinghouse.licensing.tables import Quote, Referral
-from clearinghouse.licensing.terms import Portion, Use, back_dated, expand_channels
+from clearinghouse.licensing.terms import (
+    Portion,
+    Use,
+    back_dated,
+    channels_named,
+    expand_channels,
+)
 from clearinghouse.platforms import service as platforms_service
 from clearinghouse.registry import repository
 from clearinghouse.registry.audit import record
@@ -69,7 +75,7 @@ def use_of(terms: UseTerms, work_ids: Sequence[str], today: date) -> Use:
         )
     return Use(
         work_ids=tuple(work_ids), purpose=terms.purpose,
-        channels=frozenset(platforms_service.channels_named(terms.channels)),
+        channels=frozenset(channels_named(terms.channels)),
         uses=terms.uses, portion=Portion(terms.portion.unit, terms.portion.value),
         modified=terms.modified, territories=tuple(codes["territories"]),
         start=terms.start or today, term_days=terms.term_days, exclusive=terms.exclusive,
