@@ -22,6 +22,7 @@ PUBLIC = {
     ("GET", "/api/v1/downloads/{token}"),  # the signed token is the credential
     ("GET", "/api/v1/certificates/keys"), ("GET", "/.well-known/did.json"),
     ("GET", "/api/v1/downloads/{token}/licence.json"),  # the same token
+    ("GET", "/api/v1/platforms"), ("GET", "/api/v1/platforms/{code}"),
 }
 
 

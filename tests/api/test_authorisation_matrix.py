@@ -297,6 +297,14 @@ MATRIX: dict[tuple[str, str], Rule] = {
     ("POST", "/api/v1/ledger/entries/{entry_id}/reverse"): Rule(_on(
         lambda w: w.fresh_entry(), "POST", "/api/v1/ledger/entries/{id}/reverse",
         lambda w, r: {"memo": "matrix"}), OPERATOR),
+    # -- platforms ------------------------------------------------------------------------------
+    ("GET", "/api/v1/platforms"): Rule(get("/api/v1/platforms"), EVERYONE),
+    ("GET", "/api/v1/platforms/{code}"): Rule(get("/api/v1/platforms/douyin"), EVERYONE),
+    ("POST", "/api/v1/platforms"): Rule(post("/api/v1/platforms", lambda w, r: {
+        "code": w.unique("matrix_"), "name_zh": w.unique("矩阵平台"),
+        "name_en": w.unique("Matrix platform ")}), OPERATOR),
+    ("PATCH", "/api/v1/platforms/{code}"): Rule(
+        _edit("/api/v1/platforms/douyin", lambda w, r: {"name_en": "Douyin"}), OPERATOR),
 }
 
 

@@ -39,7 +39,7 @@ def scope(**changes: object) -> GrantScope:
         work_id="wrk_1",
         right="synchronisation",
         countries=frozenset({"CN"}),
-        channels=frozenset({Channel.DOUYIN}),
+        channels=frozenset({Channel("douyin")}),
         start=D,
         end=D + timedelta(days=365),
         exclusive=True,
@@ -55,7 +55,7 @@ def scope(**changes: object) -> GrantScope:
         ({"right": "master_use"}, False),
         ({"countries": frozenset({"HK"})}, False),
         ({"countries": frozenset({"HK", "CN"})}, True),
-        ({"channels": frozenset({Channel.KUAISHOU})}, False),
+        ({"channels": frozenset({Channel("kuaishou")})}, False),
         (
             {"start": D + timedelta(days=365), "end": None},
             False,

@@ -125,7 +125,7 @@ def test_license_round_trips_through_odrl() -> None:
     )
     assert use.work_ids == ("wrk_song", "wrk_clip")
     assert use.purpose is Purpose.COMMERCIAL
-    assert use.channels == frozenset({Channel.DOUYIN, Channel.KUAISHOU})
+    assert use.channels == frozenset({Channel("douyin"), Channel("kuaishou")})
     assert use.uses == 3
     assert use.portion == Portion(PortionUnit.SECONDS, 30)
     assert use.modified is False

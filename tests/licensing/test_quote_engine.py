@@ -108,7 +108,7 @@ def douyin_ad(**changes) -> Use:
     use = Use(
         work_ids=("wrk_rec",),
         purpose=Purpose.ADVERTISING,
-        channels=frozenset({Channel.DOUYIN}),
+        channels=frozenset({Channel("douyin")}),
         uses=1,
         portion=Portion(PortionUnit.SECONDS, 15),
         modified=False,

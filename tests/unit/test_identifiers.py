@@ -207,7 +207,7 @@ def test_unknown_scheme_lists_the_known_ones():
 
 
 @pytest.mark.parametrize("name", ["douyin", "kuaishou", "meipai", "miaopai", "xigua", "bilibili",
-                                  "youtube", "wechat_channels", "some-new-site"])
+                                  "youtube", "wechat_channels", "xiaohongshu"])
 def test_platform_ids_keep_their_value(name):
     assert normalize_identifier(f"platform:{name}", "BV1xx411c7mD") == (
         f"platform:{name}", "BV1xx411c7mD")
@@ -216,6 +216,23 @@ def test_platform_ids_keep_their_value(name):
 def test_platform_scheme_is_lowercased_and_value_trimmed():
     assert normalize_identifier("Platform:Douyin", " 7234567890123456789 ") == (
         "platform:douyin", "7234567890123456789")
+
+
+@pytest.mark.parametrize(("name", "code"), [
+    ("抖音", "douyin"), ("快手", "kuaishou"), ("小红书", "xiaohongshu"), ("B站", "bilibili"),
+    ("Ｂ站", "bilibili"), ("哔哩哔哩", "bilibili"), ("微信视频号", "wechat_channels"),
+    ("视频号", "wechat_channels"), ("西瓜视频", "xigua"), ("KUAISHOU", "kuaishou"),
+    ("WeChat Channels", "wechat_channels"), ("dou yin", "douyin"),
+])
+def test_a_platform_named_in_either_language_is_stored_by_its_code(name, code):
+    """Defect 7: platform:抖音 was refused; any name of a platform now means its code."""
+    assert normalize_identifier(f"platform:{name}", "123") == (f"platform:{code}", "123")
+
+
+def test_an_unknown_platform_is_refused_with_close_matches():
+    reason = reason_of("platform:抖因", "123")
+    assert "unknown platform '抖因'" in reason and "douyin (抖音)" in reason
+    assert "kuaishou (快手)" in reason_of("platform:kuaishu", "123")
 
 
 @pytest.mark.parametrize(
@@ -227,9 +244,9 @@ def test_platform_scheme_is_lowercased_and_value_trimmed():
         ("platform:douyin", "a\tb", "whitespace"),
         ("platform:douyin", "a\x00b", "control"),
         ("platform:douyin", "x" * 129, "at most 128 characters, got 129"),
-        ("platform:", "123", "lowercase slug"),
-        ("platform:dou yin", "123", "lowercase slug"),
-        ("platform:douyin!", "123", "lowercase slug"),
+        ("platform:", "123", "name the platform"),
+        ("platform:some-new-site", "123", "unknown platform"),
+        ("platform:douyin!", "123", "unknown platform"),
     ],
 )
 def test_bad_platform_ids_are_rejected(scheme, value, fragment):

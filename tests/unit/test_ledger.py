@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -155,3 +158,16 @@ def test_license_charge_balances_for_any_split(
     if total:
         entry = license_charge("pty_l", "CNY", total, lines, "m")
         assert domain.totals_by_currency(entry.postings) == {"CNY": 0}
+
+
+def test_a_holder_conversion_balances_in_each_currency_and_keeps_its_rate():
+    rate = domain.FxRate("USD", "CNY", Decimal("7.25"), date(2026, 11, 30), "PBOC")
+    entry = domain.holder_conversion("pty_a", 54_000, "CNY", 7_448, rate, "memo", "lic_1")
+    assert domain.totals_by_currency(entry.postings) == {"CNY": 0, "USD": 0}
+    assert entry.fx == rate and entry.license_id == "lic_1" and entry.kind == "fx.conversion"
+    books = domain.Books()
+    books.post(entry)
+    assert books.balance(domain.holder_earnings("pty_a"), "USD") == -7_448  # owed to the holder
+    assert books.balance(domain.CLEARING_FX, "CNY") == -54_000
+    with pytest.raises(domain.LedgerError, match="does not convert EUR"):
+        domain.holder_conversion("pty_a", 100, "EUR", 90, rate, "memo")

@@ -19,9 +19,10 @@ from clearinghouse.api.admission import AdmissionControl, Limits
 from clearinghouse.api.deps import clean_path_params
 from clearinghouse.api.limits import BodySizeLimit
 from clearinghouse.api.responses import BASE
-from clearinghouse.core.db import make_engine, session_factory
+from clearinghouse.core.db import make_engine, session_factory, unit_of_work
 from clearinghouse.core.jobs.runner import JobRunner, Recovery, recover_interrupted
 from clearinghouse.core.settings import Settings, get_settings
+from clearinghouse.platforms import service as platforms_service
 from clearinghouse.registry import import_job, import_recovery
 
 # Each feature contributes one router; order decides the order in the OpenAPI document.
@@ -31,6 +32,7 @@ FEATURE_ROUTERS = (
     "clearinghouse.registry.import_endpoints",
     "clearinghouse.licensing.endpoints",
     "clearinghouse.ledger.endpoints",
+    "clearinghouse.platforms.endpoints",
     "clearinghouse.core.jobs.endpoints",
 )
 # Kinds of job that clean up after a crash (e.g. undo an all-or-nothing import's batches).
@@ -65,6 +67,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         limiter.total_tokens = max(limiter.total_tokens,
                                    2 * (settings.max_active_requests + settings.max_active_uploads) + 8)
         recover_interrupted(sessions, JOB_RECOVERIES)  # jobs a crash or a stop left unfinished
+        with unit_of_work(read_sessions) as session:
+            platforms_service.refresh(session)  # the stored platform list, not the seed file's
         yield
         jobs.shutdown()
         auth.close(running)

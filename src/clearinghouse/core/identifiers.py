@@ -14,16 +14,18 @@ isan      ``00000000D07A0090Q`` (+ ``00000000X``)    ISO 7064 MOD 37,36 check ch
 isbn      ``9780306406157`` (always ISBN-13)         ISBN-10 mod 11 / ISBN-13 mod 10
 isni      ``0000000121032683``                       ISO 7064 MOD 11-2
 dci       ``DCI...`` upper-cased                     format only (see below)
-platform  value unchanged (case-sensitive)           non-empty, printable, no whitespace
+platform  ``platform:<code>``, value unchanged         known platform; value non-empty,
+                                                     printable, no whitespace
 ========  =========================================  ======================================
 
 The DCI (数字版权唯一标识符, Digital Copyright Identifier, issued in China) has no public
 check-digit specification that we rely on, so a DCI is validated by format only: ``DCI``
 followed by 8 to 32 ASCII letters, digits or hyphens.
 
-Platform identifiers use the scheme ``platform:<name>`` where ``<name>`` is a lowercase slug
-such as ``douyin``, ``kuaishou`` or ``bilibili``; any slug is accepted, `KNOWN_PLATFORMS` merely
-lists the common ones.
+Platform identifiers use the scheme ``platform:<name>`` where ``<name>`` is any name of a
+platform in the platform list (`core.platforms`): its code or an alias in Chinese or English
+(``platform:抖音``, ``platform:Douyin`` and ``platform:douyin`` are one scheme); the scheme is
+stored with the code. A name that is no platform's is refused with the platforms it resembles.
 """
 
 from __future__ import annotations
@@ -32,18 +34,15 @@ import re
 import unicodedata
 from collections.abc import Callable
 
+from clearinghouse.core import platforms
+
 SCHEMES: frozenset[str] = frozenset({"isrc", "iswc", "isan", "isbn", "isni", "dci"})
 PLATFORM_PREFIX = "platform:"
-KNOWN_PLATFORMS: frozenset[str] = frozenset(
-    {"douyin", "kuaishou", "meipai", "miaopai", "xigua", "bilibili", "youtube", "weibo",
-     "xiaohongshu", "wechat_channels", "tiktok"}
-)
 PLATFORM_VALUE_MAX = 128
 
 _ALNUM36 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 _DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"), "-")
 _SEPARATORS = re.compile(r"[\s\-.]+")
-_PLATFORM_NAME = re.compile(r"[a-z0-9]+(?:[_-][a-z0-9]+)*")
 _ISRC = re.compile(r"[A-Z]{2}[A-Z0-9]{3}[0-9]{7}")
 _HEX = re.compile(r"[0-9A-F]*")
 _DCI = re.compile(r"DCI[A-Z0-9-]{8,32}")
@@ -211,14 +210,17 @@ def _dci(value: str) -> str:
     return code
 
 
-def _platform(scheme: str, value: str) -> str:
-    platform = scheme[len(PLATFORM_PREFIX) :]
-    if len(platform) > 32 or not _PLATFORM_NAME.fullmatch(platform):
+def _platform(scheme: str, value: str) -> tuple[str, str]:
+    name = scheme[len(PLATFORM_PREFIX) :].strip()
+    if not name:
         raise InvalidIdentifier(
-            scheme, value,
-            f"platform name {platform!r} should be a lowercase slug such as 'douyin' "
-            "(letters, digits, '-' or '_')",
+            scheme, value, "name the platform, e.g. platform:douyin or platform:抖音"
         )
+    try:
+        code = platforms.current().resolve(name)
+    except platforms.UnknownPlatform as err:
+        raise InvalidIdentifier(scheme, value, str(err)) from None
+    scheme = PLATFORM_PREFIX + code
     if not value:
         raise InvalidIdentifier(scheme, value, "a platform id may not be empty")
     if len(value) > PLATFORM_VALUE_MAX:
@@ -230,7 +232,7 @@ def _platform(scheme: str, value: str) -> str:
         raise InvalidIdentifier(
             scheme, value, "a platform id may not contain whitespace or control characters"
         )
-    return value
+    return scheme, value
 
 
 _PARSERS: dict[str, Callable[[str], str]] = {
@@ -249,7 +251,7 @@ def normalize_identifier(scheme: str, value: str) -> tuple[str, str]:
     name = scheme.strip().lower()
     try:
         if name.startswith(PLATFORM_PREFIX):
-            return name, _platform(name, value.strip())
+            return _platform(scheme.strip(), value.strip())
         parser = _PARSERS.get(name)
         if parser is None:
             raise InvalidIdentifier(

@@ -10,6 +10,7 @@ FEATURE_TABLE_MODULES = (
     "clearinghouse.licensing.tables",
     "clearinghouse.licensing.licenses.tables",
     "clearinghouse.ledger.tables",
+    "clearinghouse.platforms.tables",
     "clearinghouse.core.jobs.tables",
 )
 

@@ -7,6 +7,11 @@ do. Entries are never changed: a mistake is corrected by a reversing entry.
 Accounts are named `<kind>:<party>:<purpose>` for a party's account (`holder:pty_…:earnings`) or
 `<kind>:<purpose>` for the clearinghouse's own (`operator:fees`, `clearing:cash`).
 Royalties, payouts and refunds will add purposes; the rules below do not change.
+
+A holder paid in another currency than the licence's (its payout currency) gets a conversion
+entry: its earnings leave in the licence currency and arrive in the payout currency through the
+clearinghouse's FX account `clearing:fx`, one pair of postings per currency, so each currency
+still sums to zero. The entry records the rate it used (`FxRate`).
 """
 
 from __future__ import annotations
@@ -14,6 +19,8 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
 from enum import StrEnum
 
 from clearinghouse.core.money import allocate
@@ -35,6 +42,7 @@ CREDIT_PURPOSES = frozenset({"earnings", "fees", "payable_out", "refunds_due"})
 
 OPERATOR_FEES = "operator:fees"
 CLEARING_CASH = "clearing:cash"
+CLEARING_FX = "clearing:fx"  # what currency conversions owe or hold, per currency
 
 
 def licensee_payable(party_id: str) -> str:
@@ -94,11 +102,24 @@ def credit(account: str, currency: str, minor: int, memo: str | None = None) -> 
 
 
 @dataclass(frozen=True)
+class FxRate:
+    """`rate` units of `quote` per one `base`, effective `effective`, as published by `source`."""
+
+    base: str
+    quote: str
+    rate: Decimal
+    effective: date
+    source: str | None = None
+
+
+@dataclass(frozen=True)
 class Entry:
     kind: str  # what happened: "license.charge", "payment.received", "reversal", …
     postings: tuple[Posting, ...]
     memo: str = ""
     reverses: str | None = None  # the id of the entry this one reverses
+    license_id: str | None = None  # the licence the entry belongs to, if any
+    fx: FxRate | None = None  # the rate a conversion used
 
     def __post_init__(self) -> None:
         check_balanced(self.postings)
@@ -120,10 +141,15 @@ def check_balanced(postings: Sequence[Posting]) -> None:
         raise LedgerError(f"entry does not balance: {detail}")
 
 
-def reversal_of(entry_id: str, postings: Sequence[Posting], memo: str = "") -> Entry:
+def reversal_of(
+    entry_id: str, postings: Sequence[Posting], memo: str = "", license_id: str | None = None
+) -> Entry:
     """The entry that undoes another: every posting with the opposite sign."""
     flipped = tuple(Posting(p.account, p.currency, -p.amount_minor, p.memo) for p in postings)
-    return Entry("reversal", flipped, memo or f"reverses {entry_id}", reverses=entry_id)
+    return Entry(
+        "reversal", flipped, memo or f"reverses {entry_id}", reverses=entry_id,
+        license_id=license_id,
+    )
 
 
 def shown_balance(code: str, raw_minor: int) -> int:
@@ -186,7 +212,12 @@ def sale_lines(licensee_fee_minor: int, lines: Sequence[PricedLine]) -> list[Sal
 
 
 def license_charge(
-    licensee_id: str, currency: str, total_minor: int, lines: Sequence[SaleLine], memo: str
+    licensee_id: str,
+    currency: str,
+    total_minor: int,
+    lines: Sequence[SaleLine],
+    memo: str,
+    license_id: str | None = None,
 ) -> Entry:
     """The licensee is charged the total; each holder earns its net and the operator its fees,
     line by line.
@@ -205,10 +236,12 @@ def license_charge(
             )
         if line.fee_minor:
             postings.append(credit(OPERATOR_FEES, currency, line.fee_minor, line.memo))
-    return Entry("license.charge", tuple(postings), memo)
+    return Entry("license.charge", tuple(postings), memo, license_id=license_id)
 
 
-def payment_received(licensee_id: str, currency: str, amount_minor: int, memo: str) -> Entry:
+def payment_received(
+    licensee_id: str, currency: str, amount_minor: int, memo: str, license_id: str | None = None
+) -> Entry:
     """Money arrived in the clearing account and settles what the licensee owed."""
     return Entry(
         "payment.received",
@@ -217,4 +250,39 @@ def payment_received(licensee_id: str, currency: str, amount_minor: int, memo: s
             credit(licensee_payable(licensee_id), currency, amount_minor),
         ),
         memo,
+        license_id=license_id,
+    )
+
+
+def holder_conversion(
+    holder_id: str,
+    paid_minor: int,
+    paid_currency: str,
+    payout_minor: int,
+    rate: FxRate,
+    memo: str,
+    license_id: str | None = None,
+) -> Entry:
+    """A holder's earnings moved from the licence currency to its payout currency at `rate`.
+
+    Two pairs of postings, each balancing in its own currency:
+    the holder's earnings in the licence currency are debited against `clearing:fx`, and
+    `clearing:fx` is debited in the payout currency against the holder's earnings there. The
+    converted amount is computed by the caller (rounded half-even to a minor unit).
+    """
+    payout_currency = rate.quote if rate.base == paid_currency else rate.base
+    if {paid_currency, payout_currency} != {rate.base, rate.quote} or paid_currency == payout_currency:
+        raise LedgerError(f"rate {rate.base}/{rate.quote} does not convert {paid_currency}")
+    earnings = holder_earnings(holder_id)
+    return Entry(
+        "fx.conversion",
+        (
+            debit(earnings, paid_currency, paid_minor, memo),
+            credit(CLEARING_FX, paid_currency, paid_minor, memo),
+            debit(CLEARING_FX, payout_currency, payout_minor, memo),
+            credit(earnings, payout_currency, payout_minor, memo),
+        ),
+        memo,
+        license_id=license_id,
+        fx=rate,
     )

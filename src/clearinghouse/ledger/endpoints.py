@@ -29,10 +29,20 @@ def balances(db: DB, caller: Caller, party_id: RefParam | None = None) -> list[B
 
 @router.get("/entries", response_model=Page[LedgerEntryOut], responses=AUTHED)
 def entries(
-    db: DB, caller: Caller, offset: Offset = 0, limit: Limit = 50, party_id: RefParam | None = None
+    db: DB,
+    caller: Caller,
+    offset: Offset = 0,
+    limit: Limit = 50,
+    party_id: RefParam | None = None,
+    license_id: RefParam | None = None,
 ) -> Page[LedgerEntryOut]:
-    """Entries touching your accounts, oldest first (the operator: all, or one party's)."""
-    rows, total = service.list_entries(db, caller, party_id=party_id, offset=offset, limit=limit)
+    """Entries touching your accounts, oldest first (the operator: all, or one party's).
+
+    `license_id`: every entry of one licence (its charge, payment, currency conversions and
+    reversals), for its licensee, the holders paid on it and the operator."""
+    rows, total = service.list_entries(
+        db, caller, party_id=party_id, offset=offset, limit=limit, license_id=license_id
+    )
     return Page(items=[entry_out(e) for e in rows], total=total, offset=offset, limit=limit)
 
 

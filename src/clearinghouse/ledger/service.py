@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -72,7 +73,11 @@ def post(
         subject_id=subject[1] if subject else None,
         reverses_id=entry.reverses,
         actor_party_id=actor.party_id if actor else None,
+        license_id=entry.license_id,
     )
+    if entry.fx is not None:
+        row.fx_base, row.fx_quote, row.fx_rate = entry.fx.base, entry.fx.quote, str(entry.fx.rate)
+        row.fx_effective, row.fx_source = entry.fx.effective, entry.fx.source
     session.add(row)
     session.flush()
     session.add_all(
@@ -117,7 +122,7 @@ def reverse(
     already = session.scalar(select(LedgerEntry.id).where(LedgerEntry.reverses_id == entry_id))
     if already is not None:
         raise Conflict(f"entry {entry_id} was already reversed by {already}", field="entry_id")
-    entry = domain.reversal_of(entry_id, postings_of(original), memo)
+    entry = domain.reversal_of(entry_id, postings_of(original), memo, original.license_id)
     row = post(
         session,
         entry,
@@ -146,19 +151,58 @@ def entries_for(session: Session, subject_type: str, subject_id: str) -> Sequenc
     ).all()
 
 
+def _touching(party_id: str) -> Any:
+    """Ids of entries that post to one of the party's accounts."""
+    return (
+        select(LedgerPosting.entry_id)
+        .join(LedgerAccount, LedgerAccount.id == LedgerPosting.account_id)
+        .where(LedgerAccount.party_id == party_id)
+    )
+
+
+def _of_license(license_id: str) -> Any:
+    # Entries posted before migration 0009 carry no license_id; a charge is found by its subject.
+    return or_(
+        LedgerEntry.license_id == license_id,
+        and_(LedgerEntry.subject_type == "license", LedgerEntry.subject_id == license_id),
+    )
+
+
 def list_entries(
-    session: Session, principal: Principal, *, party_id: str | None, offset: int, limit: int
+    session: Session,
+    principal: Principal,
+    *,
+    party_id: str | None,
+    offset: int,
+    limit: int,
+    license_id: str | None = None,
 ) -> tuple[Sequence[LedgerEntry], int]:
-    """The operator sees every entry; a party only entries that touch one of its accounts."""
-    party = _visible_party(principal, party_id)
+    """The operator sees every entry; a party only entries that touch one of its accounts.
+
+    With `license_id`: every entry of that licence (charge, payment, conversions, reversals), for
+    the operator and for the parties the licence's entries post to (its licensee, the holders
+    paid on it); anyone else is refused, whether or not the licence exists."""
     query = select(LedgerEntry)
-    if party is not None:
-        touching = (
-            select(LedgerPosting.entry_id)
-            .join(LedgerAccount, LedgerAccount.id == LedgerPosting.account_id)
-            .where(LedgerAccount.party_id == party)
-        )
-        query = query.where(LedgerEntry.id.in_(touching))
+    if license_id is not None:
+        query = query.where(_of_license(license_id))
+        if not principal.is_operator:
+            if party_id is not None and party_id != principal.party_id:
+                raise Forbidden("you may see only your own accounts", field="party_id")
+            mine = session.scalar(
+                select(LedgerEntry.id).where(_of_license(license_id), LedgerEntry.id.in_(
+                    _touching(principal.party_id))).limit(1)
+            )
+            if mine is None:
+                raise Forbidden(
+                    "only the licensee, the holders paid on the licence and the operator see its "
+                    "entries", field="license_id",
+                )
+        elif party_id is not None:
+            query = query.where(LedgerEntry.id.in_(_touching(party_id)))
+    else:
+        visible = _visible_party(principal, party_id)
+        if visible is not None:
+            query = query.where(LedgerEntry.id.in_(_touching(visible)))
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     rows = session.scalars(
         query.order_by(LedgerEntry.created_at, LedgerEntry.id).offset(offset).limit(limit)

@@ -6,9 +6,9 @@ Entries and postings are append-only (database triggers refuse UPDATE and DELETE
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import BigInteger, Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from clearinghouse.core.clock import utcnow
@@ -38,6 +38,15 @@ class LedgerEntry(Base):
     subject_id: Mapped[str | None] = mapped_column(String(40))
     reverses_id: Mapped[str | None] = mapped_column(ForeignKey("ledger_entries.id"), unique=True)
     actor_party_id: Mapped[str | None] = mapped_column(String(40))
+    # The licence the entry belongs to (charge, payment, conversion), so it can be found by it.
+    license_id: Mapped[str | None] = mapped_column(String(40), index=True)
+    # A currency conversion records the rate it used: `fx_rate` units of `fx_quote` per one
+    # `fx_base`, effective `fx_effective`, from `fx_source` (text of a Decimal, never a float).
+    fx_base: Mapped[str | None] = mapped_column(String(3))
+    fx_quote: Mapped[str | None] = mapped_column(String(3))
+    fx_rate: Mapped[str | None] = mapped_column(String(40))
+    fx_effective: Mapped[date | None] = mapped_column(Date)
+    fx_source: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
 
     postings: Mapped[list[LedgerPosting]] = relationship(

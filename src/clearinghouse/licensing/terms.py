@@ -1,14 +1,20 @@
 """The vocabulary of a use and of a license's terms, shared by templates, quotes, licenses and ODRL.
 
-Pure: dataclasses and enums only. A template fixes these factors; a licensee states a `Use`;
+Pure: dataclasses and enums, plus the platform list this process holds (`core.platforms`).
+A template fixes these factors; a licensee states a `Use`;
 a license carries the `Use` it was bought for.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
+from typing import Any, ClassVar
+
+from clearinghouse.core import platforms
+from clearinghouse.core.errors import ValidationFailed
 
 
 class Purpose(StrEnum):
@@ -23,34 +29,77 @@ class Purpose(StrEnum):
         return list(Purpose).index(self)
 
 
-class Channel(StrEnum):
-    ANY_SHORT_VIDEO = "any_short_video"  # every platform below
-    DOUYIN = "douyin"
-    KUAISHOU = "kuaishou"
-    MEIPAI = "meipai"
-    MIAOPAI = "miaopai"
-    XIGUA = "xigua"
-    BILIBILI = "bilibili"
-    WEIBO = "weibo"
-    WECHAT_CHANNELS = "wechat_channels"
-    YOUTUBE = "youtube"
-    TIKTOK = "tiktok"
-    WEB = "web"
-    BROADCAST = "broadcast"
-    PHYSICAL = "physical"  # physical copies (DVD, USB, print)
-    INTERNAL_NETWORK = "internal_network"
+class Channel(str):
+    """Where a work is used: a platform code (the platform list, `core.platforms`) or one of the
+    channels below that are not platforms. A plain string underneath, so stored codes read back
+    as they are; `resolve_channel` is what checks a name someone typed."""
+
+    ANY_SHORT_VIDEO: ClassVar[Channel]  # every platform marked short-video
+    WEB: ClassVar[Channel]
+    BROADCAST: ClassVar[Channel]
+    PHYSICAL: ClassVar[Channel]  # physical copies (DVD, USB, print)
+    INTERNAL_NETWORK: ClassVar[Channel]
+
+    __slots__ = ()
+
+    @property
+    def value(self) -> str:
+        return str.__str__(self)
 
 
-SHORT_VIDEO_PLATFORMS = frozenset({
-    Channel.DOUYIN, Channel.KUAISHOU, Channel.MEIPAI, Channel.MIAOPAI, Channel.XIGUA,
-    Channel.BILIBILI, Channel.WEIBO, Channel.WECHAT_CHANNELS, Channel.YOUTUBE, Channel.TIKTOK,
-})
+Channel.ANY_SHORT_VIDEO = Channel("any_short_video")
+Channel.WEB = Channel("web")
+Channel.BROADCAST = Channel("broadcast")
+Channel.PHYSICAL = Channel("physical")
+Channel.INTERNAL_NETWORK = Channel("internal_network")
+
+# Channels that are not platforms; no platform may take their names.
+GENERAL_CHANNELS: tuple[Channel, ...] = (
+    Channel.ANY_SHORT_VIDEO, Channel.WEB, Channel.BROADCAST, Channel.PHYSICAL,
+    Channel.INTERNAL_NETWORK,
+)
+_GENERAL_BY_KEY = {platforms.fold(c): c for c in GENERAL_CHANNELS}
+platforms.reserve(GENERAL_CHANNELS)
 
 
-def expand_channels(channels: frozenset[Channel] | set[Channel] | list[Channel]) -> frozenset[Channel]:
+def resolve_channel(name: str) -> Channel:
+    """The channel `name` means: a general channel or a platform named by code or alias, in
+    either language. Raises `UnknownPlatform` (a ValueError) listing close matches."""
+    general = _GENERAL_BY_KEY.get(platforms.fold(name))
+    if general is not None:
+        return general
+    directory = platforms.current()
+    found = directory.find(name)
+    if found is None:
+        raise platforms.UnknownPlatform(name, directory.close_matches(name), what="channel")
+    return Channel(found.code)
+
+
+def channels_named(names: Iterable[str], field: str = "channels") -> list[Channel]:
+    """Channel codes for names in either language, in order, without repeats; every unknown name
+    is reported (422) with the codes it resembles."""
+    out: list[Channel] = []
+    problems: list[dict[str, Any]] = []
+    for i, name in enumerate(names):
+        try:
+            out.append(resolve_channel(name))
+        except platforms.UnknownPlatform as err:
+            problems.append({"field": f"{field}[{i}]", "message": str(err),
+                             "close_matches": err.close_matches})
+    if problems:
+        raise ValidationFailed(problems[0]["message"], field=field, details=problems)
+    return list(dict.fromkeys(out))
+
+
+def short_video_platforms() -> frozenset[Channel]:
+    return frozenset(Channel(c) for c in platforms.current().short_video_codes())
+
+
+def expand_channels(channels: Iterable[str]) -> frozenset[Channel]:
+    """`any_short_video` becomes every short-video platform of the current platform list."""
     out: set[Channel] = set()
     for c in channels:
-        out |= SHORT_VIDEO_PLATFORMS if c == Channel.ANY_SHORT_VIDEO else {c}
+        out |= short_video_platforms() if c == Channel.ANY_SHORT_VIDEO else {Channel(c)}
     return frozenset(out)
 
 

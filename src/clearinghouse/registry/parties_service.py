@@ -84,6 +84,11 @@ def update_party(
     return party
 
 
+def may_see_settings(principal: Principal | None, party: Party) -> bool:
+    """A party's settings (payout currency) are its own business and the operator's."""
+    return principal is not None and (principal.is_operator or principal.party_id == party.id)
+
+
 def may_see_contact(principal: Principal | None, party: Party) -> bool:
     if party.contact_public:
         return True

@@ -8,6 +8,7 @@ from typing import Annotated, Any, Generic, TypeVar
 from pydantic import BaseModel, BeforeValidator, ConfigDict, EmailStr, Field, StringConstraints, WithJsonSchema
 
 from clearinghouse.core.bounds import BoundedDate, Version, WorkLength
+from clearinghouse.core.currency_types import CirculatingCurrency
 from clearinghouse.core.text import MultiLine, SingleLine
 from clearinghouse.registry.domain import MoralRights, PartyKind, RelationKind, Right, Role
 
@@ -73,6 +74,9 @@ class PartyUpdate(Strict):
     phone: Phone | None = None
     address: Address | None = None
     contact_public: bool | None = None
+    payout_currency: CirculatingCurrency | None = Field(
+        None, description="What you are paid in as a holder (a circulating ISO 4217 code); "
+        "null: the currency of each licence")
 
 
 class Contact(BaseModel):
@@ -91,6 +95,8 @@ class PartyOut(BaseModel):
     isni: str | None
     contact: Contact | None = Field(description="Only when the party published it, or to itself and the operator")
     contact_public: bool
+    payout_currency: str | None = Field(
+        None, description="Only to the party itself and the operator; null: each licence's currency")
     version: int
 
 

@@ -50,6 +50,8 @@ class Party(Versioned, Base):
     address: Mapped[str | None] = mapped_column(Text)
     contact_public: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     isni: Mapped[str | None] = mapped_column(String(16))
+    # What the party is paid in as a holder; None: the currency of each licence.
+    payout_currency: Mapped[str | None] = mapped_column(String(3))
 
 
 class User(Base):

@@ -8,7 +8,7 @@ from clearinghouse.access.domain import Principal
 from clearinghouse.registry import repository
 from clearinghouse.registry.domain import format_share
 from clearinghouse.registry.holdings_service import open_conflict_holding_ids
-from clearinghouse.registry.parties_service import may_see_contact
+from clearinghouse.registry.parties_service import may_see_contact, may_see_settings
 from clearinghouse.registry.schemas import (
     ConflictOut,
     Contact,
@@ -34,6 +34,7 @@ def party_out(party: Party, viewer: Principal | None) -> PartyOut:
         id=party.id, kind=party.kind, name=party.name, name_en=party.name_en, name_zh=party.name_zh,
         roles=list(party.roles), isni=party.isni, contact=contact,
         contact_public=party.contact_public, version=party.version,
+        payout_currency=party.payout_currency if may_see_settings(viewer, party) else None,
     )
 
 

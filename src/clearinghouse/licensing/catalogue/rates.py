@@ -115,3 +115,10 @@ def fees_on(session: Session, on: date) -> FeeFacts:
         return FeeFacts(Decimal(0), Decimal(0))
     return FeeFacts(Decimal(row.licensee_pct), Decimal(row.owner_pct))
 
+
+
+def rate_source(session: Session, rate: RateFacts) -> str | None:
+    """Where a stored rate came from (a central bank's fixing, a bank's quote…), as recorded."""
+    return session.scalar(select(ExchangeRate.source).where(
+        ExchangeRate.base == rate.base, ExchangeRate.quote == rate.quote,
+        ExchangeRate.effective == rate.effective))

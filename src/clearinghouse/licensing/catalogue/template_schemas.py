@@ -9,13 +9,14 @@ from pydantic import BaseModel, Field, StringConstraints
 
 from clearinghouse.core.bounds import Version
 from clearinghouse.licensing.schema_types import Code, Count, Days, Name, Text
-from clearinghouse.licensing.terms import Channel, Modification, PortionUnit, Purpose
+from clearinghouse.licensing.terms import Modification, PortionUnit, Purpose
+from clearinghouse.platforms.schemas import ChannelName
 from clearinghouse.registry.schemas import Strict
 
 
 class TemplateTerms(Strict):
     purpose: Purpose
-    channels: list[Channel] = Field(min_length=1, max_length=20)
+    channels: list[ChannelName] = Field(min_length=1, max_length=20)
     max_uses: Count = Field(description="Placements in one production")
     portion_unit: PortionUnit
     portion_value: Count | None = Field(None, description="Seconds, percent or words; null: whole")
@@ -44,7 +45,7 @@ class TemplateUpdate(Strict):
     description_zh: Text | None = None
     active: bool | None = None
     purpose: Purpose | None = None
-    channels: list[Channel] | None = Field(None, min_length=1, max_length=20)
+    channels: list[ChannelName] | None = Field(None, min_length=1, max_length=20)
     max_uses: Count | None = None
     portion_unit: PortionUnit | None = None
     portion_value: Count | None = None

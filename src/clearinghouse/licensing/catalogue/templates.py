@@ -15,6 +15,8 @@ from clearinghouse.core.territories import normalize_codes
 from clearinghouse.licensing.catalogue.template_schemas import TemplateCreate, TemplateUpdate
 from clearinghouse.licensing.quotes.engine import TemplateFacts, countries_of, template_facts
 from clearinghouse.licensing.tables import LicenseTemplate, Offer
+from clearinghouse.licensing.terms import channels_named
+from clearinghouse.platforms import service as platforms_service
 from clearinghouse.registry.audit import record, snapshot
 from clearinghouse.registry.parties_service import require_operator
 from clearinghouse.registry.versioning import check_version
@@ -64,7 +66,7 @@ def _checked_terms(terms: dict[str, Any]) -> dict[str, Any]:
     if not countries_of(out["territories"], out["territories_excluded"]):
         raise ValidationFailed("the territories exclude every country",
                                field="territories_excluded")
-    out["channels"] = sorted({str(c) for c in terms["channels"]})
+    out["channels"] = sorted(set(channels_named(terms["channels"])))
     for key in ("purpose", "portion_unit", "modification"):
         out[key] = str(out[key])
     return out
@@ -73,6 +75,7 @@ def _checked_terms(terms: dict[str, Any]) -> dict[str, Any]:
 def create_template(session: Session, principal: Principal,
                     data: TemplateCreate) -> LicenseTemplate:
     require_operator(principal)
+    platforms_service.refresh(session)
     if session.scalars(select(LicenseTemplate).where(LicenseTemplate.code == data.code)).first():
         raise Conflict(f"a template with code {data.code} exists", field="code")
     values = data.model_dump(mode="json")
@@ -95,6 +98,9 @@ def update_template(session: Session, principal: Principal, ref: str, data: Temp
     row = get_template(session, ref)
     check_version(row.version, version if version is not None else data.version)
     changes = data.model_dump(mode="json", exclude_unset=True, exclude={"version"})
+    if changes.get("channels") is not None:  # 抖音 and douyin are no change
+        platforms_service.refresh(session)
+        changes["channels"] = sorted(set(channels_named(changes["channels"])))
     term_changes = {k: v for k, v in changes.items() if k in TERM_FIELDS
                     and v != getattr(row, k)}
     if term_changes and _priced(session, row.id):

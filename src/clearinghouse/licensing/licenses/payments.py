@@ -23,6 +23,7 @@ from clearinghouse.core.ids import new_id
 from clearinghouse.core.money import Money
 from clearinghouse.ledger import domain as ledger
 from clearinghouse.ledger import service as ledger_service
+from clearinghouse.licensing.licenses import payouts
 from clearinghouse.licensing.licenses import service as licenses
 from clearinghouse.licensing.licenses.reasons import ReasonCode
 from clearinghouse.licensing.licenses.tables import License, Payment
@@ -168,7 +169,8 @@ def post_sale(
     session: Session, principal: Principal | None, lic: License, payment: Payment
 ) -> None:
     """Charge the licensee, credit each holder its net per line and the operator its fees;
-    then settle the charge with the payment."""
+    then settle the charge with the payment, and convert the earnings of holders paid in
+    another currency (`payouts`). Every entry carries the licence id."""
     priced = [
         ledger.PricedLine(
             line.holder_id, line.upfront_converted_minor, line.owner_fee_minor, line.id
@@ -177,7 +179,7 @@ def post_sale(
     ]
     lines = ledger.sale_lines(lic.licensee_fee_minor, priced)
     charge = ledger.license_charge(
-        lic.licensee_id, lic.currency, lic.total_minor, lines, f"license {lic.id}"
+        lic.licensee_id, lic.currency, lic.total_minor, lines, f"license {lic.id}", lic.id
     )
     ledger_service.post(session, charge, subject=("license", lic.id), actor=principal)
     received = ledger.payment_received(
@@ -185,8 +187,11 @@ def post_sale(
         lic.currency,
         payment.amount_minor,
         f"payment {payment.id} ({payment.reference})",
+        lic.id,
     )
     ledger_service.post(session, received, subject=("payment", payment.id), actor=principal)
+    paid_on = (payment.paid_at or utcnow()).date()
+    payouts.post_conversions(session, principal, lic, lines, paid_on)
 
 
 def cancel_row(

@@ -212,13 +212,23 @@ class PostingOut(BaseModel):
     memo: str | None
 
 
+class FxRateOut(BaseModel):
+    base: str
+    quote: str
+    rate: str = Field(description="Units of `quote` per one `base`, a decimal as text")
+    effective: date
+    source: str | None
+
+
 class LedgerEntryOut(BaseModel):
     id: str
     kind: str
     memo: str
     subject_type: str | None
     subject_id: str | None
+    license_id: str | None = Field(description="The licence the entry belongs to")
     reverses_id: str | None
+    fx: FxRateOut | None = Field(description="The rate a currency conversion used")
     created_at: datetime
     postings: list[PostingOut]
 
@@ -332,7 +342,12 @@ def entry_out(entry: Any) -> LedgerEntryOut:
         memo=entry.memo,
         subject_type=entry.subject_type,
         subject_id=entry.subject_id,
+        license_id=entry.license_id,
         reverses_id=entry.reverses_id,
+        fx=FxRateOut(base=entry.fx_base, quote=entry.fx_quote, rate=entry.fx_rate,
+                     effective=entry.fx_effective, source=entry.fx_source)
+        if entry.fx_rate is not None
+        else None,
         created_at=entry.created_at,
         postings=[
             PostingOut(

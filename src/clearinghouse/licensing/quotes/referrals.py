@@ -38,6 +38,7 @@ from clearinghouse.licensing.quotes.engine import (
 )
 from clearinghouse.licensing.quotes.schemas import ReferralCreate, ReferralsFromQuote, ReferralStep
 from clearinghouse.licensing.tables import Referral, ReferralMessage
+from clearinghouse.platforms import service as platforms_service
 from clearinghouse.registry import repository
 from clearinghouse.registry.audit import record, snapshot
 from clearinghouse.registry.domain import Right, Role
@@ -159,6 +160,7 @@ def refer(session: Session, principal: Principal, data: ReferralCreate) -> Refer
     """A referral without a quote: a use of one right in one work, sent to one holder."""
     _require_licensee(principal)
     today = utcnow().date()
+    platforms_service.refresh(session)
     use = quotes_service.use_of(data, [data.work_id], today)
     work = repository.get_work(session, data.work_id)
     if work is None:

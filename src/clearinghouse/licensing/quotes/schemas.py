@@ -11,7 +11,8 @@ from pydantic import BaseModel, Field
 from clearinghouse.core.bounds import BoundedDate, Version
 from clearinghouse.licensing.catalogue.offer_schemas import PriceIn
 from clearinghouse.licensing.schema_types import Code, Count, Currency, Days, Id, MoneyOut, Text
-from clearinghouse.licensing.terms import Channel, PortionUnit, Purpose
+from clearinghouse.licensing.terms import PortionUnit, Purpose
+from clearinghouse.platforms.schemas import ChannelName
 from clearinghouse.registry.domain import Right, format_share
 from clearinghouse.registry.repository import EmbodimentLink
 from clearinghouse.registry.schemas import Strict
@@ -28,7 +29,7 @@ class UseTerms(Strict):
     """A use, apart from the works it is of."""
 
     purpose: Purpose
-    channels: list[Channel] = Field(min_length=1, max_length=20)
+    channels: list[ChannelName] = Field(min_length=1, max_length=20)
     uses: Count = 1
     portion: PortionIn = Field(default_factory=lambda: PortionIn(unit=PortionUnit.WHOLE))
     modified: bool = False

@@ -36,7 +36,14 @@ from clearinghouse.licensing.quotes.engine import (
 )
 from clearinghouse.licensing.quotes.schemas import QuoteCreate, UseTerms
 from clearinghouse.licensing.tables import Quote, Referral
-from clearinghouse.licensing.terms import Portion, Use, back_dated, expand_channels
+from clearinghouse.licensing.terms import (
+    Portion,
+    Use,
+    back_dated,
+    channels_named,
+    expand_channels,
+)
+from clearinghouse.platforms import service as platforms_service
 from clearinghouse.registry import repository
 from clearinghouse.registry.audit import record
 from clearinghouse.registry.domain import ConflictKind, RelationKind, Role
@@ -68,7 +75,8 @@ def use_of(terms: UseTerms, work_ids: Sequence[str], today: date) -> Use:
             field="start",
         )
     return Use(
-        work_ids=tuple(work_ids), purpose=terms.purpose, channels=frozenset(terms.channels),
+        work_ids=tuple(work_ids), purpose=terms.purpose,
+        channels=frozenset(channels_named(terms.channels)),
         uses=terms.uses, portion=Portion(terms.portion.unit, terms.portion.value),
         modified=terms.modified, territories=tuple(codes["territories"]),
         start=terms.start or today, term_days=terms.term_days, exclusive=terms.exclusive,
@@ -189,6 +197,7 @@ def price_quote(session: Session, principal: Principal, data: QuoteCreate) -> Pr
     if repository.get_party(session, licensee_id) is None:
         raise ValidationFailed(f"party {licensee_id} not found", field="licensee_id")
     today = utcnow().date()
+    platforms_service.refresh(session)
     use = use_of(data, list(data.work_ids), today)
     market = gather(session, use, data.currency, today)
     return PricedQuote(licensee_id, use, data.currency, build_quote(use, data.currency, market, today))
