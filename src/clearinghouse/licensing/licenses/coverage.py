@@ -20,7 +20,8 @@ from clearinghouse.core.territories import ALL_COUNTRIES
 from clearinghouse.licensing.licenses import grants_repository
 from clearinghouse.licensing.licenses.grants import CoverageQuestion, LineScope, grant_rows
 from clearinghouse.licensing.licenses.tables import License
-from clearinghouse.licensing.terms import SHORT_VIDEO_PLATFORMS, Channel
+from clearinghouse.core import platforms
+from clearinghouse.licensing.terms import Channel, resolve_channel, short_video_platforms
 from clearinghouse.registry import repository
 from clearinghouse.registry.domain import ALL_RIGHTS
 from clearinghouse.registry.management import managers_of
@@ -36,16 +37,14 @@ def question(
 ) -> CoverageQuestion:
     """A checked question: one platform, one country, a known right."""
     try:
-        platform = Channel(channel.strip().lower())
-    except ValueError:
-        raise ValidationFailed(
-            f"unknown channel {channel!r}; use one of: {', '.join(c.value for c in Channel)}",
-            field="channel",
-        ) from None
+        platform = resolve_channel(channel.strip())
+    except platforms.UnknownPlatform as err:
+        raise ValidationFailed(str(err), field="channel",
+                               details={"close_matches": err.close_matches}) from None
     if platform == Channel.ANY_SHORT_VIDEO:
         raise ValidationFailed(
             "ask about one platform (a use happens on one): e.g. "
-            + ", ".join(sorted(c.value for c in SHORT_VIDEO_PLATFORMS)),
+            + ", ".join(sorted(c.value for c in short_video_platforms())),
             field="channel",
         )
     code = country.strip().upper()
