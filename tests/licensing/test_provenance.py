@@ -163,3 +163,12 @@ def test_the_cli_verifies_a_delivered_file_like_the_api(client, sessions, cli, t
     plain.write_bytes(jpeg())  # a photo with no manifest is not a certificate at all
     refused = cli("license", "verify", str(plain))
     assert refused.exit_code == 4 and "no C2PA manifest" in refused.output
+
+
+def test_a_file_c2pa_cannot_parse_is_delivered_as_stored_with_its_licence_beside(
+    client, sessions  # noqa: ANN001
+) -> None:
+    broken = b"\xff\xd8\xff\xe0" + "不是图片 not really a JPEG".encode() * 40
+    _, _, got, token = _deliver(client, sessions, broken, "broken.jpg")
+    assert got.headers["X-Licence-Manifest"] == "none" and got.content == broken
+    assert client.get(f"/api/v1/downloads/{token}/licence.json").status_code == 200
