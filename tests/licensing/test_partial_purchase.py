@@ -83,7 +83,7 @@ def test_the_certificate_grants_master_use_in_cn_only_and_lists_hk_as_not_cleare
             for p in payload["not_cleared"]] == [(master, "master_use", ["HK"], "unclaimed_share",
                                                   None)]
     verdict = client.post("/api/v1/certificates/verify", json=cert).json()
-    assert verdict["result"] == "pending"  # genuine; not paid yet
+    assert verdict["result"] == "pending_payment"  # genuine; not paid yet
 
     pdf = client.get(f"/api/v1/licenses/{lic['id']}/certificate.pdf", headers=brand.headers)
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)

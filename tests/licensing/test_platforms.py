@@ -18,7 +18,7 @@ from clearinghouse.registry.tables import AuditEvent
 from tests.licensing.catalogue_world import World, ad_use, build_world, price_everything
 from tests.support.factories import make_actor
 
-MIGRATION = (Path(__file__).parents[2] / "src/clearinghouse/migrations/versions/0009_platforms.py")
+MIGRATION = (Path(__file__).parents[2] / "src/clearinghouse/migrations/versions/0008_platforms.py")
 
 
 @pytest.fixture
@@ -44,7 +44,7 @@ def _platforms(client, headers=None) -> dict[str, dict]:  # noqa: ANN001
 
 def test_the_migration_stores_exactly_the_data_files_list():
     """The migration embeds its rows (it must not import the app); they must be the file's."""
-    spec = importlib.util.spec_from_file_location("m0009", MIGRATION)
+    spec = importlib.util.spec_from_file_location("m0008", MIGRATION)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

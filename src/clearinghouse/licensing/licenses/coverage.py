@@ -39,8 +39,8 @@ def question(
     try:
         platform = resolve_channel(channel.strip())
     except platforms.UnknownPlatform as err:
-        raise ValidationFailed(str(err), field="channel",
-                               details={"close_matches": err.close_matches}) from None
+        raise ValidationFailed(str(err), field="channel", details=[
+            {"field": "channel", "message": str(err), "close_matches": err.close_matches}]) from None
     if platform == Channel.ANY_SHORT_VIDEO:
         raise ValidationFailed(
             "ask about one platform (a use happens on one): e.g. "

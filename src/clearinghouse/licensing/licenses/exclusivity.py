@@ -148,6 +148,7 @@ def check_quote(session: Session, quote: Quote, start: date, end: date | None, *
             end=end,
             exclusive=bool(use.get("exclusive")),
         )
+    wanted = list(dict.fromkeys(wanted))  # co-holders' lines of one right want one scope
     found = clashes(wanted, existing_scopes(session, works_touched(quote), on=on))
     if found:
         what = (

@@ -254,15 +254,15 @@ class _Quoter:
                     continue
                 hs = by_holder[holder_id]
                 holder = self._party(holder_id)
-                _, share = _share_where(hs, self.countries & frozenset().union(
-                    *(h.countries for h in hs)))
+                countries = self.countries & frozenset().union(*(h.countries for h in hs))
+                _, share = _share_where(hs, countries)
                 admin_id = next((h.administrator_id for h in hs if h.administrator_id), None)
                 self.unclearable.append(_unclearable(
                     work.id, right, holder_id, "adaptation_right_not_cleared",
                     f"the use is modified, so it needs the modify right in {work.title} as well as "
                     f"the author's approval; {holder.name}'s {format_share(share)}% of that right "
                     f"is not part of this quote: quote it, or refer it to {holder.name}",
-                    self._party(admin_id or holder_id).contact(), share))
+                    countries, self._party(admin_id or holder_id).contact(), share))
 
     def _unclaimed(self, work: WorkFacts, right: str, here: list[HoldingFacts],
                    missing: int) -> None:

@@ -1,7 +1,7 @@
 """platforms as data; ledger entries by licence and with exchange rates; payout currency
 
-Revision ID: 0009
-Revises: 0008
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-11-30 12:00:00
 
 The platform list moves from code into the `platforms` table, seeded with the rows below (the
@@ -19,8 +19,8 @@ from datetime import datetime
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0009"
-down_revision = "0008"
+revision = "0008"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 

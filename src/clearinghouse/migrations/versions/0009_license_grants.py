@@ -1,7 +1,7 @@
 """license grants: what each license grants, as rows (license x work x right x country x channel)
 
-Revision ID: 0008
-Revises: 0007
+Revision ID: 0009
+Revises: 0008
 Create Date: 2026-12-02 10:00:00
 
 Adds `license_lines.countries` (where each line grants its right) and the `license_grants` table,
@@ -17,8 +17,8 @@ from datetime import date
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0008"
-down_revision = "0007"
+revision = "0009"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 
@@ -72,10 +72,6 @@ REGIONS = {k: frozenset(v.split()) for k, v in {
     """,
 }.items()}
 COUNTRIES = REGIONS["WORLD"]
-SHORT_VIDEO_PLATFORMS = (
-    "bilibili", "douyin", "kuaishou", "meipai", "miaopai", "tiktok", "wechat_channels", "weibo",
-    "xigua", "youtube",
-)
 
 
 def _countries(codes: list[str]) -> set[str]:
@@ -86,10 +82,10 @@ def _countries(codes: list[str]) -> set[str]:
     return out
 
 
-def _channels(codes: list[str]) -> list[str]:
+def _channels(codes: list[str], short_video: set[str]) -> list[str]:
     out: set[str] = set()
     for code in codes or []:
-        out |= set(SHORT_VIDEO_PLATFORMS) if code == "any_short_video" else {code}
+        out |= short_video if code == "any_short_video" else {code}
     return sorted(out)
 
 
@@ -135,6 +131,10 @@ def upgrade() -> None:
 
 
 def _backfill(conn: sa.Connection) -> None:
+    # `any_short_video` means the platforms marked short-video in the platforms table (0008) as
+    # it stands when this runs: data, never today's code.
+    short_video = {r.code for r in conn.execute(sa.text(
+        "SELECT code FROM platforms WHERE short_video"))}
     licenses = {
         row.id: row
         for row in conn.execute(sa.text(
@@ -162,7 +162,7 @@ def _backfill(conn: sa.Connection) -> None:
         )
         conn.execute(set_countries, {"countries": countries, "id": line.id})
         for country in countries:
-            for channel in _channels(use.get("channels")):
+            for channel in _channels(use.get("channels"), short_video):
                 grants.append({
                     "license_id": lic.id, "line_id": line.id, "work_id": line.work_id,
                     "right": line.right, "licensee_id": lic.licensee_id, "country": country,
