@@ -15,12 +15,12 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from clearinghouse.access.domain import Principal
+from clearinghouse.core import platforms
 from clearinghouse.core.errors import Forbidden, NotFound, ValidationFailed
 from clearinghouse.core.territories import ALL_COUNTRIES
 from clearinghouse.licensing.licenses import grants_repository
 from clearinghouse.licensing.licenses.grants import CoverageQuestion, LineScope, grant_rows
 from clearinghouse.licensing.licenses.tables import License
-from clearinghouse.core import platforms
 from clearinghouse.licensing.terms import Channel, resolve_channel, short_video_platforms
 from clearinghouse.registry import repository
 from clearinghouse.registry.domain import ALL_RIGHTS
