@@ -47,12 +47,13 @@ CHUNK = 50_000
 NOW = "2026-12-01T00:00:00+00:00"
 
 
-def licences(n: int, seed: int) -> Iterator[tuple[int, int, list[tuple[int, str]], list[str],
-                                                   list[str], date]]:
-    """(i, licensee, [(work, right)], countries, platforms, start): deterministic for a seed."""
+def licences(n: int, seed: int, first: int | None = None) -> Iterator[
+        tuple[int, int, list[tuple[int, str]], list[str], list[str], date]]:
+    """(i, licensee, [(work, right)], countries, platforms, start): deterministic for (n, seed);
+    `first` stops early with the same licences."""
     rnd = random.Random(seed)
     works, parties = max(n // 10, 10), max(n // 100, 10)
-    for i in range(n):
+    for i in range(n if first is None else min(first, n)):
         lines = [(rnd.randrange(works), rnd.choice(RIGHTS)) for _ in range(rnd.randint(1, 2))]
         countries = sorted(set(rnd.sample(COUNTRIES, rnd.randint(1, 2))))
         platforms = sorted(set(rnd.sample(PLATFORMS, rnd.randint(1, 2))))
@@ -159,7 +160,7 @@ def _sample(args: argparse.Namespace) -> list[Any]:
     """The first licences again (same seed): questions about them hit."""
     key = (args.licences, args.seed)
     if key not in _SAMPLES:
-        _SAMPLES[key] = list(licences(min(args.licences, 200_000), args.seed))
+        _SAMPLES[key] = list(licences(args.licences, args.seed, first=200_000))
     return _SAMPLES[key]
 
 
