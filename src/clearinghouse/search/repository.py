@@ -367,12 +367,6 @@ def count_docs(session: Session, query: TextQuery | None, tier: Tier | str | Non
     ).scalar_one())
 
 
-def party_names(session: Session, party_ids: Sequence[str]) -> dict[str, str]:
-    if not party_ids:
-        return {}
-    return dict(session.execute(select(Party.id, Party.name).where(Party.id.in_(party_ids))).all())
-
-
 def index_size_bytes(session: Session) -> int | None:
     """Bytes the full-text index takes (FTS5 shadow tables, or the GIN indexes), if measurable."""
     if is_postgres(session):

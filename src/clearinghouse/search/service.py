@@ -9,9 +9,8 @@ from sqlalchemy.orm import Session
 
 from clearinghouse.core.errors import ValidationFailed
 from clearinghouse.core.identifiers import PLATFORM_PREFIX, InvalidIdentifier, normalize_identifier
-from clearinghouse.registry import repository as registry
 from clearinghouse.registry.schemas import IdentifierOut
-from clearinghouse.search import ranking, repository
+from clearinghouse.search import page_details, ranking, repository
 from clearinghouse.search.query import (
     ANYWHERE,
     EVERYTHING,
@@ -213,13 +212,15 @@ def _rank_in_python(session: Session, req: SearchRequest) -> list[Hit]:
 
 
 def _describe(session: Session, hits: list[Hit], offset: int) -> list[WorkHit]:
-    works = registry.works_by_ids(session, [h.work_id for h in hits])
-    holders: dict[str, list[str]] = {}
-    for holding in registry.holdings_of_works(session, list(works)):
-        ids = holders.setdefault(holding.work_id, [])
-        if holding.holder_id not in ids:
-            ids.append(holding.holder_id)
-    names = repository.party_names(session, sorted({p for ids in holders.values() for p in ids}))
+    """The page's works with what a result shows: one set-based query per table, none per hit."""
+    if not hits:
+        return []
+    ids = [h.work_id for h in hits]
+    works = page_details.work_summaries(session, ids)
+    creators = page_details.creator_names(session, ids)
+    tags = page_details.tags(session, ids)
+    identifiers = page_details.identifiers(session, ids)
+    holders = page_details.active_holders(session, ids)
     out: list[WorkHit] = []
     for position, hit in enumerate(hits, start=offset + 1):
         work = works[hit.work_id]
@@ -227,10 +228,10 @@ def _describe(session: Session, hits: list[Hit], offset: int) -> list[WorkHit]:
             id=work.id, type=work.type_code, title=work.title,
             alt_titles=[AltTitleOut(title=str(a.get("title", "")), language=a.get("language"))
                         for a in work.alt_titles],
-            creators=[c.name for c in work.creators],
-            tags=[t.tag for t in work.tags],
-            identifiers=[IdentifierOut(scheme=i.scheme, value=i.value) for i in work.identifiers],
-            holders=[HolderOut(party_id=p, name=names.get(p, p)) for p in holders.get(work.id, [])],
+            creators=creators.get(work.id, []),
+            tags=tags.get(work.id, []),
+            identifiers=[IdentifierOut(scheme=s, value=v) for s, v in identifiers.get(work.id, [])],
+            holders=[HolderOut(party_id=p, name=n) for p, n in holders.get(work.id, [])],
             score=position, match=hit.tier, version=work.version,
         ))
     return out
