@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from clearinghouse.registry.tables import Holding, Party, Work, WorkCreator, WorkIdentifier, WorkTag
@@ -26,37 +26,44 @@ class WorkSummary:
     version: int
 
 
+_works, _creators, _tags = Work.__table__.c, WorkCreator.__table__.c, WorkTag.__table__.c
+_identifiers, _holdings, _parties = (WorkIdentifier.__table__.c, Holding.__table__.c,
+                                     Party.__table__.c)
+_IDS = bindparam("ids", expanding=True)
+# Built once over the tables (not the ORM classes): the session passes them straight to the
+# connection, and SQLAlchemy's statement cache hits every time.
+_WORKS = select(_works.id, _works.type_code, _works.title, _works.alt_titles,
+                _works.version).where(_works.id.in_(_IDS))
+_CREATORS = (select(_creators.work_id, _creators.name).where(_creators.work_id.in_(_IDS))
+             .order_by(_creators.work_id, _creators.position, _creators.id))
+_TAGS = (select(_tags.work_id, _tags.tag).where(_tags.work_id.in_(_IDS))
+         .order_by(_tags.work_id, _tags.tag))
+_IDENTIFIERS = (select(_identifiers.work_id, _identifiers.scheme, _identifiers.value)
+                .where(_identifiers.work_id.in_(_IDS))
+                .order_by(_identifiers.work_id, _identifiers.id))
+_HOLDERS = (select(_holdings.work_id, _holdings.holder_id, _parties.name)
+            .join_from(Holding.__table__, Party.__table__, _parties.id == _holdings.holder_id)
+            .where(_holdings.work_id.in_(_IDS), _holdings.status == "active")
+            .order_by(_holdings.work_id, _holdings.created_at, _holdings.id))
+
+
 def work_summaries(session: Session, work_ids: Sequence[str]) -> dict[str, WorkSummary]:
-    rows = session.execute(
-        select(Work.id, Work.type_code, Work.title, Work.alt_titles, Work.version)
-        .where(Work.id.in_(work_ids))
-    )
-    return {r.id: WorkSummary(r.id, r.type_code, r.title, list(r.alt_titles or []), r.version)
-            for r in rows}
+    rows = session.execute(_WORKS, {"ids": list(work_ids)})
+    return {r[0]: WorkSummary(r[0], r[1], r[2], list(r[3] or []), r[4]) for r in rows}
 
 
 def creator_names(session: Session, work_ids: Sequence[str]) -> dict[str, list[str]]:
     """Creator names in credit order."""
-    return _grouped(session.execute(
-        select(WorkCreator.work_id, WorkCreator.name).where(WorkCreator.work_id.in_(work_ids))
-        .order_by(WorkCreator.work_id, WorkCreator.position, WorkCreator.id)
-    ))
+    return _grouped(session.execute(_CREATORS, {"ids": list(work_ids)}))
 
 
 def tags(session: Session, work_ids: Sequence[str]) -> dict[str, list[str]]:
-    return _grouped(session.execute(
-        select(WorkTag.work_id, WorkTag.tag).where(WorkTag.work_id.in_(work_ids))
-        .order_by(WorkTag.work_id, WorkTag.tag)
-    ))
+    return _grouped(session.execute(_TAGS, {"ids": list(work_ids)}))
 
 
 def identifiers(session: Session, work_ids: Sequence[str]) -> dict[str, list[tuple[str, str]]]:
     out: dict[str, list[tuple[str, str]]] = {}
-    for work_id, scheme, value in session.execute(
-        select(WorkIdentifier.work_id, WorkIdentifier.scheme, WorkIdentifier.value)
-        .where(WorkIdentifier.work_id.in_(work_ids))
-        .order_by(WorkIdentifier.work_id, WorkIdentifier.id)
-    ):
+    for work_id, scheme, value in session.execute(_IDENTIFIERS, {"ids": list(work_ids)}):
         out.setdefault(work_id, []).append((scheme, value))
     return out
 
@@ -64,12 +71,7 @@ def identifiers(session: Session, work_ids: Sequence[str]) -> dict[str, list[tup
 def active_holders(session: Session, work_ids: Sequence[str]) -> dict[str, list[tuple[str, str]]]:
     """(party id, name) of the parties with an active holding, each once, oldest holding first."""
     out: dict[str, list[tuple[str, str]]] = {}
-    for work_id, party_id, name in session.execute(
-        select(Holding.work_id, Holding.holder_id, Party.name)
-        .join(Party, Party.id == Holding.holder_id)
-        .where(Holding.work_id.in_(work_ids), Holding.status == "active")
-        .order_by(Holding.work_id, Holding.created_at, Holding.id)
-    ):
+    for work_id, party_id, name in session.execute(_HOLDERS, {"ids": list(work_ids)}):
         holders = out.setdefault(work_id, [])
         if all(p != party_id for p, _ in holders):
             holders.append((party_id, name))
