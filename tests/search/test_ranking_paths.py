@@ -20,7 +20,12 @@ QUERIES = [
 ]
 
 
-def test_python_ranking_and_tier_queries_agree(sessions, catalogue, monkeypatch):
+# (rank in Python up to, rank in one statement up to): Python; one statement (PostgreSQL;
+# SQLite walks the tiers); one query per tier.
+PATHS = [(RANK_IN_PYTHON, 0), (0, 10_000), (0, 0)]
+
+
+def test_python_ranking_one_statement_and_tier_queries_agree(sessions, catalogue, monkeypatch):
     owner = make_actor(sessions, "More Works", Role.OWNER)
     make_work(sessions, owner, title="Summer", alt_titles=[{"title": "夏日 之歌"}])
     make_work(sessions, owner, title="The Song of Summer City", creators=[
@@ -28,17 +33,19 @@ def test_python_ranking_and_tier_queries_agree(sessions, catalogue, monkeypatch)
     make_work(sessions, owner, title="城市 夏日", alt_titles=[{"title": "City Summer"}])
     for params in QUERIES:
         pages = []
-        for limit in (RANK_IN_PYTHON, 0):
-            monkeypatch.setattr(service, "RANK_IN_PYTHON_MAX", limit)
+        for in_python, in_one_query in PATHS:
+            monkeypatch.setattr(service, "RANK_IN_PYTHON_MAX", in_python)
+            monkeypatch.setattr(service, "RANK_IN_ONE_QUERY_MAX", in_one_query)
             with unit_of_work(sessions) as s:
                 page = service.search(s, service.SearchParams(**params))
             pages.append([(h.id, h.match, h.score) for h in page.items] + [page.total])
-        assert pages[0] == pages[1], params
+        assert pages[0] == pages[1] == pages[2], params
 
 
-@pytest.mark.parametrize("limit", [0, 200])
-def test_total_is_exact_on_both_paths(sessions, catalogue, monkeypatch, limit):
-    monkeypatch.setattr(service, "RANK_IN_PYTHON_MAX", limit)
+@pytest.mark.parametrize("paths", PATHS)
+def test_total_is_exact_on_every_path(sessions, catalogue, monkeypatch, paths):
+    monkeypatch.setattr(service, "RANK_IN_PYTHON_MAX", paths[0])
+    monkeypatch.setattr(service, "RANK_IN_ONE_QUERY_MAX", paths[1])
     with unit_of_work(sessions) as s:
         page = service.search(s, service.SearchParams(q="夏", limit=2))
     assert page.total == 4 and len(page.items) == 2 and page.total_capped is False

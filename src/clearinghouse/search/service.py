@@ -33,6 +33,9 @@ COUNT_ALL = Tier("count", ANYWHERE)
 # per tier. Measured on the benchmark: it halves narrow searches (an owner's works) and helps
 # PostgreSQL's round trips; at 200 the extra row reads cost more than the queries saved.
 RANK_IN_PYTHON_MAX = 50
+# PostgreSQL ranks a match set up to this size in one statement (repository.fetch_ranked);
+# larger sets are dense enough that walking each tier in document order stops early.
+RANK_IN_ONE_QUERY_MAX = TOTAL_CAP
 MAX_OWNER_PARTIES = 20  # an owner filter narrows to a few parties, not to half the directory
 
 
@@ -167,6 +170,13 @@ def find(session: Session, req: SearchRequest) -> tuple[list[Hit], int, bool]:
     if counted <= RANK_IN_PYTHON_MAX:
         ranked = _rank_in_python(session, req)
         return ranked[req.offset:req.offset + req.limit], len(ranked), False
+    few = counted <= min(TOTAL_CAP, RANK_IN_ONE_QUERY_MAX)  # the cap + 1 means "more"
+    if few and repository.ranks_all_matches_at_once(session):
+        tiers = req.text.tiers()
+        names = [EXACT_TITLE, *(t.name for t in tiers)]
+        found = repository.fetch_ranked(session, req.text, COUNT_ALL, tiers, req.filters,
+                                        req.offset, req.limit)
+        return [Hit(doc_no, work_id, names[tier]) for doc_no, work_id, tier in found], counted, False
     hits, _, _ = _walk_tiers(session, req, [EXACT_TITLE, *req.text.tiers()])
     return hits, *_total(counted, req.offset + len(hits))
 
