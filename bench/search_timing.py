@@ -22,7 +22,7 @@ from bench.search_mix import Query
 from clearinghouse.core.db import is_postgres, session_factory
 from clearinghouse.search import expressions as ex
 from clearinghouse.search import service
-from clearinghouse.search.query import ANYWHERE, Tier, parse_text
+from clearinghouse.search.query import ANYWHERE, CREATORS_ALL, Tier, parse_text
 
 WARMUP = 30  # queries run first and not counted: caches, connections, prepared statements
 Timings = dict[str, list[float]]
@@ -68,13 +68,16 @@ def plain_fulltext(engine: Engine, mix: list[Query]) -> Timings:
     pg = is_postgres(engine)
     sql = text("SELECT doc_no FROM search_documents WHERE tsv @@ CAST(:m AS tsquery) LIMIT 20"
                if pg else "SELECT rowid FROM search_fts WHERE search_fts MATCH :m LIMIT 20")
-    anywhere = Tier("anywhere", ANYWHERE)
+    anywhere, creators = Tier("anywhere", ANYWHERE), Tier("creators", CREATORS_ALL)
     with engine.connect() as conn:
         def one(query: Query) -> int | None:
-            parsed = parse_text(query.text) if query.text and "q" in query.params else None
-            if parsed is None or len(query.params) != 1:
+            if len(query.params) != 1 or query.text is None:
                 return None  # only the plain text classes have a plain counterpart
-            match = ex.ts_tier(parsed, anywhere) if pg else ex.fts_tier(parsed, anywhere)
+            parsed = parse_text(query.text)
+            if parsed is None:
+                return None
+            tier = creators if "creator" in query.params else anywhere
+            match = ex.ts_tier(parsed, tier) if pg else ex.fts_tier(parsed, tier)
             return len(conn.execute(sql, {"m": match}).all())
 
         timings, _ = _timed(mix, one)
