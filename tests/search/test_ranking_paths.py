@@ -61,3 +61,12 @@ def test_total_is_capped_and_says_so(sessions, catalogue, monkeypatch):
     assert (first.total, first.total_capped) == (3, True)
     assert len(last.items) == 1 and last.total == 4  # paging past the cap still works
     assert (listing.total, listing.total_capped) == (3, True)
+
+
+def test_the_api_states_the_cap_it_applies(client):
+    """Clients page by `total`: the documented cap must be the one the service applies."""
+    spec = client.get("/openapi.json").json()
+    cap = f"{service.TOTAL_CAP:,}"
+    described = spec["components"]["schemas"]["SearchPage"]["properties"]["total_capped"]
+    assert cap in described["description"]
+    assert f"up to {cap};" in spec["paths"]["/api/v1/works"]["get"]["description"]

@@ -16,6 +16,7 @@ from clearinghouse.search.query import (
     EVERYTHING,
     EXACT_TITLE,
     MAX_QUERY_CHARS,
+    TOTAL_CAP,
     Filters,
     SearchRequest,
     Tier,
@@ -24,7 +25,6 @@ from clearinghouse.search.query import (
 from clearinghouse.search.schemas import AltTitleOut, HolderOut, SearchPage, WorkHit
 from clearinghouse.search.tokens import normalise
 
-TOTAL_CAP = 10_000  # counting every match of a one-character query costs more than it helps
 MAX_LIMIT = 100
 MAX_FILTER_CHARS = {"type": 40, "tag": 100, "language": 20, "creator": 200, "owner": 300,
                     "identifier": 200}
