@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import text
 
-from clearinghouse.core.db import unit_of_work
+from clearinghouse.core.db import is_postgres, unit_of_work
 from clearinghouse.registry.domain import Role
 from clearinghouse.search import service
+from clearinghouse.search.query import Mode, parse_text
 from tests.support.factories import make_actor, make_work
 
 RANK_IN_PYTHON = service.RANK_IN_PYTHON_MAX
@@ -70,3 +72,18 @@ def test_the_api_states_the_cap_it_applies(client):
     described = spec["components"]["schemas"]["SearchPage"]["properties"]["total_capped"]
     assert cap in described["description"]
     assert f"up to {cap};" in spec["paths"]["/api/v1/works"]["get"]["description"]
+
+
+def test_phrase_tiers_are_skipped_when_no_work_holds_the_last_word_whole(sessions, catalogue):
+    """`summ` can only match as a prefix, so its phrase tiers are empty and are not walked
+    (on PostgreSQL each empty tier read the whole table); `summer` keeps them."""
+    with unit_of_work(sessions) as s:
+        prefix_only = service._tiers_worth_walking(s, parse_text("summ"))
+        whole_word = service._tiers_worth_walking(s, parse_text("summer"))
+        # The probe's planner settings end with it: later statements may use any plan again.
+        if is_postgres(s):
+            assert s.execute(text("SHOW enable_seqscan")).scalar() == "on"
+            assert s.execute(text("SHOW enable_indexscan")).scalar() == "on"
+    assert [t.name for t in prefix_only] == ["title_partial", "alt_title_partial", "creator",
+                                             "other"]
+    assert any(t.include.mode == Mode.PHRASE for t in whole_word)

@@ -358,6 +358,23 @@ def fetch_documents(session: Session, query: TextQuery, tier: Tier, filters: Fil
     return [(int(r[0]), str(r[1]), DocumentText(r[2], r[3], r[4], r[5])) for r in rows]
 
 
+def word_occurs(session: Session, word: str) -> bool:
+    """Whether any document holds this exact token (in any text field).
+
+    PostgreSQL: the probe must use the GIN index, which answers at once either way; the planner
+    would otherwise estimate an absent word at ~1,000 rows and scan the table for the first.
+    """
+    if not is_postgres(session):
+        return session.execute(text("SELECT 1 FROM search_fts WHERE search_fts MATCH :m LIMIT 1"),
+                               {"m": ex.fts_words([word])}).first() is not None
+    session.execute(text("SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off"))
+    found = session.execute(text(
+        "SELECT 1 FROM search_documents WHERE tsv @@ CAST(:q AS tsquery) LIMIT 1"),
+        {"q": ex.ts_words([word])}).first() is not None
+    session.execute(text("RESET enable_seqscan; RESET enable_indexscan"))
+    return found
+
+
 def ranks_all_matches_at_once(session: Session) -> bool:
     """Whether `fetch_ranked` serves this engine (see there)."""
     return is_postgres(session)
