@@ -121,7 +121,8 @@ def measure(engine_name: str, url: str, meta: dict, args: argparse.Namespace) ->
     load_before = os.getloadavg()[0]
     read_engine = make_engine(url, immediate=False)
     console.print(f"{ENGINE_NAMES[engine_name]}: {len(mix)} queries in-process …")
-    local, totals = timing.in_process(read_engine, mix)
+    cpu: timing.Timings = {}
+    local, totals = timing.in_process(read_engine, mix, cpu)
     console.print(f"{ENGINE_NAMES[engine_name]}: the same over HTTP …")
     http = {} if args.no_http else timing.over_http(url, mix)[0]
     console.print(f"{ENGINE_NAMES[engine_name]}: {BASELINE_NAMES[engine_name]} …")
@@ -135,7 +136,8 @@ def measure(engine_name: str, url: str, meta: dict, args: argparse.Namespace) ->
                 for kind, values in timings.items()}
 
     return {"engine": engine_name, **meta, "load_average_1min": load,
-            "in_process_ms": summary(local), "http_ms": summary(http),
+            "in_process_ms": summary(local), "in_process_cpu_ms": summary(cpu),
+            "http_ms": summary(http),
             "plain_ms": summary(plain),
             "median_total": {k: sorted(v)[len(v) // 2] for k, v in totals.items()}}
 
@@ -154,6 +156,7 @@ def report(results: list[dict[str, Any]]) -> None:
         for r in results:
             name = ENGINE_NAMES[r["engine"]]
             for key, how in (("http_ms", "HTTP"), ("in_process_ms", "in-process"),
+                             ("in_process_cpu_ms", "in-process CPU of this process"),
                              ("plain_ms", BASELINE_NAMES[r["engine"]])):
                 if not r[key] or not any(k in r[key] for k in kinds):
                     continue
