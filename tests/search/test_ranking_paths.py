@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import text
 
-from clearinghouse.core.db import unit_of_work
+from clearinghouse.core.db import is_postgres, unit_of_work
 from clearinghouse.registry.domain import Role
 from clearinghouse.search import service
+from clearinghouse.search.query import Mode, parse_text
 from tests.support.factories import make_actor, make_work
 
 RANK_IN_PYTHON = service.RANK_IN_PYTHON_MAX
@@ -20,7 +22,12 @@ QUERIES = [
 ]
 
 
-def test_python_ranking_and_tier_queries_agree(sessions, catalogue, monkeypatch):
+# (rank in Python up to, rank in one statement up to): Python; one statement (PostgreSQL;
+# SQLite walks the tiers); one query per tier.
+PATHS = [(RANK_IN_PYTHON, 0), (0, 10_000), (0, 0)]
+
+
+def test_python_ranking_one_statement_and_tier_queries_agree(sessions, catalogue, monkeypatch):
     owner = make_actor(sessions, "More Works", Role.OWNER)
     make_work(sessions, owner, title="Summer", alt_titles=[{"title": "夏日 之歌"}])
     make_work(sessions, owner, title="The Song of Summer City", creators=[
@@ -28,17 +35,19 @@ def test_python_ranking_and_tier_queries_agree(sessions, catalogue, monkeypatch)
     make_work(sessions, owner, title="城市 夏日", alt_titles=[{"title": "City Summer"}])
     for params in QUERIES:
         pages = []
-        for limit in (RANK_IN_PYTHON, 0):
-            monkeypatch.setattr(service, "RANK_IN_PYTHON_MAX", limit)
+        for in_python, in_one_query in PATHS:
+            monkeypatch.setattr(service, "RANK_IN_PYTHON_MAX", in_python)
+            monkeypatch.setattr(service, "RANK_IN_ONE_QUERY_MAX", in_one_query)
             with unit_of_work(sessions) as s:
                 page = service.search(s, service.SearchParams(**params))
             pages.append([(h.id, h.match, h.score) for h in page.items] + [page.total])
-        assert pages[0] == pages[1], params
+        assert pages[0] == pages[1] == pages[2], params
 
 
-@pytest.mark.parametrize("limit", [0, 200])
-def test_total_is_exact_on_both_paths(sessions, catalogue, monkeypatch, limit):
-    monkeypatch.setattr(service, "RANK_IN_PYTHON_MAX", limit)
+@pytest.mark.parametrize("paths", PATHS)
+def test_total_is_exact_on_every_path(sessions, catalogue, monkeypatch, paths):
+    monkeypatch.setattr(service, "RANK_IN_PYTHON_MAX", paths[0])
+    monkeypatch.setattr(service, "RANK_IN_ONE_QUERY_MAX", paths[1])
     with unit_of_work(sessions) as s:
         page = service.search(s, service.SearchParams(q="夏", limit=2))
     assert page.total == 4 and len(page.items) == 2 and page.total_capped is False
@@ -54,3 +63,27 @@ def test_total_is_capped_and_says_so(sessions, catalogue, monkeypatch):
     assert (first.total, first.total_capped) == (3, True)
     assert len(last.items) == 1 and last.total == 4  # paging past the cap still works
     assert (listing.total, listing.total_capped) == (3, True)
+
+
+def test_the_api_states_the_cap_it_applies(client):
+    """Clients page by `total`: the documented cap must be the one the service applies."""
+    spec = client.get("/openapi.json").json()
+    cap = f"{service.TOTAL_CAP:,}"
+    described = spec["components"]["schemas"]["SearchPage"]["properties"]["total_capped"]
+    assert cap in described["description"]
+    assert f"up to {cap};" in spec["paths"]["/api/v1/works"]["get"]["description"]
+
+
+def test_phrase_tiers_are_skipped_when_no_work_holds_the_last_word_whole(sessions, catalogue):
+    """`summ` can only match as a prefix, so its phrase tiers are empty and are not walked
+    (on PostgreSQL each empty tier read the whole table); `summer` keeps them."""
+    with unit_of_work(sessions) as s:
+        prefix_only = service._tiers_worth_walking(s, parse_text("summ"))
+        whole_word = service._tiers_worth_walking(s, parse_text("summer"))
+        # The probe's planner settings end with it: later statements may use any plan again.
+        if is_postgres(s):
+            assert s.execute(text("SHOW enable_seqscan")).scalar() == "on"
+            assert s.execute(text("SHOW enable_indexscan")).scalar() == "on"
+    assert [t.name for t in prefix_only] == ["title_partial", "alt_title_partial", "creator",
+                                             "other"]
+    assert any(t.include.mode == Mode.PHRASE for t in whole_word)

@@ -63,8 +63,8 @@ def search_works(
     order), so the order is stable and identical on SQLite and PostgreSQL. Each item's `match`
     names its tier and `score` is its rank position (1 = best).
 
-    **Paging.** `offset`/`limit` (at most 100). `total` counts matches up to 10,000; beyond
-    that it is 10,000 and `total_capped` is true.
+    **Paging.** `offset`/`limit` (at most 100). `total` counts matches up to 1,000; beyond
+    that it is 1,000 and `total_capped` is true (every page can still be fetched).
 
     Example: `GET /api/v1/works?q=夏日&type=audiovisual_work&limit=10`
     """

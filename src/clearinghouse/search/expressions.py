@@ -55,6 +55,12 @@ def fts_filters(filters: Filters) -> list[str]:
     return parts
 
 
+def fts_words(words: list[str]) -> str:
+    """Every word, whole, in any text field."""
+    columns = " ".join(f.value for f in TEXT_FIELDS)
+    return f"{{{columns}}} : (" + " AND ".join(_fts_string([w]) for w in words) + ")"
+
+
 def fts_match(*parts: str | None) -> str | None:
     """AND the non-empty parts; None when there is nothing for FTS to match."""
     present = [f"({p})" for p in parts if p]
@@ -114,6 +120,11 @@ def ts_facets(filters: Filters) -> str | None:
         for group in filters.facet_tokens
     ]
     return " & ".join(groups) if groups else None
+
+
+def ts_words(words: list[str]) -> str:
+    """Every word, whole, anywhere (no weight: the GIN index answers it without a recheck)."""
+    return " & ".join(_ts_lexeme(w, "") for w in words)
 
 
 def ts_and(*parts: str | None) -> str | None:

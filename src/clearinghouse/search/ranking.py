@@ -8,8 +8,9 @@ expressions (see expressions.py), and a test checks that both paths agree.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
-from clearinghouse.search.query import EXACT_TITLE, Clause, Field, Mode, TextQuery
+from clearinghouse.search.query import EXACT_TITLE, Clause, Field, Mode, TextQuery, Tier
 from clearinghouse.search.tokens import GAP, Segment
 
 
@@ -59,7 +60,7 @@ def tier_of(query: TextQuery, doc: DocumentText) -> str | None:
     """The first tier the document falls in, or None when it does not match at all."""
     if doc.title == query.normalised:
         return EXACT_TITLE
-    for tier in query.tiers():
+    for tier in _tiers(query):
         # Each tier excludes exactly what earlier tiers include, so the first match decides.
         if clause_matches(query, tier.include, doc):
             return tier.name
@@ -67,4 +68,9 @@ def tier_of(query: TextQuery, doc: DocumentText) -> str | None:
 
 
 def tier_rank(query: TextQuery) -> dict[str, int]:
-    return {name: i for i, name in enumerate([EXACT_TITLE, *(t.name for t in query.tiers())])}
+    return {name: i for i, name in enumerate([EXACT_TITLE, *(t.name for t in _tiers(query))])}
+
+
+@lru_cache(maxsize=64)  # asked once per fetched document of the same query
+def _tiers(query: TextQuery) -> tuple[Tier, ...]:
+    return tuple(query.tiers())

@@ -358,6 +358,55 @@ def fetch_documents(session: Session, query: TextQuery, tier: Tier, filters: Fil
     return [(int(r[0]), str(r[1]), DocumentText(r[2], r[3], r[4], r[5])) for r in rows]
 
 
+def word_occurs(session: Session, word: str) -> bool:
+    """Whether any document holds this exact token (in any text field).
+
+    PostgreSQL: the probe must use the GIN index, which answers at once either way; the planner
+    would otherwise estimate an absent word at ~1,000 rows and scan the table for the first.
+    """
+    if not is_postgres(session):
+        return session.execute(text("SELECT 1 FROM search_fts WHERE search_fts MATCH :m LIMIT 1"),
+                               {"m": ex.fts_words([word])}).first() is not None
+    session.execute(text("SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off"))
+    found = session.execute(text(
+        "SELECT 1 FROM search_documents WHERE tsv @@ CAST(:q AS tsquery) LIMIT 1"),
+        {"q": ex.ts_words([word])}).first() is not None
+    session.execute(text("RESET enable_seqscan; RESET enable_indexscan"))
+    return found
+
+
+def ranks_all_matches_at_once(session: Session) -> bool:
+    """Whether `fetch_ranked` serves this engine (see there)."""
+    return is_postgres(session)
+
+
+def fetch_ranked(session: Session, query: TextQuery, every_match: Tier, tiers: Sequence[Tier],
+                 filters: Filters, offset: int, limit: int) -> list[tuple[int, str, int]]:
+    """PostgreSQL, for a match set known to be small: (doc_no, work_id, tier position) of one
+    page, every match ranked in one statement (0 = exact title, i = tiers[i - 1]).
+
+    Asked per tier, the planner walks the primary key in document order expecting to meet
+    matches soon; it cannot tell a rare term (a prefix is always estimated at ~1,500 rows)
+    from a common one, and for a tier with few or no matches it reads the whole table. Here
+    the CTE fence makes the GIN index find the matches, and the tiers are tested on those rows
+    only: each WHEN is the tier's own condition, the first that holds decides, as in
+    `ranking.tier_of`.
+    """
+    columns = ("work_id", "title_key", "title", "tsv")
+    sql, _, params = _candidates(session, query, every_match, filters, columns=columns)
+    params |= {"title_key": query.title_key, "title_norm": query.normalised,
+               "limit": limit, "offset": offset}
+    whens = ["WHEN m.title_key = :title_key AND m.title = :title_norm THEN 0"]
+    for i, tier in enumerate(tiers, start=1):
+        params[f"t{i}"] = ex.ts_tier(query, Tier(tier.name, tier.include))
+        whens.append(f"WHEN m.tsv @@ CAST(:t{i} AS tsquery) THEN {i}")
+    rank = f"CASE {' '.join(whens)} ELSE {len(tiers)} END"
+    rows = session.execute(text(
+        f"WITH m AS MATERIALIZED ({sql}) SELECT m.doc_no, m.work_id, {rank} AS tier FROM m"
+        " ORDER BY tier, m.doc_no LIMIT :limit OFFSET :offset"), params)
+    return [(int(r[0]), str(r[1]), int(r[2])) for r in rows]
+
+
 def count_docs(session: Session, query: TextQuery | None, tier: Tier | str | None,
                filters: Filters, cap: int) -> int:
     """How many documents match, counting no further than `cap`."""
@@ -365,12 +414,6 @@ def count_docs(session: Session, query: TextQuery | None, tier: Tier | str | Non
     return int(session.execute(
         text(f"SELECT count(*) FROM ({sql} LIMIT :cap) AS c"), params | {"cap": cap}
     ).scalar_one())
-
-
-def party_names(session: Session, party_ids: Sequence[str]) -> dict[str, str]:
-    if not party_ids:
-        return {}
-    return dict(session.execute(select(Party.id, Party.name).where(Party.id.in_(party_ids))).all())
 
 
 def index_size_bytes(session: Session) -> int | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 
 from clearinghouse.registry.schemas import IdentifierOut, Page
+from clearinghouse.search.query import TOTAL_CAP
 
 
 class AltTitleOut(BaseModel):
@@ -63,5 +64,5 @@ class SearchPage(Page[WorkHit]):
     total_capped: bool = Field(
         default=False,
         description="True when more works match than are counted: `total` is then the cap "
-        "(10,000) and the real number is larger; every page can still be fetched",
+        f"({TOTAL_CAP:,}) and the real number is larger; every page can still be fetched",
     )

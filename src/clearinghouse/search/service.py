@@ -9,24 +9,25 @@ from sqlalchemy.orm import Session
 
 from clearinghouse.core.errors import ValidationFailed
 from clearinghouse.core.identifiers import PLATFORM_PREFIX, InvalidIdentifier, normalize_identifier
-from clearinghouse.registry import repository as registry
 from clearinghouse.registry.schemas import IdentifierOut
-from clearinghouse.registry.tables import Work
-from clearinghouse.search import ranking, repository
+from clearinghouse.registry import repository as registry
+from clearinghouse.search import page_details, ranking, repository
 from clearinghouse.search.query import (
     ANYWHERE,
     EVERYTHING,
     EXACT_TITLE,
     MAX_QUERY_CHARS,
+    TOTAL_CAP,
     Filters,
+    Mode,
     SearchRequest,
+    TextQuery,
     Tier,
     parse_text,
 )
 from clearinghouse.search.schemas import AltTitleOut, HolderOut, LinkedWorkOut, SearchPage, WorkHit
 from clearinghouse.search.tokens import normalise
 
-TOTAL_CAP = 10_000  # counting every match of a one-character query costs more than it helps
 MAX_LIMIT = 100
 MAX_FILTER_CHARS = {"type": 40, "tag": 100, "language": 20, "creator": 200, "owner": 300,
                     "identifier": 200}
@@ -35,6 +36,9 @@ COUNT_ALL = Tier("count", ANYWHERE)
 # per tier. Measured on the benchmark: it halves narrow searches (an owner's works) and helps
 # PostgreSQL's round trips; at 200 the extra row reads cost more than the queries saved.
 RANK_IN_PYTHON_MAX = 50
+# PostgreSQL ranks a match set up to this size in one statement (repository.fetch_ranked);
+# larger sets are dense enough that walking each tier in document order stops early.
+RANK_IN_ONE_QUERY_MAX = TOTAL_CAP
 MAX_OWNER_PARTIES = 20  # an owner filter narrows to a few parties, not to half the directory
 LINKED_PER_HIT = 10  # a standard with hundreds of covers shows the first ten and a count
 
@@ -170,8 +174,28 @@ def find(session: Session, req: SearchRequest) -> tuple[list[Hit], int, bool]:
     if counted <= RANK_IN_PYTHON_MAX:
         ranked = _rank_in_python(session, req)
         return ranked[req.offset:req.offset + req.limit], len(ranked), False
-    hits, _, _ = _walk_tiers(session, req, [EXACT_TITLE, *req.text.tiers()])
+    few = counted <= min(TOTAL_CAP, RANK_IN_ONE_QUERY_MAX)  # the cap + 1 means "more"
+    if few and repository.ranks_all_matches_at_once(session):
+        tiers = req.text.tiers()
+        names = [EXACT_TITLE, *(t.name for t in tiers)]
+        found = repository.fetch_ranked(session, req.text, COUNT_ALL, tiers, req.filters,
+                                        req.offset, req.limit)
+        return [Hit(doc_no, work_id, names[tier]) for doc_no, work_id, tier in found], counted, False
+    hits, _, _ = _walk_tiers(session, req, [EXACT_TITLE, *_tiers_worth_walking(session, req.text)])
     return hits, *_total(counted, req.offset + len(hits))
+
+
+def _tiers_worth_walking(session: Session, text: TextQuery) -> list[Tier]:
+    """The query's tiers, less the phrase tiers when no document holds its last word whole.
+
+    A phrase needs every word whole, and a query ending in a prefix (`trav`) usually has no
+    such word: on PostgreSQL, asking for that empty tier walked the whole table in document
+    order (1.8 s at a million works) before the next tier could fill the page.
+    """
+    tiers = text.tiers()
+    if text.last_is_prefix and not repository.word_occurs(session, text.tokens[-1]):
+        tiers = [t for t in tiers if t.include.mode != Mode.PHRASE]
+    return tiers
 
 
 def _total(counted: int, seen: int) -> tuple[int, bool]:
@@ -215,26 +239,31 @@ def _rank_in_python(session: Session, req: SearchRequest) -> list[Hit]:
 
 
 def _describe(session: Session, hits: list[Hit], offset: int) -> list[WorkHit]:
-    """The page's works, each with its recordings or compositions. Linked works are read in the
-    same batched queries as the hits (one more query in all, for the links): never per row."""
-    links = registry.embodiment_links(session, [h.work_id for h in hits], per_work=LINKED_PER_HIT)
-    wanted = list(dict.fromkeys([h.work_id for h in hits] + [link.linked_id for link in links]))
-    works = registry.works_by_ids(session, wanted)
-    holders: dict[str, list[str]] = {}
-    for holding in registry.holdings_of_works(session, list(works)):
-        ids = holders.setdefault(holding.work_id, [])
-        if holding.holder_id not in ids:
-            ids.append(holding.holder_id)
-    names = repository.party_names(session, sorted({p for ids in holders.values() for p in ids}))
+    """The page's works with what a result shows, each with its recordings or compositions: one
+    set-based query per table for the hits and their linked works together (plus one for the
+    links), none per hit."""
+    if not hits:
+        return []
+    ids = [h.work_id for h in hits]
+    links = registry.embodiment_links(session, ids, per_work=LINKED_PER_HIT)
+    wanted = list(dict.fromkeys(ids + [link.linked_id for link in links]))
+    works = page_details.work_summaries(session, wanted)
+    creators = page_details.creator_names(session, wanted)
+    tags = page_details.tags(session, ids)
+    identifiers = page_details.identifiers(session, wanted)
+    holders = page_details.active_holders(session, wanted)
+
+    def identifiers_of(work_id: str) -> list[IdentifierOut]:
+        return [IdentifierOut(scheme=s, value=v) for s, v in identifiers.get(work_id, [])]
 
     def holders_of(work_id: str) -> list[HolderOut]:
-        return [HolderOut(party_id=p, name=names.get(p, p)) for p in holders.get(work_id, [])]
+        return [HolderOut(party_id=p, name=n) for p, n in holders.get(work_id, [])]
 
-    def linked(work: Work) -> LinkedWorkOut:
-        return LinkedWorkOut(
-            id=work.id, type=work.type_code, title=work.title,
-            identifiers=[IdentifierOut(scheme=i.scheme, value=i.value) for i in work.identifiers],
-            creators=[c.name for c in work.creators], holders=holders_of(work.id))
+    def linked(work_id: str) -> LinkedWorkOut:
+        work = works[work_id]
+        return LinkedWorkOut(id=work.id, type=work.type_code, title=work.title,
+                             identifiers=identifiers_of(work_id),
+                             creators=creators.get(work_id, []), holders=holders_of(work_id))
 
     recordings: dict[str, list[LinkedWorkOut]] = {}
     recordings_total: dict[str, int] = {}
@@ -243,10 +272,10 @@ def _describe(session: Session, hits: list[Hit], offset: int) -> list[WorkHit]:
         if link.linked_id not in works:
             continue  # deleted between the two reads
         if link.linked_as == "recording":
-            recordings.setdefault(link.work_id, []).append(linked(works[link.linked_id]))
+            recordings.setdefault(link.work_id, []).append(linked(link.linked_id))
             recordings_total[link.work_id] = link.total
         else:
-            compositions.setdefault(link.work_id, []).append(linked(works[link.linked_id]))
+            compositions.setdefault(link.work_id, []).append(linked(link.linked_id))
     out: list[WorkHit] = []
     for position, hit in enumerate(hits, start=offset + 1):
         work = works[hit.work_id]
@@ -254,9 +283,9 @@ def _describe(session: Session, hits: list[Hit], offset: int) -> list[WorkHit]:
             id=work.id, type=work.type_code, title=work.title,
             alt_titles=[AltTitleOut(title=str(a.get("title", "")), language=a.get("language"))
                         for a in work.alt_titles],
-            creators=[c.name for c in work.creators],
-            tags=[t.tag for t in work.tags],
-            identifiers=[IdentifierOut(scheme=i.scheme, value=i.value) for i in work.identifiers],
+            creators=creators.get(work.id, []),
+            tags=tags.get(work.id, []),
+            identifiers=identifiers_of(work.id),
             holders=holders_of(work.id),
             score=position, match=hit.tier, version=work.version,
             recordings=recordings.get(work.id, []),
