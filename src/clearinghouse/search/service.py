@@ -9,8 +9,8 @@ from sqlalchemy.orm import Session
 
 from clearinghouse.core.errors import ValidationFailed
 from clearinghouse.core.identifiers import PLATFORM_PREFIX, InvalidIdentifier, normalize_identifier
-from clearinghouse.registry.schemas import IdentifierOut
 from clearinghouse.registry import repository as registry
+from clearinghouse.registry.schemas import IdentifierOut
 from clearinghouse.search import page_details, ranking, repository
 from clearinghouse.search.query import (
     ANYWHERE,
