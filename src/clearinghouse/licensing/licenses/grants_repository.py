@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Row, delete, insert, or_, select, update
+from sqlalchemy import delete, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from clearinghouse.core.db import is_postgres
@@ -145,7 +145,7 @@ def covering_batch(session: Session, questions: Sequence[CoverageQuestion]) -> l
 
 def blocking_rows(
     session: Session, work_ids: Sequence[str], statuses: Iterable[str], *, on: date
-) -> Sequence[Row[Any]]:
+) -> Sequence[Any]:
     """Grants on these works, in these statuses, not past their end on `on`."""
     return session.execute(
         select(

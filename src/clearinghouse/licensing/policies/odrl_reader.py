@@ -11,13 +11,12 @@ from decimal import Decimal
 from typing import Any
 
 from clearinghouse.core.money import Money
-from clearinghouse.licensing.policies.odrl import (
+from clearinghouse.licensing.policies.odrl import Compensation, OdrlError
+from clearinghouse.licensing.policies.vocabulary import (
     CURRENCY_URN,
     ODRL_NS,
     PROFILE_NS,
     RIGHTS_BY_ACTION_IRI,
-    Compensation,
-    OdrlError,
 )
 from clearinghouse.licensing.terms import Channel, Portion, PortionUnit, Purpose, Use
 
