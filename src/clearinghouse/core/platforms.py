@@ -1,7 +1,7 @@
 """Platforms: the one list of places a work is used (抖音, 快手, B站, …), names and aliases in
 Chinese and English. Pure, apart from the process-wide directory at the bottom.
 
-The list is data: ``core/data/platforms.json`` seeds the ``platforms`` table (migration 0009),
+The list is data: ``core/data/platforms.json`` seeds the ``platforms`` table (migration 0008),
 which the operator maintains afterwards (``clearinghouse.platforms``). Every input that names a
 platform (a quote's channels, a template's channels, an identifier ``platform:<name>``) takes a
 code or any alias in either language, matched ignoring case, full/half width, spaces and the
@@ -127,7 +127,7 @@ class PlatformDirectory:
 
 
 def seed_platforms() -> list[Platform]:
-    """The platforms of ``core/data/platforms.json``: what migration 0009 stored."""
+    """The platforms of ``core/data/platforms.json``: what migration 0008 stored."""
     text = resources.files("clearinghouse.core").joinpath("data/platforms.json").read_text("utf-8")
     return [
         Platform(

@@ -161,7 +161,7 @@ def _touching(party_id: str) -> Any:
 
 
 def _of_license(license_id: str) -> Any:
-    # Entries posted before migration 0009 carry no license_id; a charge is found by its subject.
+    # Entries posted before migration 0008 carry no license_id; a charge is found by its subject.
     return or_(
         LedgerEntry.license_id == license_id,
         and_(LedgerEntry.subject_type == "license", LedgerEntry.subject_id == license_id),

@@ -2,13 +2,14 @@
 
 Revision ID: 0009
 Revises: 0008
-Create Date: 2026-12-02 10:00:00
+Create Date: 2026-11-30 10:00:00
 
 Adds `license_lines.countries` (where each line grants its right) and the `license_grants` table,
 indexed for "which active license covers work W, right R, for party P on channel C in country X
 on day D?". Existing licenses are backfilled from their use: every line in every country of the
-use's territory, on every channel. The territories and platforms are written out below as they
-stood when this migration was made, so the backfill never changes when today's data does.
+use's territory, on every channel (`any_short_video`: the platforms the `platforms` table of
+migration 0008 marks short-video when this runs). The territories are written out below as they
+stood when this migration was made, so the backfill never changes when today's code does.
 """
 
 import json
