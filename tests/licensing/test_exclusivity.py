@@ -249,13 +249,15 @@ def test_a_non_exclusive_license_on_the_composition_blocks_an_exclusive_recordin
     assert buy(client, world.bystander, shared["id"]).status_code == 201
 
 
+# PostgreSQL only: SQLite has one writer at a time (BEGIN IMMEDIATE), so nothing can be in flight.
+@pytest.mark.postgres
+@pytest.mark.parametrize("db_url", ["postgres"], indirect=True)
 def test_a_recording_purchase_waits_for_one_of_its_composition_in_flight(
     client, world, sessions, settings, engine, db_url
 ) -> None:  # noqa: ANN001
     """The lock covers every line's work: while another transaction is buying the song, a purchase
-    of its recording waits for it, then sees its license. (SQLite has one writer at a time.)"""
-    if not db_url.startswith("postgresql"):
-        pytest.skip("SQLite serialises every write transaction (BEGIN IMMEDIATE)")
+    of its recording waits for it, then sees its license."""
+    assert db_url.startswith("postgresql")
     song = engine_quote(client, world.bystander, world.song, exclusive=True)
     master = engine_quote(client, world.brand, world.master, exclusive=True)
     with ThreadPoolExecutor(max_workers=1) as pool, unit_of_work(sessions) as s:
