@@ -17,10 +17,11 @@ from typing import Any
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from jwcrypto import jwk
-from typer.testing import CliRunner
 
+from clearinghouse.core.settings import get_settings
 from clearinghouse.licensing import certificates
 from tests.licensing.purchase_support import bought_and_paid, make_market
+from tests.support.cli import Cli
 
 VERIFY = "/api/v1/certificates/verify"
 DID = "did:web:127.0.0.1%3A8000"  # the tests' public URL is http://127.0.0.1:8000
@@ -246,23 +247,17 @@ def test_keys_are_published_as_jwks_and_did_document_and_survive_rotation(
 
 def test_cli_prints_a_credential_that_verifies(settings, client, sessions, tmp_path: Path,  # noqa: ANN001
                                                monkeypatch) -> None:  # noqa: ANN001
-    from clearinghouse.cli.main import app
-    from clearinghouse.core.settings import get_settings
-
     m = make_market(sessions)
     lic = bought_and_paid(client, sessions, m)
-    monkeypatch.setenv("CLEARINGHOUSE_DATA_DIR", str(settings.data_dir))
-    monkeypatch.setenv("CLEARINGHOUSE_DATABASE_URL", settings.resolved_database_url)
-    get_settings.cache_clear()
+    cli = Cli(monkeypatch, settings.data_dir, settings.resolved_database_url)
     try:
-        runner = CliRunner()
-        printed = runner.invoke(app, ["license", "credential", lic["id"]])
+        printed = cli("license", "credential", lic["id"])
         assert printed.exit_code == 0, printed.output
         assert json.loads(printed.stdout) == _credential(client, m.licensee, lic)
         path = tmp_path / "licence.vc.json"
         path.write_text(printed.stdout)
-        assert runner.invoke(app, ["license", "verify", str(path)]).exit_code == 0
+        assert cli("license", "verify", str(path)).exit_code == 0
         path.write_text(printed.stdout.replace('"CN"', '"US"'))
-        assert runner.invoke(app, ["license", "verify", str(path)]).exit_code == 1
+        assert cli("license", "verify", str(path)).exit_code == 1
     finally:
         get_settings.cache_clear()
