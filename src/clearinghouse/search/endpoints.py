@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query
 
 from clearinghouse.api.deps import DB, Limit, MaybeCaller, Offset
 from clearinghouse.api.responses import PUBLIC
+from clearinghouse.licensing.terms import PortionUnit, Purpose
 from clearinghouse.search import service
 from clearinghouse.search.query import MAX_QUERY_CHARS
 from clearinghouse.search.schemas import SearchPage
+from clearinghouse.search.use_filter import UseParams
 
 router = APIRouter(prefix="/api/v1")
 
@@ -42,6 +45,29 @@ def search_works(
     language: Annotated[str | None, Query(max_length=20, description="e.g. `zh`, `en`")] = None,
     offset: Offset = 0,
     limit: Limit = 20,
+    purpose: Annotated[Purpose | None, Query(
+        description="Intended use (any use parameter turns the use filter on; `purpose` and "
+        "`channels` are then required): internal, non_commercial, commercial, advertising")] = None,
+    channels: Annotated[list[str] | None, Query(
+        max_length=20, description="Where the work appears: a platform code or name (`douyin`, "
+        "抖音, B站) or `web`, `broadcast`, `physical`, `internal_network`; repeat for several")] = None,
+    uses: Annotated[int | None, Query(ge=1, le=100_000, description="Placements in one "
+                                      "production (default 1)")] = None,
+    portion_unit: Annotated[PortionUnit | None, Query(
+        description="How much of the work: whole (default), seconds, percent, words")] = None,
+    portion_value: Annotated[int | None, Query(ge=1, le=100_000, description="e.g. 15 with "
+                                               "`portion_unit=seconds`")] = None,
+    modified: Annotated[bool | None, Query(description="Edited, cut or adapted")] = None,
+    territories: Annotated[list[str] | None, Query(
+        max_length=300, description="ISO 3166 codes or regions (default CN); repeat")] = None,
+    territories_excluded: Annotated[list[str] | None, Query(max_length=300)] = None,
+    start: Annotated[date | None, Query(description="First day (default today; never past)")] = None,
+    term_days: Annotated[int | None, Query(ge=1, le=36_600,
+                                           description="Days (default 365)")] = None,
+    perpetual: Annotated[bool, Query(description="No end date (instead of term_days)")] = False,
+    exclusive: Annotated[bool | None, Query()] = None,
+    currency: Annotated[str | None, Query(max_length=3, description="Currency of `from_price` "
+                                          "(default CNY)")] = None,
 ) -> SearchPage:
     """Search the registry of works. Public: no API key is needed (a bad key is still refused).
 
@@ -66,9 +92,24 @@ def search_works(
     **Paging.** `offset`/`limit` (at most 100). `total` counts matches up to 1,000; beyond
     that it is 1,000 and `total_capped` is true (every page can still be fetched).
 
-    Example: `GET /api/v1/works?q=夏日&type=audiovisual_work&limit=10`
+    **By intended use.** With `purpose`, `channels` and any of `uses`, `portion_unit`/
+    `portion_value`, `modified`, `territories`, `territories_excluded`, `start`, `term_days`
+    (or `perpetual`), `exclusive`, `currency` (the names and rules of a quote's use), only works
+    that routine offers clear for that use are listed: a quote for that use of the work would
+    price every right and every co-holder's share without a referral. Each item then carries
+    `from_price`, that quote's total; `total` counts the filtered works. A bad use is a 422
+    naming the field, as for a quote.
+
+    Example: `GET /api/v1/works?q=夏日&type=audiovisual_work&limit=10`;
+    `GET /api/v1/works?purpose=commercial&channels=douyin&portion_unit=seconds&portion_value=15`
     """
+    use = UseParams(
+        purpose=purpose.value if purpose else None, channels=tuple(channels or ()), uses=uses,
+        portion_unit=portion_unit.value if portion_unit else None, portion_value=portion_value,
+        modified=modified, territories=tuple(territories or ()),
+        territories_excluded=tuple(territories_excluded or ()), start=start, term_days=term_days,
+        perpetual=perpetual, exclusive=exclusive, currency=currency)
     return service.search(db, service.SearchParams(
         q=q, type=type, tag=tag, creator=creator, owner=owner, identifier=identifier,
-        language=language, offset=offset, limit=limit,
+        language=language, offset=offset, limit=limit, use=use,
     ))

@@ -8,9 +8,11 @@ inside a tier are broken by the index's document number, which follows work-id o
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import lru_cache
+from typing import Any
 
 from clearinghouse.search.tokens import Segment, normalise, segments, tokenize
 
@@ -136,6 +138,8 @@ class Filters:
     creator: TextQuery | None = None
     owner_ids: tuple[str, ...] = ()  # registrant or active holder: any of these parties
     doc_no: int | None = None  # the one document an identifier pointed to
+    # SQL on `d.work_id` from another feature (the use filter), with its bind parameters.
+    work_condition: tuple[str, Mapping[str, Any]] | None = None
 
     @property
     def facet_tokens(self) -> list[list[str]]:

@@ -281,6 +281,9 @@ def _candidates(
         conds.append(is_exact if exact else f"NOT {is_exact}")
     if filters.doc_no is not None:
         params["doc_no"] = filters.doc_no
+    if filters.work_condition is not None:
+        conds.append(filters.work_condition[0])
+        params |= filters.work_condition[1]
     text_tier = tier if isinstance(tier, Tier) and query is not None else None
     if is_postgres(session):
         return _pg_candidates(query, text_tier, filters, conds, params, select_list)

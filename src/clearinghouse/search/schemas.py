@@ -29,6 +29,14 @@ class LinkedWorkOut(BaseModel):
     holders: list[HolderOut] = Field(description="Parties with an active holding, each once")
 
 
+class FromPrice(BaseModel):
+    """The lowest total a quote for the searched use of this work comes to, fees included."""
+
+    currency: str = Field(description="ISO 4217, the search's `currency` (CNY by default)")
+    amount: str = Field(description="Decimal string in major units, e.g. \"10478.93\"; never a float")
+    minor: int = Field(description="The same amount in whole minor units")
+
+
 class WorkHit(BaseModel):
     id: str
     type: str
@@ -57,6 +65,11 @@ class WorkHit(BaseModel):
         default_factory=list,
         description="For a recording: the composition(s) it embodies; a quote for the recording "
         "includes them",
+    )
+    from_price: FromPrice | None = Field(
+        default=None,
+        description="Only when the search states a use: what a quote for that use of this work "
+        "costs now (every right and co-holder, priced by routine offers, fees included)",
     )
 
 

@@ -8,10 +8,11 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from clearinghouse.core.errors import ValidationFailed
+from clearinghouse.core.money import Money
 from clearinghouse.core.identifiers import PLATFORM_PREFIX, InvalidIdentifier, normalize_identifier
 from clearinghouse.registry import repository as registry
 from clearinghouse.registry.schemas import IdentifierOut
-from clearinghouse.search import page_details, ranking, repository
+from clearinghouse.search import page_details, ranking, repository, use_filter
 from clearinghouse.search.query import (
     ANYWHERE,
     EVERYTHING,
@@ -25,7 +26,14 @@ from clearinghouse.search.query import (
     Tier,
     parse_text,
 )
-from clearinghouse.search.schemas import AltTitleOut, HolderOut, LinkedWorkOut, SearchPage, WorkHit
+from clearinghouse.search.schemas import (
+    AltTitleOut,
+    FromPrice,
+    HolderOut,
+    LinkedWorkOut,
+    SearchPage,
+    WorkHit,
+)
 from clearinghouse.search.tokens import normalise
 
 MAX_LIMIT = 100
@@ -54,6 +62,7 @@ class SearchParams:
     language: str | None = None
     offset: int = 0
     limit: int = 20
+    use: use_filter.UseParams | None = None  # search by intended use (search/use_filter.py)
 
 
 def _clean(value: str | None, field: str, max_chars: int) -> str | None:
@@ -111,7 +120,8 @@ def _owner_ids(session: Session, owner: str) -> tuple[str, ...]:
     return tuple(ids)
 
 
-def build_request(session: Session, params: SearchParams) -> SearchRequest:
+def build_request(session: Session, params: SearchParams,
+                  by_use: use_filter.UseFilter | None = None) -> SearchRequest:
     if not 1 <= params.limit <= MAX_LIMIT:
         raise ValidationFailed(f"limit must be 1 to {MAX_LIMIT}", field="limit")
     if params.offset < 0:
@@ -146,6 +156,7 @@ def build_request(session: Session, params: SearchParams) -> SearchRequest:
         creator=creator,
         owner_ids=owner_ids,
         doc_no=doc_no,
+        work_condition=(by_use.sql, by_use.params) if by_use else None,
     )
     return SearchRequest(text=text, filters=filters, matchable=matchable,
                          offset=params.offset, limit=params.limit)
@@ -297,8 +308,21 @@ def _describe(session: Session, hits: list[Hit], offset: int) -> list[WorkHit]:
 
 def search(session: Session, params: SearchParams) -> SearchPage:
     repository.begin_search(session)
-    req = build_request(session, params)
+    by_use = use_filter.parse(session, params.use) if params.use and params.use.given() else None
+    req = build_request(session, params, by_use)
     hits, total, capped = find(session, req)
-    return SearchPage(items=_describe(session, hits, req.offset), total=total, offset=req.offset,
-                      limit=req.limit, total_capped=capped)
-
+    prices: dict[str, int] = {}
+    if by_use is not None:
+        prices = use_filter.from_prices(session, by_use, [h.work_id for h in hits])
+        # The few the condition admits but the engine cannot price leave the page and the total.
+        dropped = len(hits) - len(prices)
+        hits = [h for h in hits if h.work_id in prices]
+        total = max(total - dropped, req.offset + len(hits))
+    items = _describe(session, hits, req.offset)
+    if by_use is not None:
+        for item in items:
+            price = Money(by_use.currency, prices[item.id])
+            item.from_price = FromPrice(currency=price.currency, amount=str(price.to_decimal()),
+                                        minor=price.minor)
+    return SearchPage(items=items, total=total, offset=req.offset, limit=req.limit,
+                      total_capped=capped)
