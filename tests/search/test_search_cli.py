@@ -11,6 +11,7 @@ from clearinghouse.cli.main import app
 from clearinghouse.core.db import make_engine, session_factory
 from clearinghouse.core.settings import get_settings
 from clearinghouse.registry.domain import Role
+from tests.licensing.catalogue_world import build_world
 from tests.support.factories import make_actor, make_work
 
 runner = CliRunner()
@@ -65,3 +66,20 @@ def test_search_reindex(data_dir):  # noqa: ANN001
     assert out["documents"] == 2
     again = json.loads(run("works", "search", "Summer", "--json").stdout)
     assert [i["id"] for i in again["items"]] == [data_dir["breeze"], data_dir["city"]]
+
+
+
+def test_search_by_intended_use_lists_what_routine_offers_clear_with_the_price(cli, sessions):
+    w = build_world(sessions)
+    for actor, fixed in ((w.pub_a, "3000.00"), (w.pub_b, "2000.00")):
+        cli.json("offers", "create", "--template", "branded-short-video-ad", "--right",
+                 "synchronisation", "--work", w.song, "--currency", "CNY", "--fixed", fixed,
+                 "--as", actor.party_id)
+    use = ("--purpose", "advertising", "--channel", "抖音", "--portion", "15s",
+           "--territory", "CN")
+    page = cli.json("works", "search", *use)
+    # 3,000.00 + 2,000.00 + the licensee's 5 %; the recording's master use has no offer.
+    assert [(i["id"], i["from_price"]["amount"]) for i in page["items"]] == [(w.song, "5250.00")]
+    assert "5250.00" in cli("works", "search", *use).output
+    bad = cli("works", "search", "--purpose", "advertising", "--channel", "抖因")
+    assert bad.exit_code != 0 and "channels" in bad.output

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from clearinghouse.core.errors import ValidationFailed
-from clearinghouse.core.money import Money
 from clearinghouse.core.identifiers import PLATFORM_PREFIX, InvalidIdentifier, normalize_identifier
+from clearinghouse.core.money import Money
 from clearinghouse.registry import repository as registry
 from clearinghouse.registry.schemas import IdentifierOut
 from clearinghouse.search import page_details, ranking, repository, use_filter
