@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import time
 from functools import partial
@@ -48,7 +49,7 @@ def run(url: str, works: int, per_file: int) -> dict[str, Any]:
         owner = parties_service.principal_for(s, party)
     paths = []
     for first in range(0, works, per_file):
-        path = OUT / f"import-{first}-{min(per_file, works - first)}.csv"
+        path = OUT / f"import-{os.getpid()}-{first}.csv"
         write_csv(path, min(per_file, works - first), owner.party_id, first=first)
         paths.append(path)
     started, cpu_before = time.perf_counter(), _cpu()
