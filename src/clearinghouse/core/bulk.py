@@ -1,22 +1,25 @@
-"""Many rows into one table with a single driver-level executemany.
+"""Many rows into one table with a single driver-level executemany (SQLite) or COPY (PostgreSQL).
 
 `session.execute(insert(table), rows)` builds and checks a parameter set per row in SQLAlchemy
 (a third of a bulk import's time). Here the statement is compiled once per table and column set,
 each value goes through the column type's own bind processor (so what is stored is exactly what
-SQLAlchemy would store), and the driver gets plain tuples. Used on SQLite, whose executemany is
-a tight loop in C; PostgreSQL keeps SQLAlchemy's multi-row VALUES batching, which is already
-cheap there. A table whose omitted columns need a computed Python default goes the usual way.
+SQLAlchemy would store), and the driver gets plain tuples: SQLite's executemany is a tight loop
+in C; on PostgreSQL an executemany is still one statement per row on the server (psycopg's
+pipeline), so the rows are streamed with `COPY … FROM STDIN` instead, JSON as its text. A table
+whose omitted columns need a computed Python default goes the usual way.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import json
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Table, insert
+from sqlalchemy import JSON, Connection, Table, insert
 from sqlalchemy.engine import Dialect
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 Processor = Callable[[Any], Any] | None
@@ -24,7 +27,7 @@ Processor = Callable[[Any], Any] | None
 
 @dataclass(frozen=True)
 class _Plan:
-    sql: str
+    sql: str  # SQLite: the INSERT; PostgreSQL: the COPY
     keys: tuple[str, ...]  # of the row dicts, in the statement's parameter order
     processors: tuple[Processor, ...]
     defaults: dict[str, Any]  # scalar defaults of the columns the rows leave out
@@ -38,7 +41,6 @@ def _plan(dialect: Dialect, table: Table, columns: tuple[str, ...]) -> _Plan | N
     key = (dialect.name, table.name, columns)
     if key not in _plans:
         compiled = insert(table).compile(dialect=dialect, column_keys=list(columns))
-        order = compiled.positiontup or []
         defaults = {}
         for column in compiled.insert_prefetch:
             default = column.default
@@ -46,11 +48,27 @@ def _plan(dialect: Dialect, table: Table, columns: tuple[str, ...]) -> _Plan | N
                 _plans[key] = None
                 return None
             defaults[column.key] = default.arg  # type: ignore[attr-defined]
+        if dialect.name == "sqlite":
+            order, sql = list(compiled.positiontup or []), compiled.string
+        else:
+            order = [*columns, *defaults]
+            names = ", ".join(dialect.identifier_preparer.quote(table.c[k].name) for k in order)
+            sql = f"COPY {dialect.identifier_preparer.format_table(table)} ({names}) FROM STDIN"
         types = [table.c[name].type for name in order]
-        processors = tuple(t.dialect_impl(dialect).bind_processor(dialect) for t in types)
+        processors = tuple(_processor(t, dialect) for t in types)
         temporal = tuple(_is_temporal(t) for t in types)
-        _plans[key] = _Plan(compiled.string, tuple(order), processors, defaults, temporal)
+        _plans[key] = _Plan(sql, tuple(order), processors, defaults, temporal)
     return _plans[key]
+
+
+def _processor(column_type: Any, dialect: Dialect) -> Processor:
+    impl = column_type.dialect_impl(dialect)
+    if dialect.name != "sqlite" and isinstance(impl, JSON):
+        # COPY reads json/jsonb from its text, serialised as SQLAlchemy would for the INSERT.
+        serialise = getattr(dialect, "_json_serializer", None) or json.dumps
+        return lambda value: None if value is None else serialise(value)
+    processor: Processor = impl.bind_processor(dialect)
+    return processor
 
 
 def insert_many(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> None:
@@ -59,7 +77,7 @@ def insert_many(session: Session, table: Table, rows: Sequence[dict[str, Any]]) 
         return
     connection = session.connection()
     dialect = connection.dialect
-    plan = _plan(dialect, table, tuple(rows[0])) if dialect.name == "sqlite" else None
+    plan = _plan(dialect, table, tuple(rows[0])) if dialect.name in _FAST else None
     if plan is None:
         session.execute(insert(table), rows)
         return
@@ -70,10 +88,39 @@ def insert_many(session: Session, table: Table, rows: Sequence[dict[str, Any]]) 
                                                  strict=True)]
     params = [tuple([row[key] if processor is None else processor(row[key])
                      for key, processor in pairs]) for row in rows]
-    connection.exec_driver_sql(plan.sql, params)
+    if dialect.name == "sqlite":
+        connection.exec_driver_sql(plan.sql, params)
+    else:
+        _copy(connection, plan.sql, params)
+
+
+_FAST = ("sqlite", "postgresql")
+
+
+def copy_rows(session: Session, table: str, columns: Sequence[str],
+              rows: Iterable[Sequence[Any]]) -> None:
+    """PostgreSQL: stream ready-made values (str, int, date, None …) into `table` with COPY."""
+    connection = session.connection()
+    quote = connection.dialect.identifier_preparer.quote
+    _copy(connection, f"COPY {quote(table)} ({', '.join(map(quote, columns))}) FROM STDIN", rows)
+
+
+def _copy(connection: Connection, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+    dbapi_connection = connection.connection
+    dialect = connection.dialect
+    try:
+        with dbapi_connection.cursor() as cursor, cursor.copy(sql) as copy:
+            for row in rows:
+                copy.write_row(row)
+    except dialect.loaded_dbapi.Error as exc:
+        # As SQLAlchemy raises them for any other statement (IntegrityError, DataError …).
+        raise DBAPIError.instance(sql, None, exc, dialect.loaded_dbapi.Error,
+                                  dialect=dialect) from exc
 
 
 def _is_temporal(column_type: Any) -> bool:
+    # A TypeDecorator (UTCDateTime) says `object`; the type it wraps knows.
+    column_type = getattr(column_type, "impl_instance", column_type)
     try:
         return issubclass(column_type.python_type, date)  # datetime is a date too
     except NotImplementedError:

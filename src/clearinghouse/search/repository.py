@@ -14,6 +14,7 @@ from sqlalchemy import bindparam, select, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
+from clearinghouse.core import bulk
 from clearinghouse.core.db import is_postgres
 from clearinghouse.registry.tables import (
     Holding,
@@ -101,7 +102,11 @@ def add_new_documents(session: Session, docs: Sequence[IndexedDocument]) -> None
     if not docs:
         return
     if is_postgres(session):
-        _pg_upsert(session, docs)
+        # COPY: an executemany of upserts was one statement per document on the server.
+        columns = ["work_id", "title_key", *TEXT_COLUMNS]
+        bulk.copy_rows(session, "search_documents", [*columns, "tsv", "facets_tsv"],
+                       ([*map(doc.row().__getitem__, columns), doc.tsvector(),
+                         doc.facets_tsvector()] for doc in docs))
         return
     session.execute(text(f"INSERT INTO search_documents (work_id, title_key, {_COLUMNS}) "
                          f"VALUES (:work_id, :title_key, {_VALUES})"), [d.row() for d in docs])
