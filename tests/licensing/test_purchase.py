@@ -208,7 +208,9 @@ def test_a_quote_whose_start_has_passed_cannot_be_bought(client, sessions) -> No
     """No back-dated licenses: a quote made for a day that has passed since buys nothing."""
     m = make_market(sessions)
     yesterday = (utcnow().date() - timedelta(days=1)).isoformat()
-    stale = make_quote(sessions, m.licensee, use=use_of(m.work_id, start=yesterday)
+    stale = make_quote(  # quoted yesterday, for yesterday
+        sessions, m.licensee, use=use_of(m.work_id, start=yesterday),
+        made_at=utcnow() - timedelta(days=1),
     )
     before = counts(sessions)
     r = buy(client, m.licensee, stale)
