@@ -19,7 +19,6 @@ from tests.licensing.purchase_support import (
     make_market,
     make_quote,
     use_of,
-    worked_example_lines,
 )
 from tests.support.databases import new_postgres_database  # noqa: F401  (fixture)
 
@@ -75,7 +74,7 @@ def load_world(client: Any, sessions: Any) -> World:
     )
     assert uploaded.status_code == 200, uploaded.text
     lic = bought_and_paid(client, sessions, m)
-    quote = make_quote(sessions, m.licensee, worked_example_lines(m), use=use_of(m.work_id, channels=["bilibili"]))
+    quote = make_quote(sessions, m.licensee, use=use_of(m.work_id, channels=["bilibili"]))
     pending = buy(client, m.licensee, quote)
     assert pending.status_code == 201, pending.text
     certificate = client.get(f"/api/v1/licenses/{lic['id']}/certificate", headers=m.licensee.headers)

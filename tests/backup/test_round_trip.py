@@ -26,7 +26,7 @@ from clearinghouse.licensing.certificates import x509 as signing
 from clearinghouse.licensing.licenses.tables import License
 from tests.backup.conftest import SONG, load_world
 from tests.conftest import dialect_of
-from tests.licensing.purchase_support import make_market, make_quote, use_of, worked_example_lines
+from tests.licensing.purchase_support import make_market, make_quote, use_of
 from tests.support.integrity import purchase_problems, rows_by_table
 from tests.support.server import serving
 
@@ -95,7 +95,7 @@ def test_a_backup_taken_while_licenses_are_bought_and_paid_holds_only_whole_purc
     sessions, settings, engine, db_url, tmp_path, ch
 ) -> None:  # noqa: ANN001
     m = make_market(sessions)
-    quotes = [make_quote(sessions, m.licensee, worked_example_lines(m), use=use_of(m.work_id))
+    quotes = [make_quote(sessions, m.licensee, use=use_of(m.work_id))
               for _ in range(40)]
     finished: list[str] = []
     stop = threading.Event()

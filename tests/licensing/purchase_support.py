@@ -1,14 +1,18 @@
-"""Test support for purchase, certificates and delivery: a small market with hand-priced quotes.
+"""Test support for purchase, certificates and delivery: a small market, priced by real offers,
+and quotes made by the real quote engine through the quote service.
 
-Quotes are written as rows of the `quotes` table in the shape the quote engine writes (the
-contract in docs/licensing.md), so amounts can be checked by hand; one test also buys a quote
-made by the real quote engine.
+The market: a song held 60/40 by a publisher and a writer, each offering synchronisation on the
+seeded creator template (30 s on any short-video platform, worldwide, one year) and on an exclusive
+twin of it, for 600.00 and 400.00 CNY; the seeded fee schedule adds 5% for the licensee and takes
+10% from each holder. So a quote for 30 s of the song comes to 1,050.00 CNY, checkable by hand.
 """
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
@@ -16,11 +20,19 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from clearinghouse.core.clock import utcnow
 from clearinghouse.core.db import unit_of_work
-from clearinghouse.core.ids import new_id
+from clearinghouse.licensing.catalogue import offers as offers_service
+from clearinghouse.licensing.catalogue import templates as templates_service
+from clearinghouse.licensing.catalogue.offer_schemas import OfferCreate
+from clearinghouse.licensing.catalogue.template_schemas import TemplateCreate
+from clearinghouse.licensing.quotes import service as quotes_service
+from clearinghouse.licensing.quotes.schemas import QuoteCreate
 from clearinghouse.registry.domain import Role
-from tests.support.factories import Actor, make_actor, make_holding, make_work
+from tests.support.factories import Actor, make_actor, make_holding, make_work, principal
 
 OPERATOR_TOKEN_NAME = "operator"
+ROUTINE_TEMPLATE = "creator-short-video-30s"  # seeded by migration 0003
+EXCLUSIVE_TEMPLATE = "creator-short-video-30s-exclusive"
+PRICES = {"publisher": 60_000, "writer": 40_000}  # CNY fen, for each holder's share
 
 
 @dataclass
@@ -33,15 +45,44 @@ class Market:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def make_market(sessions: sessionmaker[Session]) -> Market:
+def make_market(sessions: sessionmaker[Session], territories: Sequence[str] = ("WORLD",)) -> Market:
+    """The song, its two holders (holding in `territories`) and their offers."""
     operator = make_actor(sessions, "清算所 Operator", Role.OPERATOR)
     publisher = make_actor(sessions, "星光音乐出版 Starlight Publishing", Role.OWNER)
     writer = make_actor(sessions, "李雷 Li Lei", Role.OWNER)
     licensee = make_actor(sessions, "一条 Yitiao", Role.LICENSEE)
     work_id = make_work(sessions, publisher, title="月光 Moonlight")
-    make_holding(sessions, publisher, work_id, share="60")
-    make_holding(sessions, writer, work_id, share="40")
-    return Market(operator, publisher, writer, licensee, work_id)
+    m = Market(operator, publisher, writer, licensee, work_id)
+    hold_in(sessions, m, territories)
+    with unit_of_work(sessions) as s:
+        templates_service.create_template(s, principal(s, operator), TemplateCreate(
+            code=EXCLUSIVE_TEMPLATE, name_en="Creator short video, 30 s, exclusive",
+            name_zh="创作者短视频（30秒以内，独家）", purpose="commercial",
+            channels=["any_short_video"], max_uses=1, portion_unit="seconds", portion_value=30,
+            modification="edits_allowed", territories=["WORLD"], term_days=365, exclusive=True))
+    for holder, fee in ((publisher, PRICES["publisher"]), (writer, PRICES["writer"])):
+        for template in (ROUTINE_TEMPLATE, EXCLUSIVE_TEMPLATE):
+            with unit_of_work(sessions) as s:
+                offers_service.create_offer(s, principal(s, holder), OfferCreate(
+                    template_id=template, rights=["synchronisation"], work_ids=[work_id],
+                    currency="CNY", fixed_fee_minor=fee))
+    return m
+
+
+def hold_in(sessions: sessionmaker[Session], m: Market, territories: Sequence[str]) -> None:
+    """The publisher's 60% and the writer's 40% of synchronisation in `territories`."""
+    make_holding(sessions, m.publisher, m.work_id, share="60", territories=list(territories))
+    make_holding(sessions, m.writer, m.work_id, share="40", territories=list(territories))
+
+
+def add_unpriced_recording(sessions: sessionmaker[Session], m: Market) -> str:
+    """A recording of the song whose label offers nothing: quoting it clears the song's
+    synchronisation and leaves the master use unclearable (no offer)."""
+    label = make_actor(sessions, "唱片公司 Label", Role.OWNER)
+    recording = make_work(sessions, label, type="sound_recording", title="月光 Moonlight (录音)",
+                          relations=[{"kind": "embodies", "work_id": m.work_id}])
+    make_holding(sessions, label, recording, rights=["master_use"])
+    return recording
 
 
 def use_of(work_id: str, **changes: Any) -> dict[str, Any]:
@@ -54,97 +95,27 @@ def use_of(work_id: str, **changes: Any) -> dict[str, Any]:
         "modified": False,
         "territories": ["CN"],
         "territories_excluded": [],
-        "start": date.today().isoformat(),
+        "start": utcnow().date().isoformat(),
         "term_days": 365,
         "exclusive": False,
     } | changes
 
 
-def line(
-    work_id: str,
-    holder: Actor,
-    name: str,
-    share: str,
-    upfront: int,
-    owner_fee: int,
-    right: str = "synchronisation",
-) -> dict[str, Any]:
-    return {
-        "work_id": work_id,
-        "work_title": "月光 Moonlight",
-        "right": right,
-        "holder_id": holder.party_id,
-        "holder_name": name,
-        "share": share,
-        "offer_id": None,
-        "offer_version": None,
-        "template_id": None,
-        "template_code": "sv-commercial-1y",
-        "currency": "CNY",
-        "fixed_fee_minor": upfront,
-        "advance_minor": None,
-        "minimum_guarantee_minor": None,
-        "per_1000_plays_minor": None,
-        "per_copy_minor": None,
-        "revenue_share_pct": None,
-        "upfront_minor": upfront,
-        "upfront_converted_minor": upfront,
-        "owner_fee_minor": owner_fee,
-        "holder_net_minor": upfront - owner_fee,
-    }
-
-
-def worked_example_lines(m: Market) -> list[dict[str, Any]]:
-    """600.00 + 400.00 CNY for the two shares; 10% owner fee deducted from each."""
-    return [
-        line(m.work_id, m.publisher, "星光音乐出版 Starlight Publishing", "60", 60_000, 6_000),
-        line(m.work_id, m.writer, "李雷 Li Lei", "40", 40_000, 4_000),
-    ]
-
-
 def make_quote(
     sessions: sessionmaker[Session],
     licensee: Actor,
-    lines: list[dict[str, Any]],
     *,
     use: dict[str, Any],
-    licensee_fee: int | None = None,
-    unclearable: list[dict[str, Any]] | None = None,
     expires_in: timedelta = timedelta(days=7),
-    status: str = "open",
+    made_at: datetime | None = None,
 ) -> str:
-    """A quote row as the engine writes it; the licensee fee is 5% of the subtotal unless given."""
-    from clearinghouse.licensing.tables import Quote
-
-    subtotal = sum(x["upfront_converted_minor"] for x in lines)
-    owner_fee = sum(x["owner_fee_minor"] for x in lines)
-    fee = subtotal * 5 // 100 if licensee_fee is None else licensee_fee
-    totals = {
-        "currency": "CNY",
-        "subtotal_minor": subtotal,
-        "licensee_fee_minor": fee,
-        "owner_fee_minor": owner_fee,
-        "total_minor": subtotal + fee,
-        "rates": [],
-        "fees": {"licensee_pct": "5", "owner_pct": "10"},
-    }
-    quote_id = new_id("quo")
+    """A quote for `use` in CNY, priced by the quote engine and kept by the quote service, as
+    the API does; `made_at` backdates the moment it is made (the engine prices as of that day)."""
+    body = QuoteCreate.model_validate_json(json.dumps(use | {"currency": "CNY"}))
     with unit_of_work(sessions) as s:
-        s.add(
-            Quote(
-                id=quote_id,
-                licensee_id=licensee.party_id,
-                use=use,
-                currency="CNY",
-                lines=lines,
-                unclearable=unclearable or [],
-                totals=totals,
-                status=status,
-                source="quote",
-                expires_at=utcnow() + expires_in,
-            )
-        )
-    return quote_id
+        quote = quotes_service.create_quote(s, principal(s, licensee), body,
+                                            int(expires_in.total_seconds()), now=made_at)
+        return quote.id
 
 
 def buy(client: Any, actor: Actor, quote_id: str, key: str | None = None, **body: Any) -> Any:
@@ -174,9 +145,7 @@ def bought_and_paid(
     days_ago: int = 0,
     **use_changes: Any,
 ) -> dict:
-    quote_id = make_quote(
-        sessions, m.licensee, worked_example_lines(m), use=use_of(m.work_id, **use_changes)
-    )
+    quote_id = make_quote(sessions, m.licensee, use=use_of(m.work_id, **use_changes))
     lic = buy(client, m.licensee, quote_id, key=quote_id)
     assert lic.status_code == 201, lic.text
     assert pay(client, m.operator, lic.json()).status_code == 200

@@ -16,7 +16,6 @@ from tests.licensing.purchase_support import (
     make_market,
     make_quote,
     use_of,
-    worked_example_lines,
 )
 
 
@@ -122,7 +121,7 @@ def test_revoked_suspended_pending_and_expired_licenses(client, sessions) -> Non
     pending = buy(
         client,
         m.licensee,
-        make_quote(sessions, m.licensee, worked_example_lines(m), use=use_of(m.work_id)),
+        make_quote(sessions, m.licensee, use=use_of(m.work_id)),
     ).json()
     assert _verify_json(client, _certificate(client, m, pending))["result"] == "pending_payment"
 

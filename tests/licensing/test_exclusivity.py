@@ -26,7 +26,6 @@ from tests.licensing.purchase_support import (
     make_quote,
     pay,
     use_of,
-    worked_example_lines,
 )
 from tests.support.factories import make_actor, principal
 from tests.support.live import serving
@@ -76,7 +75,7 @@ def test_only_exclusive_grants_clash() -> None:
 
 
 def _quote_for(sessions, m, licensee, **use):  # noqa: ANN001, ANN202
-    return make_quote(sessions, licensee, worked_example_lines(m), use=use_of(m.work_id, **use))
+    return make_quote(sessions, licensee, use=use_of(m.work_id, **use))
 
 
 def test_purchases_respect_exclusivity(client, sessions) -> None:  # noqa: ANN001

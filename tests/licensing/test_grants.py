@@ -12,11 +12,11 @@ from clearinghouse.licensing.licenses.tables import LicenseGrant
 from clearinghouse.registry.domain import Role
 from tests.licensing.purchase_support import (
     buy,
+    hold_in,
     make_market,
     make_quote,
     pay,
     use_of,
-    worked_example_lines,
 )
 from tests.support.factories import make_actor
 
@@ -50,7 +50,7 @@ def _grants(sessions, license_id: str) -> list[tuple]:  # noqa: ANN001
 
 def test_a_license_covers_its_use_only_while_active(client, sessions) -> None:  # noqa: ANN001
     m = make_market(sessions)
-    quote_id = make_quote(sessions, m.licensee, worked_example_lines(m), use=use_of(m.work_id))
+    quote_id = make_quote(sessions, m.licensee, use=use_of(m.work_id))
     lic = buy(client, m.licensee, quote_id).json()
     # Two lines x CN x (douyin, kuaishou): one row each.
     assert len(_grants(sessions, lic["id"])) == 4
@@ -96,7 +96,7 @@ def test_who_may_ask_and_bad_questions(client, sessions) -> None:  # noqa: ANN00
 
 def test_the_batch_answers_every_question_in_order(client, sessions) -> None:  # noqa: ANN001
     m = make_market(sessions)
-    quote_id = make_quote(sessions, m.licensee, worked_example_lines(m), use=use_of(m.work_id))
+    quote_id = make_quote(sessions, m.licensee, use=use_of(m.work_id))
     lic = buy(client, m.licensee, quote_id).json()
     assert pay(client, m.operator, lic).status_code == 200
 
@@ -116,7 +116,7 @@ def test_the_batch_answers_every_question_in_order(client, sessions) -> None:  #
 
 def test_the_cli_answers_with_its_exit_code(client, sessions, cli) -> None:  # noqa: ANN001
     m = make_market(sessions)
-    quote_id = make_quote(sessions, m.licensee, worked_example_lines(m), use=use_of(m.work_id))
+    quote_id = make_quote(sessions, m.licensee, use=use_of(m.work_id))
     lic = buy(client, m.licensee, quote_id).json()
     assert pay(client, m.operator, lic).status_code == 200
     args = ["license", "covers", "--work", m.work_id, "--licensee", m.licensee.party_id,
@@ -135,7 +135,7 @@ def test_the_migration_backfills_grants_of_existing_licenses(client, sessions, e
     m = make_market(sessions)
     use = use_of(m.work_id, territories=["GREATER_CHINA"], territories_excluded=["TW"],
                  channels=["any_short_video"])
-    quote_id = make_quote(sessions, m.licensee, worked_example_lines(m), use=use)
+    quote_id = make_quote(sessions, m.licensee, use=use)
     lic = buy(client, m.licensee, quote_id).json()
     assert pay(client, m.operator, lic).status_code == 200
     before = _grants(sessions, lic["id"])
@@ -155,21 +155,16 @@ def test_the_migration_backfills_grants_of_existing_licenses(client, sessions, e
 
 def test_exclusivity_counts_each_lines_own_countries(client, sessions) -> None:  # noqa: ANN001
     """An exclusive license that cleared CN only (bought partially for CN + HK) leaves HK free."""
-    m = make_market(sessions)
+    m = make_market(sessions, territories=["CN"])  # nobody holds the song in HK yet
     rival = make_actor(sessions, "Rival 对手", Role.LICENSEE)
-    cn_only = [ln | {"countries": ["CN"]} for ln in worked_example_lines(m)]
-    hk_part = {"work_id": m.work_id, "right": "synchronisation", "holder_id": None,
-               "reason": "unclaimed_share", "message": "nobody holds it in HK", "contact": None,
-               "share": "100", "countries": ["HK"]}
     first = buy(client, m.licensee, make_quote(
-        sessions, m.licensee, cn_only, unclearable=[hk_part],
-        use=use_of(m.work_id, territories=["CN", "HK"], exclusive=True)), accept_partial=True)
+        sessions, m.licensee, use=use_of(m.work_id, territories=["CN", "HK"], exclusive=True)),
+        accept_partial=True)
     assert first.status_code == 201, first.text
-    in_hk = make_quote(sessions, rival, worked_example_lines(m),
-                       use=use_of(m.work_id, territories=["HK"], exclusive=True))
+    hold_in(sessions, m, ["HK"])  # the holders register HK afterwards
+    in_hk = make_quote(sessions, rival, use=use_of(m.work_id, territories=["HK"], exclusive=True))
     assert buy(client, rival, in_hk).status_code == 201  # HK was never granted
-    in_cn = make_quote(sessions, rival, worked_example_lines(m),
-                       use=use_of(m.work_id, territories=["CN"], exclusive=True))
+    in_cn = make_quote(sessions, rival, use=use_of(m.work_id, territories=["CN"], exclusive=True))
     r = buy(client, rival, in_cn)
     assert r.status_code == 409 and r.json()["error"]["details"][0]["license_id"] \
         == first.json()["id"]

@@ -13,14 +13,13 @@ from clearinghouse.core.clock import utcnow
 from clearinghouse.core.db import unit_of_work
 from clearinghouse.registry.tables import AuditEvent
 from tests.licensing.purchase_support import (
+    add_unpriced_recording,
     buy,
     counts,
-    line,
     make_market,
     make_quote,
     pay,
     use_of,
-    worked_example_lines,
 )
 
 
@@ -32,7 +31,7 @@ def _balances(client, actor, **params) -> dict[str, int]:  # noqa: ANN001
 
 def test_worked_example_totals_fees_payment_and_ledger(client, sessions) -> None:  # noqa: ANN001
     m = make_market(sessions)
-    quote_id = make_quote(sessions, m.licensee, worked_example_lines(m), use=use_of(m.work_id))
+    quote_id = make_quote(sessions, m.licensee, use=use_of(m.work_id))
     r = buy(client, m.licensee, quote_id)
     assert r.status_code == 201, r.text
     lic = r.json()
@@ -109,7 +108,7 @@ def test_holders_see_licenses_that_pay_them_strangers_do_not(client, sessions) -
     lic = buy(
         client,
         m.licensee,
-        make_quote(sessions, m.licensee, worked_example_lines(m), use=use_of(m.work_id)),
+        make_quote(sessions, m.licensee, use=use_of(m.work_id)),
     ).json()
     assert client.get(f"/api/v1/licenses/{lic['id']}", headers=m.writer.headers).status_code == 200
     assert client.get("/api/v1/licenses", headers=m.writer.headers).json()["total"] == 1
@@ -124,7 +123,7 @@ def test_holders_see_licenses_that_pay_them_strangers_do_not(client, sessions) -
 
 def test_same_key_returns_the_same_license_and_a_different_body_conflicts(client, sessions) -> None:  # noqa: ANN001
     m = make_market(sessions)
-    quote_id = make_quote(sessions, m.licensee, worked_example_lines(m), use=use_of(m.work_id))
+    quote_id = make_quote(sessions, m.licensee, use=use_of(m.work_id))
     first = buy(client, m.licensee, quote_id, key="order-42")
     second = buy(client, m.licensee, quote_id, key="order-42")
     assert (first.status_code, second.status_code) == (201, 200)
@@ -148,7 +147,7 @@ def test_same_key_returns_the_same_license_and_a_different_body_conflicts(client
 
 def test_concurrent_submissions_with_one_key_make_one_license(client, sessions) -> None:  # noqa: ANN001
     m = make_market(sessions)
-    quote_id = make_quote(sessions, m.licensee, worked_example_lines(m), use=use_of(m.work_id))
+    quote_id = make_quote(sessions, m.licensee, use=use_of(m.work_id))
     with ThreadPoolExecutor(max_workers=6) as pool:
         responses = list(pool.map(lambda _: buy(client, m.licensee, quote_id, key="dup"), range(6)))
     assert sorted(r.status_code for r in responses) == [200] * 5 + [201]
@@ -162,11 +161,10 @@ def _assert_nothing_written(sessions, before) -> None:  # noqa: ANN001
 
 def test_bad_purchases_are_refused_clearly_and_write_nothing(client, sessions) -> None:  # noqa: ANN001
     m = make_market(sessions)
-    lines = worked_example_lines(m)
     before = counts(sessions)
 
     no_key = client.post(
-        f"/api/v1/quotes/{make_quote(sessions, m.licensee, lines, use=use_of(m.work_id))}/purchase",
+        f"/api/v1/quotes/{make_quote(sessions, m.licensee, use=use_of(m.work_id))}/purchase",
         headers=m.licensee.headers,
     )
     assert (
@@ -175,7 +173,7 @@ def test_bad_purchases_are_refused_clearly_and_write_nothing(client, sessions) -
     )
 
     expired = make_quote(
-        sessions, m.licensee, lines, use=use_of(m.work_id), expires_in=timedelta(seconds=-1)
+        sessions, m.licensee, use=use_of(m.work_id), expires_in=timedelta(seconds=-1)
     )
     r = buy(client, m.licensee, expired)
     assert r.status_code == 410 and "expired" in r.json()["error"]["message"]
@@ -185,21 +183,18 @@ def test_bad_purchases_are_refused_clearly_and_write_nothing(client, sessions) -
     from tests.support.factories import make_actor
 
     other = make_actor(sessions, "快手达人 Other creator", Role.LICENSEE)
-    r = buy(client, other, make_quote(sessions, m.licensee, lines, use=use_of(m.work_id)))
+    r = buy(client, other, make_quote(sessions, m.licensee, use=use_of(m.work_id)))
     assert r.status_code in (403, 404)  # never someone else's quote
     assert r.status_code == 403 or "not found" in r.json()["error"]["message"]
 
-    price = make_quote(sessions, m.licensee, lines, use=use_of(m.work_id))
+    price = make_quote(sessions, m.licensee, use=use_of(m.work_id))
     r = buy(client, m.licensee, price, expected_total_minor=100_000)
     assert r.status_code == 409 and "price changed" in r.json()["error"]["message"]
     assert r.json()["error"]["details"]["total_minor"] == 105_000
 
+    # A recording of the song whose label offers nothing: its master use is unclearable.
     partial = make_quote(
-        sessions,
-        m.licensee,
-        lines,
-        use=use_of(m.work_id),
-        unclearable=[{"work_id": m.work_id, "right": "master_use", "reason": "no_offer"}],
+        sessions, m.licensee, use=use_of(add_unpriced_recording(sessions, m))
     )
     r = buy(client, m.licensee, partial)
     assert r.status_code == 409 and "accept_partial" in r.json()["error"]["message"]
@@ -213,8 +208,9 @@ def test_a_quote_whose_start_has_passed_cannot_be_bought(client, sessions) -> No
     """No back-dated licenses: a quote made for a day that has passed since buys nothing."""
     m = make_market(sessions)
     yesterday = (utcnow().date() - timedelta(days=1)).isoformat()
-    stale = make_quote(
-        sessions, m.licensee, worked_example_lines(m), use=use_of(m.work_id, start=yesterday)
+    stale = make_quote(  # quoted yesterday, for yesterday
+        sessions, m.licensee, use=use_of(m.work_id, start=yesterday),
+        made_at=utcnow() - timedelta(days=1),
     )
     before = counts(sessions)
     r = buy(client, m.licensee, stale)
@@ -223,13 +219,13 @@ def test_a_quote_whose_start_has_passed_cannot_be_bought(client, sessions) -> No
     assert f"starts on {yesterday}, which has passed" in error["message"]
     assert "new quote" in error["message"] and error["details"]["start"] == yesterday
     _assert_nothing_written(sessions, before)
-    today = make_quote(sessions, m.licensee, worked_example_lines(m), use=use_of(m.work_id))
+    today = make_quote(sessions, m.licensee, use=use_of(m.work_id))
     assert buy(client, m.licensee, today).json()["valid_from"] == utcnow().date().isoformat()
 
 
 def test_changed_holdings_mean_quote_again(client, sessions) -> None:  # noqa: ANN001
     m = make_market(sessions)
-    quote_id = make_quote(sessions, m.licensee, worked_example_lines(m), use=use_of(m.work_id))
+    quote_id = make_quote(sessions, m.licensee, use=use_of(m.work_id))
     before = counts(sessions)
     from clearinghouse.registry import repository
 
@@ -253,10 +249,7 @@ def test_changed_holdings_mean_quote_again(client, sessions) -> None:  # noqa: A
 
 def test_a_new_co_holder_after_the_quote_means_quote_again(client, sessions) -> None:  # noqa: ANN001
     m = make_market(sessions)
-    lines = [
-        line(m.work_id, m.publisher, "Starlight", "60", 60_000, 6_000, right="synchronisation")
-    ]
-    quote_id = make_quote(sessions, m.licensee, lines, use=use_of(m.work_id))
+    quote_id = make_quote(sessions, m.licensee, use=use_of(m.work_id))
     from tests.support.factories import make_holding
 
     make_holding(
@@ -276,7 +269,7 @@ def test_lifecycle_suspend_reinstate_revoke_with_reasons_and_versions(client, se
     lic = buy(
         client,
         m.licensee,
-        make_quote(sessions, m.licensee, worked_example_lines(m), use=use_of(m.work_id)),
+        make_quote(sessions, m.licensee, use=use_of(m.work_id)),
     ).json()
     pay(client, m.operator, lic)
     url = f"/api/v1/licenses/{lic['id']}"
@@ -354,7 +347,7 @@ def test_cancelled_payment_revokes_the_license_for_non_payment(client, sessions)
     lic = buy(
         client,
         m.licensee,
-        make_quote(sessions, m.licensee, worked_example_lines(m), use=use_of(m.work_id)),
+        make_quote(sessions, m.licensee, use=use_of(m.work_id)),
     ).json()
     r = client.post(
         f"/api/v1/payments/{lic['payment']['id']}/cancel",
@@ -378,7 +371,7 @@ def test_ledger_corrections_are_reversals_and_entries_cannot_be_edited(
     lic = buy(
         client,
         m.licensee,
-        make_quote(sessions, m.licensee, worked_example_lines(m), use=use_of(m.work_id)),
+        make_quote(sessions, m.licensee, use=use_of(m.work_id)),
     ).json()
     pay(client, m.operator, lic)
     charge = client.get("/api/v1/ledger/entries", headers=m.operator.headers).json()["items"][0]
@@ -409,7 +402,6 @@ def test_license_odrl_endpoint_round_trips(client, sessions) -> None:  # noqa: A
         make_quote(
             sessions,
             m.licensee,
-            worked_example_lines(m),
             use=use_of(m.work_id, territories=["GREATER_CHINA"], territories_excluded=["TW"]),
         ),
     ).json()
@@ -426,69 +418,16 @@ def test_license_odrl_endpoint_round_trips(client, sessions) -> None:  # noqa: A
 
 
 def test_a_quote_from_the_quote_engine_buys_end_to_end(client, sessions) -> None:  # noqa: ANN001
-    """The same worked example, priced by the real quote engine from offers and the fee schedule."""
-    from datetime import date
-
-    from clearinghouse.licensing.catalogue import offers as offers_service
-    from clearinghouse.licensing.catalogue import rates as rates_service
-    from clearinghouse.licensing.catalogue import templates as templates_service
-    from clearinghouse.licensing.catalogue.offer_schemas import FeeCreate, OfferCreate
-    from clearinghouse.licensing.catalogue.template_schemas import TemplateCreate
+    """The worked example as the engine priced it from the holders' offers and the fee schedule:
+    the license keeps each line's offer."""
     from clearinghouse.licensing.quotes import service as quotes_service
-    from clearinghouse.licensing.quotes.schemas import QuoteCreate
     from tests.support.factories import principal
 
     m = make_market(sessions)
-    with unit_of_work(sessions) as s:
-        op = principal(s, m.operator)
-        template = templates_service.create_template(
-            s,
-            op,
-            TemplateCreate(
-                code="test-creator-30s",
-                name_en="Creator, 30 s",
-                name_zh="创作者30秒",
-                purpose="commercial",
-                channels=["any_short_video"],
-                max_uses=1,
-                portion_unit="seconds",
-                portion_value=30,
-                modification="edits_allowed",
-                territories=["WORLD"],
-                term_days=365,
-            ),
-        )
-        rates_service.set_fees(
-            s, op, FeeCreate(licensee_pct="5", owner_pct="10", effective=date.today())
-        )
-    for holder, fee in ((m.publisher, 60_000), (m.writer, 40_000)):
-        with unit_of_work(sessions) as s:
-            offers_service.create_offer(
-                s,
-                principal(s, holder),
-                OfferCreate(
-                    template_id=template.id,
-                    rights=["synchronisation"],
-                    work_ids=[m.work_id],
-                    currency="CNY",
-                    fixed_fee_minor=fee,
-                ),
-            )
-    with unit_of_work(sessions) as s:
-        quote = quotes_service.create_quote(
-            s,
-            principal(s, m.licensee),
-            QuoteCreate(
-                work_ids=[m.work_id],
-                purpose="commercial",
-                channels=["douyin"],
-                portion={"unit": "seconds", "value": 30},
-                territories=["CN"],
-            ),
-            3600,
-        )
-        quote_id, totals = quote.id, quote.totals
-    assert totals["total_minor"] == 105_000 and totals["owner_fee_minor"] == 10_000
+    quote_id = make_quote(sessions, m.licensee, use=use_of(m.work_id, channels=["douyin"]))
+    with sessions() as s:
+        totals = quotes_service.get_quote(s, principal(s, m.licensee), quote_id).totals
+    assert totals.total_minor == 105_000 and totals.owner_fee_minor == 10_000
 
     r = buy(client, m.licensee, quote_id, expected_total_minor=105_000)
     assert r.status_code == 201, r.text
@@ -503,7 +442,7 @@ def test_a_quote_from_the_quote_engine_buys_end_to_end(client, sessions) -> None
 
 def test_cli_buy_retry_mark_paid_show_and_balances(cli, sessions) -> None:  # noqa: ANN001
     m = make_market(sessions)
-    quote_id = make_quote(sessions, m.licensee, worked_example_lines(m), use=use_of(m.work_id))
+    quote_id = make_quote(sessions, m.licensee, use=use_of(m.work_id))
     buy_args = (
         "license",
         "buy",
@@ -524,11 +463,7 @@ def test_cli_buy_retry_mark_paid_show_and_balances(cli, sessions) -> None:  # no
     assert table.exit_code == 0 and "Starlight" in table.output
     balances = {b["account"]: b["balance"]["minor"] for b in cli.json("ledger", "balances")}
     assert balances["operator:fees"] == 15_000
-    expired = make_quote(
-        sessions,
-        m.licensee,
-        worked_example_lines(m),
-        use=use_of(m.work_id),
+    expired = make_quote(sessions, m.licensee, use=use_of(m.work_id),
         expires_in=timedelta(seconds=-1),
     )
     gone = cli("license", "buy", expired, "--as", m.licensee.party_id)

@@ -125,52 +125,49 @@ def quote(use: Use | None = None, market: Market | None = None, currency: str = 
 
 def test_the_worked_example_sync_for_both_publishers_and_master_use_for_the_label():
     q = quote()
-    assert [(ln["work_id"], ln["right"], ln["holder_id"], ln["share"]) for ln in q.lines] == [
+    assert [(ln.work_id, ln.right, ln.holder_id, ln.share) for ln in q.lines] == [
         ("wrk_comp", "synchronisation", "pty_puba", "60"),
         ("wrk_comp", "synchronisation", "pty_pubb", "40"),
         ("wrk_rec", "master_use", "pty_label", "100"),
     ]
     a, b, label = q.lines
     # Publisher A: 3,000.00 CNY, no conversion. Owner fee 10% = 300.00; net 2,700.00.
-    assert (a["upfront_converted_minor"], a["owner_fee_minor"], a["holder_net_minor"]) == (
+    assert (a.upfront_converted_minor, a.owner_fee_minor, a.holder_net_minor) == (
         300_000,
         30_000,
         270_000,
     )
     # Publisher B: 299.99 USD x 6.6 = 1,979.934 CNY -> 197,993.4 fen -> 197,993 (half-even).
     # Owner fee 10% = 19,799.3 -> 19,799; net 197,993 - 19,799 = 178,194.
-    assert b["currency"] == "USD" and b["upfront_minor"] == 29_999
-    assert (b["upfront_converted_minor"], b["owner_fee_minor"], b["holder_net_minor"]) == (
+    assert b.currency == "USD" and b.upfront_minor == 29_999
+    assert (b.upfront_converted_minor, b.owner_fee_minor, b.holder_net_minor) == (
         197_993,
         19_799,
         178_194,
     )
     # Label: fixed 4,000.00 + advance 1,000.00 = 5,000.00 upfront; the running royalty is kept.
     # Owner fee 500.00; net 4,500.00.
-    assert label["upfront_minor"] == 500_000 and label["per_1000_plays_minor"] == 50
-    assert (label["owner_fee_minor"], label["holder_net_minor"]) == (50_000, 450_000)
-    assert label["offer_id"] == "ofr_l" and label["template_code"] == "branded-short-video-ad"
+    assert label.upfront_minor == 500_000 and label.per_1000_plays_minor == 50
+    assert (label.owner_fee_minor, label.holder_net_minor) == (50_000, 450_000)
+    assert label.offer_id == "ofr_l" and label.template_code == "branded-short-video-ad"
     t = q.totals
     # Subtotal 300,000 + 197,993 + 500,000 = 997,993 fen. Licensee fee 5% = 49,899.65 -> 49,900.
     # Total 997,993 + 49,900 = 1,047,893 fen (10,478.93 CNY). Owner fees 30,000+19,799+50,000.
-    assert t["subtotal_minor"] == 997_993
-    assert t["licensee_fee_minor"] == 49_900
-    assert t["total_minor"] == 1_047_893
-    assert t["owner_fee_minor"] == 99_799
-    assert t["by_currency"] == [
-        {"currency": "CNY", "upfront_minor": 800_000},
-        {"currency": "USD", "upfront_minor": 29_999},
-    ]
-    assert t["rates"] == [{"base": "USD", "quote": "CNY", "rate": "6.6", "effective": "2017-07-01"}]
-    assert t["fees"] == {"licensee_pct": "5", "owner_pct": "10"}
+    assert t.subtotal_minor == 997_993
+    assert t.licensee_fee_minor == 49_900
+    assert t.total_minor == 1_047_893
+    assert t.owner_fee_minor == 99_799
+    assert t.by_currency == (("CNY", 800_000), ("USD", 29_999))
+    assert t.rates == ({"base": "USD", "quote": "CNY", "rate": "6.6", "effective": "2017-07-01"},)
+    assert t.fees == {"licensee_pct": "5", "owner_pct": "10"}
     # The parts add up: holder nets + both fees = what the licensee pays.
     assert (
-        sum(ln["holder_net_minor"] for ln in q.lines)
-        + t["owner_fee_minor"]
-        + t["licensee_fee_minor"]
-        == t["total_minor"]
+        sum(ln.holder_net_minor for ln in q.lines)
+        + t.owner_fee_minor
+        + t.licensee_fee_minor
+        == t.total_minor
     )
-    assert q.unclearable == []
+    assert q.unclearable == ()
 
 
 def test_quoting_in_usd_converts_cny_offers_through_the_inverse_rate():
@@ -178,12 +175,12 @@ def test_quoting_in_usd_converts_cny_offers_through_the_inverse_rate():
     # A: 3,000.00 / 6.6 = 454.5454… -> 45,454.54… cents -> 45,455. B: 29,999 cents as priced.
     # Label: 5,000.00 / 6.6 = 757.5757… -> 75,757.57… -> 75,758.
     q = quote(currency="USD")
-    assert [ln["upfront_converted_minor"] for ln in q.lines] == [45_455, 29_999, 75_758]
+    assert [ln.upfront_converted_minor for ln in q.lines] == [45_455, 29_999, 75_758]
     # Subtotal 151,212; licensee fee 5% = 7,560.6 -> 7,561; total 158,773.
     assert (
-        q.totals["subtotal_minor"],
-        q.totals["licensee_fee_minor"],
-        q.totals["total_minor"],
+        q.totals.subtotal_minor,
+        q.totals.licensee_fee_minor,
+        q.totals.total_minor,
     ) == (151_212, 7_561, 158_773)
 
 
@@ -192,13 +189,13 @@ def test_the_latest_rate_effective_on_the_quote_date_is_used():
     market = song_market(rates=[newer, RATE_2017])
     # On 2026-01-01 the 7.1 rate is not yet effective: 299.99 x 6.6 -> 197,993 as before.
     assert (
-        build_quote(douyin_ad(), "CNY", market, TODAY).lines[1]["upfront_converted_minor"]
+        build_quote(douyin_ad(), "CNY", market, TODAY).lines[1].upfront_converted_minor
         == 197_993
     )
     # From 2026-06-01: 299.99 x 7.1 = 2,129.929 -> 212,992.9 fen -> 212,993.
     later = build_quote(douyin_ad(), "CNY", market, date(2026, 6, 1))
-    assert later.lines[1]["upfront_converted_minor"] == 212_993
-    assert later.totals["rates"][0]["effective"] == "2026-06-01"
+    assert later.lines[1].upfront_converted_minor == 212_993
+    assert later.totals.rates[0]["effective"] == "2026-06-01"
 
 
 def test_fees_round_half_even():
@@ -228,8 +225,8 @@ def test_the_cheapest_covering_offer_wins_ties_by_offer_id():
         ]
     )
     lines = quote(market=market).lines
-    assert lines[0]["offer_id"] == "ofr_a1"
-    assert lines[0]["upfront_converted_minor"] == 250_000
+    assert lines[0].offer_id == "ofr_a1"
+    assert lines[0].upfront_converted_minor == 250_000
 
 
 def test_cheapest_compares_the_advance_as_well():
@@ -239,7 +236,7 @@ def test_cheapest_compares_the_advance_as_well():
             offer("ofr_y", "pty_puba", "synchronisation", cny(250_000)),
         ]
     )
-    assert quote(market=market).lines[0]["offer_id"] == "ofr_y"  # 2,500 < 1,000 + 2,000
+    assert quote(market=market).lines[0].offer_id == "ofr_y"  # 2,500 < 1,000 + 2,000
 
 
 def test_a_declined_template_is_reported_even_when_a_catalogue_offer_prices_it():
@@ -259,9 +256,9 @@ def test_a_declined_template_is_reported_even_when_a_catalogue_offer_prices_it()
         ]
     )
     q = quote(market=market)
-    assert [ln["holder_id"] for ln in q.lines] == ["pty_puba", "pty_label"]
+    assert [ln.holder_id for ln in q.lines] == ["pty_puba", "pty_label"]
     [part] = q.unclearable
-    assert (part["reason"], part["holder_id"], part["share"]) == ("declined", "pty_pubb", "40")
+    assert (part.reason, part.holder_id, part.share) == ("declined", "pty_pubb", "40")
 
 
 def test_no_offer_gives_the_holders_public_contact():
@@ -272,8 +269,8 @@ def test_no_offer_gives_the_holders_public_contact():
         ]
     )
     [part] = quote(market=market).unclearable
-    assert part["reason"] == "no_offer" and part["right"] == "master_use"
-    assert part["contact"] == {
+    assert part.reason == "no_offer" and part.right == "master_use"
+    assert part.contact == {
         "party_id": "pty_label",
         "name": "Label",
         "email": "rights@label.example",
@@ -300,11 +297,11 @@ def test_an_open_ownership_conflict_blocks_the_disputed_holders_only():
         ],
     )
     q = quote(market=market)
-    assert [(ln["right"], ln["holder_id"]) for ln in q.lines] == [
+    assert [(ln.right, ln.holder_id) for ln in q.lines] == [
         ("synchronisation", "pty_puba"),
         ("master_use", "pty_label"),
     ]
-    assert [(u["reason"], u["holder_id"]) for u in q.unclearable] == [
+    assert [(u.reason, u.holder_id) for u in q.unclearable] == [
         ("ownership_conflict", "pty_label"),
         ("ownership_conflict", "pty_pubb"),
     ]
@@ -327,9 +324,9 @@ def test_collective_management_points_to_the_society():
         ]
     )
     [part] = quote(market=market).unclearable
-    assert part["reason"] == "collective_management" and part["holder_id"] == "pty_pubb"
-    assert part["contact"]["party_id"] == "pty_society"
-    assert "Music Society" in part["message"]
+    assert part.reason == "collective_management" and part.holder_id == "pty_pubb"
+    assert part.contact["party_id"] == "pty_society"
+    assert "Music Society" in part.message
 
 
 def test_an_unclaimed_share_is_reported_with_what_is_missing():
@@ -341,7 +338,7 @@ def test_an_unclaimed_share_is_reported_with_what_is_missing():
     )
     q = quote(market=market)
     [part] = q.unclearable
-    assert (part["reason"], part["holder_id"], part["share"]) == ("unclaimed_share", None, "40")
+    assert (part.reason, part.holder_id, part.share) == ("unclaimed_share", None, "40")
 
 
 def test_shares_are_checked_in_every_requested_country():
@@ -365,8 +362,8 @@ def test_shares_are_checked_in_every_requested_country():
     )
     q = quote(douyin_ad(territories=("GREATER_CHINA",)), market)
     [part] = q.unclearable
-    assert part["reason"] == "unclaimed_share" and part["right"] == "master_use"
-    assert "MO, TW" in part["message"]
+    assert part.reason == "unclaimed_share" and part.right == "master_use"
+    assert "MO, TW" in part.message
 
 
 def test_a_holding_that_ends_before_the_use_does_not_count():
@@ -377,7 +374,7 @@ def test_a_holding_that_ends_before_the_use_does_not_count():
         ]
     )
     [part] = quote(market=market).unclearable
-    assert (part["reason"], part["right"]) == ("unclaimed_share", "master_use")
+    assert (part.reason, part.right) == ("unclaimed_share", "master_use")
 
 
 def test_modified_use_of_a_work_needing_author_approval_is_not_routine():
@@ -387,7 +384,7 @@ def test_modified_use_of_a_work_needing_author_approval_is_not_routine():
     q = quote(douyin_ad(modified=True), market)
     # The recording needs master use and modify, both need the author's approval; the
     # composition (no such stance) still needs modify, which nobody priced.
-    reasons = {(u["work_id"], u["right"], u["reason"]) for u in q.unclearable}
+    reasons = {(u.work_id, u.right, u.reason) for u in q.unclearable}
     assert ("wrk_rec", "master_use", "author_approval_required") in reasons
     assert ("wrk_rec", "modify", "unclaimed_share") in reasons
     assert ("wrk_comp", "modify", "unclaimed_share") in reasons
@@ -405,8 +402,8 @@ def test_what_a_modified_use_leaves_of_the_modify_right():
 
     def gaps(cleared: set[tuple[str, str]]) -> set[tuple[str | None, str, str | None]]:
         found = adaptation_gaps(use, "CNY", market, TODAY, cleared)
-        assert {u["right"] for u in found} <= {"modify"}
-        return {(u["holder_id"], u["reason"], u["share"]) for u in found}
+        assert {u.right for u in found} <= {"modify"}
+        return {(u.holder_id, u.reason, u.share) for u in found}
 
     # Nobody holds 30%; the label holds 70%, which a quote clearing only master use leaves out.
     assert gaps(set()) == {
@@ -416,7 +413,7 @@ def test_what_a_modified_use_leaves_of_the_modify_right():
     # A quote whose line is the label's modify share still lacks the unclaimed 30%.
     assert gaps({("wrk_rec", "pty_label")}) == {(None, "unclaimed_share", "30")}
     # An unmodified use needs no modify right at all.
-    assert adaptation_gaps(douyin_ad(), "CNY", market, TODAY, set()) == []
+    assert adaptation_gaps(douyin_ad(), "CNY", market, TODAY, set()) == ()
 
 
 def test_a_portion_longer_than_the_work_is_refused():
@@ -453,13 +450,13 @@ def test_rights_follow_the_category_and_the_use():
 def test_template_terms_limit_what_an_offer_covers():
     # Two uses of the song need the creator template's max 1 use to be exceeded -> nothing fits.
     q = quote(douyin_ad(uses=2))
-    assert {u["reason"] for u in q.unclearable} == {"no_offer"} and q.lines == []
+    assert {u.reason for u in q.unclearable} == {"no_offer"} and q.lines == ()
     # A perpetual use is not covered by a 365-day template.
-    assert quote(douyin_ad(term_days=None)).lines == []
+    assert quote(douyin_ad(term_days=None)).lines == ()
     # An exclusive use needs an exclusive template.
-    assert quote(douyin_ad(exclusive=True)).lines == []
+    assert quote(douyin_ad(exclusive=True)).lines == ()
     # 61 seconds exceed the 60-second limit.
-    assert quote(douyin_ad(portion=Portion(PortionUnit.SECONDS, 61))).lines == []
+    assert quote(douyin_ad(portion=Portion(PortionUnit.SECONDS, 61))).lines == ()
     # Hong Kong is outside the CN-only template.
     assert (
         quote(
@@ -468,14 +465,14 @@ def test_template_terms_limit_what_an_offer_covers():
                 holdings=[holding("h", "wrk_rec", "pty_label", "master_use", 100, countries={"HK"})]
             ),
         ).lines
-        == []
+        == ()
     )
 
 
 def test_missing_exchange_rate_is_reported_not_guessed():
     q = quote(market=song_market(rates=[]))
     [part] = q.unclearable
-    assert (part["reason"], part["holder_id"]) == ("no_exchange_rate", "pty_pubb")
+    assert (part.reason, part.holder_id) == ("no_exchange_rate", "pty_pubb")
 
 
 def test_same_facts_give_identical_json_whatever_their_order():
@@ -487,9 +484,14 @@ def test_same_facts_give_identical_json_whatever_their_order():
         rng.shuffle(holdings)
         rng.shuffle(offers)
         again = quote(market=replace(market, holdings=holdings, offers=offers))
-        assert json.dumps(again.__dict__, sort_keys=True) == json.dumps(
-            first.__dict__, sort_keys=True
-        )
+        assert _stored_json(again) == _stored_json(first)
+
+
+def _stored_json(q) -> str:  # noqa: ANN001
+    """The quote as the repository stores it."""
+    return json.dumps({"lines": [ln.to_json() for ln in q.lines],
+                       "unclearable": [u.to_json() for u in q.unclearable],
+                       "totals": q.totals.to_json()}, sort_keys=True)
 
 
 def test_use_round_trips_through_json():

@@ -4,12 +4,13 @@ one quote for the recording clears both: over HTTP, on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import event
 
+from clearinghouse.core.clock import utcnow
 from clearinghouse.core.db import unit_of_work
+from clearinghouse.licensing.quotes import repository as quotes_repository
 from clearinghouse.licensing.quotes import service as quotes_service
 from clearinghouse.licensing.quotes.schemas import quote_out
-from clearinghouse.licensing.tables import Quote
 from tests.licensing.catalogue_world import World, ad_use, build_world, price_everything
 from tests.support.factories import make_work
 
@@ -79,7 +80,8 @@ def test_a_list_of_quotes_reads_its_hints_in_one_query(client, world, engine, se
         statements.append(args[2])
 
     with unit_of_work(sessions) as s:
-        quotes = s.scalars(select(Quote)).all()
+        quotes, _ = quotes_repository.page(s, licensee_id=None, state=None, now=utcnow(),
+                                           offset=0, limit=100)
         event.listen(engine, "before_cursor_execute", count)
         try:
             hints = quotes_service.recordings_not_named(s, quotes)

@@ -6,8 +6,9 @@ from __future__ import annotations
 import pytest
 
 from clearinghouse.core.db import unit_of_work
+from clearinghouse.licensing.quotes import repository as quotes_repository
 from clearinghouse.licensing.quotes import service as quotes_service
-from clearinghouse.licensing.tables import Quote, Referral
+from clearinghouse.licensing.tables import Referral
 from tests.licensing.catalogue_world import World, ad_use, build_world, offer_body
 from tests.support.factories import make_holding, make_work
 
@@ -110,11 +111,11 @@ def test_send_counter_accept_creates_a_quote_that_can_be_bought(client, world, q
 
     # Purchase marks the quote and its referral as purchased.
     with unit_of_work(sessions) as s:
-        quotes_service.mark_purchased(s, s.get(Quote, q["id"]))
+        quotes_service.mark_purchased(s, quotes_repository.get(s, q["id"]))
     with unit_of_work(sessions) as s:
         assert s.get(Referral, ref["id"]).status == "purchased"
         with pytest.raises(Exception, match="already purchased"):
-            quotes_service.mark_purchased(s, s.get(Quote, q["id"]))
+            quotes_service.mark_purchased(s, quotes_repository.get(s, q["id"]))
 
 
 def test_the_holder_can_accept_at_once_with_a_price(client, world, quote):

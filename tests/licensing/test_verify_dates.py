@@ -20,7 +20,6 @@ from tests.licensing.purchase_support import (
     make_market,
     make_quote,
     use_of,
-    worked_example_lines,
 )
 
 VERIFY = "/api/v1/certificates/verify"
@@ -76,7 +75,7 @@ def test_a_paid_license_that_starts_next_year_is_not_yet_valid_today(client, ses
 
 def test_an_unpaid_license_is_pending_payment_on_any_day(client, sessions) -> None:  # noqa: ANN001
     m = make_market(sessions)
-    quote = make_quote(sessions, m.licensee, worked_example_lines(m), use=use_of(m.work_id))
+    quote = make_quote(sessions, m.licensee, use=use_of(m.work_id))
     lic = buy(client, m.licensee, quote).json()
     doc = _certificate(client, m, lic)
     for day in (None, date.today() + timedelta(days=10)):

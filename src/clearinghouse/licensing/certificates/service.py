@@ -26,6 +26,7 @@ from clearinghouse.licensing.certificates.pdf_reading import LIMITS, MAX_FILE_BY
 from clearinghouse.licensing.certificates.pdf_signature import sign_pdf
 from clearinghouse.licensing.certificates.schemas import VerifyResult
 from clearinghouse.licensing.certificates.x509 import SigningMaterial, ensure_signing_material
+from clearinghouse.licensing.domain import Grant, Unclearable, use_from_json
 from clearinghouse.licensing.licenses import reasons
 from clearinghouse.licensing.licenses import service as licenses
 from clearinghouse.licensing.licenses.tables import License
@@ -46,7 +47,8 @@ def keyring(settings: Settings) -> certificates.Keyring:
 def payload_for(session: Session, lic: License, settings: Settings) -> dict[str, Any]:
     """What the certificate says: who may do what with which works, on what terms, for how much."""
     base = settings.public_url
-    use = lic.use
+    use = use_from_json(lic.use)
+    grants = [Grant.of_line(line) for line in lic.lines]
     licensee = repository.get_party(session, lic.licensee_id)
     works = repository.works_by_ids(session, lic.work_ids)
     operator = licenses.operator_id(session)
@@ -80,40 +82,40 @@ def payload_for(session: Session, lic: License, settings: Settings) -> dict[str,
             for w in (works[wid] for wid in lic.work_ids if wid in works)
         ],
         "terms": {
-            "purpose": use["purpose"],
-            "channels": list(use["channels"]),
-            "uses": use.get("uses", 1),
-            "portion": use.get("portion") or {"unit": "whole", "value": None},
-            "modification": "edits_allowed" if use.get("modified") else "original_only",
-            "territories": list(use["territories"]),
-            "territories_excluded": list(use.get("territories_excluded") or []),
+            "purpose": use.purpose.value,
+            "channels": sorted(c.value for c in use.channels),
+            "uses": use.uses,
+            "portion": {"unit": use.portion.unit.value, "value": use.portion.value},
+            "modification": "edits_allowed" if use.modified else "original_only",
+            "territories": list(use.territories),
+            "territories_excluded": list(use.territories_excluded),
             "start": lic.valid_from.isoformat(),
-            "term_days": use.get("term_days"),
+            "term_days": use.term_days,
             "exclusive": bool(lic.exclusive),
         },
         "rights": [
             {
-                "work_id": line.work_id,
-                "right": line.right,
-                "holder": party(line.holder_id, line.holder_name),
-                "share": _share(line.share_ppm),
-                "countries": list(line.countries),
+                "work_id": grant.work_id,
+                "right": grant.right,
+                "holder": party(grant.holder_id, grant.holder_name),
+                "share": grant.share,
+                "countries": list(grant.countries),
                 "valid_from": lic.valid_from.isoformat(),
                 "valid_until": valid_until,
             }
-            for line in lic.lines
+            for grant in grants
         ],
         # Parts of the use this license does not cover (bought with accept_partial), and why.
         "not_cleared": [
             {
-                "work_id": part["work_id"],
-                "right": part["right"],
-                "holder": party(part["holder_id"]) if part.get("holder_id") else None,
-                "share": part.get("share"),
-                "countries": list(part.get("countries") or []),
-                "reason": part["reason"],
+                "work_id": part.work_id,
+                "right": part.right,
+                "holder": party(part.holder_id) if part.holder_id else None,
+                "share": part.share,
+                "countries": list(part.countries),
+                "reason": part.reason,
             }
-            for part in lic.unclearable or []
+            for part in (Unclearable.from_json(u) for u in lic.unclearable or [])
         ],
         "price": {
             "currency": lic.currency,
@@ -134,12 +136,6 @@ def payload_for(session: Session, lic: License, settings: Settings) -> dict[str,
         "verify_url": f"{base}/verify/{lic.id}",
         "odrl_url": f"{base}/api/v1/licenses/{lic.id}/odrl",
     }
-
-
-def _share(ppm: int) -> str:
-    from clearinghouse.registry.domain import format_share
-
-    return format_share(ppm)
 
 
 def issue(session: Session, lic: License, settings: Settings) -> dict[str, Any]:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -19,20 +18,22 @@ from sqlalchemy.orm import Session
 
 from clearinghouse.access.domain import Principal
 from clearinghouse.core.clock import as_utc, utcnow
-from clearinghouse.core.errors import Conflict, Forbidden, Gone, ValidationFailed
+from clearinghouse.core.errors import Conflict, Forbidden, ValidationFailed
 from clearinghouse.core.ids import new_id
 from clearinghouse.core.settings import Settings
 from clearinghouse.core.territories import expand
 from clearinghouse.licensing.certificates import service as certificate_service
+from clearinghouse.licensing.domain import Quote, Share, covers_period, holder_share
 from clearinghouse.licensing.licenses import coverage, exclusivity, payments
 from clearinghouse.licensing.licenses import service as licenses
 from clearinghouse.licensing.licenses.tables import License, LicenseLine, Payment
+from clearinghouse.licensing.quotes import repository as quotes_repository
 from clearinghouse.licensing.quotes import service as quotes_service
-from clearinghouse.licensing.tables import Quote
-from clearinghouse.licensing.terms import back_dated
+from clearinghouse.licensing.quotes.facts import use_to_json
+from clearinghouse.licensing.terms import Use, back_dated
 from clearinghouse.registry import repository
 from clearinghouse.registry.audit import record
-from clearinghouse.registry.domain import Role, parse_share
+from clearinghouse.registry.domain import Role
 
 MAX_KEY_LENGTH = 200
 
@@ -94,30 +95,14 @@ def _replay(
     return PurchaseResult(lic, payment, created=False)
 
 
-def _get_quote(session: Session, principal: Principal, quote_id: str) -> Quote:
-    return quotes_service.get_quote(session, principal, quote_id)
-
-
 def _check_quote(quote: Quote, principal: Principal, request: PurchaseRequest) -> None:
     if quote.licensee_id != principal.party_id:
         raise Forbidden(
             "you may buy only your own quote; the licensee named on a quote buys it",
             field="quote_id",
         )
-    if quote.status == "purchased":
-        raise Conflict(
-            f"quote {quote.id} was already purchased; ask for a new quote to buy again",
-            field="quote_id",
-        )
-    expires_at = as_utc(quote.expires_at)
-    if quote.status == "expired" or expires_at <= utcnow():
-        raise Gone(
-            f"quote {quote.id} expired at {expires_at.isoformat()}; prices and holdings may have "
-            "changed, so ask for a new quote",
-            field="quote_id",
-            details={"expired_at": expires_at.isoformat()},
-        )
-    start = date.fromisoformat(quote.use["start"])
+    quote.require_open(utcnow())
+    start = quote.use.start
     if back_dated(start, licenses.today()):
         raise Conflict(
             f"quote {quote.id} starts on {start}, which has passed; a license never starts "
@@ -131,13 +116,13 @@ def _check_quote(quote: Quote, principal: Principal, request: PurchaseRequest) -
             f"({len(quote.unclearable)} part(s) need a "
             "referral to the owner); buy the rest with accept_partial: true, or ask for a referral",
             field="body.accept_partial",
-            details={"unclearable": quote.unclearable},
+            details={"unclearable": [u.to_json() for u in quote.unclearable]},
         )
     if not quote.lines:
         raise Conflict(
             f"quote {quote.id} has nothing that can be licensed routinely", field="quote_id"
         )
-    total = int(quote.totals["total_minor"])
+    total = quote.totals.total_minor
     if request.expected_total_minor is not None and request.expected_total_minor != total:
         raise Conflict(
             f"the price changed: the quote's total is {total} minor units of {quote.currency}, "
@@ -151,51 +136,40 @@ def _check_quote(quote: Quote, principal: Principal, request: PurchaseRequest) -
         )
 
 
-def _holder_share(holdings: list[Any], countries: frozenset[str]) -> int:
-    """A holder's share where it holds the right: the most its holdings add up to in one country
-    (as the quote engine counts it)."""
-    sums: dict[str, int] = {}
-    for h in holdings:
-        for country in expand(h.territories, h.territories_excluded) & countries:
-            sums[country] = sums.get(country, 0) + h.share_ppm
-    return max(sums.values(), default=0)
+def _use_countries(use: Use) -> frozenset[str]:
+    return expand(use.territories, use.territories_excluded)
 
 
 def _check_holdings(session: Session, quote: Quote) -> None:
     """Each quoted holder still holds its right in the same share, and nothing changed since."""
     use = quote.use
-    countries = expand(use["territories"], use.get("territories_excluded") or [])
-    start, end = _period(use)
-    work_ids = sorted({line["work_id"] for line in quote.lines})
-    held = [
-        h
-        for h in repository.holdings_of_works(session, work_ids)
-        if h.valid_from <= start and (h.valid_to is None or (end is not None and h.valid_to >= end))
-    ]
+    countries = _use_countries(use)
+    work_ids = sorted(set(quote.line_work_ids))
+    holdings = repository.holdings_of_works(session, work_ids)
+    held = [h for h in holdings if covers_period(h.valid_from, h.valid_to, use.start, use.end)]
     problems: list[dict[str, Any]] = []
     for i, line in enumerate(quote.lines):
         mine = [
-            h
+            Share(h.share_ppm, expand(h.territories, h.territories_excluded))
             for h in held
-            if h.work_id == line["work_id"]
-            and h.holder_id == line["holder_id"]
-            and line["right"] in h.rights
+            if h.work_id == line.work_id
+            and h.holder_id == line.holder_id
+            and line.right in h.rights
         ]
-        if _holder_share(mine, countries) != parse_share(line["share"]):
+        if holder_share(mine, countries) != line.share_ppm:
             problems.append(
                 {
                     "field": f"lines[{i}]",
-                    "work_id": line["work_id"],
-                    "right": line["right"],
-                    "holder_id": line["holder_id"],
+                    "work_id": line.work_id,
+                    "right": line.right,
+                    "holder_id": line.holder_id,
                     "message": "no longer holds this right in this share",
                 }
             )
-    quoted_at = as_utc(quote.created_at)
-    rights_of = {(line["work_id"], line["right"]) for line in quote.lines}
-    for h in repository.holdings_of_works(session, work_ids):
+    rights_of = {(line.work_id, line.right) for line in quote.lines}
+    for h in holdings:
         touched = as_utc(max(h.created_at, h.updated_at))
-        if touched > quoted_at and any((h.work_id, r) in rights_of for r in h.rights):
+        if touched > quote.created_at and any((h.work_id, r) in rights_of for r in h.rights):
             problems.append(
                 {
                     "holding_id": h.id,
@@ -210,42 +184,28 @@ def _check_holdings(session: Session, quote: Quote) -> None:
         )
 
 
-def _period(use: dict[str, Any]) -> tuple[date, date | None]:
-    start = date.fromisoformat(use["start"])
-    term = use.get("term_days")
-    return start, None if term is None else start + timedelta(days=int(term))
-
-
-def _line_countries(line: dict[str, Any], use_countries: list[str]) -> list[str]:
-    """Where a quote line clears its right; quotes made before lines said so: the whole use."""
-    stated = line.get("countries")
-    return sorted(stated) if stated else use_countries
-
-
 def _new_license(quote: Quote, principal: Principal, key: str, request: PurchaseRequest) -> License:
-    start, end = _period(quote.use)
-    use_countries = sorted(
-        expand(quote.use["territories"], quote.use.get("territories_excluded") or [])
-    )
+    use = quote.use
+    use_countries = _use_countries(use)
     totals = quote.totals
     lic = License(
         id=new_id("lic"),
         quote_id=quote.id,
         licensee_id=principal.party_id,
         status=licenses.PENDING,
-        use=dict(quote.use),
-        work_ids=list(dict.fromkeys(line["work_id"] for line in quote.lines)),
-        rights=sorted({line["right"] for line in quote.lines}),
-        exclusive=bool(quote.use.get("exclusive")),
-        valid_from=start,
-        valid_to=end,
+        use=use_to_json(use),
+        work_ids=quote.line_work_ids,
+        rights=sorted({line.right for line in quote.lines}),
+        exclusive=use.exclusive,
+        valid_from=use.start,
+        valid_to=use.end,
         currency=quote.currency,
-        subtotal_minor=int(totals["subtotal_minor"]),
-        licensee_fee_minor=int(totals["licensee_fee_minor"]),
-        owner_fee_minor=int(totals["owner_fee_minor"]),
-        total_minor=int(totals["total_minor"]),
-        totals=dict(totals),
-        unclearable=list(quote.unclearable or []) if request.accept_partial else [],
+        subtotal_minor=totals.subtotal_minor,
+        licensee_fee_minor=totals.licensee_fee_minor,
+        owner_fee_minor=totals.owner_fee_minor,
+        total_minor=totals.total_minor,
+        totals=totals.to_json(),
+        unclearable=[u.to_json() for u in quote.unclearable] if request.accept_partial else [],
         idempotency_key=key,
         request_hash=request.fingerprint(),
     )
@@ -254,30 +214,28 @@ def _new_license(quote: Quote, principal: Principal, key: str, request: Purchase
             LicenseLine(
                 id=new_id("lil"),
                 position=position,
-                work_id=line["work_id"],
-                work_title=line["work_title"],
-                right=line["right"],
-                holder_id=line["holder_id"],
-                holder_name=line["holder_name"],
-                share_ppm=parse_share(line["share"]),
-                offer_id=line.get("offer_id"),
-                offer_version=line.get("offer_version"),
-                template_id=line.get("template_id"),
-                template_code=line.get("template_code"),
-                offer_currency=line["currency"],
-                fixed_fee_minor=line.get("fixed_fee_minor"),
-                advance_minor=line.get("advance_minor"),
-                minimum_guarantee_minor=line.get("minimum_guarantee_minor"),
-                per_1000_plays_minor=line.get("per_1000_plays_minor"),
-                per_copy_minor=line.get("per_copy_minor"),
-                revenue_share_pct=None
-                if line.get("revenue_share_pct") is None
-                else str(line["revenue_share_pct"]),
-                upfront_minor=int(line["upfront_minor"]),
-                upfront_converted_minor=int(line["upfront_converted_minor"]),
-                owner_fee_minor=int(line["owner_fee_minor"]),
-                holder_net_minor=int(line["holder_net_minor"]),
-                countries=_line_countries(line, use_countries),
+                work_id=line.work_id,
+                work_title=line.work_title,
+                right=line.right,
+                holder_id=line.holder_id,
+                holder_name=line.holder_name,
+                share_ppm=line.share_ppm,
+                offer_id=line.offer_id,
+                offer_version=line.offer_version,
+                template_id=line.template_id,
+                template_code=line.template_code,
+                offer_currency=line.currency,
+                fixed_fee_minor=line.fixed_fee_minor,
+                advance_minor=line.advance_minor,
+                minimum_guarantee_minor=line.minimum_guarantee_minor,
+                per_1000_plays_minor=line.per_1000_plays_minor,
+                per_copy_minor=line.per_copy_minor,
+                revenue_share_pct=line.revenue_share_pct,
+                upfront_minor=line.upfront_minor,
+                upfront_converted_minor=line.upfront_converted_minor,
+                owner_fee_minor=line.owner_fee_minor,
+                holder_net_minor=line.holder_net_minor,
+                countries=line.countries_or(use_countries),
             )
         )
     _check_sums(lic)
@@ -313,18 +271,21 @@ def purchase(
     earlier = _replay(session, principal.party_id, key, request)
     if earlier is not None:
         return earlier
-    quote = _get_quote(session, principal, request.quote_id)
-    exclusivity.lock_works(session, exclusivity.works_touched(quote))
+    quote = quotes_service.get_quote(session, principal, request.quote_id)
+    # Exclusivity still reads the stored quote row (its own module); everything here reads the
+    # typed quote.
+    stored = quotes_repository.stored_row(session, quote.id)
+    exclusivity.lock_works(session, exclusivity.works_touched(stored))
     earlier = _replay(
         session, principal.party_id, key, request
     )  # a twin request may have won the lock
     if earlier is not None:
         return earlier
-    session.refresh(quote)  # its state may have changed while we waited for the lock
+    # Its state may have changed while we waited for the lock.
+    quote = quotes_service.get_quote(session, principal, quote.id, fresh=True)
     _check_quote(quote, principal, request)
     _check_holdings(session, quote)
-    start, end = _period(quote.use)
-    exclusivity.check_quote(session, quote, start, end, on=licenses.today())
+    exclusivity.check_quote(session, stored, quote.use.start, quote.use.end, on=licenses.today())
 
     lic = _new_license(quote, principal, key, request)
     session.add(lic)

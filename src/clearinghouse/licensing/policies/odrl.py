@@ -17,6 +17,8 @@ from datetime import date
 from typing import Any
 
 from clearinghouse.core.money import Money
+from clearinghouse.licensing import domain
+from clearinghouse.licensing.domain import Unclearable, use_from_json
 from clearinghouse.licensing.policies.vocabulary import (  # noqa: F401  (re-exported)
     ACTIONS,
     CONTEXT,
@@ -225,30 +227,23 @@ def _spatial(codes: Sequence[str]) -> tuple[str, ...]:
 
 def agreement_for_license(lic: Any, base_url: str, operator_id: str) -> dict[str, Any]:
     """A license as an odrl:Agreement: the clearinghouse assigns for each line's holder."""
-    use = lic.use
-    portion = use.get("portion") or {"unit": "whole"}
+    use = use_from_json(lic.use)
     scope = Scope(
-        purposes=(use["purpose"],),
-        channels=tuple(use["channels"]),
-        territories=_spatial(use["territories"]),
-        territories_excluded=_spatial(use.get("territories_excluded") or []),
-        max_uses=int(use.get("uses") or 1),
-        portion=Portion(PortionUnit(portion["unit"]), portion.get("value")),
-        modified=bool(use.get("modified")),
+        purposes=(use.purpose.value,),
+        channels=tuple(sorted(c.value for c in use.channels)),
+        territories=_spatial(use.territories),
+        territories_excluded=_spatial(use.territories_excluded),
+        max_uses=use.uses,
+        portion=use.portion,
+        modified=use.modified,
         start=lic.valid_from,
         end=lic.valid_to,
         exclusive=bool(lic.exclusive),
     )
     grants = [
-        Grant(
-            line.work_id,
-            line.right,
-            line.holder_id,
-            Money(lic.currency, line.upfront_converted_minor),
-            tuple(getattr(line, "countries", None) or ()) or None,
-            _share_text(getattr(line, "share_ppm", None)),
-        )
-        for line in lic.lines
+        Grant(g.work_id, g.right, g.holder_id, Money(lic.currency, g.amount_minor),
+              g.countries or None, g.share)
+        for g in (domain.Grant.of_line(line) for line in lic.lines)
     ]
     doc = policy(
         kind="Agreement",
@@ -260,19 +255,14 @@ def agreement_for_license(lic: Any, base_url: str, operator_id: str) -> dict[str
         scope=scope,
         total=Money(lic.currency, lic.total_minor),
     )
-    _not_cleared(doc, list(getattr(lic, "unclearable", None) or []), grants, scope, base_url)
+    parts = [Unclearable.from_json(u) for u in getattr(lic, "unclearable", None) or []]
+    _not_cleared(doc, parts, grants, scope, base_url)
     return doc
-
-
-def _share_text(ppm: int | None) -> str | None:
-    from clearinghouse.registry.domain import format_share
-
-    return None if ppm is None else format_share(ppm)
 
 
 def _not_cleared(
     doc: dict[str, Any],
-    parts: list[dict[str, Any]],
+    parts: list[Unclearable],
     grants: Sequence[Grant],
     scope: Scope,
     base_url: str,
@@ -287,22 +277,21 @@ def _not_cleared(
         granted.setdefault((g.work_id, g.right), set()).update(g.countries or scope.territories)
     listed, prohibited = [], []
     for part in parts:
-        countries = sorted(part.get("countries") or scope.territories)
-        target = _iri(base_url, "works", part["work_id"])
+        countries = sorted(part.countries or scope.territories)
+        target = _iri(base_url, "works", part.work_id)
         listed.append({
             "target": target,
-            "ch:right": part["right"],
-            "ch:holder": _iri(base_url, "parties", part["holder_id"])
-            if part.get("holder_id") else None,
-            "ch:share": part.get("share"),
+            "ch:right": part.right,
+            "ch:holder": _iri(base_url, "parties", part.holder_id) if part.holder_id else None,
+            "ch:share": part.share,
             "ch:countries": countries,
-            "ch:reason": part["reason"],
+            "ch:reason": part.reason,
         })
-        nobody = [c for c in countries if c not in granted.get((part["work_id"], part["right"]), ())]
-        if nobody and part["right"] in ACTIONS:
+        nobody = [c for c in countries if c not in granted.get((part.work_id, part.right), ())]
+        if nobody and part.right in ACTIONS:
             prohibited.append({
                 "target": target,
-                "action": ACTIONS[part["right"]],
+                "action": ACTIONS[part.right],
                 "constraint": [_constraint("spatial", "isAnyOf", nobody)],
             })
     doc["ch:notCleared"] = listed

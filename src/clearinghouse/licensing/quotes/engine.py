@@ -1,7 +1,8 @@
 """The quote engine: which rights a use needs, who holds them, which offer clears each, the price.
 
-Pure: dataclasses in, the quote's JSON (a contract with purchase) out. The service gathers the facts
-from the database; everything here is deterministic, so the same facts give the same JSON.
+Pure: dataclasses in, the typed quote (licensing/domain.py, the contract with purchase) out. The
+service gathers the facts from the database; everything here is deterministic, so the same facts
+give the same quote.
 """
 
 from __future__ import annotations
@@ -13,6 +14,13 @@ from typing import Any
 
 from clearinghouse.core.clock import ranges_overlap
 from clearinghouse.core.errors import ValidationFailed
+from clearinghouse.licensing.domain import (
+    Unclearable,
+    covers_period,
+    held_countries,
+    holder_share,
+    share_range,
+)
 from clearinghouse.licensing.quotes.facts import (
     ConflictFacts,
     HoldingFacts,
@@ -170,20 +178,11 @@ def template_covers_terms(t: TemplateFacts, use: Use, use_channels: frozenset[Ch
 
 def _unclearable(work_id: str, right: str, holder_id: str | None, reason: str, message: str,
                  countries: Iterable[str], contact: dict[str, Any] | None = None,
-                 share_ppm: int | None = None) -> dict[str, Any]:
-    return {"work_id": work_id, "right": right, "holder_id": holder_id, "reason": reason,
-            "message": message, "contact": contact,
-            "share": None if share_ppm is None else format_share(share_ppm),
-            "countries": sorted(countries)}
-
-
-def _share_where(holdings: Sequence[HoldingFacts], countries: frozenset[str]) -> tuple[int, int]:
-    """(lowest, highest) summed share over the countries: the gap and a holder's share."""
-    if all(countries <= h.countries for h in holdings):  # the usual case, without a country loop
-        total = sum(h.share_ppm for h in holdings)
-        return total, total
-    sums = [sum(h.share_ppm for h in holdings if c in h.countries) for c in countries]
-    return min(sums), max(sums)
+                 share_ppm: int | None = None) -> Unclearable:
+    return Unclearable(work_id=work_id, right=right, reason=reason, holder_id=holder_id,
+                       message=message, contact=contact,
+                       share=None if share_ppm is None else format_share(share_ppm),
+                       countries=tuple(sorted(countries)))
 
 
 class _Quoter:
@@ -202,15 +201,13 @@ class _Quoter:
         self.fitting = {tid: t for tid, t in market.templates.items()
                         if template_covers_terms(t, use, self.channels)}
         self.drafts: list[PricedDraft] = []
-        self.unclearable: list[dict[str, Any]] = []
+        self.unclearable: list[Unclearable] = []
 
     def _party(self, party_id: str) -> PartyFacts:
         return self.market.parties.get(party_id) or PartyFacts(party_id, party_id)
 
     def _covers_period(self, h: HoldingFacts) -> bool:
-        end = self.use.end
-        return h.valid_from <= self.use.start and (
-            h.valid_to is None or (end is not None and h.valid_to >= end))
+        return covers_period(h.valid_from, h.valid_to, self.use.start, self.use.end)
 
     def run(self) -> None:
         for work, right in _needed_parts(self.use, self.market.works):
@@ -227,7 +224,7 @@ class _Quoter:
                     and ranges_overlap(c.period_start, c.period_end, self.use.start, self.use.end)):
                 disputed |= c.party_ids
         if not disputed:
-            lowest, _ = _share_where(here, self.countries)
+            lowest, _ = share_range(here, self.countries)
             if lowest < FULL_SHARE_PPM:
                 self._unclaimed(work, right, here, FULL_SHARE_PPM - lowest)
         by_holder: dict[str, list[HoldingFacts]] = defaultdict(list)
@@ -254,8 +251,8 @@ class _Quoter:
                     continue
                 hs = by_holder[holder_id]
                 holder = self._party(holder_id)
-                countries = self.countries & frozenset().union(*(h.countries for h in hs))
-                _, share = _share_where(hs, countries)
+                countries = held_countries(hs, self.countries)
+                share = holder_share(hs, self.countries)
                 admin_id = next((h.administrator_id for h in hs if h.administrator_id), None)
                 self.unclearable.append(_unclearable(
                     work.id, right, holder_id, "adaptation_right_not_cleared",
@@ -278,8 +275,8 @@ class _Quoter:
     def _holder(self, work: WorkFacts, right: str, holder_id: str, hs: list[HoldingFacts],
                 disputed: bool) -> None:
         holder = self._party(holder_id)
-        countries = self.countries & frozenset().union(*(h.countries for h in hs))
-        _, share = _share_where(hs, countries)
+        countries = held_countries(hs, self.countries)
+        share = holder_share(hs, self.countries)
         admin_id = next((h.administrator_id for h in hs if h.administrator_id), None)
         contact = self._party(admin_id or holder_id).contact()
         if disputed:
@@ -353,7 +350,7 @@ def build_quote(use: Use, currency: str, market: Market, today: date) -> QuoteRe
 
 
 def adaptation_gaps(use: Use, currency: str, market: Market, today: date,
-                    cleared: Collection[tuple[str, str]]) -> list[dict[str, Any]]:
+                    cleared: Collection[tuple[str, str]]) -> tuple[Unclearable, ...]:
     """What a quote for a modified use leaves of the modify right: each share held by someone not
     in `cleared` ((work, holder) pairs), and any share held by nobody. Empty for an unmodified use."""
     quoter = _Quoter(use, currency, market, today)
@@ -361,9 +358,8 @@ def adaptation_gaps(use: Use, currency: str, market: Market, today: date,
     return _in_order(quoter.unclearable)
 
 
-def _in_order(unclearable: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return sorted(unclearable,
-                  key=lambda u: (u["work_id"], u["right"], u["holder_id"] or "", u["reason"]))
+def _in_order(unclearable: list[Unclearable]) -> tuple[Unclearable, ...]:
+    return tuple(sorted(unclearable, key=Unclearable.sort_key))
 
 
 def price_referral(draft: PricedDraft, currency: str, rates: Sequence[RateFacts], fees: FeeFacts,
@@ -375,4 +371,4 @@ def price_referral(draft: PricedDraft, currency: str, rates: Sequence[RateFacts]
             f"there is no exchange rate from {draft.price.currency} to {currency} (the licensee's "
             f"currency); price in {currency}", field="price.currency")
     lines, totals = price_drafts([draft], currency, book, fees)
-    return QuoteResult(lines, [], totals)
+    return QuoteResult(lines, (), totals)

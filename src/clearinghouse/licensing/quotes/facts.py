@@ -14,6 +14,13 @@ from typing import Any
 
 from clearinghouse.core.errors import ValidationFailed
 from clearinghouse.core.territories import UnknownTerritory, expand
+from clearinghouse.licensing.domain import (  # noqa: F401  (use_*_json: re-exported)
+    QuoteLine,
+    QuoteTotals,
+    Unclearable,
+    use_from_json,
+    use_to_json,
+)
 from clearinghouse.licensing.quotes.pricing import FeeFacts, Price, RateFacts
 from clearinghouse.licensing.terms import (
     Channel,
@@ -21,7 +28,6 @@ from clearinghouse.licensing.terms import (
     Portion,
     PortionUnit,
     Purpose,
-    Use,
     expand_channels,
 )
 
@@ -121,9 +127,11 @@ class Market:
 
 @dataclass(frozen=True)
 class QuoteResult:
-    lines: list[dict[str, Any]]
-    unclearable: list[dict[str, Any]]
-    totals: dict[str, Any]
+    """What the engine worked out; the service keeps it as a Quote."""
+
+    lines: tuple[QuoteLine, ...]
+    unclearable: tuple[Unclearable, ...]
+    totals: QuoteTotals
 
 
 @lru_cache(maxsize=512)
@@ -140,30 +148,6 @@ def countries_of(codes: Iterable[str], excluded: Iterable[str] = ()) -> frozense
         bad = err.code.strip().upper()
         where = "territories" if bad in {c.strip().upper() for c in inc} else "territories_excluded"
         raise ValidationFailed(str(err), field=where) from err
-
-
-def use_to_json(use: Use) -> dict[str, Any]:
-    return {
-        "work_ids": list(use.work_ids), "purpose": use.purpose.value,
-        "channels": sorted(c.value for c in use.channels), "uses": use.uses,
-        "portion": {"unit": use.portion.unit.value, "value": use.portion.value},
-        "modified": use.modified, "territories": list(use.territories),
-        "territories_excluded": list(use.territories_excluded), "start": use.start.isoformat(),
-        "term_days": use.term_days, "exclusive": use.exclusive,
-    }
-
-
-def use_from_json(data: Mapping[str, Any]) -> Use:
-    portion = data.get("portion") or {"unit": "whole", "value": None}
-    return Use(
-        work_ids=tuple(data["work_ids"]), purpose=Purpose(data["purpose"]),
-        channels=frozenset(Channel(c) for c in data["channels"]), uses=int(data["uses"]),
-        portion=Portion(PortionUnit(portion["unit"]), portion.get("value")),
-        modified=bool(data["modified"]), territories=tuple(data["territories"]),
-        start=date.fromisoformat(data["start"]), term_days=data.get("term_days"),
-        exclusive=bool(data.get("exclusive", False)),
-        territories_excluded=tuple(data.get("territories_excluded") or ()),
-    )
 
 
 def template_facts(template_id: str, data: Mapping[str, Any]) -> TemplateFacts:

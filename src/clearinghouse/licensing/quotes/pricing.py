@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from clearinghouse.core.money import currency_exponent, round_half_even
-from clearinghouse.registry.domain import format_share
+from clearinghouse.licensing.domain import QuoteLine, QuoteTotals
 
 
 @dataclass(frozen=True)
@@ -125,10 +125,10 @@ class PricedDraft:
 
 
 def price_drafts(drafts: Sequence[PricedDraft], currency: str, rates: RateBook,
-                 fees: FeeFacts) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+                 fees: FeeFacts) -> tuple[tuple[QuoteLine, ...], QuoteTotals]:
     """The quote's lines and totals. The owner fee is taken per line from that holder's proceeds
     (no holder's fee depends on who else is in the quote); the licensee fee is on the subtotal."""
-    lines: list[dict[str, Any]] = []
+    lines: list[QuoteLine] = []
     by_currency: dict[str, int] = {}
     for d in sorted(drafts, key=lambda d: (d.work_id, d.right, d.holder_id)):
         p = d.price
@@ -137,30 +137,23 @@ def price_drafts(drafts: Sequence[PricedDraft], currency: str, rates: RateBook,
             raise ValueError(f"no exchange rate from {p.currency} to {currency}")
         owner_fee = fee_of(converted, fees.owner_pct)
         by_currency[p.currency] = by_currency.get(p.currency, 0) + p.upfront_minor
-        lines.append({
-            "work_id": d.work_id, "work_title": d.work_title, "right": d.right,
-            "holder_id": d.holder_id, "holder_name": d.holder_name,
-            "share": format_share(d.share_ppm), "offer_id": d.offer_id,
-            "offer_version": d.offer_version, "template_id": d.template_id,
-            "template_code": d.template_code, "currency": p.currency,
-            "fixed_fee_minor": p.fixed_fee_minor, "advance_minor": p.advance_minor,
-            "minimum_guarantee_minor": p.minimum_guarantee_minor,
-            "per_1000_plays_minor": p.per_1000_plays_minor, "per_copy_minor": p.per_copy_minor,
-            "revenue_share_pct": p.revenue_share_pct, "upfront_minor": p.upfront_minor,
-            "upfront_converted_minor": converted, "owner_fee_minor": owner_fee,
-            "holder_net_minor": converted - owner_fee, "countries": list(d.countries),
-        })
-    subtotal = sum(line["upfront_converted_minor"] for line in lines)
+        lines.append(QuoteLine(
+            work_id=d.work_id, work_title=d.work_title, right=d.right, holder_id=d.holder_id,
+            holder_name=d.holder_name, share_ppm=d.share_ppm, currency=p.currency,
+            upfront_minor=p.upfront_minor, upfront_converted_minor=converted,
+            owner_fee_minor=owner_fee, holder_net_minor=converted - owner_fee,
+            offer_id=d.offer_id, offer_version=d.offer_version, template_id=d.template_id,
+            template_code=d.template_code, fixed_fee_minor=p.fixed_fee_minor,
+            advance_minor=p.advance_minor, minimum_guarantee_minor=p.minimum_guarantee_minor,
+            per_1000_plays_minor=p.per_1000_plays_minor, per_copy_minor=p.per_copy_minor,
+            revenue_share_pct=p.revenue_share_pct, countries=tuple(d.countries)))
+    subtotal = sum(line.upfront_converted_minor for line in lines)
     licensee_fee = fee_of(subtotal, fees.licensee_pct)
-    totals = {
-        "by_currency": [{"currency": c, "upfront_minor": m}
-                        for c, m in sorted(by_currency.items())],
-        "currency": currency,
-        "subtotal_minor": subtotal,
-        "licensee_fee_minor": licensee_fee,
-        "owner_fee_minor": sum(line["owner_fee_minor"] for line in lines),
-        "total_minor": subtotal + licensee_fee,
-        "rates": [r.to_json() for _, r in sorted(rates.used.items())],
-        "fees": {"licensee_pct": str(fees.licensee_pct), "owner_pct": str(fees.owner_pct)},
-    }
-    return lines, totals
+    totals = QuoteTotals(
+        currency=currency, subtotal_minor=subtotal, licensee_fee_minor=licensee_fee,
+        owner_fee_minor=sum(line.owner_fee_minor for line in lines),
+        total_minor=subtotal + licensee_fee,
+        by_currency=tuple(sorted(by_currency.items())),
+        rates=tuple(r.to_json() for _, r in sorted(rates.used.items())),
+        fees={"licensee_pct": str(fees.licensee_pct), "owner_pct": str(fees.owner_pct)})
+    return tuple(lines), totals

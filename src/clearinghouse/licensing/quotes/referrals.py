@@ -132,25 +132,26 @@ def refer_from_quote(session: Session, principal: Principal, quote_id: str,
     if data.parts:
         chosen = []
         for i, ref in enumerate(data.parts):
-            match = next((u for u in parts if (u["work_id"], u["right"], u["holder_id"]) ==
+            match = next((u for u in parts if (u.work_id, u.right, u.holder_id) ==
                           (ref.work_id, ref.right.value, ref.holder_id)), None)
             if match is None:
                 raise ValidationFailed("the quote has no such unclearable part",
                                        field=f"parts[{i}]")
-            if match["reason"] not in REFERABLE:
+            if match.reason not in REFERABLE:
                 raise ValidationFailed(
-                    f"a part that is unclearable for {match['reason']} is not for the holder to "
-                    "settle: " + match["message"], field=f"parts[{i}]")
+                    f"a part that is unclearable for {match.reason} is not for the holder to "
+                    "settle: " + match.message, field=f"parts[{i}]")
             chosen.append(match)
     else:
-        chosen = [u for u in parts if u["holder_id"] and u["reason"] in REFERABLE]
+        chosen = [u for u in parts if u.holder_id and u.reason in REFERABLE]
         if not chosen:
             raise ValidationFailed("the quote has nothing a holder could settle by referral",
                                    field="parts")
+    use = use_to_json(quote.use)
     return [
-        _open(session, principal, work_id=u["work_id"], right=u["right"],
-              holder_id=u["holder_id"], use=dict(quote.use) | {"work_ids": [u["work_id"]]},
-              currency=quote.currency, reason=u["reason"], from_quote_id=quote.id,
+        _open(session, principal, work_id=u.work_id, right=u.right,
+              holder_id=u.holder_id, use=use | {"work_ids": [u.work_id]},
+              currency=quote.currency, reason=u.reason, from_quote_id=quote.id,
               message=data.message)
         for u in chosen
     ]

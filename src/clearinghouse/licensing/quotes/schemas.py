@@ -10,6 +10,8 @@ from pydantic import BaseModel, Field
 
 from clearinghouse.core.bounds import BoundedDate, Version
 from clearinghouse.licensing.catalogue.offer_schemas import PriceIn
+from clearinghouse.licensing.domain import Quote
+from clearinghouse.licensing.quotes.facts import use_to_json
 from clearinghouse.licensing.schema_types import Code, Count, Currency, Days, Id, MoneyOut, Text
 from clearinghouse.licensing.terms import PortionUnit, Purpose
 from clearinghouse.platforms.schemas import ChannelName
@@ -254,17 +256,17 @@ def _recordings_hint(links: Sequence[EmbodimentLink]) -> AlsoNeededOut:
                    f"本报价不包含此项：{zh}，一次即可同时清算两者。")
 
 
-def quote_out(q: Any, status: Literal["open", "purchased", "expired"],
+def quote_out(q: Quote, status: Literal["open", "purchased", "expired"],
               recordings_not_named: Sequence[EmbodimentLink] = ()) -> QuoteOut:
     by_song: dict[str, list[EmbodimentLink]] = {}
     for link in recordings_not_named:
         by_song.setdefault(link.work_id, []).append(link)
     return QuoteOut(
-        id=q.id, licensee_id=q.licensee_id, use=dict(q.use), currency=q.currency,
-        lines=[QuoteLineOut(**line) for line in q.lines],
-        unclearable=[UnclearableOut(**u) for u in q.unclearable],
+        id=q.id, licensee_id=q.licensee_id, use=use_to_json(q.use), currency=q.currency,
+        lines=[QuoteLineOut(**line.to_json()) for line in q.lines],
+        unclearable=[UnclearableOut(**u.to_json()) for u in q.unclearable],
         also_needed=[_recordings_hint(links) for links in by_song.values()],
-        totals=TotalsOut(**q.totals), total=MoneyOut.of(q.currency, int(q.totals["total_minor"])),
+        totals=TotalsOut(**q.totals.to_json()), total=MoneyOut.of(q.currency, q.totals.total_minor),
         status=status, source=q.source, referral_id=q.referral_id, created_at=q.created_at,
         expires_at=q.expires_at, version=q.version)
 
