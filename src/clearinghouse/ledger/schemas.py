@@ -66,8 +66,9 @@ def entry_out(entry: LedgerEntry) -> LedgerEntryOut:
         subject_id=entry.subject_id,
         license_id=entry.license_id,
         reverses_id=entry.reverses_id,
-        fx=FxRateOut(base=entry.fx_base, quote=entry.fx_quote, rate=entry.fx_rate,
-                     effective=entry.fx_effective, source=entry.fx_source)
+        fx=FxRateOut.model_validate({"base": entry.fx_base, "quote": entry.fx_quote,
+                                     "rate": entry.fx_rate, "effective": entry.fx_effective,
+                                     "source": entry.fx_source})
         if entry.fx_rate is not None
         else None,
         created_at=entry.created_at,

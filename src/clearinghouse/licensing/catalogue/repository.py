@@ -12,7 +12,7 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import BindParameter, Row, Select, String, and_, bindparam, cast, func, or_, select
+from sqlalchemy import BindParameter, Select, String, and_, bindparam, cast, func, or_, select
 from sqlalchemy.orm import Session
 
 from clearinghouse.licensing.catalogue.domain import TERM_FIELDS
@@ -64,7 +64,7 @@ _ACTIVE_TERMS = select(LicenseTemplate.id, LicenseTemplate.code,
     LicenseTemplate.active.is_(True))
 
 
-def active_template_terms(session: Session) -> Sequence[Row[Any]]:
+def active_template_terms(session: Session) -> Sequence[Any]:
     """Id, code and TERM_FIELDS of every active template (what quoting needs, not whole rows)."""
     return session.execute(_ACTIVE_TERMS).all()
 
@@ -119,7 +119,7 @@ def _offer_facts_query(works: int) -> Any:
 
 
 def active_offer_rows(session: Session, holder_ids: Sequence[str], work_ids: Sequence[str],
-                      template_ids: Sequence[str]) -> Sequence[Row[Any]]:
+                      template_ids: Sequence[str]) -> Sequence[Any]:
     """OFFER_COLUMNS of the active offers of these holders on these templates that may cover
     these works, by id."""
     params: dict[str, Any] = {"holders": list(holder_ids), "templates": list(template_ids)}
@@ -165,7 +165,7 @@ _FEES_ON = (select(FeeSchedule).where(FeeSchedule.effective <= _ON)
             .order_by(FeeSchedule.effective.desc()).limit(1))
 
 
-def latest_rates_among(session: Session, codes: Sequence[str], on: date) -> Sequence[Row[Any]]:
+def latest_rates_among(session: Session, codes: Sequence[str], on: date) -> Sequence[Any]:
     """(base, quote, rate, effective) of the latest rate effective on `on` of every stored pair
     among these currencies."""
     return session.execute(_RATES_ON, {"codes": list(codes), "on": on}).all()

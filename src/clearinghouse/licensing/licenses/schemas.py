@@ -75,11 +75,14 @@ class CoverageOut(BaseModel):
     right: str | None
 
 
+PaymentStatus = Literal["pending", "paid", "cancelled"]
+
+
 class PaymentOut(BaseModel):
     id: str
     license_id: str
     provider: str
-    status: Literal["pending", "paid", "cancelled"]
+    status: PaymentStatus
     amount: MoneyOut
     reference: str = Field(description="Quote this on the bank transfer")
     instructions: dict[str, Any]
@@ -178,7 +181,7 @@ def payment_out(p: Payment) -> PaymentOut:
         id=p.id,
         license_id=p.license_id,
         provider=p.provider,
-        status=p.status,
+        status=cast(PaymentStatus, p.status),
         amount=MoneyOut.of(p.currency, p.amount_minor),
         reference=p.reference,
         instructions=p.instructions,
@@ -236,7 +239,7 @@ def license_out(lic: License, base_url: str, details: licenses.PageDetails) -> L
         quote_id=lic.quote_id,
         licensee_id=lic.licensee_id,
         status=cast(LicenseStatus, licenses.effective_status(lic)),
-        status_reason_code=lic.status_reason_code,
+        status_reason_code=cast("ReasonCode | None", lic.status_reason_code),
         status_reason_label=reasons.label(lic.status_reason_code),
         status_reason=lic.status_reason,
         use=lic.use,
