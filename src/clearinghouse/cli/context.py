@@ -20,6 +20,7 @@ from clearinghouse.core.db import make_engine, session_factory, unit_of_work
 from clearinghouse.core.errors import DomainError
 from clearinghouse.core.migrate import upgrade
 from clearinghouse.core.settings import get_settings
+from clearinghouse.registry.repository import first_operator_party
 
 console = Console()
 err_console = Console(stderr=True)
@@ -77,14 +78,9 @@ def acting_as(session: Session, party_id: str | None) -> Principal | None:
 
 def local_operator(session: Session) -> Principal:
     """The operator party, for services that need a principal."""
-    from sqlalchemy import String, cast, select
-
     from clearinghouse.registry.parties_service import principal_for
-    from clearinghouse.registry.tables import Party
 
-    party = session.scalars(
-        select(Party).where(cast(Party.roles, String).like('%"operator"%')).order_by(Party.created_at)
-    ).first()
+    party = first_operator_party(session)
     if party is None:
         raise typer.BadParameter("no operator party yet: run `clearinghouse init` first")
     return principal_for(session, party)

@@ -24,6 +24,7 @@ FEATURE_CLIS = (
     ("clearinghouse.search.cli", "register", None),
     ("clearinghouse.registry.import_cli", "register", None),
     ("clearinghouse.licensing.cli", "register", None),
+    ("clearinghouse.ledger.cli", "ledger_app", "ledger"),
     ("clearinghouse.platforms.cli", "platforms_app", "platforms"),
     ("clearinghouse.backup.cli", "register", None),
 )

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import String, cast, select
 from sqlalchemy.orm import Session
 
 from clearinghouse.registry import parties_service as parties
+from clearinghouse.registry import repository
 from clearinghouse.registry.domain import Role
 from clearinghouse.registry.schemas import KeyCreate, PartyCreate
 from clearinghouse.registry.tables import Party
@@ -14,9 +14,7 @@ OPERATOR_NAME = "版权结算中心 Clearinghouse Operator"
 
 
 def find_operator(session: Session) -> Party | None:
-    return session.scalars(
-        select(Party).where(cast(Party.roles, String).like('%"operator"%')).order_by(Party.created_at)
-    ).first()
+    return repository.first_operator_party(session)
 
 
 def ensure_operator(session: Session, fixed_token: str | None = None) -> dict[str, str | None]:

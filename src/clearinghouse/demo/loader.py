@@ -13,13 +13,13 @@ from typing import Any
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from clearinghouse.access.domain import Principal, parse_token
 from clearinghouse.core.errors import NotFound
 from clearinghouse.core.settings import get_settings
 from clearinghouse.demo import names
+from clearinghouse.demo import repository as demo_repository
 from clearinghouse.demo.bootstrap import ensure_operator
 from clearinghouse.demo.catalogue import HoldingSpec, WorkSpec, build_catalogue, demo_offers
 from clearinghouse.licensing.catalogue import offers as offers_service
@@ -42,7 +42,7 @@ from clearinghouse.registry.schemas import (
     Warranty,
     WorkCreate,
 )
-from clearinghouse.registry.tables import Holding, OwnershipConflict, Party, Work
+from clearinghouse.registry.tables import Party, Work
 
 DEMO_ONLY = ("These API keys are for the local demo only: they are published in docs/demo.md, "
              "so anyone can use them. Never load the demo into a database others can reach.")
@@ -192,11 +192,7 @@ def load_demo(session: Session, base_url: str | None = None) -> dict[str, Any]:
 
 
 def demo_counts(session: Session) -> dict[str, int]:
-    def count(model: Any, *where: Any) -> int:
-        return session.scalar(select(func.count()).select_from(model).where(*where)) or 0
-
-    return {"parties": count(Party), "works": count(Work), "holdings": count(Holding),
-            "open_conflicts": count(OwnershipConflict, OwnershipConflict.status == "open")}
+    return demo_repository.market_counts(session)
 
 
 def _credentials(session: Session, created: bool, base: str) -> dict[str, Any]:

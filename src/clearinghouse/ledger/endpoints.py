@@ -8,7 +8,7 @@ from clearinghouse.api.auth import OperatorCaller
 from clearinghouse.api.deps import DB, Caller, Limit, Offset, RefParam
 from clearinghouse.api.responses import AUTHED, WRITE
 from clearinghouse.ledger import service
-from clearinghouse.licensing.licenses.schemas import (
+from clearinghouse.ledger.schemas import (
     BalanceOut,
     LedgerEntryOut,
     ReverseEntry,

@@ -4,19 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
-from sqlalchemy import and_, func, or_, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from clearinghouse.access.domain import Principal
 from clearinghouse.core.clock import utcnow
 from clearinghouse.core.errors import Conflict, Forbidden, NotFound
 from clearinghouse.core.ids import new_id
-from clearinghouse.ledger import domain
-from clearinghouse.ledger.tables import LedgerAccount, LedgerEntry, LedgerPosting
+from clearinghouse.ledger import domain, repository
+from clearinghouse.ledger.tables import LedgerEntry, LedgerPosting
 from clearinghouse.registry.audit import record
 
 
@@ -32,27 +28,14 @@ class Balance:
 
 def _ensure_accounts(session: Session, codes: set[str]) -> dict[str, str]:
     """Account ids by code, creating missing accounts without racing a concurrent creator."""
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    new_accounts = []
     for code in sorted(codes):
         ref = domain.parse_account(code)
-        stmt = (
-            insert(LedgerAccount)
-            .values(
-                id=new_id("acc"),
-                code=code,
-                kind=ref.kind,
-                party_id=ref.party_id,
-                purpose=ref.purpose,
-                normal_side=ref.normal_side.value,
-                created_at=utcnow(),
-            )
-            .on_conflict_do_nothing(index_elements=["code"])
-        )
-        session.execute(stmt)
-    rows = session.execute(
-        select(LedgerAccount.code, LedgerAccount.id).where(LedgerAccount.code.in_(codes))
-    )
-    return {code: account_id for code, account_id in rows}
+        new_accounts.append({"id": new_id("acc"), "code": code, "kind": ref.kind,
+                             "party_id": ref.party_id, "purpose": ref.purpose,
+                             "normal_side": ref.normal_side.value, "created_at": utcnow()})
+    repository.add_missing_accounts(session, new_accounts)
+    return repository.account_ids_by_code(session, codes)
 
 
 def post(
@@ -119,7 +102,7 @@ def reverse(
         raise Conflict(
             "a reversal cannot itself be reversed; post a new entry instead", field="entry_id"
         )
-    already = session.scalar(select(LedgerEntry.id).where(LedgerEntry.reverses_id == entry_id))
+    already = repository.reversal_id_of(session, entry_id)
     if already is not None:
         raise Conflict(f"entry {entry_id} was already reversed by {already}", field="entry_id")
     entry = domain.reversal_of(entry_id, postings_of(original), memo, original.license_id)
@@ -144,28 +127,7 @@ def reverse(
 
 
 def entries_for(session: Session, subject_type: str, subject_id: str) -> Sequence[LedgerEntry]:
-    return session.scalars(
-        select(LedgerEntry)
-        .where(LedgerEntry.subject_type == subject_type, LedgerEntry.subject_id == subject_id)
-        .order_by(LedgerEntry.created_at, LedgerEntry.id)
-    ).all()
-
-
-def _touching(party_id: str) -> Any:
-    """Ids of entries that post to one of the party's accounts."""
-    return (
-        select(LedgerPosting.entry_id)
-        .join(LedgerAccount, LedgerAccount.id == LedgerPosting.account_id)
-        .where(LedgerAccount.party_id == party_id)
-    )
-
-
-def _of_license(license_id: str) -> Any:
-    # Entries posted before migration 0008 carry no license_id; a charge is found by its subject.
-    return or_(
-        LedgerEntry.license_id == license_id,
-        and_(LedgerEntry.subject_type == "license", LedgerEntry.subject_id == license_id),
-    )
+    return repository.entries_of_subject(session, subject_type, subject_id)
 
 
 def list_entries(
@@ -182,32 +144,23 @@ def list_entries(
     With `license_id`: every entry of that licence (charge, payment, conversions, reversals), for
     the operator and for the parties the licence's entries post to (its licensee, the holders
     paid on it); anyone else is refused, whether or not the licence exists."""
-    query = select(LedgerEntry)
+    touching: str | None = None
     if license_id is not None:
-        query = query.where(_of_license(license_id))
         if not principal.is_operator:
             if party_id is not None and party_id != principal.party_id:
                 raise Forbidden("you may see only your own accounts", field="party_id")
-            mine = session.scalar(
-                select(LedgerEntry.id).where(_of_license(license_id), LedgerEntry.id.in_(
-                    _touching(principal.party_id))).limit(1)
-            )
-            if mine is None:
+            if not repository.license_touches_party(session, license_id, principal.party_id):
                 raise Forbidden(
                     "only the licensee, the holders paid on the licence and the operator see its "
                     "entries", field="license_id",
                 )
-        elif party_id is not None:
-            query = query.where(LedgerEntry.id.in_(_touching(party_id)))
+        else:
+            touching = party_id
     else:
-        visible = _visible_party(principal, party_id)
-        if visible is not None:
-            query = query.where(LedgerEntry.id.in_(_touching(visible)))
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = session.scalars(
-        query.order_by(LedgerEntry.created_at, LedgerEntry.id).offset(offset).limit(limit)
-    ).all()
-    return rows, total
+        touching = _visible_party(principal, party_id)
+    return repository.page_of_entries(
+        session, license_id=license_id, touching_party_id=touching, offset=offset, limit=limit
+    )
 
 
 def _visible_party(principal: Principal, party_id: str | None) -> str | None:
@@ -221,48 +174,17 @@ def _visible_party(principal: Principal, party_id: str | None) -> str | None:
 def balances(session: Session, principal: Principal, party_id: str | None = None) -> list[Balance]:
     """Balances per account and currency: a party its own accounts, the operator every account."""
     party = _visible_party(principal, party_id)
-    query = (
-        select(
-            LedgerAccount.code,
-            LedgerAccount.party_id,
-            LedgerAccount.purpose,
-            LedgerAccount.normal_side,
-            LedgerPosting.currency,
-            func.sum(LedgerPosting.amount_minor),
-        )
-        .join(LedgerPosting, LedgerPosting.account_id == LedgerAccount.id)
-        .group_by(
-            LedgerAccount.code,
-            LedgerAccount.party_id,
-            LedgerAccount.purpose,
-            LedgerAccount.normal_side,
-            LedgerPosting.currency,
-        )
-        .order_by(LedgerAccount.code, LedgerPosting.currency)
-    )
-    if party is not None:
-        query = query.where(LedgerAccount.party_id == party)
     return [
-        Balance(code, pid, purpose, side, currency, domain.shown_balance(code, int(raw)))
-        for code, pid, purpose, side, currency, raw in session.execute(query)
+        Balance(code, pid, purpose, side, currency, domain.shown_balance(code, raw))
+        for code, pid, purpose, side, currency, raw in repository.account_sums(session, party)
     ]
 
 
 def raw_balance(session: Session, account: str, currency: str) -> int:
     """Debit-positive sum of one account, as the books hold it."""
-    value = session.scalar(
-        select(func.coalesce(func.sum(LedgerPosting.amount_minor), 0))
-        .join(LedgerAccount, LedgerAccount.id == LedgerPosting.account_id)
-        .where(LedgerAccount.code == account, LedgerPosting.currency == currency)
-    )
-    return int(value or 0)
+    return repository.account_sum(session, account, currency)
 
 
 def trial_balance(session: Session) -> dict[str, int]:
     """Sum of every posting per currency; zero everywhere when the books are sound."""
-    rows = session.execute(
-        select(LedgerPosting.currency, func.sum(LedgerPosting.amount_minor)).group_by(
-            LedgerPosting.currency
-        )
-    )
-    return {currency: int(total) for currency, total in rows}
+    return repository.sums_per_currency(session)

@@ -1,4 +1,4 @@
-"""Field types the licensing schemas share, and money as the API shows it.
+"""Field types the licensing schemas share (MoneyOut, money as the API shows it, is core's).
 
 Money is whole minor units (strict integers: 12.5 or "125" is refused) plus a circulating ISO 4217
 currency (no XAU, XTS, XXX, XDR or fund codes); percentages and rates are decimal strings, never
@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, Field, StringConstraints
+from pydantic import AfterValidator, Field, StringConstraints
 
-from clearinghouse.core.money import Money, MoneyError, check_circulating_currency
+from clearinghouse.core.money import MoneyError, check_circulating_currency
+from clearinghouse.core.money_schemas import MoneyOut as MoneyOut  # re-exported for licensing
 from clearinghouse.core.text import MultiLine, SingleLine
 
 
@@ -35,13 +36,3 @@ Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), SingleLine]
 Count = Annotated[int, Field(strict=True, ge=1, le=100_000)]
 Days = Annotated[int, Field(strict=True, ge=1, le=36_600)]
-
-
-class MoneyOut(BaseModel):
-    currency: str
-    minor: int
-    display: str
-
-    @classmethod
-    def of(cls, currency: str, minor: int) -> MoneyOut:
-        return cls(currency=currency, minor=minor, display=Money(currency, minor).format("en"))

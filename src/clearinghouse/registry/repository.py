@@ -285,3 +285,25 @@ def today_mandates(session: Session, agent_id: str, on: date) -> Sequence[Mandat
             or_(Mandate.valid_to.is_(None), Mandate.valid_to > on),
         )
     ).all()
+
+
+def first_operator_party(session: Session) -> Party | None:
+    """The operator: the first party registered with the operator role (made by `init`)."""
+    return session.scalars(
+        select(Party).where(cast(Party.roles, String).like('%"operator"%')).order_by(Party.created_at)
+    ).first()
+
+
+def lock_works(session: Session, work_ids: Sequence[str]) -> None:
+    """Lock the works' rows until the transaction ends (`SELECT … FOR UPDATE`), in id order so
+    that two transactions locking overlapping sets never deadlock."""
+    session.execute(
+        select(Work.id).where(Work.id.in_(sorted(set(work_ids)))).order_by(Work.id).with_for_update()
+    ).all()
+
+
+def active_holdings_of_holder(session: Session, holder_id: str) -> Sequence[Holding]:
+    """Every accepted holding of one holder (ended ones too: callers check the dates)."""
+    return session.scalars(
+        select(Holding).where(Holding.holder_id == holder_id, Holding.status == "active")
+    ).all()

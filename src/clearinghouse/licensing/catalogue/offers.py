@@ -7,19 +7,18 @@ changing or withdrawing an offer never changes a quote already given.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import fields
 from datetime import date
 from decimal import Decimal
-from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Select, String, bindparam, cast, func, or_, select
 from sqlalchemy.orm import Session
 
 from clearinghouse.access.domain import Principal
 from clearinghouse.core.clock import utcnow
 from clearinghouse.core.errors import Forbidden, NotFound, ValidationFailed
 from clearinghouse.core.ids import new_id
+from clearinghouse.licensing.catalogue import repository as catalogue_repository
+from clearinghouse.licensing.catalogue.domain import AMOUNT_FIELDS, PRICE_FIELDS
 from clearinghouse.licensing.catalogue.offer_schemas import OfferCreate, OfferUpdate, PriceIn
 from clearinghouse.licensing.catalogue.templates import get_template
 from clearinghouse.licensing.quotes.engine import OfferFacts, Price
@@ -29,10 +28,6 @@ from clearinghouse.registry.audit import record, snapshot
 from clearinghouse.registry.domain import Role
 from clearinghouse.registry.tables import Holding
 from clearinghouse.registry.versioning import check_version
-
-PRICE_FIELDS = ("currency", "fixed_fee_minor", "per_1000_plays_minor", "per_copy_minor",
-                "revenue_share_pct", "advance_minor", "minimum_guarantee_minor")
-AMOUNT_FIELDS = PRICE_FIELDS[1:]
 
 
 def check_price(price: dict[str, object], declined: bool, prefix: str = "") -> None:
@@ -77,8 +72,8 @@ def check_holds(session: Session, holder_id: str, rights: Sequence[str], scope: 
     """Refuse to price a right the holder does not hold (actively, today) in each work."""
     today = utcnow().date()
     if scope == "catalogue":
-        held = [h for h in session.scalars(select(Holding).where(
-            Holding.holder_id == holder_id, Holding.status == "active")) if _current(h, today)]
+        held = [h for h in repository.active_holdings_of_holder(session, holder_id)
+                if _current(h, today)]
         missing = [{"right": r} for r in rights if not any(r in h.rights for h in held)]
         if missing:
             raise ValidationFailed(
@@ -182,57 +177,25 @@ def withdraw_offer(session: Session, principal: Principal, offer_id: str,
 def list_offers(session: Session, principal: Principal, *, holder_id: str | None,
                 status: str | None, offset: int, limit: int) -> tuple[Sequence[Offer], int]:
     """Your own offers (an agent: also those of its principals); the operator sees all."""
-    query = select(Offer)
+    holder_ids: list[str] | None = None
     if holder_id:
         if not principal.acts_for(holder_id):
             raise Forbidden("you may list only your own offers or your principals'",
                             field="holder_id")
-        query = query.where(Offer.holder_id == holder_id)
+        holder_ids = [holder_id]
     elif not principal.is_operator:
         # Only mandates in force: an expired one shows its former principal's offers no more.
         owners = {principal.party_id} | {m.owner_id for m in principal.mandates
                                           if principal.acts_for(m.owner_id)}
-        query = query.where(Offer.holder_id.in_(sorted(owners)))
-    if status:
-        query = query.where(Offer.status == status)
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = session.scalars(query.order_by(Offer.created_at, Offer.id).offset(offset).limit(limit))
-    return rows.all(), total
-
-
-def _for_works(query: Select[Any], work_ids: Sequence[str]) -> Select[Any]:
-    # work_ids is a short JSON list; matching its text is portable across SQLite and PostgreSQL.
-    return query.where(or_(Offer.scope == "catalogue",
-                           *[cast(Offer.work_ids, String).like(f'%"{w}"%') for w in work_ids]))
+        holder_ids = sorted(owners)
+    return catalogue_repository.page_of_offers(session, holder_ids=holder_ids, status=status,
+                                               offset=offset, limit=limit)
 
 
 def active_offers(session: Session, holder_ids: Sequence[str],
                   work_ids: Sequence[str]) -> list[Offer]:
     """The active offers of these holders that may cover any of these works."""
-    if not holder_ids or not work_ids:
-        return []
-    query = select(Offer).where(Offer.holder_id.in_(sorted(set(holder_ids))),
-                                Offer.status == "active")
-    return list(session.scalars(_for_works(query, work_ids).order_by(Offer.id)))
-
-
-# The price columns in Price's own field order, so a row slice builds a Price positionally.
-OFFER_COLUMNS = (Offer.id, Offer.version, Offer.holder_id, Offer.template_id, Offer.rights,
-                 Offer.scope, Offer.work_ids, Offer.declined,
-                 *(getattr(Offer, f.name) for f in fields(Price)))
-
-
-@lru_cache(maxsize=64)
-def _offer_facts_query(works: int) -> Any:
-    """Built once per number of works (quoting is hot; building a statement costs time)."""
-    return (select(*OFFER_COLUMNS)
-            .where(Offer.holder_id.in_(bindparam("holders", expanding=True)),
-                   Offer.template_id.in_(bindparam("templates", expanding=True)),
-                   Offer.status == "active",
-                   or_(Offer.scope == "catalogue",
-                       *[cast(Offer.work_ids, String).like(bindparam(f"w{i}"))
-                         for i in range(works)]))
-            .order_by(Offer.id))
+    return catalogue_repository.active_offers(session, holder_ids, work_ids)
 
 
 def active_offer_facts(session: Session, holder_ids: Sequence[str], work_ids: Sequence[str],
@@ -241,13 +204,13 @@ def active_offer_facts(session: Session, holder_ids: Sequence[str], work_ids: Se
     straight into the engine's facts (quotes read many offers)."""
     if not holder_ids or not work_ids or not template_ids:
         return []
-    params: dict[str, Any] = {"holders": list(holder_ids), "templates": list(template_ids)}
-    params |= {f"w{i}": f'%"{w}"%' for i, w in enumerate(work_ids)}
-    return [facts_of_row(r) for r in session.execute(_offer_facts_query(len(work_ids)), params)]
+    return [facts_of_row(r) for r in catalogue_repository.active_offer_rows(
+        session, holder_ids, work_ids, template_ids)]
 
 
 def facts_of_row(r: Any) -> OfferFacts:
-    """From a row of OFFER_COLUMNS (positional: this runs for every offer of every quote)."""
+    """From a row of repository.OFFER_COLUMNS (positional: this runs for every offer of every
+    quote)."""
     return OfferFacts(id=r[0], version=r[1], holder_id=r[2], template_id=r[3],
                       rights=frozenset(r[4]), price=Price(*r[8:]), catalogue=r[5] == "catalogue",
                       work_ids=frozenset(r[6]), declined=r[7])

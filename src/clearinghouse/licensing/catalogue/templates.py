@@ -5,30 +5,27 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from clearinghouse.access.domain import Principal
 from clearinghouse.core.errors import Conflict, NotFound, ValidationFailed
 from clearinghouse.core.ids import new_id
 from clearinghouse.core.territories import normalize_codes
+from clearinghouse.licensing.catalogue import repository
+from clearinghouse.licensing.catalogue.domain import TERM_FIELDS
 from clearinghouse.licensing.catalogue.template_schemas import TemplateCreate, TemplateUpdate
 from clearinghouse.licensing.quotes.engine import TemplateFacts, countries_of, template_facts
-from clearinghouse.licensing.tables import LicenseTemplate, Offer
+from clearinghouse.licensing.tables import LicenseTemplate
 from clearinghouse.licensing.terms import channels_named
 from clearinghouse.platforms import service as platforms_service
 from clearinghouse.registry.audit import record, snapshot
 from clearinghouse.registry.parties_service import require_operator
 from clearinghouse.registry.versioning import check_version
 
-TERM_FIELDS = ("purpose", "channels", "max_uses", "portion_unit", "portion_value", "modification",
-               "territories", "territories_excluded", "term_days", "exclusive")
-
 
 def get_template(session: Session, ref: str, field: str = "template_id") -> LicenseTemplate:
     """By id (`tpl_…`) or by code (`creator-short-video-30s`)."""
-    row = session.get(LicenseTemplate, ref) or session.scalars(
-        select(LicenseTemplate).where(LicenseTemplate.code == ref)).first()
+    row = repository.get_template(session, ref)
     if row is None:
         raise NotFound(f"license template {ref} not found", field=field)
     return row
@@ -36,14 +33,8 @@ def get_template(session: Session, ref: str, field: str = "template_id") -> Lice
 
 def list_templates(session: Session, *, active: bool | None, purpose: str | None, offset: int,
                    limit: int) -> tuple[Sequence[LicenseTemplate], int]:
-    query = select(LicenseTemplate)
-    if active is not None:
-        query = query.where(LicenseTemplate.active.is_(active))
-    if purpose:
-        query = query.where(LicenseTemplate.purpose == purpose)
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = session.scalars(query.order_by(LicenseTemplate.code).offset(offset).limit(limit)).all()
-    return rows, total
+    return repository.page_of_templates(session, active=active, purpose=purpose, offset=offset,
+                                        limit=limit)
 
 
 def _checked_terms(terms: dict[str, Any]) -> dict[str, Any]:
@@ -76,7 +67,7 @@ def create_template(session: Session, principal: Principal,
                     data: TemplateCreate) -> LicenseTemplate:
     require_operator(principal)
     platforms_service.refresh(session)
-    if session.scalars(select(LicenseTemplate).where(LicenseTemplate.code == data.code)).first():
+    if repository.template_by_code(session, data.code) is not None:
         raise Conflict(f"a template with code {data.code} exists", field="code")
     values = data.model_dump(mode="json")
     values.update(_checked_terms({k: values[k] for k in TERM_FIELDS}))
@@ -85,11 +76,6 @@ def create_template(session: Session, principal: Principal,
     session.flush()
     record(session, principal, "template.create", "license_template", row.id, None, snapshot(row))
     return row
-
-
-def _priced(session: Session, template_id: str) -> bool:
-    return (session.scalar(select(func.count()).select_from(Offer).where(
-        Offer.template_id == template_id, Offer.status == "active")) or 0) > 0
 
 
 def update_template(session: Session, principal: Principal, ref: str, data: TemplateUpdate,
@@ -103,7 +89,7 @@ def update_template(session: Session, principal: Principal, ref: str, data: Temp
         changes["channels"] = sorted(set(channels_named(changes["channels"])))
     term_changes = {k: v for k, v in changes.items() if k in TERM_FIELDS
                     and v != getattr(row, k)}
-    if term_changes and _priced(session, row.id):
+    if term_changes and repository.template_is_priced(session, row.id):
         raise Conflict(
             "owners have priced this template as it stands, so its terms cannot change; create a "
             "new template (a new code) and deactivate this one",
@@ -140,13 +126,8 @@ def facts_of(row: Any) -> TemplateFacts:
 
 
 def active_templates(session: Session) -> list[LicenseTemplate]:
-    return list(session.scalars(select(LicenseTemplate).where(LicenseTemplate.active.is_(True))))
-
-
-_ACTIVE_TERMS = select(LicenseTemplate.id, LicenseTemplate.code,
-                       *(getattr(LicenseTemplate, k) for k in TERM_FIELDS)).where(
-    LicenseTemplate.active.is_(True))
+    return repository.active_templates(session)
 
 
 def active_template_facts(session: Session) -> dict[str, TemplateFacts]:
-    return {r.id: facts_of(r) for r in session.execute(_ACTIVE_TERMS)}
+    return {r.id: facts_of(r) for r in repository.active_template_terms(session)}

@@ -22,7 +22,7 @@ from clearinghouse.core.text import SingleLine, TextRefused, clean
 from clearinghouse.licensing.certificates.x509 import ensure_signing_material
 from clearinghouse.licensing.delivery import provenance
 from clearinghouse.licensing.delivery import service as delivery
-from clearinghouse.licensing.licenses.schemas import (
+from clearinghouse.licensing.delivery.schemas import (
     DownloadLink,
     DownloadLinkRequest,
     DownloadLinks,

@@ -24,16 +24,16 @@ from pathlib import Path
 from typing import Any
 
 from fsspec.core import url_to_fs
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from clearinghouse.access.domain import Principal
 from clearinghouse.core.clock import utcnow
 from clearinghouse.core.errors import Forbidden, Gone, NotFound, PayloadTooLarge, ValidationFailed
 from clearinghouse.core.settings import Settings
+from clearinghouse.licensing.delivery import repository as delivery_repository
 from clearinghouse.licensing.licenses import reasons
 from clearinghouse.licensing.licenses import service as licenses
-from clearinghouse.licensing.licenses.tables import Download, License
+from clearinghouse.licensing.licenses.tables import License
 from clearinghouse.registry import repository
 from clearinghouse.registry.audit import record
 from clearinghouse.registry.tables import Work
@@ -375,23 +375,13 @@ def open_download(session: Session, token: str, settings: Settings,
                   delivered_bytes: int | None = None) -> tuple[Work, License]:
     """Check the link and the license again, count the download; (work, license) to stream."""
     work, lic, claims = _checked(session, token, settings)
-    session.add(
-        Download(
-            license_id=lic.id,
-            work_id=work.id,
-            file_sha256=work.file_sha256,
-            bytes=work.file_size if delivered_bytes is None else delivered_bytes,
-            link_expires_at=claims.expires_at,
-        )
+    delivery_repository.record_download(
+        session,
+        license_id=lic.id,
+        work_id=work.id,
+        file_sha256=work.file_sha256,
+        size=work.file_size if delivered_bytes is None else delivered_bytes,
+        link_expires_at=claims.expires_at,
     )
-    session.flush()
     return work, lic
 
-
-def download_count(session: Session, license_id: str) -> int:
-    return int(
-        session.scalar(
-            select(func.count()).select_from(Download).where(Download.license_id == license_id)
-        )
-        or 0
-    )

@@ -1,14 +1,16 @@
-"""`clearinghouse license …` and `clearinghouse ledger …`: a thin shell over the services."""
+"""`clearinghouse license …`: a thin shell over the license services."""
 
 from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+from sqlalchemy.orm import Session
 
 from clearinghouse.cli.context import (
     acting_as,
@@ -20,7 +22,10 @@ from clearinghouse.cli.context import (
     local_operator,
 )
 from clearinghouse.core.settings import get_settings
+from clearinghouse.licensing.licenses import service as licenses_service
 from clearinghouse.licensing.licenses.reasons import ReasonCode
+from clearinghouse.licensing.licenses.schemas import license_out
+from clearinghouse.licensing.licenses.tables import License
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for scripts")]
 AsOpt = Annotated[
@@ -30,7 +35,6 @@ AsOpt = Annotated[
 license_app = typer.Typer(
     help="Buy, show, revoke, suspend and verify licenses; mark payments paid.", no_args_is_help=True
 )
-ledger_app = typer.Typer(help="Ledger balances and entries.", no_args_is_help=True)
 
 
 def _show(out: dict, as_json: bool, title: str) -> None:  # type: ignore[type-arg]
@@ -57,10 +61,15 @@ def _show(out: dict, as_json: bool, title: str) -> None:  # type: ignore[type-ar
         )
 
 
-def _license_json(db, lic) -> dict:  # type: ignore[no-untyped-def, type-arg]
-    from clearinghouse.licensing.licenses.schemas import license_out
+def _licenses_json(db: Session, rows: Sequence[License]) -> list[dict[str, Any]]:
+    """The API view of each license; payments and downloads are read once for all of them."""
+    details = licenses_service.page_details(db, rows)
+    base = get_settings().public_url
+    return [license_out(lic, base, details[lic.id]).model_dump(mode="json") for lic in rows]
 
-    return license_out(db, lic, get_settings().public_url).model_dump(mode="json")
+
+def _license_json(db: Session, lic: License) -> dict[str, Any]:
+    return _licenses_json(db, [lic])[0]
 
 
 @license_app.command("buy")
@@ -98,8 +107,6 @@ def buy(
 
 @license_app.command("show")
 def show(license_id: str, as_party: AsOpt = None, as_json: JsonOpt = False) -> None:
-    from clearinghouse.licensing.licenses import service as licenses_service
-
     with database() as db:
         who = acting_as(db, as_party) or local_operator(db)
         out = _license_json(db, licenses_service.get_license(db, who, license_id))
@@ -114,14 +121,12 @@ def list_(
     offset: int = 0,
     as_json: JsonOpt = False,
 ) -> None:
-    from clearinghouse.licensing.licenses import service as licenses_service
-
     with database() as db:
         who = acting_as(db, as_party) or local_operator(db)
         rows, total = licenses_service.list_licenses(
             db, who, status=status, offset=offset, limit=limit
         )
-        out = [_license_json(db, lic) for lic in rows]
+        out = _licenses_json(db, rows)
     if as_json:
         emit_json({"items": out, "total": total})
         return
@@ -134,8 +139,6 @@ def list_(
 
 def _state_change(action: str, license_id: str, as_json: bool, *args: object) -> None:
     """`args` go to the service between the license id and the version: (code, note) or (note)."""
-    from clearinghouse.licensing.licenses import service as licenses_service
-
     with database() as db:
         op = local_operator(db)
         current = licenses_service.load(db, license_id)
@@ -208,8 +211,6 @@ def covers(
 
     from clearinghouse.core.errors import ValidationFailed
     from clearinghouse.licensing.licenses import coverage
-    from clearinghouse.licensing.licenses import service as licenses_service
-
     try:
         day = date.fromisoformat(on) if on else licenses_service.today()
     except ValueError:
@@ -230,8 +231,6 @@ def covers(
 @license_app.command("sweep")
 def sweep() -> None:
     """Mark licenses past their end as expired (run daily)."""
-    from clearinghouse.licensing.licenses import service as licenses_service
-
     with database() as db:
         ids = licenses_service.sweep(db)
     typer.echo(f"{len(ids)} license(s) expired" + (": " + ", ".join(ids) if ids else ""))
@@ -247,8 +246,6 @@ def certificate(
 ) -> None:
     """Print the signed certificate (JSON), or write it as a PDF."""
     from clearinghouse.licensing.certificates import service as certificate_service
-    from clearinghouse.licensing.licenses import service as licenses_service
-
     with database() as db:
         who = acting_as(db, as_party) or local_operator(db)
         lic = licenses_service.get_license(db, who, license_id)
@@ -265,8 +262,6 @@ def certificate(
 def credential(license_id: str, as_party: AsOpt = None) -> None:
     """Print the license as a W3C Verifiable Credential (JSON, eddsa-jcs-2022 proof)."""
     from clearinghouse.licensing.certificates import service as certificate_service
-    from clearinghouse.licensing.licenses import service as licenses_service
-
     with database() as db:
         who = acting_as(db, as_party) or local_operator(db)
         lic = licenses_service.get_license(db, who, license_id)
@@ -301,29 +296,5 @@ def verify(
     raise typer.Exit(0 if result.valid else 1)
 
 
-@ledger_app.command("balances")
-def ledger_balances(
-    party: Annotated[str | None, typer.Option(help="One party's accounts")] = None,
-    as_json: JsonOpt = False,
-) -> None:
-    from clearinghouse.ledger import service
-    from clearinghouse.licensing.licenses.schemas import balance_out
-
-    with database() as db:
-        rows = [
-            balance_out(b).model_dump(mode="json")
-            for b in service.balances(db, local_operator(db), party)
-        ]
-    if as_json:
-        emit_json(rows)
-        return
-    emit_table(
-        [{**r, "balance": r["balance"]["display"]} for r in rows],
-        ["account", "balance"],
-        title="balances",
-    )
-
-
 def register(app: typer.Typer) -> None:
     app.add_typer(license_app, name="license")
-    app.add_typer(ledger_app, name="ledger")

@@ -1,8 +1,7 @@
 """REST endpoints for licenses: purchase, lifecycle and payments.
 
 Certificates and ODRL are in certificates/endpoints.py, delivery (uploads and downloads) in
-delivery/endpoints.py; this module's `router` carries all three. The ledger's own router
-(clearinghouse.ledger.endpoints) is mounted by the app factory.
+delivery/endpoints.py; each router is mounted by the app factory (api/app.py).
 """
 
 from __future__ import annotations
@@ -16,8 +15,6 @@ from clearinghouse.api.auth import LicenseeCaller, OperatorCaller
 from clearinghouse.api.deps import DB, Caller, IfMatch, Limit, Offset, etag, settings_of
 from clearinghouse.api.responses import AUTHED, UPDATE, UPDATE_VERSION_OPTIONAL, WRITE, errors
 from clearinghouse.core.text import SingleLine
-from clearinghouse.licensing.certificates import endpoints as certificate_endpoints
-from clearinghouse.licensing.delivery import endpoints as delivery_endpoints
 from clearinghouse.licensing.licenses import coverage, payments
 from clearinghouse.licensing.licenses import purchase as purchase_service
 from clearinghouse.licensing.licenses import service as licenses_service
@@ -35,9 +32,10 @@ from clearinghouse.licensing.licenses.schemas import (
     license_out,
     payment_out,
 )
+from clearinghouse.licensing.licenses.tables import License
 from clearinghouse.registry.schemas import Page
 
-api = APIRouter(prefix="/api/v1")
+router = APIRouter(prefix="/api/v1")
 IdempotencyKey = Annotated[
     str | None,
     Header(
@@ -45,6 +43,10 @@ IdempotencyKey = Annotated[
         description="Required: a unique string per purchase; repeating it returns the same license",
     ),
 ]
+
+
+def _one_out(db: DB, lic: License, base_url: str) -> LicenseOut:
+    return license_out(lic, base_url, licenses_service.page_details(db, [lic])[lic.id])
 
 
 def _purchase(
@@ -68,7 +70,7 @@ def _purchase(
     response.status_code = 201 if result.created else 200
     response.headers["Location"] = f"/api/v1/licenses/{result.license.id}"
     response.headers["ETag"] = etag(result.license.version)
-    return license_out(db, result.license, settings.public_url)
+    return _one_out(db, result.license, settings.public_url)
 
 
 PURCHASE_RESPONSES = (
@@ -82,7 +84,7 @@ PURCHASE_RESPONSES = (
 )
 
 
-@api.post(
+@router.post(
     "/quotes/{quote_id}/purchase",
     response_model=LicenseOut,
     status_code=201,
@@ -103,7 +105,7 @@ def purchase_quote(
     return _purchase(db, caller, request, response, quote_id, body, idempotency_key)
 
 
-@api.post(
+@router.post(
     "/licenses",
     response_model=LicenseOut,
     status_code=201,
@@ -125,7 +127,7 @@ def create_license(
     return _purchase(db, caller, request, response, body.quote_id, data, idempotency_key)
 
 
-@api.get("/licenses", response_model=Page[LicenseOut], tags=["licenses"], responses=AUTHED)
+@router.get("/licenses", response_model=Page[LicenseOut], tags=["licenses"], responses=AUTHED)
 def list_licenses(
     db: DB,
     caller: Caller,
@@ -139,12 +141,14 @@ def list_licenses(
         db, caller, status=status.value if status else None, offset=offset, limit=limit
     )
     base = settings_of(request).public_url
+    details = licenses_service.page_details(db, rows)  # one read for the page, not per license
     return Page(
-        items=[license_out(db, lic, base) for lic in rows], total=total, offset=offset, limit=limit
+        items=[license_out(lic, base, details[lic.id]) for lic in rows],
+        total=total, offset=offset, limit=limit,
     )
 
 
-@api.get(
+@router.get(
     "/licenses/coverage", response_model=CoverageOut, tags=["licenses"], responses=AUTHED
 )
 def license_coverage(
@@ -171,16 +175,16 @@ def license_coverage(
     )
 
 
-@api.get("/licenses/{license_id}", response_model=LicenseOut, tags=["licenses"], responses=AUTHED)
+@router.get("/licenses/{license_id}", response_model=LicenseOut, tags=["licenses"], responses=AUTHED)
 def get_license(
     db: DB, caller: Caller, request: Request, response: Response, license_id: str
 ) -> LicenseOut:
     lic = licenses_service.get_license(db, caller, license_id)
     response.headers["ETag"] = etag(lic.version)
-    return license_out(db, lic, settings_of(request).public_url)
+    return _one_out(db, lic, settings_of(request).public_url)
 
 
-@api.get(
+@router.get(
     "/licenses/{license_id}/events",
     response_model=list[LicenseEventOut],
     tags=["licenses"],
@@ -195,9 +199,9 @@ def license_events(db: DB, caller: Caller, license_id: str) -> list[LicenseEvent
     ]
 
 
-def _changed(db: DB, request: Request, response: Response, lic: Any) -> LicenseOut:
+def _changed(db: DB, request: Request, response: Response, lic: License) -> LicenseOut:
     response.headers["ETag"] = etag(lic.version)
-    return license_out(db, lic, settings_of(request).public_url)
+    return _one_out(db, lic, settings_of(request).public_url)
 
 
 def _status_change(
@@ -213,7 +217,7 @@ def _status_change(
     return action(db, caller, license_id, body.reason_code, body.note, version)
 
 
-@api.post(
+@router.post(
     "/licenses/{license_id}/revoke", response_model=LicenseOut, tags=["licenses"], responses=UPDATE
 )
 def revoke_license(
@@ -231,7 +235,7 @@ def revoke_license(
     return _changed(db, request, response, lic)
 
 
-@api.post(
+@router.post(
     "/licenses/{license_id}/suspend", response_model=LicenseOut, tags=["licenses"], responses=UPDATE
 )
 def suspend_license(
@@ -249,7 +253,7 @@ def suspend_license(
     return _changed(db, request, response, lic)
 
 
-@api.post(
+@router.post(
     "/licenses/{license_id}/reinstate",
     response_model=LicenseOut,
     tags=["licenses"],
@@ -274,12 +278,12 @@ def reinstate_license(
 # -- payments -----------------------------------------------------------------------------------
 
 
-@api.get("/payments/{payment_id}", response_model=PaymentOut, tags=["payments"], responses=AUTHED)
+@router.get("/payments/{payment_id}", response_model=PaymentOut, tags=["payments"], responses=AUTHED)
 def get_payment(db: DB, caller: Caller, payment_id: str) -> PaymentOut:
     return payment_out(payments.get_payment(db, caller, payment_id))
 
 
-@api.post(
+@router.post(
     "/payments/{payment_id}/mark-paid",
     response_model=PaymentOut,
     tags=["payments"],
@@ -293,7 +297,7 @@ def mark_paid(
     return payment_out(payments.mark_paid(db, caller, payment_id, body.reference, version))
 
 
-@api.post(
+@router.post(
     "/payments/{payment_id}/cancel",
     response_model=PaymentOut,
     tags=["payments"],
@@ -306,14 +310,3 @@ def cancel_payment(
     body = body or CancelPayment()
     version = if_match if if_match is not None else body.version
     return payment_out(payments.cancel(db, caller, payment_id, body.reason, version))
-
-
-def _include_everything() -> APIRouter:
-    combined = APIRouter()
-    combined.include_router(api)
-    combined.include_router(delivery_endpoints.router)
-    combined.include_router(certificate_endpoints.router)
-    return combined
-
-
-router = _include_everything()

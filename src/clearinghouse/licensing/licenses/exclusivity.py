@@ -18,7 +18,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from clearinghouse.core.clock import ranges_overlap
@@ -28,7 +27,7 @@ from clearinghouse.core.territories import expand
 from clearinghouse.licensing.licenses import grants_repository
 from clearinghouse.licensing.tables import Quote
 from clearinghouse.licensing.terms import Channel, expand_channels
-from clearinghouse.registry.tables import Work
+from clearinghouse.registry import repository as registry_repository
 
 # A suspended license may be reinstated, so it keeps its place; revoked and expired ones do not.
 BLOCKING_STATUSES = ("pending_payment", "active", "suspended")
@@ -93,9 +92,7 @@ def lock_works(session: Session, work_ids: Iterable[str]) -> None:
     ids = sorted(set(work_ids))
     if not ids or not is_postgres(session):
         return  # SQLite: BEGIN IMMEDIATE already made this transaction the only writer
-    session.execute(
-        select(Work.id).where(Work.id.in_(ids)).order_by(Work.id).with_for_update()
-    ).all()
+    registry_repository.lock_works(session, ids)
 
 
 def existing_scopes(session: Session, work_ids: Sequence[str], *, on: date) -> list[GrantScope]:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import secrets
 from typing import Any, Protocol
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from clearinghouse.access.domain import Principal
@@ -23,7 +22,7 @@ from clearinghouse.core.ids import new_id
 from clearinghouse.core.money import Money
 from clearinghouse.ledger import domain as ledger
 from clearinghouse.ledger import service as ledger_service
-from clearinghouse.licensing.licenses import payouts
+from clearinghouse.licensing.licenses import payouts, repository
 from clearinghouse.licensing.licenses import service as licenses
 from clearinghouse.licensing.licenses.reasons import ReasonCode
 from clearinghouse.licensing.licenses.tables import License, Payment
@@ -116,10 +115,7 @@ def start_payment(
 def get_payment(
     session: Session, principal: Principal, payment_id: str, *, for_update: bool = False
 ) -> Payment:
-    query = select(Payment).where(Payment.id == payment_id)
-    if for_update:
-        query = query.with_for_update()
-    payment = session.scalars(query).first()
+    payment = repository.get_payment(session, payment_id, for_update=for_update)
     if payment is None:
         raise NotFound(f"payment {payment_id} not found", field="payment_id")
     if not (principal.is_operator or payment.payer_id == principal.party_id):

@@ -13,7 +13,6 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from clearinghouse.access.domain import Principal
@@ -25,6 +24,7 @@ from clearinghouse.core.territories import expand
 from clearinghouse.licensing.certificates import service as certificate_service
 from clearinghouse.licensing.domain import Quote, Share, covers_period, holder_share
 from clearinghouse.licensing.licenses import coverage, exclusivity, payments
+from clearinghouse.licensing.licenses import repository as licenses_repository
 from clearinghouse.licensing.licenses import service as licenses
 from clearinghouse.licensing.licenses.tables import License, LicenseLine, Payment
 from clearinghouse.licensing.quotes import repository as quotes_repository
@@ -80,9 +80,7 @@ def check_key(key: str | None) -> str:
 def _replay(
     session: Session, licensee_id: str, key: str, request: PurchaseRequest
 ) -> PurchaseResult | None:
-    lic = session.scalars(
-        select(License).where(License.licensee_id == licensee_id, License.idempotency_key == key)
-    ).first()
+    lic = licenses_repository.license_by_idempotency_key(session, licensee_id, key)
     if lic is None:
         return None
     if lic.request_hash != request.fingerprint():

@@ -1,4 +1,5 @@
-"""Pydantic models of the license, payment, delivery, certificate and ledger API."""
+"""Pydantic models of the license and payment API (delivery, certificates and the ledger have
+their own schemas modules)."""
 
 from __future__ import annotations
 
@@ -10,8 +11,11 @@ from pydantic import BaseModel, Field, StringConstraints
 from clearinghouse.core.bounds import Version
 from clearinghouse.core.text import MultiLine, SingleLine
 from clearinghouse.licensing.licenses import reasons
+from clearinghouse.licensing.licenses import service as licenses
 from clearinghouse.licensing.licenses.reasons import ReasonCode
+from clearinghouse.licensing.licenses.tables import License, LicenseLine, Payment
 from clearinghouse.licensing.schema_types import MAX_MINOR, Id, MoneyOut
+from clearinghouse.registry.domain import format_share
 from clearinghouse.registry.schemas import Strict
 
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000), MultiLine]
@@ -71,11 +75,14 @@ class CoverageOut(BaseModel):
     right: str | None
 
 
+PaymentStatus = Literal["pending", "paid", "cancelled"]
+
+
 class PaymentOut(BaseModel):
     id: str
     license_id: str
     provider: str
-    status: Literal["pending", "paid", "cancelled"]
+    status: PaymentStatus
     amount: MoneyOut
     reference: str = Field(description="Quote this on the bank transfer")
     instructions: dict[str, Any]
@@ -166,86 +173,15 @@ class CancelPayment(Strict):
     version: Version | None = None
 
 
-class DownloadLinkRequest(Strict):
-    work_id: Id | None = Field(
-        None, description="One work of the license; all of them if left out"
-    )
-
-
-class DownloadLink(BaseModel):
-    work_id: str
-    file_name: str | None
-    size: int | None
-    sha256: str | None
-    url: str
-    token: str
-    expires_at: datetime
-
-
-class DownloadLinks(BaseModel):
-    license_id: str
-    expires_at: datetime
-    links: list[DownloadLink]
-
-
-class FileOut(BaseModel):
-    work_id: str
-    file_name: str | None
-    size: int
-    sha256: str
-    version: int
-
-
-class BalanceOut(BaseModel):
-    account: str
-    party_id: str | None
-    purpose: str
-    normal_side: str
-    balance: MoneyOut = Field(
-        description="In the account's normal sign: a holder's earnings are positive"
-    )
-
-
-class PostingOut(BaseModel):
-    account: str
-    amount: MoneyOut = Field(description="Debit positive, credit negative")
-    memo: str | None
-
-
-class FxRateOut(BaseModel):
-    base: str
-    quote: str
-    rate: str = Field(description="Units of `quote` per one `base`, a decimal as text")
-    effective: date
-    source: str | None
-
-
-class LedgerEntryOut(BaseModel):
-    id: str
-    kind: str
-    memo: str
-    subject_type: str | None
-    subject_id: str | None
-    license_id: str | None = Field(description="The licence the entry belongs to")
-    reverses_id: str | None
-    fx: FxRateOut | None = Field(description="The rate a currency conversion used")
-    created_at: datetime
-    postings: list[PostingOut]
-
-
-class ReverseEntry(Strict):
-    memo: Reason | None = None
-
-
 # -- views: table rows to the models above -------------------------------------------------------
 
 
-def payment_out(p: Any) -> PaymentOut:
+def payment_out(p: Payment) -> PaymentOut:
     return PaymentOut(
         id=p.id,
         license_id=p.license_id,
         provider=p.provider,
-        status=p.status,
+        status=cast(PaymentStatus, p.status),
         amount=MoneyOut.of(p.currency, p.amount_minor),
         reference=p.reference,
         instructions=p.instructions,
@@ -258,10 +194,8 @@ def payment_out(p: Any) -> PaymentOut:
     )
 
 
-def _line_out(line: Any, lic: Any) -> LicenseLineOut:
+def _line_out(line: LicenseLine, lic: License) -> LicenseLineOut:
     currency = lic.currency
-    from clearinghouse.registry.domain import format_share
-
     running = {
         k: getattr(line, k)
         for k in (
@@ -296,11 +230,8 @@ def _line_out(line: Any, lic: Any) -> LicenseLineOut:
     )
 
 
-def license_out(session: Any, lic: Any, base_url: str) -> LicenseOut:
-    from clearinghouse.licensing.delivery import service as delivery
-    from clearinghouse.licensing.licenses import service as licenses
-
-    payments = licenses.payments_of(session, lic.id)
+def license_out(lic: License, base_url: str, details: licenses.PageDetails) -> LicenseOut:
+    """The API view of a license; `details` come from `licenses.page_details`, read per page."""
     base = base_url.rstrip("/")
     c = lic.currency
     return LicenseOut(
@@ -308,7 +239,7 @@ def license_out(session: Any, lic: Any, base_url: str) -> LicenseOut:
         quote_id=lic.quote_id,
         licensee_id=lic.licensee_id,
         status=cast(LicenseStatus, licenses.effective_status(lic)),
-        status_reason_code=lic.status_reason_code,
+        status_reason_code=cast("ReasonCode | None", lic.status_reason_code),
         status_reason_label=reasons.label(lic.status_reason_code),
         status_reason=lic.status_reason,
         use=lic.use,
@@ -324,45 +255,12 @@ def license_out(session: Any, lic: Any, base_url: str) -> LicenseOut:
         totals=lic.totals,
         unclearable=lic.unclearable,
         lines=[_line_out(line, lic) for line in lic.lines],
-        payment=payment_out(payments[-1]) if payments else None,
-        downloads=delivery.download_count(session, lic.id),
+        payment=payment_out(details.payment) if details.payment is not None else None,
+        downloads=details.downloads,
         certificate_url=f"{base}/api/v1/licenses/{lic.id}/certificate",
         verify_url=f"{base}/verify/{lic.id}",
         odrl_url=f"{base}/api/v1/licenses/{lic.id}/odrl",
         created_at=lic.created_at,
         activated_at=lic.activated_at,
         version=lic.version,
-    )
-
-
-def entry_out(entry: Any) -> LedgerEntryOut:
-    return LedgerEntryOut(
-        id=entry.id,
-        kind=entry.kind,
-        memo=entry.memo,
-        subject_type=entry.subject_type,
-        subject_id=entry.subject_id,
-        license_id=entry.license_id,
-        reverses_id=entry.reverses_id,
-        fx=FxRateOut(base=entry.fx_base, quote=entry.fx_quote, rate=entry.fx_rate,
-                     effective=entry.fx_effective, source=entry.fx_source)
-        if entry.fx_rate is not None
-        else None,
-        created_at=entry.created_at,
-        postings=[
-            PostingOut(
-                account=p.account.code, amount=MoneyOut.of(p.currency, p.amount_minor), memo=p.memo
-            )
-            for p in entry.postings
-        ],
-    )
-
-
-def balance_out(b: Any) -> BalanceOut:
-    return BalanceOut(
-        account=b.account,
-        party_id=b.party_id,
-        purpose=b.purpose,
-        normal_side=b.normal_side,
-        balance=MoneyOut.of(b.currency, b.balance_minor),
     )

@@ -14,18 +14,19 @@ take a public reason code (reasons.ReasonCode) and an optional note for the part
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from clearinghouse.access.domain import Principal
 from clearinghouse.core.clock import utcnow
 from clearinghouse.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from clearinghouse.licensing.licenses import grants_repository
+from clearinghouse.licensing.licenses import grants_repository, repository
 from clearinghouse.licensing.licenses.reasons import ReasonCode, describe, label
-from clearinghouse.licensing.licenses.tables import License, LicenseEvent, LicenseLine, Payment
+from clearinghouse.licensing.licenses.tables import License, LicenseEvent, Payment
+from clearinghouse.registry import repository as registry_repository
 from clearinghouse.registry.audit import record
 from clearinghouse.registry.versioning import check_version
 
@@ -83,10 +84,7 @@ def may_view(principal: Principal, lic: License) -> bool:
 
 
 def load(session: Session, license_id: str, *, for_update: bool = False) -> License:
-    query = select(License).where(License.id == license_id)
-    if for_update:
-        query = query.with_for_update()
-    lic = session.scalars(query).first()
+    lic = repository.get_license(session, license_id, for_update=for_update)
     if lic is None:
         raise NotFound(f"license {license_id} not found", field="license_id")
     return lic
@@ -105,23 +103,31 @@ def get_license(session: Session, principal: Principal, license_id: str) -> Lice
 def list_licenses(
     session: Session, principal: Principal, *, status: str | None, offset: int, limit: int
 ) -> tuple[Sequence[License], int]:
-    query = select(License)
-    if not principal.is_operator:
-        held = select(LicenseLine.license_id).where(LicenseLine.holder_id == principal.party_id)
-        query = query.where(or_(License.licensee_id == principal.party_id, License.id.in_(held)))
-    if status:
-        query = query.where(License.status == status)
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = session.scalars(
-        query.order_by(License.created_at.desc(), License.id).offset(offset).limit(limit)
-    ).all()
-    return rows, total
+    """Licenses the caller bought or is paid through as a holder; the operator sees all."""
+    party_id = None if principal.is_operator else principal.party_id
+    return repository.page_of_licenses(
+        session, party_id=party_id, status=status, offset=offset, limit=limit
+    )
+
+
+@dataclass(frozen=True)
+class PageDetails:
+    """What a license's API view shows beyond its own row: its latest payment, its downloads."""
+
+    payment: Payment | None
+    downloads: int
+
+
+def page_details(session: Session, licenses: Sequence[License]) -> dict[str, PageDetails]:
+    """PageDetails of each license, read for the whole page at once (two queries, however many)."""
+    ids = [lic.id for lic in licenses]
+    payments = repository.latest_payments(session, ids)
+    downloads = repository.download_counts(session, ids)
+    return {i: PageDetails(payments.get(i), downloads[i]) for i in ids}
 
 
 def events_of(session: Session, license_id: str) -> Sequence[LicenseEvent]:
-    return session.scalars(
-        select(LicenseEvent).where(LicenseEvent.license_id == license_id).order_by(LicenseEvent.id)
-    ).all()
+    return repository.events_of_license(session, license_id)
 
 
 def log_event(
@@ -190,15 +196,7 @@ def settle_expiry(session: Session, lic: License) -> bool:
 def sweep(session: Session, on: date | None = None) -> list[str]:
     """Mark licenses past their end as expired (daily, or `clearinghouse license sweep`)."""
     on = on or today()
-    rows = session.scalars(
-        select(License)
-        .where(
-            License.status.in_((ACTIVE, SUSPENDED)),
-            License.valid_to.is_not(None),
-            License.valid_to <= on,
-        )
-        .order_by(License.id)
-    ).all()
+    rows = repository.licenses_ended_by(session, on, (ACTIVE, SUSPENDED))
     for lic in rows:
         transition(session, None, lic, EXPIRED, "expire", "the license period ended")
     return [lic.id for lic in rows]
@@ -274,32 +272,17 @@ def reinstate(
 
 
 def pending_payments(session: Session, license_id: str) -> Sequence[Payment]:
-    return session.scalars(
-        select(Payment)
-        .where(Payment.license_id == license_id, Payment.status == "pending")
-        .order_by(Payment.id)
-    ).all()
+    return repository.pending_payments_of(session, license_id)
 
 
 def payments_of(session: Session, license_id: str) -> Sequence[Payment]:
-    return session.scalars(
-        select(Payment)
-        .where(Payment.license_id == license_id)
-        .order_by(Payment.created_at, Payment.id)
-    ).all()
+    """Oldest first."""
+    return repository.payments_of_license(session, license_id)
 
 
 def operator_id(session: Session) -> str:
     """The operator party: the clearinghouse, which issues licenses on the holders' behalf."""
-    from sqlalchemy import String, cast
-
-    from clearinghouse.registry.tables import Party
-
-    party_id = session.scalar(
-        select(Party.id)
-        .where(cast(Party.roles, String).like('%"operator"%'))
-        .order_by(Party.created_at)
-    )
-    if party_id is None:
+    party = registry_repository.first_operator_party(session)
+    if party is None:
         raise NotFound("no operator party yet: run `clearinghouse init` first")
-    return party_id
+    return party.id

@@ -16,7 +16,6 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
-from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from clearinghouse.access.domain import Principal
@@ -25,6 +24,7 @@ from clearinghouse.core.errors import Conflict, Forbidden, NotFound, ValidationF
 from clearinghouse.core.ids import new_id
 from clearinghouse.licensing.catalogue import rates as rates_service
 from clearinghouse.licensing.catalogue.offers import price_of
+from clearinghouse.licensing.quotes import referrals_repository
 from clearinghouse.licensing.quotes import service as quotes_service
 from clearinghouse.licensing.quotes.engine import (
     Price,
@@ -72,8 +72,7 @@ def get_referral(session: Session, principal: Principal, referral_id: str) -> Re
 
 
 def messages_of(session: Session, referral_id: str) -> list[ReferralMessage]:
-    return list(session.scalars(select(ReferralMessage).where(
-        ReferralMessage.referral_id == referral_id).order_by(ReferralMessage.id)))
+    return referrals_repository.messages_of(session, referral_id)
 
 
 def _note(session: Session, principal: Principal, ref: Referral, kind: str, body: str | None,
@@ -99,10 +98,9 @@ def _open(session: Session, principal: Principal, *, work_id: str, right: str, h
     if not held:
         raise ValidationFailed(f"{holder_id} holds no {right} in work {work_id} in that territory",
                                field="holder_id")
-    duplicate = session.scalars(select(Referral).where(
-        Referral.licensee_id == principal.party_id, Referral.work_id == work_id,
-        Referral.right == right, Referral.holder_id == holder_id,
-        Referral.status.in_(LIVE))).first()
+    duplicate = referrals_repository.live_referral_about(
+        session, licensee_id=principal.party_id, work_id=work_id, right=right,
+        holder_id=holder_id, live_statuses=LIVE)
     if duplicate is not None:
         raise Conflict(f"referral {duplicate.id} about this is still open", field="work_id",
                        details={"referral_id": duplicate.id})
@@ -175,15 +173,10 @@ def refer(session: Session, principal: Principal, data: ReferralCreate) -> Refer
 
 def list_referrals(session: Session, principal: Principal, *, status: str | None, offset: int,
                    limit: int) -> tuple[Sequence[Referral], int]:
-    query = select(Referral)
-    if not principal.is_operator:
-        owners = sorted({principal.party_id} | {m.owner_id for m in principal.mandates})
-        query = query.where(or_(Referral.licensee_id == principal.party_id,
-                                Referral.holder_id.in_(owners),
-                                Referral.administrator_id == principal.party_id))
-    if status:
-        query = query.where(Referral.status == status)
-    rows = [r for r in session.scalars(query.order_by(Referral.created_at.desc(), Referral.id))
+    parties = None if principal.is_operator else sorted(
+        {principal.party_id} | {m.owner_id for m in principal.mandates})
+    rows = [r for r in referrals_repository.referrals_touching(session, party_ids=parties,
+                                                                 status=status)
             if may_see(principal, r)]  # a mandate may cover only some rights
     return rows[offset:offset + limit], len(rows)
 

@@ -1,0 +1,19 @@
+"""SQL of the demo: how much of the market is loaded."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from clearinghouse.registry.tables import Holding, OwnershipConflict, Party, Work
+
+
+def market_counts(session: Session) -> dict[str, int]:
+    """Parties, works, holdings and open ownership conflicts in the database."""
+    def count(model: Any, *where: Any) -> int:
+        return session.scalar(select(func.count()).select_from(model).where(*where)) or 0
+
+    return {"parties": count(Party), "works": count(Work), "holdings": count(Holding),
+            "open_conflicts": count(OwnershipConflict, OwnershipConflict.status == "open")}
