@@ -55,6 +55,7 @@ class Tally:
     error_samples: list[str] = field(default_factory=list)
     purchases: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     client_lag: list[float] = field(default_factory=list)  # ms the load generator's own loop ran late
+    cpu: dict[str, float] = field(default_factory=dict)  # CPU seconds used by the generator and the server
 
     def error(self, op: str, what: str) -> None:
         self.errors[op] += 1
@@ -66,6 +67,16 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+def _cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) used so far by the server and its worker processes."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    total = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    for child in (children.read_text().split() if children.exists() else []):
+        total += _cpu_seconds(int(child))
+    return total
 
 
 def _rss_mb(pid: int) -> float:
@@ -283,8 +294,10 @@ def run_database(label: str, url: str | None, args: argparse.Namespace) -> dict[
                                    args.think))
         ramp = []
         for level in args.ramp:
-            started = time.monotonic()
+            started, own_cpu, server_cpu = time.monotonic(), time.process_time(), _cpu_seconds(server.proc.pid)
             tally = asyncio.run(run_mix(server, level, args.ramp_seconds, 0, 0, works, songs, args.think))
+            tally.cpu = {"generator": time.process_time() - own_cpu,
+                         "server": _cpu_seconds(server.proc.pid) - server_cpu}
             ramp.append((level, time.monotonic() - started, tally))
         asyncio.run(run_mix(server, args.clients, args.warmup, 0, 0, works, songs, args.think))
         rss_warm = _rss_mb(server.proc.pid)
@@ -305,7 +318,7 @@ def report_ramp(result: dict[str, Any]) -> list[dict[str, Any]]:
         return []
     table = Table(title=f"{result['label']}: clients vs answers (each level run on its own)")
     for col in ("clients", "answered/s", "shed %", "errors", "read p99 ms", "quote p99 ms", "purchase p99 ms",
-                "client lag p99 ms"):
+                "client lag p99 ms", "server CPU ms/answer", "generator CPU ms/answer"):
         table.add_column(col, justify="right")
     rows = []
     for level, seconds, tally in result["ramp"]:
@@ -315,11 +328,14 @@ def report_ramp(result: dict[str, Any]) -> list[dict[str, Any]]:
         row = {"clients": level, "answered_per_s": ok / seconds, "shed_pct": 100 * shed / max(1, ok + shed + errors),
                "errors": errors, "read_p99": _pct(reads, 99), "quote_p99": _pct(tally.latencies.get("quote", []), 99),
                "purchase_p99": _pct(tally.latencies.get("purchase", []), 99),
-               "client_lag_p99": _pct(tally.client_lag, 99)}
+               "client_lag_p99": _pct(tally.client_lag, 99),
+               "server_cpu_ms_per_answer": 1000 * tally.cpu.get("server", 0) / max(1, ok),
+               "generator_cpu_ms_per_answer": 1000 * tally.cpu.get("generator", 0) / max(1, ok)}
         rows.append(row)
         table.add_row(str(level), f"{row['answered_per_s']:.0f}", f"{row['shed_pct']:.1f}", str(errors),
                       f"{row['read_p99']:.0f}", f"{row['quote_p99']:.0f}", f"{row['purchase_p99']:.0f}",
-                      f"{row['client_lag_p99']:.0f}")
+                      f"{row['client_lag_p99']:.0f}", f"{row['server_cpu_ms_per_answer']:.1f}",
+                      f"{row['generator_cpu_ms_per_answer']:.1f}")
     console.print(table)
     return rows
 
