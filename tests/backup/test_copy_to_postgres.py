@@ -1,4 +1,4 @@
-"""`clearinghouse copy-to-postgres`: a SQLite installation moved to PostgreSQL is the same
+"""`clearinghouse db copy-to`: a SQLite installation moved to PostgreSQL is the same
 clearinghouse there; an occupied target is refused; a copy cut short leaves nothing and can be
 run again, and the SQLite database is never changed."""
 
@@ -71,7 +71,7 @@ def test_a_copied_installation_is_the_same_clearinghouse_on_postgresql(
     on_sqlite = client.get("/api/v1/works", params={"q": "月光"}).json()["items"]
     # A plain postgresql:// URL, as an operator would type it: the shipped driver is used.
     plain = target.replace("postgresql+psycopg://", "postgresql://")
-    out = ch.json("copy-to-postgres", "--database-url", plain, "--batch-rows", 2,
+    out = ch.json("db", "copy-to", "--database-url", plain, "--batch-rows", 2,
                   data_dir=settings.data_dir, database_url=db_url)
     assert out["certificate_verified"] in (world.license["id"], world.pending["id"])
     assert out["rows_by_table"]["licenses"] == 2 and out["search_documents"] >= 1
@@ -108,10 +108,10 @@ def test_a_copied_installation_is_the_same_clearinghouse_on_postgresql(
 def test_a_target_that_holds_data_is_refused_and_left_alone(
     world, settings, db_url, target, ch
 ) -> None:  # noqa: ANN001
-    ch.json("copy-to-postgres", "--database-url", target, data_dir=settings.data_dir, database_url=db_url)
+    ch.json("db", "copy-to", "--database-url", target, data_dir=settings.data_dir, database_url=db_url)
     before = _data_rows(target)
 
-    again = ch("copy-to-postgres", "--database-url", target, data_dir=settings.data_dir, database_url=db_url)
+    again = ch("db", "copy-to", "--database-url", target, data_dir=settings.data_dir, database_url=db_url)
 
     assert again.exit_code == 5, again.output
     assert "not empty" in " ".join(again.output.split())
@@ -137,7 +137,7 @@ def test_a_copy_cut_short_leaves_no_data_the_source_unchanged_and_can_run_again(
     assert _data_rows(target) == {}  # the copied tables were rolled back with the rest
     assert rows_by_table(engine) == rows_before and _sha256(source_file) == file_before
 
-    out = ch.json("copy-to-postgres", "--database-url", target, data_dir=settings.data_dir, database_url=db_url)
+    out = ch.json("db", "copy-to", "--database-url", target, data_dir=settings.data_dir, database_url=db_url)
     assert out["certificate_verified"] in (world.license["id"], world.pending["id"])
     assert _data_rows(target)["licenses"] == 2
 

@@ -1,4 +1,4 @@
-"""`clearinghouse backup` and `clearinghouse restore`: a thin shell over the backup services."""
+"""`clearinghouse backup`, `restore` and `db copy-to`: a thin shell over the backup services."""
 
 from __future__ import annotations
 
@@ -115,7 +115,11 @@ def copy_to_postgres(
         emit_record({k: v for k, v in out.items() if k != "rows_by_table"}, "copied and verified")
 
 
+db_app = typer.Typer(help="The database: move it from SQLite to PostgreSQL.", no_args_is_help=True)
+db_app.command("copy-to")(copy_to_postgres)
+
+
 def register(app: typer.Typer) -> None:
     app.command("backup")(backup)
     app.command("restore")(restore)
-    app.command("copy-to-postgres")(copy_to_postgres)
+    app.add_typer(db_app, name="db")

@@ -1,4 +1,4 @@
-"""Move an installation's database from SQLite to PostgreSQL (`clearinghouse copy-to-postgres`).
+"""Move an installation's database from SQLite to PostgreSQL (`clearinghouse db copy-to`).
 
 1. Snapshot the SQLite database with its online backup API into a scratch file: the source is
    only ever read, and the copy is consistent even if a server is still writing.
