@@ -117,7 +117,8 @@ class Server:
                     return
             except httpx.HTTPError:
                 time.sleep(0.3)
-        raise RuntimeError("server did not start; see " + str(self.dir / "server.log"))
+        self.stop()  # never leave it respawning workers behind us
+        raise RuntimeError("server did not start within 60 s; see " + str(self.dir / "server.log"))
 
     def stop(self) -> None:
         self.proc.terminate()

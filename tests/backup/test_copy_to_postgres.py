@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine
+from sqlalchemy import JSON, Engine, func, select
 
 from clearinghouse.api.app import create_app
 from clearinghouse.backup import transfer
@@ -60,6 +60,19 @@ def _table_names(url: str) -> list[str]:
         engine.dispose()
 
 
+def _sql_nulls_in_json(engine: Engine) -> dict[str, int]:
+    """Per JSON column, rows holding SQL NULL (as opposed to JSON `null`, which the ORM writes
+    for None): both read back as None, so a naive copy would turn one into the other."""
+    out = {}
+    with engine.connect() as conn:
+        for table in Base.metadata.sorted_tables:
+            for column in table.columns:
+                if isinstance(column.type, JSON) or isinstance(getattr(column.type, "impl", None), JSON):
+                    out[f"{table.name}.{column.name}"] = conn.scalar(
+                        select(func.count()).select_from(table).where(column.is_(None)))
+    return out
+
+
 def _books(engine: Engine) -> dict[tuple[str, str], int]:
     with engine.connect() as conn:
         return ledger_sums(conn)
@@ -83,6 +96,8 @@ def test_a_copied_installation_is_the_same_clearinghouse_on_postgresql(
         # money, UTC timestamps to the microsecond.
         assert rows_by_table(target_engine, COPIED) == rows_by_table(engine, COPIED)
         assert _books(target_engine) == _books(engine)
+        assert _sql_nulls_in_json(target_engine) == _sql_nulls_in_json(engine)
+        assert sum(_sql_nulls_in_json(engine).values()) > 0  # the world has some to keep apart
         with session_factory(target_engine)() as s:
             assert purchase_problems(s) == []
 
