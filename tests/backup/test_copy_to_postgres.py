@@ -97,7 +97,6 @@ def test_a_copied_installation_is_the_same_clearinghouse_on_postgresql(
         assert rows_by_table(target_engine, COPIED) == rows_by_table(engine, COPIED)
         assert _books(target_engine) == _books(engine)
         assert _sql_nulls_in_json(target_engine) == _sql_nulls_in_json(engine)
-        assert sum(_sql_nulls_in_json(engine).values()) > 0  # the world has some to keep apart
         with session_factory(target_engine)() as s:
             assert purchase_problems(s) == []
 
