@@ -34,7 +34,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 import httpx
+import uvloop
 from rich.console import Console
 from rich.table import Table
 
@@ -55,6 +57,7 @@ class Tally:
     error_samples: list[str] = field(default_factory=list)
     purchases: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     client_lag: list[float] = field(default_factory=list)  # ms the load generator's own loop ran late
+    cpu: dict[str, float] = field(default_factory=dict)  # CPU seconds used by the generator and the server
 
     def error(self, op: str, what: str) -> None:
         self.errors[op] += 1
@@ -66,6 +69,16 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+def _cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) used so far by the server and its worker processes."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    total = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    for child in (children.read_text().split() if children.exists() else []):
+        total += _cpu_seconds(int(child))
+    return total
 
 
 def _rss_mb(pid: int) -> float:
@@ -104,7 +117,8 @@ class Server:
                     return
             except httpx.HTTPError:
                 time.sleep(0.3)
-        raise RuntimeError("server did not start; see " + str(self.dir / "server.log"))
+        self.stop()  # never leave it respawning workers behind us
+        raise RuntimeError("server did not start within 60 s; see " + str(self.dir / "server.log"))
 
     def stop(self) -> None:
         self.proc.terminate()
@@ -116,25 +130,35 @@ class Server:
         self.log.close()
 
 
-async def _one(client: httpx.AsyncClient, tally: Tally, op: str, method: str, url: str,
-               **kw: Any) -> httpx.Response | None:
+@dataclass
+class Answer:
+    status_code: int
+    body: bytes
+
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+
+async def _one(client: aiohttp.ClientSession, tally: Tally, op: str, method: str, url: str,
+               **kw: Any) -> Answer | None:
     started = time.perf_counter()
     try:
-        resp = await client.request(method, url, **kw)
-    except httpx.HTTPError as exc:
+        async with client.request(method, url, **kw) as resp:
+            answer = Answer(resp.status, await resp.read())
+    except (aiohttp.ClientError, TimeoutError) as exc:
         tally.error(op, type(exc).__name__)
         return None
     took = (time.perf_counter() - started) * 1000
-    if resp.status_code in (429, 503):
+    if answer.status_code in (429, 503):
         tally.shed[op] += 1
-    elif resp.status_code >= 500:
-        tally.error(op, f"{resp.status_code} {resp.text[:120]}")
+    elif answer.status_code >= 500:
+        tally.error(op, f"{answer.status_code} {answer.body[:120]!r}")
     else:
         tally.latencies[op].append(took)
-    return resp
+    return answer
 
 
-async def _purchase(client: httpx.AsyncClient, tally: Tally, rng: random.Random, work_id: str) -> None:
+async def _purchase(client: aiohttp.ClientSession, tally: Tally, rng: random.Random, work_id: str) -> None:
     auth = {"Authorization": f"Bearer {BRAND}"}
     quote = await _one(client, tally, "quote", "POST", "/api/v1/quotes", headers=auth,
                        json={**USE, "work_ids": [work_id]})
@@ -149,7 +173,7 @@ async def _purchase(client: httpx.AsyncClient, tally: Tally, rng: random.Random,
             tally.purchases[key].add(resp.json()["id"])
 
 
-async def _client(client: httpx.AsyncClient, tally: Tally, until: float, seed: int, works: list[str],
+async def _client(client: aiohttp.ClientSession, tally: Tally, until: float, seed: int, works: list[str],
                   songs: list[str], think: float) -> None:
     rng = random.Random(seed)
     while time.monotonic() < until:
@@ -183,11 +207,11 @@ async def _slow_client(port: int, until: float) -> None:
             await asyncio.sleep(1)
 
 
-async def _malformed_client(client: httpx.AsyncClient, tally: Tally, until: float) -> None:
+async def _malformed_client(client: aiohttp.ClientSession, tally: Tally, until: float) -> None:
     while time.monotonic() < until:
         resp = await _one(client, tally, "malformed", "POST", "/api/v1/quotes",
                           headers={"Authorization": f"Bearer {BRAND}",
-                                   "Content-Type": "application/json"}, content=b'{"work_ids": [')
+                                   "Content-Type": "application/json"}, data=b'{"work_ids": [')
         if resp is not None and resp.status_code not in (422, 429, 503):
             tally.error("malformed", f"expected 422, got {resp.status_code}")
         await asyncio.sleep(0.2)
@@ -206,16 +230,22 @@ async def run_mix(server: Server, clients: int, seconds: float, slow: int, malfo
                   works: list[str], songs: list[str], think: float) -> Tally:
     tally = Tally()
     until = time.monotonic() + seconds
-    # One pool of connections, one per client: making an httpx client per task costs the load
-    # generator more CPU than the requests do.
-    pool = httpx.Limits(max_connections=clients + malformed, max_keepalive_connections=clients + malformed)
-    async with httpx.AsyncClient(base_url=server.base, timeout=30, limits=pool) as client:
+    # One pool of kept-alive connections, one per client. aiohttp on uvloop: the generator shares
+    # the server's cores, and httpx cost it about as much CPU per request as the server spent.
+    pool = aiohttp.TCPConnector(limit=clients + malformed, limit_per_host=clients + malformed)
+    async with aiohttp.ClientSession(base_url=server.base, connector=pool,
+                                     timeout=aiohttp.ClientTimeout(total=30)) as client:
         tasks = [_client(client, tally, until, i, works, songs, think) for i in range(clients)]
         tasks += [_slow_client(server.port, until) for _ in range(slow)]
         tasks += [_malformed_client(client, tally, until) for _ in range(malformed)]
         tasks.append(_watch_own_lag(tally, until))
         await asyncio.gather(*tasks)
     return tally
+
+
+def _run(job: Any) -> Any:
+    with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
+        return runner.run(job)
 
 
 def _catalogue(base: str) -> tuple[list[str], list[str]]:
@@ -279,16 +309,18 @@ def run_database(label: str, url: str | None, args: argparse.Namespace) -> dict[
     try:
         works, songs = _catalogue(server.base)
         console.print(f"[bold]{label}[/]: {len(works)} works, {len(songs)} recordings, server pid {server.proc.pid}")
-        base = asyncio.run(run_mix(server, args.baseline_clients, args.baseline_seconds, 0, 0, works, songs,
+        base = _run(run_mix(server, args.baseline_clients, args.baseline_seconds, 0, 0, works, songs,
                                    args.think))
         ramp = []
         for level in args.ramp:
-            started = time.monotonic()
-            tally = asyncio.run(run_mix(server, level, args.ramp_seconds, 0, 0, works, songs, args.think))
+            started, own_cpu, server_cpu = time.monotonic(), time.process_time(), _cpu_seconds(server.proc.pid)
+            tally = _run(run_mix(server, level, args.ramp_seconds, 0, 0, works, songs, args.think))
+            tally.cpu = {"generator": time.process_time() - own_cpu,
+                         "server": _cpu_seconds(server.proc.pid) - server_cpu}
             ramp.append((level, time.monotonic() - started, tally))
-        asyncio.run(run_mix(server, args.clients, args.warmup, 0, 0, works, songs, args.think))
+        _run(run_mix(server, args.clients, args.warmup, 0, 0, works, songs, args.think))
         rss_warm = _rss_mb(server.proc.pid)
-        load = asyncio.run(run_mix(server, args.clients, args.seconds, args.slow, args.malformed, works, songs,
+        load = _run(run_mix(server, args.clients, args.seconds, args.slow, args.malformed, works, songs,
                                    args.think))
         rss_end = _rss_mb(server.proc.pid)
         health = _healthz_after(server.base)
@@ -305,7 +337,7 @@ def report_ramp(result: dict[str, Any]) -> list[dict[str, Any]]:
         return []
     table = Table(title=f"{result['label']}: clients vs answers (each level run on its own)")
     for col in ("clients", "answered/s", "shed %", "errors", "read p99 ms", "quote p99 ms", "purchase p99 ms",
-                "client lag p99 ms"):
+                "client lag p99 ms", "server CPU ms/answer", "generator CPU ms/answer"):
         table.add_column(col, justify="right")
     rows = []
     for level, seconds, tally in result["ramp"]:
@@ -315,11 +347,14 @@ def report_ramp(result: dict[str, Any]) -> list[dict[str, Any]]:
         row = {"clients": level, "answered_per_s": ok / seconds, "shed_pct": 100 * shed / max(1, ok + shed + errors),
                "errors": errors, "read_p99": _pct(reads, 99), "quote_p99": _pct(tally.latencies.get("quote", []), 99),
                "purchase_p99": _pct(tally.latencies.get("purchase", []), 99),
-               "client_lag_p99": _pct(tally.client_lag, 99)}
+               "client_lag_p99": _pct(tally.client_lag, 99),
+               "server_cpu_ms_per_answer": 1000 * tally.cpu.get("server", 0) / max(1, ok),
+               "generator_cpu_ms_per_answer": 1000 * tally.cpu.get("generator", 0) / max(1, ok)}
         rows.append(row)
         table.add_row(str(level), f"{row['answered_per_s']:.0f}", f"{row['shed_pct']:.1f}", str(errors),
                       f"{row['read_p99']:.0f}", f"{row['quote_p99']:.0f}", f"{row['purchase_p99']:.0f}",
-                      f"{row['client_lag_p99']:.0f}")
+                      f"{row['client_lag_p99']:.0f}", f"{row['server_cpu_ms_per_answer']:.1f}",
+                      f"{row['generator_cpu_ms_per_answer']:.1f}")
     console.print(table)
     return rows
 

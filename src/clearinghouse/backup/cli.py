@@ -1,4 +1,4 @@
-"""`clearinghouse backup` and `clearinghouse restore`: a thin shell over the backup services."""
+"""`clearinghouse backup`, `restore` and `db copy-to`: a thin shell over the backup services."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from clearinghouse.backup import restore as restore_service
-from clearinghouse.backup import service
+from clearinghouse.backup import service, transfer
 from clearinghouse.cli.context import emit_json, emit_record, err_console, fail
 from clearinghouse.core.errors import DomainError
 from clearinghouse.core.settings import get_settings
@@ -86,6 +86,40 @@ def restore(
         emit_record(out, "archive checked" if dry_run else "restored")
 
 
+def copy_to_postgres(
+    database_url: Annotated[
+        str, typer.Option(help="The new, empty PostgreSQL database, e.g. postgresql://user@host/clearinghouse")
+    ],
+    batch_rows: Annotated[int, typer.Option(min=1, max=100_000, help="Rows written per batch")] = 1000,
+    as_json: JsonOpt = False,
+) -> None:
+    """Copy this installation's SQLite database into an empty PostgreSQL database, and check it.
+
+    The target is migrated to the same schema, every table copied in one transaction, its
+    sequences and search index rebuilt, then row counts, ledger balances and a certificate
+    compared. The SQLite database is only read. Signing keys and stored files stay in the data
+    directory. Stop the server first; then set CLEARINGHOUSE_DATABASE_URL to the new database.
+    """
+    def progress(table: str, rows: int) -> None:
+        err_console.print(f"copied {table}: {rows:,} rows")
+
+    try:
+        report = transfer.copy_to_postgres(get_settings(), database_url, batch_rows=batch_rows,
+                                           on_table=None if as_json else progress)
+    except DomainError as exc:
+        fail(exc)
+    out = report.summary()
+    if as_json:
+        emit_json(out)
+    else:
+        emit_record({k: v for k, v in out.items() if k != "rows_by_table"}, "copied and verified")
+
+
+db_app = typer.Typer(help="The database: move it from SQLite to PostgreSQL.", no_args_is_help=True)
+db_app.command("copy-to")(copy_to_postgres)
+
+
 def register(app: typer.Typer) -> None:
     app.command("backup")(backup)
     app.command("restore")(restore)
+    app.add_typer(db_app, name="db")

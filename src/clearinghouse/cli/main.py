@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import sys
 from typing import Annotated
 
 import typer
@@ -13,6 +14,8 @@ from clearinghouse.core.settings import get_settings
 
 app = typer.Typer(help="Clearinghouse: register works, price licenses, quote, buy and verify.",
                   no_args_is_help=True, add_completion=False)
+
+WORKER_HEALTHCHECK_SECONDS = 30
 
 # (module, attribute, command name) of each feature's Typer app.
 FEATURE_CLIS = (
@@ -88,9 +91,21 @@ def serve(
     # uvicorn must not rewrite the client address itself (it trusts 127.0.0.1 by default).
     # Past `max_connections` open connections uvicorn answers 503 itself: the last bound on what
     # a flood of clients can hold (requests are bounded inside, by admission control).
+    limit = get_settings().max_connections
+    if workers > 1:
+        # Each worker is a `spawn`ed interpreter that first re-imports the parent's __main__: this
+        # CLI with every feature (~5 s of imports on a busy machine), past uvicorn's worker health
+        # check, which then killed and respawned starting workers in a loop under load. Started
+        # as `python -m uvicorn`, a worker imports uvicorn's small CLI instead; the check waits
+        # for a worker that is still starting.
+        os.execv(sys.executable, [
+            sys.executable, "-m", "uvicorn", "clearinghouse.api.app:create_app", "--factory",
+            "--host", host, "--port", str(port), "--workers", str(workers), "--no-proxy-headers",
+            "--limit-concurrency", str(limit), "--timeout-keep-alive", "30",
+            "--timeout-worker-healthcheck", str(WORKER_HEALTHCHECK_SECONDS),
+        ])
     uvicorn.run("clearinghouse.api.app:create_app", host=host, port=port, workers=workers,
-                factory=True, proxy_headers=False,
-                limit_concurrency=get_settings().max_connections, timeout_keep_alive=30)
+                factory=True, proxy_headers=False, limit_concurrency=limit, timeout_keep_alive=30)
 
 
 @app.command()
