@@ -22,6 +22,17 @@ FTS_COLUMNS = ("title", "alt_titles", "creators", "keywords", "facets")
 PG_WEIGHTS = {Field.TITLE: "A", Field.ALT_TITLES: "B", Field.CREATORS: "C", Field.KEYWORDS: "D"}
 
 
+def name_phrases(query: TextQuery) -> list[tuple[tuple[str, ...], bool]]:
+    """Mode.NAME of several segments as phrases (tokens, last token a prefix): the order typed,
+    its last word a prefix as usual; for two segments also the other order, whole words
+    ("Chen Lily" finds "Lily Chen"; "chloe tur" finds "Chloe Turner", "tur chloe" does not)."""
+    out = [(query.tokens, query.last_is_prefix)]
+    if len(query.segments) == 2:
+        first, second = query.segments
+        out.append((second.tokens + first.tokens, False))
+    return out
+
+
 # -- SQLite FTS5 -------------------------------------------------------------------------------
 
 
@@ -44,13 +55,9 @@ def _fts_body(query: TextQuery, mode: Mode) -> str:
 
 
 def _fts_name(query: TextQuery) -> str:
-    """Two segments side by side in either order (NEAR with no token between; a gap token
-    between two names counts as one); more segments as one phrase, in the order typed."""
-    prefix = query.last_is_prefix
-    if len(query.segments) == 2:
-        first, second = query.segments
-        return f"NEAR({_fts_string(first.tokens)} {_fts_string(second.tokens, prefix)}, 0)"
-    return _fts_string(query.tokens, prefix)
+    """See `name_phrases`: a phrase per order (a gap token between two names breaks both)."""
+    (typed, prefix), *others = name_phrases(query)
+    return " OR ".join([_fts_string(typed, prefix), *(_fts_string(t) for t, _ in others)])
 
 
 def _fts_clause(query: TextQuery, clause: Clause) -> str:
@@ -127,13 +134,9 @@ def _ts_clause(query: TextQuery, clause: Clause, weights: str | None = None) -> 
 
 
 def _ts_name(query: TextQuery, weights: str) -> str:
-    """As `_fts_name`: two segments adjacent in either order, more as a phrase."""
-    prefix = query.last_is_prefix
-    if len(query.segments) == 2:
-        first = _ts_phrase(query.segments[0].tokens, weights)
-        second = _ts_phrase(query.segments[1].tokens, weights, prefix)
-        return f"(({first} <-> {second}) | ({second} <-> {first}))"
-    return _ts_phrase(query.tokens, weights, prefix)
+    """As `_fts_name`."""
+    phrases = [_ts_phrase(tokens, weights, prefix) for tokens, prefix in name_phrases(query)]
+    return "(" + " | ".join(phrases) + ")"
 
 
 def ts_field_clause(query: TextQuery, clause: Clause) -> str:

@@ -13,7 +13,15 @@ from sqlalchemy.orm import Session
 
 from clearinghouse.core.db import is_postgres
 from clearinghouse.search import expressions as ex
-from clearinghouse.search.query import CREATOR_NAME, EXACT_TITLE, Clause, Filters, TextQuery, Tier
+from clearinghouse.search.query import (
+    CREATOR_NAME,
+    EXACT_TITLE,
+    Clause,
+    Filters,
+    Mode,
+    TextQuery,
+    Tier,
+)
 
 Candidates = tuple[str, str, dict[str, Any]]
 # PostgreSQL: the creators' lexemes alone (weight C), indexed on their own by migration 0011.
@@ -103,3 +111,31 @@ def _sqlite_candidates(query: TextQuery | None, tier: Tier | None, filters: Filt
     return (f"SELECT {select_list} FROM search_fts{join} WHERE {where}",
             "search_fts.rowid", params)
 
+
+
+def clause_on_row(session: Session, query: TextQuery, clause: Clause, row: str,
+                  params: dict[str, Any], key: str) -> str:
+    """A clause tested on one found row's stored tokens (`row.title`, ...), as ranking.py
+    tests it: a phrase is a run of whole tokens, space-separated, so it is a substring of
+    " field " bounded by spaces (no space after a prefix). For ranking a few hundred matches:
+    a substring test on short strings is far cheaper than another full-text lookup per tier.
+    """
+    find = "strpos" if is_postgres(session) else "instr"
+    needles: list[list[tuple[tuple[str, ...], bool]]]  # AND of ORs of (tokens, prefix)
+    last = len(query.segments) - 1
+    if clause.mode == Mode.PHRASE:
+        needles = [[(query.tokens, False)]]
+    elif clause.mode == Mode.NAME and len(query.segments) > 1:
+        needles = [ex.name_phrases(query)]
+    else:
+        needles = [[(seg.tokens, i == last and query.last_is_prefix)]
+                   for i, seg in enumerate(query.segments)]
+    ands = []
+    for i, alternatives in enumerate(needles):
+        ors = []
+        for j, (tokens, prefix) in enumerate(alternatives):
+            name = f"{key}_{i}_{j}"
+            params[name] = " " + " ".join(tokens) + ("" if prefix else " ")
+            ors += [f"{find}(' ' || {row}.{f.value} || ' ', :{name}) > 0" for f in clause.fields]
+        ands.append("(" + " OR ".join(ors) + ")")
+    return " AND ".join(ands)

@@ -39,9 +39,9 @@ TEXT_FIELDS = (Field.TITLE, Field.ALT_TITLES, Field.CREATORS, Field.KEYWORDS)
 class Mode(StrEnum):
     PHRASE = "phrase"  # every token, in order, consecutive, whole words
     ALL = "all"  # every segment somewhere in the field; the last Latin word may be a prefix
-    # A name: the segments next to each other inside one value (one creator), in either order
-    # when there are two ("Lily Chen", "Chen Lily"), as typed when there are more; the last
-    # Latin word may be a prefix. One segment: the same as ALL.
+    # A name: the segments next to each other inside one value (one creator): as typed, the
+    # last Latin word a prefix; for two segments also the other way round, whole words ("Chen
+    # Lily" finds "Lily Chen"). One segment: the same as ALL.
     NAME = "name"
 
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
+from clearinghouse.search.expressions import name_phrases
 from clearinghouse.search.query import EXACT_TITLE, Clause, Field, Mode, TextQuery, Tier
 from clearinghouse.search.tokens import Segment
 
@@ -58,24 +59,6 @@ def order_key(tier_position: int, field_length: int, licences_sold: int,
     return (tier_position, field_length, -licences_sold, doc_no)
 
 
-def _name_in(tokens: list[str], query: TextQuery) -> bool:
-    """Mode.NAME (see query.Mode): two segments side by side in either order, more in order."""
-    prefix = query.last_is_prefix
-    if len(query.segments) != 2:
-        return _contains(tokens, query.tokens, prefix)
-    first, second = query.segments
-    # The prefix belongs to the second segment wherever it stands.
-    for a, a_prefix, b, b_prefix in ((first, False, second, prefix),
-                                     (second, prefix, first, False)):
-        n = len(a.tokens)
-        for start in range(len(tokens) - n + 1):
-            if (_contains(tokens[start:start + n], a.tokens, a_prefix)
-                    and _contains(tokens[start + n:start + n + len(b.tokens)], b.tokens,
-                                  b_prefix)):
-                return True
-    return False
-
-
 def _contains(tokens: list[str], run: tuple[str, ...], prefix_last: bool) -> bool:
     n = len(run)
     for start in range(len(tokens) - n + 1):
@@ -88,6 +71,11 @@ def _contains(tokens: list[str], run: tuple[str, ...], prefix_last: bool) -> boo
     return False
 
 
+def _name_in(tokens: list[str], query: TextQuery) -> bool:
+    """Mode.NAME of several segments (see expressions.name_phrases)."""
+    return any(_contains(tokens, phrase, prefix) for phrase, prefix in name_phrases(query))
+
+
 def _segment_in(values: list[list[str]], segment: Segment, prefix: bool) -> bool:
     return any(_contains(tokens, segment.tokens, prefix) for tokens in values)
 
@@ -96,7 +84,7 @@ def clause_matches(query: TextQuery, clause: Clause, doc: DocumentText) -> bool:
     values = [doc.tokens(f) for f in clause.fields]
     if clause.mode == Mode.PHRASE:
         return any(_contains(tokens, query.tokens, False) for tokens in values)
-    if clause.mode == Mode.NAME:
+    if clause.mode == Mode.NAME and len(query.segments) > 1:
         return any(_name_in(tokens, query) for tokens in values)
     last = len(query.segments) - 1
     return all(

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from clearinghouse.core.db import is_postgres
 from clearinghouse.registry.tables import Party, WorkType
 from clearinghouse.search import expressions as ex
-from clearinghouse.search.match_statements import candidates
+from clearinghouse.search.match_statements import candidates, clause_on_row
 from clearinghouse.search.query import EXACT_TITLE, Filters, TextQuery, Tier
 from clearinghouse.search.ranking import TIER_FIELD, DocumentText
 
@@ -120,35 +120,25 @@ def fetch_ranked(session: Session, query: TextQuery, every_match: Tier, tiers: S
     meet matches soon; it cannot tell a rare term (a prefix is always estimated at ~1,500 rows)
     from a common one, and for a tier with few or no matches it reads the whole table. Here
     the CTE fence makes the GIN index find the matches, and the tiers are tested on those rows
-    only: each WHEN is the tier's own condition, the first that holds decides, as in
-    `ranking.tier_of`. SQLite tests a tier by membership in that tier's FTS5 match (with the
-    filters), each found once.
+    only: each WHEN is the tier's own condition, on the row's stored tokens
+    (`match_statements.clause_on_row`), the first that holds decides, as in `ranking.tier_of`.
     """
     columns = ("work_id", "title_key", "title", "alt_titles", "creators", "keywords")
-    if is_postgres(session):
-        columns += ("tsv",)
     sql, _, params = candidates(session, query, every_match, filters, columns=columns)
     params |= {"title_key": query.title_key, "title_norm": query.normalised,
                "limit": limit, "offset": offset}
     whens = ["WHEN m.title_key = :title_key AND m.title = :title_norm THEN 0"]
-    filter_match = None if is_postgres(session) else ex.fts_match(*ex.fts_filters(filters))
     for i, tier in enumerate(tiers, start=1):
-        alone = Tier(tier.name, tier.include)
-        if is_postgres(session):
-            params[f"t{i}"] = ex.ts_tier(query, alone)
-            whens.append(f"WHEN m.tsv @@ CAST(:t{i} AS tsquery) THEN {i}")
-        else:
-            params[f"t{i}"] = ex.fts_match(ex.fts_tier(query, alone), filter_match)
-            whens.append(f"WHEN m.doc_no IN (SELECT rowid FROM search_fts"
-                         f" WHERE search_fts MATCH :t{i}) THEN {i}")
+        whens.append(f"WHEN {clause_on_row(session, query, tier.include, 'm', params, f't{i}')}"
+                     f" THEN {i}")
     rank = f"CASE {' '.join(whens)} ELSE {len(tiers)} END"
     lengths = " ".join(
         f"WHEN {i} THEN {_tokens_in('r.' + TIER_FIELD[name].value)}"
         for i, name in enumerate([EXACT_TITLE, *(t.name for t in tiers)]) if name in TIER_FIELD)
     rows = session.execute(text(
         f"WITH m AS MATERIALIZED ({sql}),"
-        f" r AS (SELECT m.doc_no, m.work_id, m.title, m.alt_titles, m.creators, m.keywords,"
-        f" {rank} AS tier FROM m)"
+        f" r AS MATERIALIZED (SELECT m.doc_no, m.work_id, m.title, m.alt_titles, m.creators,"
+        f" m.keywords, {rank} AS tier FROM m)"
         f" SELECT r.doc_no, r.work_id, r.tier FROM r ORDER BY r.tier,"
         f" CASE r.tier {lengths} ELSE 0 END, {LICENCES_SOLD.format(work_id='r.work_id')} DESC,"
         " r.doc_no LIMIT :limit OFFSET :offset"), params)
