@@ -1,6 +1,6 @@
 """The SQL that finds documents: lookups for filters, tiers, counts, and the ranked page.
 
-The statements for one tier are built in match_statements; ranking every match at once (for
+The statements for one tier are built in match_repository; ranking every match at once (for
 a match set up to the total cap) is here, with the order of ranking.order_key.
 """
 
@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from clearinghouse.core.db import is_postgres
 from clearinghouse.registry.tables import Party, WorkType
 from clearinghouse.search import expressions as ex
-from clearinghouse.search.match_statements import candidates, clause_on_row
+from clearinghouse.search.match_repository import candidates, clause_on_row
 from clearinghouse.search.query import EXACT_TITLE, Filters, TextQuery, Tier
 from clearinghouse.search.ranking import TIER_FIELD, DocumentText
 
@@ -121,7 +121,7 @@ def fetch_ranked(session: Session, query: TextQuery, every_match: Tier, tiers: S
     from a common one, and for a tier with few or no matches it reads the whole table. Here
     the CTE fence makes the GIN index find the matches, and the tiers are tested on those rows
     only: each WHEN is the tier's own condition, on the row's stored tokens
-    (`match_statements.clause_on_row`), the first that holds decides, as in `ranking.tier_of`.
+    (`match_repository.clause_on_row`), the first that holds decides, as in `ranking.tier_of`.
     """
     columns = ("work_id", "title_key", "title", "alt_titles", "creators", "keywords")
     sql, _, params = candidates(session, query, every_match, filters, columns=columns)
