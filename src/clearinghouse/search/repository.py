@@ -110,6 +110,24 @@ def word_occurs(session: Session, word: str) -> bool:
 
 
 
+def walking_an_empty_tier_reads_the_table(session: Session) -> bool:
+    """PostgreSQL walks a tier in document order and meets no match (see `fetch_ranked`);
+    FTS5 reads the tier's doclists and stops."""
+    return is_postgres(session)
+
+
+def tier_occurs(session: Session, query: TextQuery, tier: Tier) -> bool:
+    """Whether any document holds the tier's own condition (not its exclusions), found through
+    the GIN index as in `word_occurs`: a few hundred rechecked rows at most for a phrase of
+    two names, where walking the table in document order read all of it."""
+    session.execute(text("SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off"))
+    found = session.execute(text(
+        "SELECT 1 FROM search_documents WHERE tsv @@ CAST(:q AS tsquery) LIMIT 1"),
+        {"q": ex.ts_tier(query, Tier(tier.name, tier.include))}).first() is not None
+    session.execute(text("RESET enable_seqscan; RESET enable_indexscan"))
+    return found
+
+
 def fetch_ranked(session: Session, query: TextQuery, every_match: Tier, tiers: Sequence[Tier],
                  filters: Filters, offset: int, limit: int) -> list[tuple[int, str, int]]:
     """For a match set known to be small: (doc_no, work_id, tier position) of one page, every
