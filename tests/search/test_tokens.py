@@ -58,3 +58,13 @@ def test_long_queries_match_on_their_first_tokens_and_one_letter_is_a_word():
     assert parse_text("s").last_is_prefix is False
     assert parse_text("su").last_is_prefix is True
     assert parse_text("夏").last_is_prefix is False
+
+
+def test_breaking_punctuation_leaves_a_gap_in_the_index_and_the_exact_title_key():
+    from clearinghouse.search.tokens import indexed_text
+
+    assert indexed_text(["坦克（现场版）"]) == f"坦 克 {GAP} 现 场 版"
+    assert indexed_text(["Lights, Camera", "Summer-City Don't"]) == (
+        f"lights {GAP} camera {GAP} summer city don t")  # hyphens and apostrophes join
+    assert parse_text("坦克（现场版）").normalised == f"坦 克 {GAP} 现 场 版"
+    assert [s.tokens for s in parse_text("坦克（现").segments] == [("坦", "克"), ("现",)]

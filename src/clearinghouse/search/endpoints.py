@@ -74,8 +74,10 @@ def search_works(
     **Text.** `q` is normalised (NFKC, so full-width letters fold to ASCII; case and Latin
     accents ignored) and split into Chinese/Japanese characters and words. A work matches when
     every word (and every run of consecutive Chinese characters, as a phrase) is found in its
-    title, alternative titles, creators, tags or identifiers. Punctuation and symbols only
-    separate words: no query syntax is interpreted. A `q` with nothing searchable in it (only
+    title, alternative titles, creators, tags or identifiers; a creator's words must come from
+    one name, never joined with another field's or another creator's. A phrase never runs
+    across brackets or clause punctuation (`克现` does not find `坦克（现场版）`). Punctuation and
+    symbols only separate words: no query syntax is interpreted. A `q` with nothing searchable in it (only
     emoji or punctuation) matches nothing; an empty or missing `q` lists every work that passes
     the filters.
 
@@ -84,10 +86,12 @@ def search_works(
 
     **Order.** Best match first, in tiers: the title equals the query (`exact_title`), the title
     contains it as a phrase (`title_phrase`), the title contains every word with the last as a
-    prefix (`title_partial`), then the same for alternative titles, then creators, then
-    anything else. Within a tier, older registrations come first (the index follows work-id
-    order), so the order is stable and identical on SQLite and PostgreSQL. Each item's `match`
-    names its tier and `score` is its rank position (1 = best).
+    prefix (`title_partial`), then the same for alternative titles, then creators' names (for
+    a query of several words, a creator's whole name comes before titles that merely hold its
+    words), then anything else. Within a tier (up to 1,000 matches): works whose matched field
+    is shorter first, then works with more licences sold, then older registrations; beyond
+    1,000 matches, older registrations first. The order is identical on SQLite and
+    PostgreSQL. Each item's `match` names its tier and `score` is its rank position (1 = best).
 
     **Paging.** `offset`/`limit` (at most 100). `total` counts matches up to 1,000; beyond
     that it is 1,000 and `total_capped` is true (every page can still be fetched).

@@ -6,11 +6,31 @@ strings, and every one is quoted, so user input can never become FTS or tsquery 
 
 from __future__ import annotations
 
-from clearinghouse.search.query import TEXT_FIELDS, Clause, Field, Filters, Mode, TextQuery, Tier
+from clearinghouse.search.query import (
+    CREATOR_NAME,
+    TEXT_FIELDS,
+    Clause,
+    Field,
+    Filters,
+    Mode,
+    TextQuery,
+    Tier,
+)
 
 FTS_COLUMNS = ("title", "alt_titles", "creators", "keywords", "facets")
 # PostgreSQL keeps the four text fields in one tsvector, told apart by weight.
 PG_WEIGHTS = {Field.TITLE: "A", Field.ALT_TITLES: "B", Field.CREATORS: "C", Field.KEYWORDS: "D"}
+
+
+def name_phrases(query: TextQuery) -> list[tuple[tuple[str, ...], bool]]:
+    """Mode.NAME of several segments as phrases (tokens, last token a prefix): the order typed,
+    its last word a prefix as usual; for two segments also the other order, whole words
+    ("Chen Lily" finds "Lily Chen"; "chloe tur" finds "Chloe Turner", "tur chloe" does not)."""
+    out = [(query.tokens, query.last_is_prefix)]
+    if len(query.segments) == 2:
+        first, second = query.segments
+        out.append((second.tokens + first.tokens, False))
+    return out
 
 
 # -- SQLite FTS5 -------------------------------------------------------------------------------
@@ -24,12 +44,20 @@ def _fts_string(tokens: tuple[str, ...] | list[str], prefix: bool = False) -> st
 def _fts_body(query: TextQuery, mode: Mode) -> str:
     if mode == Mode.PHRASE:
         return _fts_string(query.tokens)
+    if mode == Mode.NAME and len(query.segments) > 1:
+        return _fts_name(query)
     last = len(query.segments) - 1
     parts = [
         _fts_string(seg.tokens, prefix=(i == last and query.last_is_prefix))
         for i, seg in enumerate(query.segments)
     ]
     return " AND ".join(parts)
+
+
+def _fts_name(query: TextQuery) -> str:
+    """See `name_phrases`: a phrase per order (a gap token between two names breaks both)."""
+    (typed, prefix), *others = name_phrases(query)
+    return " OR ".join([_fts_string(typed, prefix), *(_fts_string(t) for t, _ in others)])
 
 
 def _fts_clause(query: TextQuery, clause: Clause) -> str:
@@ -39,6 +67,8 @@ def _fts_clause(query: TextQuery, clause: Clause) -> str:
 
 def fts_tier(query: TextQuery, tier: Tier) -> str:
     expr = f"({_fts_clause(query, tier.include)})"
+    if tier.also:
+        expr = "(" + " OR ".join(f"({_fts_clause(query, c)})" for c in (tier.include, *tier.also)) + ")"
     if tier.exclude:
         excluded = " OR ".join(f"({_fts_clause(query, c)})" for c in tier.exclude)
         expr = f"({expr} NOT ({excluded}))"
@@ -51,7 +81,7 @@ def fts_filters(filters: Filters) -> list[str]:
         for group in filters.facet_tokens
     ]
     if filters.creator is not None:
-        parts.append(_fts_clause(filters.creator, Clause((Field.CREATORS,), Mode.ALL)))
+        parts.append(_fts_clause(filters.creator, CREATOR_NAME))
     return parts
 
 
@@ -88,10 +118,13 @@ def _ts_phrase(tokens: tuple[str, ...], weights: str, prefix: bool = False) -> s
     return "(" + " <-> ".join(lexemes) + ")"
 
 
-def _ts_clause(query: TextQuery, clause: Clause) -> str:
-    weights = _ts_weights(clause.fields)
+def _ts_clause(query: TextQuery, clause: Clause, weights: str | None = None) -> str:
+    """`weights`: None for the clause's own fields; "" for a vector of that field alone."""
+    weights = _ts_weights(clause.fields) if weights is None else weights
     if clause.mode == Mode.PHRASE:
         return _ts_phrase(query.tokens, weights)
+    if clause.mode == Mode.NAME and len(query.segments) > 1:
+        return _ts_name(query, weights)
     last = len(query.segments) - 1
     parts = [
         _ts_phrase(seg.tokens, weights, prefix=(i == last and query.last_is_prefix))
@@ -100,8 +133,21 @@ def _ts_clause(query: TextQuery, clause: Clause) -> str:
     return "(" + " & ".join(parts) + ")"
 
 
+def _ts_name(query: TextQuery, weights: str) -> str:
+    """As `_fts_name`."""
+    phrases = [_ts_phrase(tokens, weights, prefix) for tokens, prefix in name_phrases(query)]
+    return "(" + " | ".join(phrases) + ")"
+
+
+def ts_field_clause(query: TextQuery, clause: Clause) -> str:
+    """The clause for a vector holding only its field's lexemes (no weights to check)."""
+    return _ts_clause(query, clause, weights="")
+
+
 def ts_tier(query: TextQuery, tier: Tier) -> str:
     expr = _ts_clause(query, tier.include)
+    if tier.also:
+        expr = "(" + " | ".join(_ts_clause(query, c) for c in (tier.include, *tier.also)) + ")"
     if tier.exclude:
         excluded = " | ".join(_ts_clause(query, c) for c in tier.exclude)
         expr = f"({expr} & !({excluded}))"
@@ -111,7 +157,7 @@ def ts_tier(query: TextQuery, tier: Tier) -> str:
 def ts_creator(filters: Filters) -> str | None:
     if filters.creator is None:
         return None
-    return _ts_clause(filters.creator, Clause((Field.CREATORS,), Mode.ALL))
+    return _ts_clause(filters.creator, CREATOR_NAME)
 
 
 def ts_facets(filters: Filters) -> str | None:

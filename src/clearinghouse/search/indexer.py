@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from clearinghouse.registry.tables import Work
-from clearinghouse.search import repository
+from clearinghouse.search import index_repository as repository
 from clearinghouse.search.documents import IndexedDocument, build_document
 
 

@@ -1,8 +1,9 @@
 """What a search asks for, engine-free: parsed text, filters, and the relevance tiers.
 
-Relevance is a fixed ladder of tiers rather than an engine score, so that SQLite and PostgreSQL
-return the same works in the same order: a work sits in the first tier it matches, and ties
-inside a tier are broken by the index's document number, which follows work-id order.
+Relevance is a ladder of tiers, then a score inside a tier that both engines compute the same
+way (ranking.py), so that SQLite and PostgreSQL return the same works in the same order: a
+work sits in the first tier it matches; the last tie-breaker is the index's document number,
+which follows work-id order.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from enum import StrEnum
 from functools import lru_cache
 from typing import Any
 
-from clearinghouse.search.tokens import Segment, normalise, segments, tokenize
+from clearinghouse.search.tokens import Segment, joined, normalise, segments, tokenize
 
 MAX_QUERY_CHARS = 200
 # `total` counts matches up to this many. Counting was most of a common query's time: FTS5
@@ -40,6 +41,10 @@ TEXT_FIELDS = (Field.TITLE, Field.ALT_TITLES, Field.CREATORS, Field.KEYWORDS)
 class Mode(StrEnum):
     PHRASE = "phrase"  # every token, in order, consecutive, whole words
     ALL = "all"  # every segment somewhere in the field; the last Latin word may be a prefix
+    # A name: the segments next to each other inside one value (one creator): as typed, the
+    # last Latin word a prefix; for two segments also the other way round, whole words ("Chen
+    # Lily" finds "Lily Chen"). One segment: the same as ALL.
+    NAME = "name"
 
 
 @dataclass(frozen=True)
@@ -53,6 +58,7 @@ class Tier:
     name: str
     include: Clause
     exclude: tuple[Clause, ...] = ()
+    also: tuple[Clause, ...] = ()  # further clauses ORed with `include` (the union of tiers)
 
 
 def _c(fields: tuple[Field, ...] | Field, mode: Mode) -> Clause:
@@ -63,19 +69,48 @@ TITLE_PHRASE = _c(Field.TITLE, Mode.PHRASE)
 TITLE_ALL = _c(Field.TITLE, Mode.ALL)
 ALT_PHRASE = _c(Field.ALT_TITLES, Mode.PHRASE)
 ALT_ALL = _c(Field.ALT_TITLES, Mode.ALL)
-CREATORS_ALL = _c(Field.CREATORS, Mode.ALL)
+CREATOR_NAME = _c(Field.CREATORS, Mode.NAME)
+# Words may come from the titles and the tags together, but never from a creator's name and
+# something else: "Chloe Park" must not be creator "Chloe Turner" plus a title "Parkways".
+NOT_CREATORS = _c((Field.TITLE, Field.ALT_TITLES, Field.KEYWORDS), Mode.ALL)
 ANYWHERE = _c(TEXT_FIELDS, Mode.ALL)
 
 EXACT_TITLE = "exact_title"  # the normalised title equals the query; found by key, not text
-# After the exact-title tier, best first. Each tier excludes what an earlier tier already took.
-TIERS = (
-    Tier("title_phrase", TITLE_PHRASE),
-    Tier("title_partial", TITLE_ALL, (TITLE_PHRASE,)),
-    Tier("alt_title_phrase", ALT_PHRASE, (TITLE_ALL,)),
-    Tier("alt_title_partial", ALT_ALL, (TITLE_ALL, ALT_PHRASE)),
-    Tier("creator", CREATORS_ALL, (TITLE_ALL, ALT_ALL)),
-    Tier("other", ANYWHERE, (TITLE_ALL, ALT_ALL, CREATORS_ALL)),
+# After the exact-title tier, best first, for a query of one word or one Chinese run.
+_ONE_SEGMENT_ORDER = (
+    ("title_phrase", TITLE_PHRASE), ("title_partial", TITLE_ALL),
+    ("alt_title_phrase", ALT_PHRASE), ("alt_title_partial", ALT_ALL),
+    ("creator", CREATOR_NAME), ("other", NOT_CREATORS),
 )
+# Several words: a creator's whole name ranks above titles whose words merely straddle it
+# ("Chloe Turner" the creator above the title "Chloe Meets the Turner Family").
+_SEVERAL_SEGMENTS_ORDER = (
+    ("title_phrase", TITLE_PHRASE), ("alt_title_phrase", ALT_PHRASE), ("creator", CREATOR_NAME),
+    ("title_partial", TITLE_ALL), ("alt_title_partial", ALT_ALL), ("other", NOT_CREATORS),
+)
+
+
+def _subsumes(wider: Clause, narrower: Clause) -> bool:
+    """Whether every match of `narrower` is a match of `wider` (so excluding `wider` suffices)."""
+    if wider == narrower:
+        return True
+    return (wider.fields == narrower.fields and wider.mode == Mode.ALL
+            and narrower.mode in (Mode.PHRASE, Mode.NAME))
+
+
+def _ladder(order: tuple[tuple[str, Clause], ...]) -> tuple[Tier, ...]:
+    """Each tier excludes what an earlier tier took (only the widest of the earlier clauses)."""
+    tiers: list[Tier] = []
+    for i, (name, clause) in enumerate(order):
+        earlier = [c for _, c in order[:i]]
+        kept = [c for c in earlier
+                if not any(o != c and _subsumes(o, c) for o in earlier)]
+        tiers.append(Tier(name, clause, tuple(kept)))
+    return tuple(tiers)
+
+
+TIERS = _ladder(_ONE_SEGMENT_ORDER)
+TIERS_SEVERAL = _ladder(_SEVERAL_SEGMENTS_ORDER)
 EVERYTHING = "all"  # the single tier of a search without text
 
 
@@ -95,14 +130,23 @@ class TextQuery:
     def tiers(self) -> list[Tier]:
         """The tiers worth running: one whose condition equals an earlier one's is always empty."""
         out: list[Tier] = []
-        for tier in TIERS:
-            if tier.include.mode == Mode.ALL and self.phrase_equals_all:
+        ladder = TIERS if len(self.segments) == 1 else TIERS_SEVERAL
+        for tier in ladder:
+            if tier.include.mode != Mode.PHRASE and self.phrase_equals_all:
                 # With one segment and no prefix, "all" means the same as "phrase".
                 phrase = Clause(tier.include.fields, Mode.PHRASE)
                 if any(t.include == phrase for t in out):
                     continue
             out.append(tier)
         return out
+
+    def every_match(self) -> Tier:
+        """A tier holding every work some tier holds (for counting and fetching all matches).
+
+        One segment: the segment anywhere, which needs no field weights on PostgreSQL."""
+        if len(self.segments) == 1:
+            return Tier("count", ANYWHERE)
+        return Tier("count", NOT_CREATORS, also=(CREATOR_NAME,))
 
     @property
     def phrase_equals_all(self) -> bool:
@@ -126,7 +170,7 @@ def parse_text(text: str) -> TextQuery | None:
         tokens=tuple(t.text for t in tokens),
         segments=tuple(segs),
         last_is_prefix=not last.cjk and len(last.tokens[0]) >= MIN_PREFIX_CHARS,
-        normalised=" ".join(t.text for t in every),
+        normalised=joined(every),
     )
 
 

@@ -12,9 +12,8 @@ from clearinghouse.core.identifiers import PLATFORM_PREFIX, InvalidIdentifier, n
 from clearinghouse.core.money import Money
 from clearinghouse.registry import repository as registry
 from clearinghouse.registry.schemas import IdentifierOut
-from clearinghouse.search import page_details, ranking, repository, use_filter
+from clearinghouse.search import page_repository, ranking, repository, use_filter
 from clearinghouse.search.query import (
-    ANYWHERE,
     EVERYTHING,
     EXACT_TITLE,
     MAX_QUERY_CHARS,
@@ -39,13 +38,14 @@ from clearinghouse.search.tokens import normalise
 MAX_LIMIT = 100
 MAX_FILTER_CHARS = {"type": 40, "tag": 100, "language": 20, "creator": 200, "owner": 300,
                     "identifier": 200}
-COUNT_ALL = Tier("count", ANYWHERE)
 # Up to this many matches are fetched at once and ranked in Python: one query instead of one
 # per tier. Measured on the benchmark: it halves narrow searches (an owner's works) and helps
 # PostgreSQL's round trips; at 200 the extra row reads cost more than the queries saved.
 RANK_IN_PYTHON_MAX = 50
-# PostgreSQL ranks a match set up to this size in one statement (repository.fetch_ranked);
-# larger sets are dense enough that walking each tier in document order stops early.
+# A match set up to this size is ranked in one statement (repository.fetch_ranked): tier, then
+# relevance inside the tier (ranking.order_key). Larger sets are walked tier by tier in document
+# order, which stops as soon as the page is full; scoring tens of thousands of matches of `夏`
+# to order them would not (see docs/search.md, "Order").
 RANK_IN_ONE_QUERY_MAX = TOTAL_CAP
 MAX_OWNER_PARTIES = 20  # an owner filter narrows to a few parties, not to half the directory
 LINKED_PER_HIT = 10  # a standard with hundreds of covers shows the first ten and a count
@@ -179,17 +179,19 @@ def find(session: Session, req: SearchRequest) -> tuple[list[Hit], int, bool]:
             return hits, req.offset - skip + len(hits), False
         counted = repository.count_docs(session, None, EVERYTHING, req.filters, cap=TOTAL_CAP + 1)
         return hits, *_total(counted, req.offset + len(hits))
-    counted = repository.count_docs(session, req.text, COUNT_ALL, req.filters, cap=TOTAL_CAP + 1)
+    every_match = req.text.every_match()
+    counted = repository.count_docs(session, req.text, every_match, req.filters,
+                                    cap=TOTAL_CAP + 1)
     if counted == 0:
         return [], 0, False
     if counted <= RANK_IN_PYTHON_MAX:
         ranked = _rank_in_python(session, req)
         return ranked[req.offset:req.offset + req.limit], len(ranked), False
     few = counted <= min(TOTAL_CAP, RANK_IN_ONE_QUERY_MAX)  # the cap + 1 means "more"
-    if few and repository.ranks_all_matches_at_once(session):
+    if few:
         tiers = req.text.tiers()
         names = [EXACT_TITLE, *(t.name for t in tiers)]
-        found = repository.fetch_ranked(session, req.text, COUNT_ALL, tiers, req.filters,
+        found = repository.fetch_ranked(session, req.text, every_match, tiers, req.filters,
                                         req.offset, req.limit)
         return [Hit(doc_no, work_id, names[tier]) for doc_no, work_id, tier in found], counted, False
     hits, _, _ = _walk_tiers(session, req, [EXACT_TITLE, *_tiers_worth_walking(session, req.text)])
@@ -197,7 +199,8 @@ def find(session: Session, req: SearchRequest) -> tuple[list[Hit], int, bool]:
 
 
 def _tiers_worth_walking(session: Session, text: TextQuery) -> list[Tier]:
-    """The query's tiers, less the phrase tiers when no document holds its last word whole.
+    """The query's tiers, less the phrase tiers that no document can fill: when no document
+    holds the last word whole, or (PostgreSQL, several words) none holds the phrase.
 
     A phrase needs every word whole, and a query ending in a prefix (`trav`) usually has no
     such word: on PostgreSQL, asking for that empty tier walked the whole table in document
@@ -206,6 +209,11 @@ def _tiers_worth_walking(session: Session, text: TextQuery) -> list[Tier]:
     tiers = text.tiers()
     if text.last_is_prefix and not repository.word_occurs(session, text.tokens[-1]):
         tiers = [t for t in tiers if t.include.mode != Mode.PHRASE]
+    if len(text.segments) > 1 and repository.walking_an_empty_tier_reads_the_table(session):
+        # A name typed as text (`Chloe Turner`) is rarely a title: its title phrase tiers come
+        # before the creator tier and are usually empty (2.8 s at p95 on a million works).
+        tiers = [t for t in tiers
+                 if t.include.mode != Mode.PHRASE or repository.tier_occurs(session, text, t)]
     return tiers
 
 
@@ -240,13 +248,15 @@ def _rank_in_python(session: Session, req: SearchRequest) -> list[Hit]:
     """Few matches: fetch them all with one query and sort them by tier here."""
     assert req.text is not None
     rank = ranking.tier_rank(req.text)
-    scored: list[tuple[int, int, Hit]] = []
-    for doc_no, work_id, doc in repository.fetch_documents(
-            session, req.text, COUNT_ALL, req.filters, limit=RANK_IN_PYTHON_MAX):
+    scored: list[tuple[tuple[int, int, int, int], Hit]] = []
+    for doc_no, work_id, doc, licences_sold in repository.fetch_documents(
+            session, req.text, req.text.every_match(), req.filters, limit=RANK_IN_PYTHON_MAX):
         # The full-text engine found it, so it matches somewhere: "other" at worst.
         tier = ranking.tier_of(req.text, doc) or "other"
-        scored.append((rank.get(tier, len(rank)), doc_no, Hit(doc_no, work_id, tier)))
-    return [hit for _, _, hit in sorted(scored, key=lambda s: (s[0], s[1]))]
+        key = ranking.order_key(rank.get(tier, len(rank)), ranking.field_length(tier, doc),
+                                licences_sold, doc_no)
+        scored.append((key, Hit(doc_no, work_id, tier)))
+    return [hit for _, hit in sorted(scored, key=lambda s: s[0])]
 
 
 def _describe(session: Session, hits: list[Hit], offset: int) -> list[WorkHit]:
@@ -258,11 +268,11 @@ def _describe(session: Session, hits: list[Hit], offset: int) -> list[WorkHit]:
     ids = [h.work_id for h in hits]
     links = registry.embodiment_links(session, ids, per_work=LINKED_PER_HIT)
     wanted = list(dict.fromkeys(ids + [link.linked_id for link in links]))
-    works = page_details.work_summaries(session, wanted)
-    creators = page_details.creator_names(session, wanted)
-    tags = page_details.tags(session, ids)
-    identifiers = page_details.identifiers(session, wanted)
-    holders = page_details.active_holders(session, wanted)
+    works = page_repository.work_summaries(session, wanted)
+    creators = page_repository.creator_names(session, wanted)
+    tags = page_repository.tags(session, ids)
+    identifiers = page_repository.identifiers(session, wanted)
+    holders = page_repository.active_holders(session, wanted)
 
     def identifiers_of(work_id: str) -> list[IdentifierOut]:
         return [IdentifierOut(scheme=s, value=v) for s, v in identifiers.get(work_id, [])]

@@ -11,6 +11,10 @@ PostgreSQL tsvector is built from a literal, so both engines see exactly the tok
   characters finds any 1-, 2- or n-character substring of a Chinese title.
 - Other letters and digits form word tokens; everything else (punctuation, symbols, emoji,
   SQL or FTS operators) separates tokens and can never reach a query as syntax.
+- Brackets, quotes and clause punctuation (`（）【】《》「」 , ; : ! ? ， 。 、 · /`) also *break*
+  a field: the index puts a gap token there, so a phrase never runs across them (`克现` must
+  not find `坦克（现场版）`). Spaces, hyphens, apostrophes and full stops join words as before
+  (`summer city` still finds `Summer-City`, `don't` finds `Don't`).
 """
 
 from __future__ import annotations
@@ -35,6 +39,12 @@ _CJK_RANGES = (
     (0x20000, 0x3134F),  # CJK extensions B-G
 )
 _ACCENT_STRIPPED_BELOW = 0x0530  # Latin, Greek, Cyrillic, Armenian
+# Punctuation that ends a phrase: every bracket and quote (categories Ps, Pe, Pi, Pf) and the
+# clause marks below. Apostrophes and full stops sit inside names and titles ("Don't",
+# "Vol. 2", "Mr. Smith"), so they only separate words, as spaces do.
+_BREAK_CATEGORIES = frozenset({"Ps", "Pe", "Pi", "Pf"})
+_BREAK_MARKS = frozenset(",;:!?/|\u00b7\u30fb\uff0c\u3002\u3001\uff1b\uff1a\uff01\uff1f\uff5c\uff0f")
+_NOT_BREAKS = frozenset("'\u2018\u2019")
 
 
 def is_cjk(char: str) -> bool:
@@ -48,7 +58,13 @@ def _is_word_char(char: str) -> bool:
     return unicodedata.category(char)[0] in "LNM"
 
 
-_SEPARATOR, _WORD, _CJK = 0, 1, 2
+_SEPARATOR, _WORD, _CJK, _BREAK = 0, 1, 2, 3
+
+
+def _is_break(char: str) -> bool:
+    if char in _NOT_BREAKS:
+        return False
+    return char in _BREAK_MARKS or unicodedata.category(char) in _BREAK_CATEGORIES
 
 
 @lru_cache(maxsize=1 << 16)
@@ -57,7 +73,9 @@ def _kind(char: str) -> int:
     (bulk indexing spends most of its time here otherwise)."""
     if is_cjk(char):
         return _CJK
-    return _WORD if _is_word_char(char) else _SEPARATOR
+    if _is_word_char(char):
+        return _WORD
+    return _BREAK if _is_break(char) else _SEPARATOR
 
 
 def normalise(text: str) -> str:
@@ -83,28 +101,35 @@ class Token:
     text: str
     cjk: bool
     run: int  # tokens with the same run number touched each other in the text
+    after_break: bool = False  # breaking punctuation stands between it and the token before
 
 
 def tokenize(text: str) -> list[Token]:
     tokens: list[Token] = []
     word: list[str] = []
     run = 0
+    broken = False  # a break since the last token
 
     def flush() -> None:
+        nonlocal broken
         if word:
-            tokens.append(Token("".join(word)[:MAX_TOKEN_CHARS], False, run))
+            tokens.append(Token("".join(word)[:MAX_TOKEN_CHARS], False, run,
+                                broken and bool(tokens)))
             word.clear()
+            broken = False
 
     for char in normalise(text):
         kind = _kind(char)
         if kind == _CJK:
             flush()
-            tokens.append(Token(char, True, run))
+            tokens.append(Token(char, True, run, broken and bool(tokens)))
+            broken = False
         elif kind == _WORD:
             word.append(char)
         else:
             flush()
             run += 1
+            broken = broken or kind == _BREAK
     flush()
     return tokens
 
@@ -128,10 +153,51 @@ def token_texts(text: str) -> list[str]:
     return texts
 
 
+def field_tokens(text: str) -> list[str]:
+    """`token_texts`, with a gap token wherever breaking punctuation stood between two tokens."""
+    texts: list[str] = []
+    word: list[str] = []
+    broken = False
+    for char in normalise(text):
+        kind = _kind(char)
+        if kind == _WORD:
+            word.append(char)
+            continue
+        if word:
+            if broken and texts:
+                texts.append(GAP)
+            texts.append("".join(word)[:MAX_TOKEN_CHARS])
+            word.clear()
+            broken = False
+        if kind == _CJK:
+            if broken and texts:
+                texts.append(GAP)
+            texts.append(char)
+            broken = False
+        elif kind == _BREAK:
+            broken = True
+    if word:
+        if broken and texts:
+            texts.append(GAP)
+        texts.append("".join(word)[:MAX_TOKEN_CHARS])
+    return texts
+
+
 def indexed_text(values: list[str]) -> str:
-    """Several values of one field as one indexed string, with a gap token between values."""
-    parts = [" ".join(token_texts(v)) for v in values]
+    """Several values of one field as one indexed string, with a gap token between values and
+    at breaking punctuation inside one."""
+    parts = [" ".join(field_tokens(v)) for v in values]
     return f" {GAP} ".join(p for p in parts if p)
+
+
+def joined(tokens: list[Token]) -> str:
+    """Query tokens as the index writes them (with gaps at breaks), for the exact-title match."""
+    out: list[str] = []
+    for token in tokens:
+        if token.after_break:
+            out.append(GAP)
+        out.append(token.text)
+    return " ".join(out)
 
 
 @dataclass(frozen=True)
