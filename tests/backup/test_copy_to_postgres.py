@@ -15,11 +15,11 @@ from clearinghouse.api.app import create_app
 from clearinghouse.backup import transfer
 from clearinghouse.backup.domain import TargetNotEmpty
 from clearinghouse.backup.transfer_domain import SEEDED_BY_MIGRATIONS, TransferFailed
-from clearinghouse.backup.transfer_tables import ledger_sums, row_counts, table_names
+from clearinghouse.backup.transfer_repository import ledger_sums, row_counts, table_names
 from clearinghouse.core.db import Base, make_engine, session_factory
 from clearinghouse.core.settings import Settings
 from tests.backup.conftest import SONG, World, load_world
-from tests.licensing.purchase_support import buy, make_quote, use_of, worked_example_lines
+from tests.licensing.purchase_support import buy, make_quote, use_of
 from tests.support.integrity import purchase_problems, rows_by_table
 
 pytestmark = [pytest.mark.postgres, pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)]
@@ -111,8 +111,7 @@ def test_a_copied_installation_is_the_same_clearinghouse_on_postgresql(
                             headers=world.market.licensee.headers)
             assert link.status_code == 200, link.text
             m = world.market
-            quote = make_quote(session_factory(target_engine), m.licensee, worked_example_lines(m),
-                               use=use_of(m.work_id))
+            quote = make_quote(session_factory(target_engine), m.licensee, use=use_of(m.work_id))
             bought = buy(app, m.licensee, quote)
             assert bought.status_code == 201, bought.text
     finally:

@@ -28,7 +28,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from clearinghouse.backup import database as databases
-from clearinghouse.backup import transfer_tables as tables
+from clearinghouse.backup import transfer_repository as tables
 from clearinghouse.backup.domain import POSTGRESQL, SQLITE
 from clearinghouse.backup.transfer_domain import (
     DEFAULT_BATCH_ROWS,
