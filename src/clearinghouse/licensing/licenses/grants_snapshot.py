@@ -42,8 +42,8 @@ def covering_batch(session: Session, questions: Sequence[CoverageQuestion]) -> l
 
 
 def _fresh(session: Session) -> _Copy:
-    engine = session.get_bind()
-    assert isinstance(engine, Engine)
+    bind = session.get_bind()
+    engine = bind if isinstance(bind, Engine) else bind.engine  # a session bound to a connection
     copy = _copies.get(engine)
     if copy is not None and grants_repository.change_is_logged(session, copy.seq, copy.token):
         changes = grants_repository.changes_since(session, copy.seq)
