@@ -18,7 +18,7 @@ from clearinghouse.access.domain import Principal
 from clearinghouse.core import platforms
 from clearinghouse.core.errors import Forbidden, NotFound, ValidationFailed
 from clearinghouse.core.territories import ALL_COUNTRIES
-from clearinghouse.licensing.licenses import grants_repository
+from clearinghouse.licensing.licenses import grants_repository, grants_snapshot
 from clearinghouse.licensing.licenses.grants import CoverageQuestion, LineScope, grant_rows
 from clearinghouse.licensing.licenses.tables import License
 from clearinghouse.licensing.terms import Channel, resolve_channel, short_video_platforms
@@ -89,8 +89,9 @@ def covering(session: Session, principal: Principal, q: CoverageQuestion) -> lis
 
 
 def covering_batch(session: Session, questions: Sequence[CoverageQuestion]) -> list[list[str]]:
-    """For each question, in order, the covering license ids; one join, however many."""
-    return grants_repository.covering_batch(session, questions)
+    """For each question, in order, the covering license ids; one dict probe each, from an
+    in-memory copy of the active grants kept in step with the database (grants_snapshot.py)."""
+    return grants_snapshot.covering_batch(session, questions)
 
 
 def write_for(session: Session, lic: License) -> None:

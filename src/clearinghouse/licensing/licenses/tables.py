@@ -127,7 +127,7 @@ class LicenseGrant(Base):
     status: Mapped[str] = mapped_column(String(20), nullable=False)
     exclusive: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     __table_args__ = (
-        # Equality on the first four, then the day: one index probe per question.
+        # Equality on the first four, then the day: one index probe per single question.
         Index(
             "ix_license_grants_coverage",
             "work_id", "licensee_id", "country", "channel", "valid_from",
@@ -183,3 +183,18 @@ class Download(Base):
     bytes: Mapped[int | None] = mapped_column(BigInteger)
     link_expires_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
     at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+
+
+class LicenseGrantChange(Base):
+    """A log of which (work, licensee) pairs had their grants written, in commit order, so that
+    an in-memory copy of the grants reloads only those (licenses/grants_snapshot.py). A row with
+    no work_id means "reload everything" (a bulk load)."""
+
+    __tablename__ = "license_grant_changes"
+    seq: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    )
+    # Random per writing transaction: tells a reader that a change it saw was rolled back.
+    token: Mapped[str] = mapped_column(String(32), nullable=False)
+    work_id: Mapped[str | None] = mapped_column(String(40))
+    licensee_id: Mapped[str | None] = mapped_column(String(40))

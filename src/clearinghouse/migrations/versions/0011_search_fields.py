@@ -18,7 +18,7 @@ punctuation), which a migration cannot compute: run `clearinghouse search reinde
 from alembic import op
 
 revision = "0011"
-down_revision = "0009"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 
