@@ -1,4 +1,4 @@
-"""Keeps `clearable_works` (clearable_tables.py) in step with holdings and offers.
+"""Keeps `clearable_works` (licensing/catalogue/tables.py) in step with holdings and offers.
 
 One function for every write path: a change to a work's holdings rewrites that work's rows, a
 change to a holder's offers rewrites the rows of every work the holder holds. Conflicts,

@@ -18,9 +18,9 @@ Per-country share gaps, template territories narrower than the use and percent l
 depend on a work's length are left to the engine (see search/use_filter.py).
 
 Speed: evaluated on every match, that condition made a use search 5-20x slower. So it comes
-second, behind a semi-join on `clearable_works` (clearable_tables.py): a work is a candidate only
-when it has a row for its category's first needed right on a fitting template, which every work
-the condition admits has. The condition then runs on those few works only, and the categories
+second, behind a semi-join on `clearable_works` (licensing/catalogue/tables.py): a work is a
+candidate only when it has a row for its category's first needed right on a fitting
+template, which every work the condition admits has. The condition then runs on those few works only, and the categories
 with no such row at all are left out of it (it names only what can clear).
 """
 
