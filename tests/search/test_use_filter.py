@@ -179,3 +179,87 @@ def test_start_and_perpetual_follow_the_quote(client, world):
     later = (date.today() + timedelta(days=30)).isoformat()
     assert set(priced(search(client, **(AD | {"start": later})))) == {world.song, world.master}
     assert search(client, **(AD | {"perpetual": True}))["total"] == 0  # a one-year template
+
+
+# The filter reads `clearable_works`, kept in step by the services that change its inputs: each
+# kind of change shows in the very next search.
+
+def found(client, **changes) -> set[str]:  # noqa: ANN001, ANN003
+    return set(priced(search(client, **(AD | changes))))
+
+
+def post_offer(client, actor, body) -> dict:  # noqa: ANN001
+    r = client.post("/api/v1/offers", headers=actor.headers, json=body)
+    assert r.status_code == 201, r.text
+    return r.json()
+
+
+def act(client, actor, path, item, **json) -> dict:  # noqa: ANN001, ANN003
+    """POST (withdraw) or PATCH (json given) an offer or holding at its current version."""
+    headers = actor.headers | {"If-Match": f'"{item["version"]}"'}
+    r = (client.patch(path, headers=headers, json=json) if json
+         else client.post(path, headers=headers))
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+def test_an_offer_created_changed_or_withdrawn_shows_in_the_next_search(client, sessions, world):
+    solo = make_work(sessions, world.pub_a, title="独唱", length=180)
+    make_holding(sessions, world.pub_a, solo)
+    assert solo not in found(client)
+    offer = post_offer(client, world.pub_a,
+                       offer_body([solo], ["synchronisation"], fixed_fee_minor=100_000))
+    assert solo in found(client)
+    declined = act(client, world.pub_a, f"/api/v1/offers/{offer['id']}", offer, declined=True,
+                   fixed_fee_minor=None)
+    assert solo not in found(client)
+    act(client, world.pub_a, f"/api/v1/offers/{offer['id']}/withdraw", declined)
+    assert solo not in found(client)
+    assert found(client) == {world.song, world.master}
+
+
+def test_a_holding_added_changed_or_ended_shows_in_the_next_search(client, sessions, world):
+    # A catalogue-wide price covers works the holder registers afterwards.
+    post_offer(client, world.pub_a, offer_body([], ["synchronisation"], fixed_fee_minor=50_000)
+               | {"scope": "catalogue"})
+    later = make_work(sessions, world.pub_a, title="后来的歌", length=180)
+    assert later not in found(client)  # registered, no holding yet
+    holding_id = make_holding(sessions, world.pub_a, later)
+    assert later in found(client)
+    holding = client.get(f"/api/v1/holdings/{holding_id}", headers=world.pub_a.headers).json()
+    collective = act(client, world.pub_a, f"/api/v1/holdings/{holding_id}", holding,
+                     collective=True)
+    assert later not in found(client)
+    uncollected = act(client, world.pub_a, f"/api/v1/holdings/{holding_id}", collective,
+                      collective=False)
+    assert later in found(client)
+    act(client, world.pub_a, f"/api/v1/holdings/{holding_id}/withdraw", uncollected)
+    assert later not in found(client)
+
+
+def test_a_conflict_opened_or_cleared_shows_in_the_next_search(client, sessions, world):
+    solo = make_work(sessions, world.pub_a, title="独唱", length=180)
+    make_holding(sessions, world.pub_a, solo)
+    post_offer(client, world.pub_a, offer_body([solo], ["synchronisation"], fixed_fee_minor=1_000))
+    assert solo in found(client)
+    # Another 50 % claimed and accepted: 150 % of the right, an open over-claim.
+    extra = make_holding(sessions, world.pub_b, solo, share="50")
+    assert solo not in found(client)
+    holding = client.get(f"/api/v1/holdings/{extra}", headers=world.pub_b.headers).json()
+    act(client, world.pub_b, f"/api/v1/holdings/{extra}/withdraw", holding)  # clears it
+    assert solo in found(client)
+
+
+def test_a_relation_added_shows_in_the_next_search(client, sessions, world):
+    unpriced = make_work(sessions, world.pub_b, title="没有报价的歌", length=200)
+    make_holding(sessions, world.pub_b, unpriced)
+    cover = make_work(sessions, world.label, type="sound_recording", title="翻唱", length=200)
+    make_holding(sessions, world.label, cover, rights=["master_use"])
+    post_offer(client, world.label, offer_body([cover], ["master_use"], fixed_fee_minor=1_000))
+    assert cover in found(client)
+    work = client.get(f"/api/v1/works/{cover}").json()
+    r = client.patch(f"/api/v1/works/{cover}", headers=world.label.headers | {
+        "If-Match": f'"{work["version"]}"'}, json={"relations": [
+            {"kind": "embodies", "work_id": unpriced}]})
+    assert r.status_code == 200, r.text
+    assert cover not in found(client)  # the composition it now carries has no offer

@@ -8,6 +8,7 @@ FEATURE_TABLE_MODULES = (
     "clearinghouse.registry.tables",
     "clearinghouse.search.tables",
     "clearinghouse.licensing.tables",
+    "clearinghouse.licensing.catalogue.tables",
     "clearinghouse.licensing.licenses.tables",
     "clearinghouse.ledger.tables",
     "clearinghouse.platforms.tables",

@@ -11,6 +11,7 @@ from clearinghouse.core.clock import utcnow
 from clearinghouse.core.errors import Forbidden, NotFound, ValidationFailed
 from clearinghouse.core.ids import new_id
 from clearinghouse.core.territories import UnknownTerritory, expand, normalize_codes
+from clearinghouse.licensing.catalogue.clearable_repository import refresh_clearable_works
 from clearinghouse.registry import repository
 from clearinghouse.registry.audit import record, snapshot
 from clearinghouse.registry.domain import (
@@ -217,6 +218,7 @@ def refresh_conflicts(session: Session, work_id: str, principal: Principal | Non
     """After any holding change: open a conflict for each new over-claim and pending claim, close
     those the change cleared (`note` explains a decision on a claim), and re-index the work."""
     indexer.index_work(session, get_work(session, work_id))
+    refresh_clearable_works(session, work_ids=[work_id])  # search by intended use
     holdings = list(repository.holdings_of_work(session, work_id, statuses=LIVE))
     accepted = [h for h in holdings if h.status == HoldingStatus.ACTIVE]
     found = {c.fingerprint: c for c in find_conflicts(slices_for(accepted))}

@@ -10,6 +10,7 @@ from sqlalchemy import Table, delete, or_, select
 from sqlalchemy.orm import Session
 
 from clearinghouse.core import bulk
+from clearinghouse.licensing.catalogue.clearable_repository import refresh_clearable_works
 from clearinghouse.registry.import_writer import WorkRows
 from clearinghouse.registry.tables import (
     AuditEvent,
@@ -68,6 +69,7 @@ def insert_rows(session: Session, rows: WorkRows) -> None:
     for name, table in _WRITE_ORDER:
         bulk.insert_many(session, table, getattr(rows, name))
     indexer.add_new_documents(session, rows.documents)
+    refresh_clearable_works(session, work_ids={h["work_id"] for h in rows.holdings})
 
 
 def batch_events(session: Session, job_id: str, action: str) -> list[dict[str, Any]]:

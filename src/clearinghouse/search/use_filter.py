@@ -175,7 +175,7 @@ def parse(session: Session, params: UseParams) -> UseFilter:
         start=use.start, end=use.end, territory_codes=_territory_codes(countries),
         modified=use.modified, portion_length_unit=LENGTH_UNITS.get(use.portion.unit),
         portion_value=use.portion.value)
-    sql, sql_params = routinely_clearable(spec)
+    sql, sql_params = routinely_clearable(session, spec)
     return UseFilter(use, terms.currency, today, sql, sql_params)
 
 

@@ -18,6 +18,7 @@ from clearinghouse.core.clock import utcnow
 from clearinghouse.core.errors import Forbidden, NotFound, ValidationFailed
 from clearinghouse.core.ids import new_id
 from clearinghouse.licensing.catalogue import repository as catalogue_repository
+from clearinghouse.licensing.catalogue.clearable_repository import refresh_clearable_works
 from clearinghouse.licensing.catalogue.domain import AMOUNT_FIELDS, PRICE_FIELDS
 from clearinghouse.licensing.catalogue.offer_schemas import OfferCreate, OfferUpdate, PriceIn
 from clearinghouse.licensing.catalogue.templates import get_template
@@ -115,6 +116,7 @@ def create_offer(session: Session, principal: Principal, data: OfferCreate) -> O
                   status="active", created_by=principal.party_id, **values)
     session.add(offer)
     session.flush()
+    refresh_clearable_works(session, holder_ids=[offer.holder_id])  # search by use
     record(session, principal, "offer.create", "offer", offer.id, None, snapshot(offer))
     return offer
 
@@ -158,6 +160,7 @@ def update_offer(session: Session, principal: Principal, offer_id: str, data: Of
     offer.rights, offer.work_ids, offer.declined = rights, work_ids, declined
     offer.touch()
     session.flush()
+    refresh_clearable_works(session, holder_ids=[offer.holder_id])  # search by use
     record(session, principal, "offer.update", "offer", offer.id, before, snapshot(offer))
     return offer
 
@@ -170,6 +173,7 @@ def withdraw_offer(session: Session, principal: Principal, offer_id: str,
     offer.status = "withdrawn"
     offer.touch()
     session.flush()
+    refresh_clearable_works(session, holder_ids=[offer.holder_id])  # search by use
     record(session, principal, "offer.withdraw", "offer", offer.id, before, snapshot(offer))
     return offer
 
