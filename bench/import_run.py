@@ -18,12 +18,12 @@ from pathlib import Path
 from typing import Any
 
 from bench.import_catalogue import write_csv
+from clearinghouse.access.domain import Role
 from clearinghouse.core.db import make_engine, session_factory, unit_of_work
 from clearinghouse.core.jobs import service as jobs
 from clearinghouse.core.jobs.runner import JobRunner
 from clearinghouse.core.migrate import upgrade
 from clearinghouse.registry import parties_service
-from clearinghouse.registry.domain import Role
 from clearinghouse.registry.import_formats import ImportOptions
 from clearinghouse.registry.import_job import KIND, ImportRequest, run_import
 from clearinghouse.registry.import_reading import scan

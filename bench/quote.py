@@ -37,6 +37,7 @@ from clearinghouse.licensing.catalogue.default_templates import DEFAULT_TEMPLATE
 from rich.console import Console
 from rich.table import Table
 
+from clearinghouse.access.domain import Role
 from clearinghouse.core.db import make_engine, session_factory, unit_of_work
 from clearinghouse.core.migrate import upgrade
 from clearinghouse.core.territories import expand
@@ -49,7 +50,6 @@ from clearinghouse.licensing.quotes.pricing import PricedDraft, RateBook, price_
 from clearinghouse.licensing.quotes.schemas import QuoteCreate
 from clearinghouse.licensing.terms import Use, expand_channels
 from clearinghouse.registry import holdings_service, parties_service, works_service
-from clearinghouse.registry.domain import Role
 from clearinghouse.registry.schemas import HoldingCreate, KeyCreate, PartyCreate, WorkCreate
 
 OUT = Path(__file__).parent / "out"

@@ -7,9 +7,9 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
+from clearinghouse.access.domain import Role
 from clearinghouse.licensing.licenses import coverage
 from clearinghouse.licensing.licenses.tables import LicenseGrant
-from clearinghouse.registry.domain import Role
 from tests.licensing.purchase_support import (
     buy,
     hold_in,

@@ -11,7 +11,7 @@ from sqlalchemy.exc import DBAPIError
 
 from clearinghouse.core.clock import utcnow
 from clearinghouse.core.db import unit_of_work
-from clearinghouse.registry.tables import AuditEvent
+from clearinghouse.core.tables import AuditEvent
 from tests.licensing.purchase_support import (
     add_unpriced_recording,
     buy,
@@ -112,7 +112,7 @@ def test_holders_see_licenses_that_pay_them_strangers_do_not(client, sessions) -
     ).json()
     assert client.get(f"/api/v1/licenses/{lic['id']}", headers=m.writer.headers).status_code == 200
     assert client.get("/api/v1/licenses", headers=m.writer.headers).json()["total"] == 1
-    from clearinghouse.registry.domain import Role
+    from clearinghouse.access.domain import Role
     from tests.support.factories import make_actor
 
     stranger = make_actor(sessions, "Stranger", Role.LICENSEE)
@@ -179,7 +179,7 @@ def test_bad_purchases_are_refused_clearly_and_write_nothing(client, sessions) -
     assert r.status_code == 410 and "expired" in r.json()["error"]["message"]
     assert "new quote" in r.json()["error"]["message"]
 
-    from clearinghouse.registry.domain import Role
+    from clearinghouse.access.domain import Role
     from tests.support.factories import make_actor
 
     other = make_actor(sessions, "快手达人 Other creator", Role.LICENSEE)

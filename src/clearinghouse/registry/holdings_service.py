@@ -6,29 +6,27 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
-from clearinghouse.access.domain import Principal
+from clearinghouse.access.domain import Principal, Role
+from clearinghouse.core.audit import record, snapshot
 from clearinghouse.core.clock import utcnow
 from clearinghouse.core.errors import Forbidden, NotFound, ValidationFailed
 from clearinghouse.core.ids import new_id
+from clearinghouse.core.shares import ShareError, parse_share
 from clearinghouse.core.territories import UnknownTerritory, expand, normalize_codes
+from clearinghouse.core.versioning import check_version
 from clearinghouse.registry import repository
-from clearinghouse.registry.audit import record, snapshot
 from clearinghouse.registry.domain import (
     ConflictKind,
     HoldingSlice,
     HoldingStatus,
-    Role,
-    ShareError,
     claim_conflicts,
     find_conflicts,
-    parse_share,
     widens,
 )
 from clearinghouse.registry.management import Managers, managers_of
 from clearinghouse.registry.parties_service import get_party, require_operator
 from clearinghouse.registry.schemas import HoldingCreate, HoldingUpdate
 from clearinghouse.registry.tables import Holding, OwnershipConflict
-from clearinghouse.registry.versioning import check_version
 from clearinghouse.registry.works_service import get_work
 from clearinghouse.search import indexer
 

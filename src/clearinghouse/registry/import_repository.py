@@ -10,9 +10,9 @@ from sqlalchemy import Table, delete, or_, select
 from sqlalchemy.orm import Session
 
 from clearinghouse.core import bulk
+from clearinghouse.core.tables import AuditEvent
 from clearinghouse.registry.import_writer import WorkRows
 from clearinghouse.registry.tables import (
-    AuditEvent,
     Holding,
     OwnershipConflict,
     Party,

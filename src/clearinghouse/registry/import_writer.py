@@ -12,8 +12,9 @@ from typing import Any
 from clearinghouse.access.domain import Principal
 from clearinghouse.core.identifiers import normalize_identifier
 from clearinghouse.core.ids import new_id
+from clearinghouse.core.shares import parse_share
 from clearinghouse.core.territories import expand, normalize_codes
-from clearinghouse.registry.domain import HoldingSlice, find_conflicts, parse_share
+from clearinghouse.registry.domain import HoldingSlice, find_conflicts
 from clearinghouse.registry.holdings_service import DEFAULT_WARRANTY
 from clearinghouse.registry.import_formats import WorkDraft
 from clearinghouse.search.documents import IndexedDocument, build_document

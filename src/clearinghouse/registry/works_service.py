@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from clearinghouse.access.domain import Principal
+from clearinghouse.access.domain import Principal, Role
+from clearinghouse.core.audit import record, snapshot
 from clearinghouse.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from clearinghouse.core.identifiers import InvalidIdentifier, normalize_identifier
 from clearinghouse.core.ids import new_id
+from clearinghouse.core.versioning import check_version
 from clearinghouse.registry import repository
-from clearinghouse.registry.audit import record, snapshot
-from clearinghouse.registry.domain import ALL_RIGHTS, RelationKind, Role
+from clearinghouse.registry.domain import ALL_RIGHTS, RelationKind
 
 # Re-exported: delivery checks uploads with them.
 from clearinghouse.registry.management import can_manage_work as can_manage_work
@@ -32,7 +33,6 @@ from clearinghouse.registry.tables import (
     WorkTag,
     WorkType,
 )
-from clearinghouse.registry.versioning import check_version
 from clearinghouse.search import indexer
 
 REGISTERING_ROLES = (Role.OWNER, Role.AGENT, Role.OPERATOR)

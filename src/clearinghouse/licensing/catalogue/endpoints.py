@@ -23,6 +23,7 @@ from clearinghouse.api.deps import (
 )
 from clearinghouse.api.responses import AUTHED, PUBLIC, UPDATE, WRITE
 from clearinghouse.core.errors import NotFound
+from clearinghouse.core.schemas import Page
 from clearinghouse.licensing.catalogue import offers as offers_service
 from clearinghouse.licensing.catalogue import rates as rates_service
 from clearinghouse.licensing.catalogue import templates as templates_service
@@ -48,7 +49,6 @@ from clearinghouse.licensing.catalogue.template_schemas import (
 from clearinghouse.licensing.tables import Offer
 from clearinghouse.licensing.terms import Purpose
 from clearinghouse.registry import works_service
-from clearinghouse.registry.schemas import Page
 
 router = APIRouter(prefix="/api/v1")
 

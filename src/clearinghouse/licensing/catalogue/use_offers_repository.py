@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from clearinghouse.registry.domain import FULL_SHARE_PPM
+from clearinghouse.core.shares import FULL_SHARE_PPM
 
 # `d.work_id` is the search document's work; the caller's query provides `d`.
 WORK_ID = "d.work_id"

@@ -16,6 +16,7 @@ from fastapi.responses import Response, StreamingResponse
 
 from clearinghouse.api.deps import DB, Caller
 from clearinghouse.api.responses import AUTHED, WRITE, errors
+from clearinghouse.core import files
 from clearinghouse.core.db import unit_of_work
 from clearinghouse.core.errors import NotFound, ValidationFailed
 from clearinghouse.core.text import SingleLine, TextRefused, clean
@@ -41,7 +42,7 @@ async def _body_chunks(request: Request) -> AsyncIterator[bytes]:
         if upload is None or isinstance(upload, str):
             raise ValidationFailed("send the file as the multipart field `file`", field="file")
         request.state.upload_name = upload.filename
-        while chunk := await upload.read(delivery.CHUNK):
+        while chunk := await upload.read(files.CHUNK):
             yield chunk
         return
     async for chunk in request.stream():

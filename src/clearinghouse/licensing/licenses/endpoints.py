@@ -14,6 +14,7 @@ from fastapi import APIRouter, Header, Query, Request, Response
 from clearinghouse.api.auth import LicenseeCaller, OperatorCaller
 from clearinghouse.api.deps import DB, Caller, IfMatch, Limit, Offset, etag, settings_of
 from clearinghouse.api.responses import AUTHED, UPDATE, UPDATE_VERSION_OPTIONAL, WRITE, errors
+from clearinghouse.core.schemas import Page
 from clearinghouse.core.text import SingleLine
 from clearinghouse.licensing.licenses import coverage, payments
 from clearinghouse.licensing.licenses import purchase as purchase_service
@@ -33,7 +34,6 @@ from clearinghouse.licensing.licenses.schemas import (
     payment_out,
 )
 from clearinghouse.licensing.licenses.tables import License
-from clearinghouse.registry.schemas import Page
 
 router = APIRouter(prefix="/api/v1")
 IdempotencyKey = Annotated[

@@ -16,18 +16,18 @@ from typing import Any, Protocol
 from sqlalchemy.orm import Session
 
 from clearinghouse.access.domain import Principal
+from clearinghouse.core.audit import record, snapshot
 from clearinghouse.core.clock import utcnow
 from clearinghouse.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from clearinghouse.core.ids import new_id
 from clearinghouse.core.money import Money
+from clearinghouse.core.versioning import check_version
 from clearinghouse.ledger import domain as ledger
 from clearinghouse.ledger import service as ledger_service
 from clearinghouse.licensing.licenses import payouts, repository
 from clearinghouse.licensing.licenses import service as licenses
 from clearinghouse.licensing.licenses.reasons import ReasonCode
 from clearinghouse.licensing.licenses.tables import License, Payment
-from clearinghouse.registry.audit import record, snapshot
-from clearinghouse.registry.versioning import check_version
 
 PENDING, PAID, CANCELLED = "pending", "paid", "cancelled"
 

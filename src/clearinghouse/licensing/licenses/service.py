@@ -21,14 +21,14 @@ from enum import StrEnum
 from sqlalchemy.orm import Session
 
 from clearinghouse.access.domain import Principal
+from clearinghouse.core.audit import record
 from clearinghouse.core.clock import utcnow
 from clearinghouse.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from clearinghouse.core.versioning import check_version
 from clearinghouse.licensing.licenses import grants_repository, repository
 from clearinghouse.licensing.licenses.reasons import ReasonCode, describe, label
 from clearinghouse.licensing.licenses.tables import License, LicenseEvent, Payment
 from clearinghouse.registry import repository as registry_repository
-from clearinghouse.registry.audit import record
-from clearinghouse.registry.versioning import check_version
 
 PENDING, ACTIVE, EXPIRED, REVOKED, SUSPENDED = (
     "pending_payment",

@@ -10,8 +10,8 @@ from sqlalchemy import inspect
 from sqlalchemy.orm import Session
 
 from clearinghouse.access.domain import Principal
+from clearinghouse.core import audit_repository as repository
 from clearinghouse.core.clock import utcnow
-from clearinghouse.registry import repository
 
 
 def snapshot(obj: Any) -> dict[str, Any]:
