@@ -30,6 +30,7 @@ from clearinghouse.registry.import_reading import scan
 from clearinghouse.registry.schemas import PartyCreate
 from clearinghouse.registry.tables import Work
 from clearinghouse.search import service as search
+from clearinghouse.wiring import wire
 
 OUT = Path(__file__).parent / "out"
 
@@ -93,6 +94,7 @@ def run(url: str, works: int, per_file: int) -> dict[str, Any]:
 
 
 def main() -> None:
+    wire()  # registry writes reach the search index, as in the app
     parser = argparse.ArgumentParser()
     parser.add_argument("--url", required=True)
     parser.add_argument("--works", type=int, required=True)

@@ -51,6 +51,7 @@ from clearinghouse.licensing.quotes.schemas import QuoteCreate
 from clearinghouse.licensing.terms import Use, expand_channels
 from clearinghouse.registry import holdings_service, parties_service, works_service
 from clearinghouse.registry.schemas import HoldingCreate, KeyCreate, PartyCreate, WorkCreate
+from clearinghouse.wiring import wire
 
 OUT = Path(__file__).parent / "out"
 console = Console()
@@ -220,6 +221,7 @@ def over_http(data_dir: Path, token: str, work_ids: list[str], requests: int) ->
 
 
 def main() -> None:
+    wire()  # registry writes reach the search index, as in the app
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--engine-quotes", type=int, default=5000)
     parser.add_argument("--naive-quotes", type=int, default=300)

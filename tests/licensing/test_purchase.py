@@ -393,7 +393,7 @@ def test_ledger_corrections_are_reversals_and_entries_cannot_be_edited(
 
 def test_license_odrl_endpoint_round_trips(client, sessions) -> None:  # noqa: ANN001
     from clearinghouse.core.territories import expand
-    from clearinghouse.licensing.policies import odrl
+    from clearinghouse.licensing.policies import odrl_reader
 
     m = make_market(sessions)
     lic = buy(
@@ -407,7 +407,7 @@ def test_license_odrl_endpoint_round_trips(client, sessions) -> None:  # noqa: A
     ).json()
     r = client.get(f"/api/v1/licenses/{lic['id']}/odrl", headers=m.licensee.headers)
     assert r.status_code == 200 and r.headers["content-type"].startswith("application/ld+json")
-    use, rights, compensation = odrl.license_terms_from_odrl(r.json())
+    use, rights, compensation = odrl_reader.license_terms_from_odrl(r.json())
     assert use.work_ids == (m.work_id,) and use.start.isoformat() == lic["valid_from"]
     assert use.term_days == 365 and not use.exclusive and use.uses == 1
     assert expand(use.territories, use.territories_excluded) == {"CN", "HK", "MO"}

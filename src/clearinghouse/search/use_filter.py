@@ -194,5 +194,5 @@ def from_prices(session: Session, use_filter: UseFilter, work_ids: list[str]) ->
         except ValidationFailed:  # the use does not fit this work (a portion longer than it)
             continue
         if result.lines and not result.unclearable:
-            out[work_id] = int(result.totals["total_minor"])
+            out[work_id] = result.totals.total_minor
     return out

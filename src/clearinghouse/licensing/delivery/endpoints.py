@@ -29,6 +29,7 @@ from clearinghouse.licensing.delivery.schemas import (
     DownloadLinks,
     FileOut,
 )
+from clearinghouse.registry.works_service import get_work, require_manage
 
 router = APIRouter(prefix="/api/v1")
 
@@ -89,8 +90,6 @@ async def upload_file(
     sessions = request.app.state.sessions
 
     def precheck() -> None:  # refuse a stranger before accepting a large body
-        from clearinghouse.registry.works_service import get_work, require_manage
-
         with request.app.state.read_sessions() as session:
             require_manage(session, caller, get_work(session, work_id))
 

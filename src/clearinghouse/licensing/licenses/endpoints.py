@@ -17,7 +17,6 @@ from clearinghouse.api.responses import AUTHED, UPDATE, UPDATE_VERSION_OPTIONAL,
 from clearinghouse.core.schemas import Page
 from clearinghouse.core.text import SingleLine
 from clearinghouse.licensing.licenses import coverage, payments
-from clearinghouse.licensing.licenses import purchase as purchase_service
 from clearinghouse.licensing.licenses import service as licenses_service
 from clearinghouse.licensing.licenses.schemas import (
     CancelPayment,
@@ -34,6 +33,7 @@ from clearinghouse.licensing.licenses.schemas import (
     payment_out,
 )
 from clearinghouse.licensing.licenses.tables import License
+from clearinghouse.licensing.purchases import service as purchase_service
 
 router = APIRouter(prefix="/api/v1")
 IdempotencyKey = Annotated[

@@ -26,10 +26,9 @@ from clearinghouse.ledger import domain as ledger
 from clearinghouse.ledger import service as ledger_service
 from clearinghouse.licensing.licenses import payouts, repository
 from clearinghouse.licensing.licenses import service as licenses
+from clearinghouse.licensing.licenses.payment_rows import PAID, PENDING, cancel_row
 from clearinghouse.licensing.licenses.reasons import ReasonCode
 from clearinghouse.licensing.licenses.tables import License, Payment
-
-PENDING, PAID, CANCELLED = "pending", "paid", "cancelled"
 
 
 class PaymentProvider(Protocol):
@@ -188,17 +187,6 @@ def post_sale(
     ledger_service.post(session, received, subject=("payment", payment.id), actor=principal)
     paid_on = (payment.paid_at or utcnow()).date()
     payouts.post_conversions(session, principal, lic, lines, paid_on)
-
-
-def cancel_row(
-    session: Session, principal: Principal | None, payment: Payment, reason: str
-) -> Payment:
-    before = snapshot(payment)
-    payment.status, payment.cancelled_at, payment.cancel_reason = CANCELLED, utcnow(), reason
-    payment.touch()
-    session.flush()
-    record(session, principal, "payment.cancel", "payment", payment.id, before, snapshot(payment))
-    return payment
 
 
 def cancel(
