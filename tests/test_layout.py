@@ -149,9 +149,11 @@ def _is_entrypoint(relative: str) -> bool:
 def package_of(module: str) -> str:
     """`clearinghouse.licensing.quotes.engine` -> `licensing.quotes`; `clearinghouse.search.x` -> `search`."""
     parts = module.split(".")[1:]
+    if not parts or not ((PACKAGE / parts[0]).is_dir() or (PACKAGE / f"{parts[0]}.py").is_file()):
+        return ""  # the root package itself (`from clearinghouse import __version__`)
     if parts[:1] == ["licensing"] and len(parts) > 1 and (PACKAGE / "licensing" / parts[1]).is_dir():
         return f"licensing.{parts[1]}"
-    return parts[0] if parts else ""
+    return parts[0]
 
 
 def _imported_modules(tree: ast.AST) -> list[tuple[int, str]]:
