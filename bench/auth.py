@@ -23,14 +23,14 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy import func, select
 
+from clearinghouse.access.domain import Role
 from clearinghouse.api.app import create_app
 from clearinghouse.core.db import make_engine, session_factory, unit_of_work
 from clearinghouse.core.migrate import upgrade
 from clearinghouse.core.settings import Settings
+from clearinghouse.core.tables import AuditEvent
 from clearinghouse.registry import parties_service
-from clearinghouse.registry.domain import Role
 from clearinghouse.registry.schemas import KeyCreate, PartyCreate
-from clearinghouse.registry.tables import AuditEvent
 
 console = Console()
 

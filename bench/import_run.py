@@ -18,18 +18,19 @@ from pathlib import Path
 from typing import Any
 
 from bench.import_catalogue import write_csv
+from clearinghouse.access.domain import Role
 from clearinghouse.core.db import make_engine, session_factory, unit_of_work
 from clearinghouse.core.jobs import service as jobs
 from clearinghouse.core.jobs.runner import JobRunner
 from clearinghouse.core.migrate import upgrade
 from clearinghouse.registry import parties_service
-from clearinghouse.registry.domain import Role
 from clearinghouse.registry.import_formats import ImportOptions
 from clearinghouse.registry.import_job import KIND, ImportRequest, run_import
 from clearinghouse.registry.import_reading import scan
 from clearinghouse.registry.schemas import PartyCreate
 from clearinghouse.registry.tables import Work
 from clearinghouse.search import service as search
+from clearinghouse.wiring import wire
 
 OUT = Path(__file__).parent / "out"
 
@@ -93,6 +94,7 @@ def run(url: str, works: int, per_file: int) -> dict[str, Any]:
 
 
 def main() -> None:
+    wire()  # registry writes reach the search index, as in the app
     parser = argparse.ArgumentParser()
     parser.add_argument("--url", required=True)
     parser.add_argument("--works", type=int, required=True)

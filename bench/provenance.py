@@ -22,9 +22,9 @@ from pathlib import Path
 import av
 from PIL import Image
 
+from clearinghouse.core.files import FileStore
 from clearinghouse.licensing.certificates.x509 import ensure_signing_material
 from clearinghouse.licensing.delivery import provenance
-from clearinghouse.licensing.delivery.service import FileStore
 
 WIDTH, HEIGHT = 640, 360
 

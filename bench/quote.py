@@ -33,10 +33,10 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from clearinghouse.licensing.catalogue.default_templates import DEFAULT_TEMPLATES
 from rich.console import Console
 from rich.table import Table
 
+from clearinghouse.access.domain import Role
 from clearinghouse.core.db import make_engine, session_factory, unit_of_work
 from clearinghouse.core.migrate import upgrade
 from clearinghouse.core.territories import expand
@@ -48,11 +48,20 @@ from clearinghouse.licensing.quotes.engine import Market, build_quote, needed_ri
 from clearinghouse.licensing.quotes.pricing import PricedDraft, RateBook, price_drafts
 from clearinghouse.licensing.quotes.schemas import QuoteCreate
 from clearinghouse.licensing.terms import Use, expand_channels
-from clearinghouse.registry import holdings_service, parties_service, works_service
-from clearinghouse.registry.domain import Role
-from clearinghouse.registry.schemas import HoldingCreate, KeyCreate, PartyCreate, WorkCreate
+from clearinghouse.registry import claims_service, holdings_service, parties_service, works_service
+from clearinghouse.registry.schemas import (
+    ClaimAccept,
+    HoldingCreate,
+    KeyCreate,
+    PartyCreate,
+    WorkCreate,
+)
+from clearinghouse.wiring import wire
 
 OUT = Path(__file__).parent / "out"
+# The templates migration 0003 seeds (a fresh database has exactly these).
+SEEDED = Path(__file__).parents[1] / "src/clearinghouse/migrations/seeds/0003_catalogue.json"
+DEFAULT_TEMPLATES = json.loads(SEEDED.read_text("utf-8"))["license_templates"]
 console = Console()
 USE = {"purpose": "advertising", "channels": ["douyin"], "uses": 1,
        "portion": {"unit": "seconds", "value": 15}, "territories": ["CN"], "term_days": 365,
@@ -85,10 +94,14 @@ def build_catalogue(sessions: Any, seed: int, offers_per_holder: int) -> dict[st
         plan = [(holders[0], song, "synchronisation", "50"),
                 (holders[1], song, "synchronisation", "50"),
                 (holders[2], master, "master_use", "60"), (holders[3], master, "master_use", "40")]
+        registrant = {song.id: holders[0], master.id: holders[2]}
         for holder, work, right, share in plan:
-            holdings_service.create_holding(s, holder, work.id, HoldingCreate.model_validate({
+            held = holdings_service.create_holding(s, holder, work.id, HoldingCreate.model_validate({
                 "rights": [right], "share": share, "territories": ["WORLD"],
                 "valid_from": "2020-01-01", "warranty": {"accepted": True}}))
+            if holder is not registrant[work.id]:  # a co-holder's holding is a claim until accepted
+                claims_service.accept_claim(s, registrant[work.id], held.id, ClaimAccept(),
+                                            held.version)
         for holder, work, right, _ in plan:
             for i in range(offers_per_holder):
                 usd = rng.random() < 0.3
@@ -220,6 +233,7 @@ def over_http(data_dir: Path, token: str, work_ids: list[str], requests: int) ->
 
 
 def main() -> None:
+    wire()  # registry writes reach the search index, as in the app
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--engine-quotes", type=int, default=5000)
     parser.add_argument("--naive-quotes", type=int, default=300)

@@ -14,7 +14,11 @@ from sqlalchemy.engine import Engine, make_url
 
 from clearinghouse.core.db import make_engine, session_factory
 from clearinghouse.core.migrate import upgrade
+from clearinghouse.wiring import wire
 from tests.support.postgres import PostgresUnavailable, start_cluster
+
+# As the app and the CLI do: registry writes through services reach the search index.
+wire()
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 

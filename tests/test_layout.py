@@ -130,3 +130,129 @@ def test_ledger_does_not_import_licensing():
             importers += [f"{relative}: {n}" for n in names
                           if n.startswith("clearinghouse.licensing")]
     assert not importers, importers
+
+
+# -- layering: the package graph is acyclic, and no import hides inside a function ---------------
+# Entrypoints sit on top and may import anything; between all other modules, packages form a DAG
+# (docs/architecture.md, "Layers"). Each licensing sub-package counts as a package of its own.
+ENTRYPOINT_NAMES = frozenset({"endpoints.py", "cli.py", "cli_inputs.py"})
+ENTRYPOINT_MODULES = frozenset({"api/app.py", "cli/main.py"})
+
+
+def _is_entrypoint(relative: str) -> bool:
+    name = relative.rsplit("/", 1)[-1]
+    return (relative in ENTRYPOINT_MODULES or name in ENTRYPOINT_NAMES
+            or name.endswith(("_endpoints.py", "_cli.py")))
+
+
+def package_of(module: str) -> str:
+    """`clearinghouse.licensing.quotes.engine` -> `licensing.quotes`; `clearinghouse.search.x` -> `search`."""
+    parts = module.split(".")[1:]
+    if not parts or not ((PACKAGE / parts[0]).is_dir() or (PACKAGE / f"{parts[0]}.py").is_file()):
+        return ""  # the root package itself (`from clearinghouse import __version__`)
+    if parts[:1] == ["licensing"] and len(parts) > 1 and (PACKAGE / "licensing" / parts[1]).is_dir():
+        return f"licensing.{parts[1]}"
+    return parts[0]
+
+
+def _imported_modules(tree: ast.AST) -> list[tuple[int, str]]:
+    found: list[tuple[int, str]] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("clearinghouse"):
+            found += [(node.lineno, f"{node.module}.{a.name}") for a in node.names]
+        elif isinstance(node, ast.Import):
+            found += [(node.lineno, a.name) for a in node.names if a.name.startswith("clearinghouse")]
+    return found
+
+
+def package_edges(sources: dict[str, str]) -> dict[tuple[str, str], list[str]]:
+    """(from package, to package) -> the imports that make the edge, from {relative path: source}."""
+    edges: dict[tuple[str, str], list[str]] = {}
+    for relative, source in sources.items():
+        if _is_entrypoint(relative) or relative.startswith("migrations/"):
+            continue
+        here = package_of("clearinghouse." + relative.removesuffix(".py").replace("/", "."))
+        for line, target in _imported_modules(ast.parse(source)):
+            there = package_of(target)
+            if there and there != here:
+                edges.setdefault((here, there), []).append(f"{relative}:{line} imports {target}")
+    return edges
+
+
+def find_cycle(edges: dict[tuple[str, str], list[str]]) -> list[str] | None:
+    """One cycle of packages (first package repeated at the end), or None."""
+    graph: dict[str, list[str]] = {}
+    for a, b in edges:
+        graph.setdefault(a, []).append(b)
+    state: dict[str, int] = {}  # 1: on the current path, 2: done
+    path: list[str] = []
+
+    def visit(node: str) -> list[str] | None:
+        state[node] = 1
+        path.append(node)
+        for nxt in sorted(graph.get(node, ())):
+            if state.get(nxt) == 1:
+                return path[path.index(nxt):] + [nxt]
+            if nxt not in state and (cycle := visit(nxt)):
+                return cycle
+        path.pop()
+        state[node] = 2
+        return None
+
+    for start in sorted(graph):
+        if start not in state and (cycle := visit(start)):
+            return cycle
+    return None
+
+
+def _explain(cycle: list[str], edges: dict[tuple[str, str], list[str]]) -> str:
+    return "\n".join(f"{a} -> {b}: " + "; ".join(edges[(a, b)][:5]) for a, b in zip(cycle, cycle[1:], strict=False))
+
+
+def functions_importing_clearinghouse(source: str) -> list[str]:
+    """`line: import` for each import of a clearinghouse module inside a function."""
+    found = []
+    for fn in ast.walk(ast.parse(source)):
+        if isinstance(fn, ast.FunctionDef | ast.AsyncFunctionDef):
+            found += [f"{line}: {target} (in {fn.name})" for line, target in _imported_modules(fn)]
+    return sorted(set(found))
+
+
+def _sources() -> dict[str, str]:
+    return {relative: path.read_text("utf-8") for relative, path in _modules()}
+
+
+def test_packages_import_each_other_without_cycles():
+    edges = package_edges(_sources())
+    cycle = find_cycle(edges)
+    assert cycle is None, (
+        "package cycle (move the shared piece down into core/ or the lower package, or announce "
+        f"through core/changes.py): {' -> '.join(cycle or [])}\n{_explain(cycle or [], edges)}"
+    )
+
+
+def test_no_module_imports_clearinghouse_inside_a_function():
+    offenders = {relative: found for relative, source in _sources().items()
+                 if (found := functions_importing_clearinghouse(source))}
+    assert not offenders, f"import at the top of the module (a cycle is fixed by layering): {offenders}"
+
+
+def test_the_cycle_check_sees_a_cycle_and_names_its_imports():
+    edges = package_edges({
+        "registry/works_service.py": "from clearinghouse.search import indexer\n",
+        "search/indexer.py": "from clearinghouse.registry.tables import Work\n",
+        "search/endpoints.py": "from clearinghouse.api.app import create_app\n",  # top layer: no edge
+    })
+    assert find_cycle(edges) == ["registry", "search", "registry"]
+    assert "registry/works_service.py:1 imports clearinghouse.search.indexer" in _explain(
+        ["registry", "search", "registry"], edges)
+    assert find_cycle(package_edges({"licensing/quotes/engine.py":
+                                     "from clearinghouse.licensing.catalogue.domain import Price\n"})) is None
+
+
+def test_the_import_check_sees_imports_in_functions_and_methods():
+    source = ("def f():\n    from clearinghouse.core import clock\n"
+              "class A:\n    async def g(self):\n        import clearinghouse.search.indexer\n"
+              "def h():\n    import uvicorn\n")
+    assert [f.split(" (")[0] for f in functions_importing_clearinghouse(source)] == [
+        "2: clearinghouse.core.clock", "5: clearinghouse.search.indexer"]

@@ -16,10 +16,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from clearinghouse.access.domain import Role
 from clearinghouse.core.db import unit_of_work
 from clearinghouse.ledger.tables import LedgerEntry
 from clearinghouse.registry import parties_service
-from clearinghouse.registry.domain import Role
 from clearinghouse.registry.schemas import KeyCreate, MandateCreate
 from tests.licensing.catalogue_world import ad_use, offer_body
 from tests.support.factories import Actor, make_actor, make_holding, make_work

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from clearinghouse.registry.domain import Role
+from clearinghouse.access.domain import Role
 from tests.support.factories import make_actor, make_holding, make_work
 
 # Reads of the public catalogue need no key, as a public works database should.

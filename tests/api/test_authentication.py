@@ -9,9 +9,10 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from clearinghouse.access.domain import Role
+from clearinghouse.core.tables import AuditEvent
 from clearinghouse.registry.auth_events import MAX_TALLIES
-from clearinghouse.registry.domain import Role
-from clearinghouse.registry.tables import ApiKey, AuditEvent
+from clearinghouse.registry.tables import ApiKey
 from tests.support.factories import make_actor
 
 

@@ -15,9 +15,9 @@ from schemathesis.checks import (
     status_code_conformance,
 )
 
+from clearinghouse.access.domain import Role
 from clearinghouse.core.db import make_engine, session_factory
 from clearinghouse.core.settings import Settings
-from clearinghouse.registry.domain import Role
 from tests.support.factories import make_actor, make_holding, make_work
 
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from clearinghouse.access.domain import Role
 from clearinghouse.core.clock import utcnow
 from clearinghouse.core.db import unit_of_work
 from clearinghouse.registry import parties_service
-from clearinghouse.registry.domain import Role
 from clearinghouse.registry.schemas import MandateCreate
 from tests.support.factories import Actor, make_actor, make_holding, make_work
 

@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from clearinghouse.access.domain import Role
 from clearinghouse.core.clock import utcnow
 from clearinghouse.core.db import unit_of_work
 from clearinghouse.licensing.catalogue import offers as offers_service
@@ -26,7 +27,6 @@ from clearinghouse.licensing.catalogue.offer_schemas import OfferCreate
 from clearinghouse.licensing.catalogue.template_schemas import TemplateCreate
 from clearinghouse.licensing.quotes import service as quotes_service
 from clearinghouse.licensing.quotes.schemas import QuoteCreate
-from clearinghouse.registry.domain import Role
 from tests.support.factories import Actor, make_actor, make_holding, make_work, principal
 
 OPERATOR_TOKEN_NAME = "operator"

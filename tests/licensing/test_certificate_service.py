@@ -77,7 +77,7 @@ def test_the_certificate_says_what_was_bought_and_verifies(settings, client, ses
     )
     assert upload.status_code == 200 and upload.json()["result"] == "valid"
     # Only the license's parties fetch the certificate; checking it is public.
-    from clearinghouse.registry.domain import Role
+    from clearinghouse.access.domain import Role
     from tests.support.factories import make_actor
 
     stranger = make_actor(sessions, "Stranger", Role.LICENSEE)

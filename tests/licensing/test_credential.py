@@ -159,7 +159,7 @@ def test_a_credential_verifies_here_and_with_an_independent_verifier(client, ses
     # The license's holders and the operator fetch it too; nobody else does.
     assert _credential(client, m.publisher, lic) == cred
     assert _credential(client, m.operator, lic) == cred
-    from clearinghouse.registry.domain import Role
+    from clearinghouse.access.domain import Role
     from tests.support.factories import make_actor
 
     stranger = make_actor(sessions, "Stranger", Role.LICENSEE)

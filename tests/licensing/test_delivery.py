@@ -10,8 +10,8 @@ from datetime import timedelta
 import pytest
 from fastapi.testclient import TestClient
 
+from clearinghouse.access.domain import Role
 from clearinghouse.licensing.delivery import service as delivery
-from clearinghouse.registry.domain import Role
 from clearinghouse.registry.tables import Work
 from tests.licensing.purchase_support import (
     bought_and_paid,

@@ -12,12 +12,12 @@ import httpx
 import pytest
 from sqlalchemy import func, select, text
 
+from clearinghouse.access.domain import Role
 from clearinghouse.core.db import unit_of_work
-from clearinghouse.licensing.licenses import purchase as purchase_service
 from clearinghouse.licensing.licenses.exclusivity import GrantScope, clashes, overlaps
 from clearinghouse.licensing.licenses.tables import License
+from clearinghouse.licensing.purchases import service as purchase_service
 from clearinghouse.licensing.terms import Channel
-from clearinghouse.registry.domain import Role
 from tests.licensing.catalogue_world import World, ad_use, build_world, offer_body
 from tests.licensing.purchase_support import (
     bought_long_ago,

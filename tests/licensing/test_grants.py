@@ -7,11 +7,11 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
+from clearinghouse.access.domain import Role
 from clearinghouse.core.db import unit_of_work
 from clearinghouse.licensing.licenses import coverage, grants_repository
 from clearinghouse.licensing.licenses.grants import CoverageQuestion, GrantIndex
 from clearinghouse.licensing.licenses.tables import LicenseGrant
-from clearinghouse.registry.domain import Role
 from tests.licensing.purchase_support import (
     bought_long_ago,
     buy,

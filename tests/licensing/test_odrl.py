@@ -10,7 +10,7 @@ import pytest
 from pyld import jsonld
 
 from clearinghouse.core.territories import expand
-from clearinghouse.licensing.policies import odrl
+from clearinghouse.licensing.policies import odrl, odrl_reader
 from clearinghouse.licensing.terms import Channel, Portion, PortionUnit, Purpose
 
 ODRL = "http://www.w3.org/ns/odrl/2/"
@@ -120,7 +120,7 @@ def test_license_agreement_expands_to_odrl_iris() -> None:
 
 def test_license_round_trips_through_odrl() -> None:
     lic = _license()
-    use, rights, compensation = odrl.license_terms_from_odrl(
+    use, rights, compensation = odrl_reader.license_terms_from_odrl(
         odrl.agreement_for_license(lic, "https://ch.test", "pty_op")
     )
     assert use.work_ids == ("wrk_song", "wrk_clip")
@@ -157,7 +157,7 @@ def test_round_trip_of_portions_perpetual_terms_and_modification(portion: dict) 
         territories=["WORLD"],
         territories_excluded=[],
     )
-    use, _, _ = odrl.license_terms_from_odrl(
+    use, _, _ = odrl_reader.license_terms_from_odrl(
         odrl.agreement_for_license(lic, "https://ch.test", "pty_op")
     )
     assert use.portion == Portion(PortionUnit(portion["unit"]), portion.get("value"))
@@ -169,7 +169,7 @@ def test_a_recompacted_policy_reads_the_same() -> None:
     """Reading goes through JSON-LD expansion, so another compaction of the same graph works too."""
     doc = odrl.agreement_for_license(_license(), "https://ch.test", "pty_op")
     other = jsonld.compact(jsonld.expand(doc), {"o": ODRL, "c": CH})
-    assert odrl.license_terms_from_odrl(other)[0] == odrl.license_terms_from_odrl(doc)[0]
+    assert odrl_reader.license_terms_from_odrl(other)[0] == odrl_reader.license_terms_from_odrl(doc)[0]
 
 
 def test_offer_policy_lists_covered_purposes_and_maximum_term() -> None:
@@ -216,11 +216,11 @@ def test_offer_policy_lists_covered_purposes_and_maximum_term() -> None:
 
 def test_garbage_is_refused_clearly() -> None:
     with pytest.raises(odrl.OdrlError, match="exactly one odrl:Agreement"):
-        odrl.license_terms_from_odrl({"@context": odrl.CONTEXT, "type": "Offer", "uid": "urn:x"})
+        odrl_reader.license_terms_from_odrl({"@context": odrl.CONTEXT, "type": "Offer", "uid": "urn:x"})
     doc = odrl.agreement_for_license(_license(), "https://ch.test", "pty_op")
     doc["permission"][0]["action"] = "odrl:annotate"
     with pytest.raises(odrl.OdrlError, match="not one this clearinghouse grants"):
-        odrl.license_terms_from_odrl(doc)
+        odrl_reader.license_terms_from_odrl(doc)
 
 
 def test_every_right_has_a_distinct_action() -> None:

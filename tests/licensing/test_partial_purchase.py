@@ -13,8 +13,8 @@ from datetime import timedelta
 import pytest
 from pypdf import PdfReader
 
+from clearinghouse.access.domain import Role
 from clearinghouse.core.clock import utcnow
-from clearinghouse.registry.domain import Role
 from tests.licensing.purchase_support import buy, pay
 from tests.support.factories import make_actor, make_holding, make_work
 

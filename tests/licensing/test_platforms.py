@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from clearinghouse.access.domain import Role
 from clearinghouse.core import platforms
 from clearinghouse.core.db import unit_of_work
+from clearinghouse.core.tables import AuditEvent
 from clearinghouse.licensing.terms import Channel, expand_channels
-from clearinghouse.registry.domain import Role
-from clearinghouse.registry.tables import AuditEvent
 from tests.licensing.catalogue_world import World, ad_use, build_world, price_everything
 from tests.support.factories import make_actor
 

@@ -11,7 +11,7 @@ from sqlalchemy.exc import DBAPIError
 
 from clearinghouse.core.clock import utcnow
 from clearinghouse.core.db import unit_of_work
-from clearinghouse.registry.tables import AuditEvent
+from clearinghouse.core.tables import AuditEvent
 from tests.licensing.purchase_support import (
     add_unpriced_recording,
     buy,
@@ -112,7 +112,7 @@ def test_holders_see_licenses_that_pay_them_strangers_do_not(client, sessions) -
     ).json()
     assert client.get(f"/api/v1/licenses/{lic['id']}", headers=m.writer.headers).status_code == 200
     assert client.get("/api/v1/licenses", headers=m.writer.headers).json()["total"] == 1
-    from clearinghouse.registry.domain import Role
+    from clearinghouse.access.domain import Role
     from tests.support.factories import make_actor
 
     stranger = make_actor(sessions, "Stranger", Role.LICENSEE)
@@ -179,7 +179,7 @@ def test_bad_purchases_are_refused_clearly_and_write_nothing(client, sessions) -
     assert r.status_code == 410 and "expired" in r.json()["error"]["message"]
     assert "new quote" in r.json()["error"]["message"]
 
-    from clearinghouse.registry.domain import Role
+    from clearinghouse.access.domain import Role
     from tests.support.factories import make_actor
 
     other = make_actor(sessions, "快手达人 Other creator", Role.LICENSEE)
@@ -393,7 +393,7 @@ def test_ledger_corrections_are_reversals_and_entries_cannot_be_edited(
 
 def test_license_odrl_endpoint_round_trips(client, sessions) -> None:  # noqa: ANN001
     from clearinghouse.core.territories import expand
-    from clearinghouse.licensing.policies import odrl
+    from clearinghouse.licensing.policies import odrl_reader
 
     m = make_market(sessions)
     lic = buy(
@@ -407,7 +407,7 @@ def test_license_odrl_endpoint_round_trips(client, sessions) -> None:  # noqa: A
     ).json()
     r = client.get(f"/api/v1/licenses/{lic['id']}/odrl", headers=m.licensee.headers)
     assert r.status_code == 200 and r.headers["content-type"].startswith("application/ld+json")
-    use, rights, compensation = odrl.license_terms_from_odrl(r.json())
+    use, rights, compensation = odrl_reader.license_terms_from_odrl(r.json())
     assert use.work_ids == (m.work_id,) and use.start.isoformat() == lic["valid_from"]
     assert use.term_days == 365 and not use.exclusive and use.uses == 1
     assert expand(use.territories, use.territories_excluded) == {"CN", "HK", "MO"}

@@ -11,20 +11,16 @@ from decimal import Decimal
 import pytest
 
 from clearinghouse.core.errors import ValidationFailed
+from clearinghouse.licensing.catalogue.domain import FeeFacts, OfferFacts, Price, RateFacts, template_facts
 from clearinghouse.licensing.quotes.engine import (
     ConflictFacts,
-    FeeFacts,
     HoldingFacts,
     Market,
-    OfferFacts,
     PartyFacts,
-    Price,
-    RateFacts,
     WorkFacts,
     adaptation_gaps,
     build_quote,
     needed_rights,
-    template_facts,
     use_from_json,
     use_to_json,
 )

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from clearinghouse.registry.domain import Role
+from clearinghouse.access.domain import Role
 from tests.licensing.catalogue_world import World, ad_use, build_world, offer_body, price_everything
 from tests.support.factories import Actor, make_actor, make_holding, make_work
 

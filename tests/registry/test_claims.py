@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from clearinghouse.registry.domain import Role
+from clearinghouse.access.domain import Role
 from tests.registry.test_import import imported
 from tests.support.factories import Actor, make_actor
 

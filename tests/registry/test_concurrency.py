@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import threading
 
+from clearinghouse.access.domain import Role
 from clearinghouse.core.db import unit_of_work
 from clearinghouse.core.errors import StaleVersion
 from clearinghouse.registry import works_service
-from clearinghouse.registry.domain import Role
 from clearinghouse.registry.schemas import WorkUpdate
 from tests.support.factories import make_actor, make_holding, make_work, principal
 

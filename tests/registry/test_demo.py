@@ -7,10 +7,11 @@ from collections import defaultdict
 from sqlalchemy import func, select
 
 from clearinghouse.core.db import unit_of_work
+from clearinghouse.core.shares import FULL_SHARE_PPM
+from clearinghouse.core.tables import AuditEvent
 from clearinghouse.demo.catalogue import build_catalogue
 from clearinghouse.demo.loader import DEMO_KEYS, demo_counts, load_demo
-from clearinghouse.registry.domain import FULL_SHARE_PPM
-from clearinghouse.registry.tables import AuditEvent, Holding, Work, WorkRelation
+from clearinghouse.registry.tables import Holding, Work, WorkRelation
 
 
 def test_the_catalogue_is_the_same_for_the_same_seed_and_differs_for_another():

@@ -9,11 +9,12 @@ import pytest
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
+from clearinghouse.access.domain import Role
 from clearinghouse.core.db import unit_of_work
+from clearinghouse.core.tables import AuditEvent
 from clearinghouse.registry import parties_service
-from clearinghouse.registry.domain import Role
 from clearinghouse.registry.schemas import MandateCreate
-from clearinghouse.registry.tables import AuditEvent, Holding, Work, WorkRelation
+from clearinghouse.registry.tables import Holding, Work, WorkRelation
 from tests.support.factories import make_actor, make_work
 
 URL = "/api/v1/works/import"

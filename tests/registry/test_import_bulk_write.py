@@ -7,9 +7,9 @@ import json
 
 from sqlalchemy import select
 
+from clearinghouse.access.domain import Role
 from clearinghouse.core.db import unit_of_work
-from clearinghouse.registry.domain import Role
-from clearinghouse.registry.tables import AuditEvent
+from clearinghouse.core.tables import AuditEvent
 from tests.registry.test_import import by_ref, imported
 from tests.support.factories import make_actor
 

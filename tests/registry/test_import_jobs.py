@@ -12,11 +12,11 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
+from clearinghouse.access.domain import Role
 from clearinghouse.core.db import unit_of_work
 from clearinghouse.core.jobs import service as jobs
 from clearinghouse.core.jobs.runner import JobRunner
 from clearinghouse.registry import import_job, import_reading
-from clearinghouse.registry.domain import Role
 from clearinghouse.registry.import_formats import ImportOptions
 from clearinghouse.registry.import_job import KIND, ImportRequest, run_import
 from clearinghouse.registry.tables import Work, WorkRelation

@@ -16,15 +16,16 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
+from clearinghouse.access.domain import Role
 from clearinghouse.api.app import create_app
 from clearinghouse.core.db import unit_of_work
 from clearinghouse.core.jobs import service as jobs
 from clearinghouse.core.jobs.runner import JobRunner
+from clearinghouse.core.tables import AuditEvent
 from clearinghouse.registry import import_job, import_reading
-from clearinghouse.registry.domain import Role
 from clearinghouse.registry.import_formats import ImportOptions
 from clearinghouse.registry.import_job import KIND, ImportRequest, dedupe_key, run_import
-from clearinghouse.registry.tables import AuditEvent, Holding, Work, WorkIdentifier
+from clearinghouse.registry.tables import Holding, Work, WorkIdentifier
 from clearinghouse.search.tables import SearchDocument
 from tests.registry.test_import import post
 from tests.support.factories import make_actor, principal

@@ -10,7 +10,7 @@ from sqlalchemy import insert, select
 from clearinghouse.core import bulk
 from clearinghouse.core.db import unit_of_work
 from clearinghouse.core.jobs.tables import Job
-from clearinghouse.registry.tables import AuditEvent
+from clearinghouse.core.tables import AuditEvent
 
 BEIJING = timezone(timedelta(hours=8))
 AT = datetime(2026, 3, 1, 12, 30, 15, 123456, tzinfo=UTC)

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from clearinghouse.registry.domain import Role
+from clearinghouse.access.domain import Role
 from tests.registry.test_import import imported
 from tests.support.factories import make_actor, make_work
 

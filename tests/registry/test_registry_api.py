@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from clearinghouse.registry.domain import Role
+from clearinghouse.access.domain import Role
 from tests.support.factories import make_actor
 
 SONG = {

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from clearinghouse.registry.domain import Role
+from clearinghouse.access.domain import Role
 from tests.support.factories import Actor, make_actor, make_holding, make_work
 
 

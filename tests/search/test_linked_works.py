@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import pytest
 from sqlalchemy import event
 
-from clearinghouse.registry.domain import Role
+from clearinghouse.access.domain import Role
 from clearinghouse.search import service
 from tests.support.factories import Actor, make_actor, make_holding, make_work
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import text
 
+from clearinghouse.access.domain import Role
 from clearinghouse.core.db import is_postgres, unit_of_work
-from clearinghouse.registry.domain import Role
 from clearinghouse.search import service
 from clearinghouse.search.query import Mode, parse_text
 from tests.support.factories import make_actor, make_work

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from clearinghouse.registry.domain import Role
+from clearinghouse.access.domain import Role
 from clearinghouse.search import service
 from tests.licensing.purchase_support import buy, make_market, make_quote, use_of
 from tests.search.test_search_api import ids, search

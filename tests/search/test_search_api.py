@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from clearinghouse.access.domain import Role
 from clearinghouse.core.db import unit_of_work
-from clearinghouse.registry.domain import Role
 from clearinghouse.search import indexer
 from tests.support.factories import make_actor, make_work
 

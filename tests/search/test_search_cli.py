@@ -7,10 +7,10 @@ import json
 import pytest
 from typer.testing import CliRunner
 
+from clearinghouse.access.domain import Role
 from clearinghouse.cli.main import app
 from clearinghouse.core.db import make_engine, session_factory
 from clearinghouse.core.settings import get_settings
-from clearinghouse.registry.domain import Role
 from tests.licensing.catalogue_world import build_world
 from tests.support.factories import make_actor, make_work
 

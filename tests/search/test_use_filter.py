@@ -7,8 +7,8 @@ from datetime import date, timedelta
 
 import pytest
 
+from clearinghouse.access.domain import Role
 from clearinghouse.core.clock import utcnow
-from clearinghouse.registry.domain import Role
 from tests.licensing.catalogue_world import World, ad_use, build_world, offer_body, price_everything
 from tests.support.factories import make_actor, make_holding, make_work
 

@@ -8,9 +8,10 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from clearinghouse.access.domain import Role
 from clearinghouse.core.db import unit_of_work
 from clearinghouse.registry import claims_service, holdings_service, parties_service, works_service
-from clearinghouse.registry.domain import HoldingStatus, Role
+from clearinghouse.registry.domain import HoldingStatus
 from clearinghouse.registry.schemas import (
     ClaimAccept,
     HoldingCreate,

@@ -6,17 +6,8 @@ from datetime import date
 
 import pytest
 
-from clearinghouse.registry.domain import (
-    FULL_SHARE_PPM,
-    ConflictKind,
-    HoldingSlice,
-    ShareError,
-    claim_conflicts,
-    find_conflicts,
-    format_share,
-    parse_share,
-    widens,
-)
+from clearinghouse.core.shares import FULL_SHARE_PPM, ShareError, format_share, parse_share
+from clearinghouse.registry.domain import ConflictKind, HoldingSlice, claim_conflicts, find_conflicts, widens
 
 CN = frozenset({"CN"})
 ASIA = frozenset({"CN", "JP", "HK"})

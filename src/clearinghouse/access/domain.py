@@ -9,8 +9,16 @@ import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from enum import StrEnum
 
-from clearinghouse.registry.domain import Role
+
+class Role(StrEnum):
+    OWNER = "owner"
+    AGENT = "agent"
+    LICENSEE = "licensee"
+    PLATFORM = "platform"
+    OPERATOR = "operator"
+
 
 KEY_PREFIX = "chk"
 # `chk_<12 hex lookup>_<url-safe secret>`; anything else is refused before any database lookup.

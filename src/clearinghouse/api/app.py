@@ -23,6 +23,7 @@ from clearinghouse.core.jobs.runner import JobRunner, Recovery, recover_interrup
 from clearinghouse.core.settings import Settings, get_settings
 from clearinghouse.platforms import service as platforms_service
 from clearinghouse.registry import import_job, import_recovery
+from clearinghouse.wiring import wire
 
 # Each feature (each part of licensing) mounts its own router, from the endpoints module in the
 # folder named after it; order decides the order in the OpenAPI document.
@@ -52,6 +53,7 @@ class Health(BaseModel):
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
+    wire()  # registry writes reach the search index
     url = settings.resolved_database_url
     # More connections than admitted requests, so an admitted request never waits for one.
     db_options: dict[str, Any] = {"pool_size": settings.max_active_requests + settings.max_active_uploads + 4,

@@ -21,7 +21,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session, sessionmaker
 
-from clearinghouse.access.domain import Principal, key_prefix, parse_token
+from clearinghouse.access.domain import Principal, Role, key_prefix, parse_token
 from clearinghouse.access.throttle import FailedAuthThrottle, ThrottleLimits
 from clearinghouse.api import auth_openapi
 from clearinghouse.api.auth_writer import AuthEventWriter
@@ -29,7 +29,6 @@ from clearinghouse.core.clock import utcnow
 from clearinghouse.core.errors import DomainError, Forbidden, TooManyAttempts, Unauthenticated
 from clearinghouse.core.settings import Settings
 from clearinghouse.registry.auth_events import AuthEventBuffer
-from clearinghouse.registry.domain import Role
 from clearinghouse.registry.parties_service import authenticate
 from clearinghouse.registry.works_service import REGISTERING_ROLES
 

@@ -20,7 +20,9 @@ from clearinghouse.core.db import make_engine, session_factory, unit_of_work
 from clearinghouse.core.errors import DomainError
 from clearinghouse.core.migrate import upgrade
 from clearinghouse.core.settings import get_settings
+from clearinghouse.registry.parties_service import get_party, principal_for
 from clearinghouse.registry.repository import first_operator_party
+from clearinghouse.wiring import wire
 
 console = Console()
 err_console = Console(stderr=True)
@@ -35,6 +37,7 @@ EXIT_CODES = {
 @contextmanager
 def database(migrate: bool = True) -> Iterator[Session]:
     """One transaction against the configured database, migrated to the latest schema."""
+    wire()
     settings = get_settings()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     engine = make_engine(settings.resolved_database_url)
@@ -52,6 +55,7 @@ def database(migrate: bool = True) -> Iterator[Session]:
 @contextmanager
 def session_factories() -> Iterator[tuple[sessionmaker[Session], sessionmaker[Session]]]:
     """(writes, reads) for work that opens many short transactions of its own (jobs)."""
+    wire()
     settings = get_settings()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     url = settings.resolved_database_url
@@ -71,15 +75,11 @@ def acting_as(session: Session, party_id: str | None) -> Principal | None:
     """None is the local operator (whoever holds the data directory)."""
     if party_id is None:
         return None
-    from clearinghouse.registry.parties_service import get_party, principal_for
-
     return principal_for(session, get_party(session, party_id))
 
 
 def local_operator(session: Session) -> Principal:
     """The operator party, for services that need a principal."""
-    from clearinghouse.registry.parties_service import principal_for
-
     party = first_operator_party(session)
     if party is None:
         raise typer.BadParameter("no operator party yet: run `clearinghouse init` first")

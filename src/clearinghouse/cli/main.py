@@ -9,8 +9,12 @@ from typing import Annotated
 
 import typer
 
+from clearinghouse import __version__
 from clearinghouse.cli.context import database, emit_json, emit_record
 from clearinghouse.core.settings import get_settings
+from clearinghouse.demo.bootstrap import ensure_operator
+from clearinghouse.demo.loader import load_demo, print_credentials
+from clearinghouse.licensing.certificates.x509 import ROOT_CERT, ensure_signing_material
 
 app = typer.Typer(help="Clearinghouse: register works, price licenses, quote, buy and verify.",
                   no_args_is_help=True, add_completion=False)
@@ -48,9 +52,6 @@ def init(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
 
     Also makes the operator's X.509 root CA and document-signing certificate (keys/operator-ca.crt:
     PDF and C2PA signatures)."""
-    from clearinghouse.demo.bootstrap import ensure_operator
-    from clearinghouse.licensing.certificates.x509 import ROOT_CERT, ensure_signing_material
-
     with database() as db:
         result = ensure_operator(db)
     settings = get_settings()
@@ -119,8 +120,6 @@ def demo(
 
     The address printed (and, when serving, in certificates and links) is this host and port
     unless CLEARINGHOUSE_BASE_URL is set; with --no-serve, the port you will serve on."""
-    from clearinghouse.demo.loader import load_demo, print_credentials
-
     # Serving: the address must reach uvicorn's workers too; loading only, it is just printed.
     base_url = (_resolve_base_url(host, port) if serve_after
                 else get_settings().served_at(host, port).public_url)
@@ -136,8 +135,6 @@ def demo(
 
 @app.command()
 def version() -> None:
-    from clearinghouse import __version__
-
     typer.echo(__version__)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 
 FEATURE_TABLE_MODULES = (
+    "clearinghouse.core.tables",
     "clearinghouse.registry.tables",
     "clearinghouse.search.tables",
     "clearinghouse.licensing.tables",

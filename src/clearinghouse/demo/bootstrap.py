@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from clearinghouse.access.domain import Role
 from clearinghouse.registry import parties_service as parties
 from clearinghouse.registry import repository
-from clearinghouse.registry.domain import Role
 from clearinghouse.registry.schemas import KeyCreate, PartyCreate
 from clearinghouse.registry.tables import Party
 

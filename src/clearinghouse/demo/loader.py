@@ -15,7 +15,7 @@ from rich.markup import escape
 from rich.table import Table
 from sqlalchemy.orm import Session
 
-from clearinghouse.access.domain import Principal, parse_token
+from clearinghouse.access.domain import Principal, Role, parse_token
 from clearinghouse.core.errors import NotFound
 from clearinghouse.core.settings import get_settings
 from clearinghouse.demo import names
@@ -32,7 +32,7 @@ from clearinghouse.registry import (
     repository,
     works_service,
 )
-from clearinghouse.registry.domain import HoldingStatus, PartyKind, Right, Role
+from clearinghouse.registry.domain import HoldingStatus, PartyKind, Right
 from clearinghouse.registry.schemas import (
     ClaimAccept,
     HoldingCreate,

@@ -7,6 +7,7 @@ from fastapi import APIRouter
 from clearinghouse.api.auth import OperatorCaller
 from clearinghouse.api.deps import DB, Caller, Limit, Offset, RefParam
 from clearinghouse.api.responses import AUTHED, WRITE
+from clearinghouse.core.schemas import Page
 from clearinghouse.ledger import service
 from clearinghouse.ledger.schemas import (
     BalanceOut,
@@ -15,7 +16,6 @@ from clearinghouse.ledger.schemas import (
     balance_out,
     entry_out,
 )
-from clearinghouse.registry.schemas import Page
 
 router = APIRouter(prefix="/api/v1/ledger", tags=["ledger"])
 

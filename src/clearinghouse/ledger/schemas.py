@@ -8,10 +8,10 @@ from typing import Annotated
 from pydantic import BaseModel, Field, StringConstraints
 
 from clearinghouse.core.money_schemas import MoneyOut
+from clearinghouse.core.schemas import Strict
 from clearinghouse.core.text import MultiLine
 from clearinghouse.ledger.service import Balance
 from clearinghouse.ledger.tables import LedgerEntry
-from clearinghouse.registry.schemas import Strict
 
 Memo = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000), MultiLine]
 

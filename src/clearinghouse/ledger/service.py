@@ -8,12 +8,12 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from clearinghouse.access.domain import Principal
+from clearinghouse.core.audit import record
 from clearinghouse.core.clock import utcnow
 from clearinghouse.core.errors import Conflict, Forbidden, NotFound
 from clearinghouse.core.ids import new_id
 from clearinghouse.ledger import domain, repository
 from clearinghouse.ledger.tables import LedgerEntry, LedgerPosting
-from clearinghouse.registry.audit import record
 
 
 @dataclass(frozen=True)

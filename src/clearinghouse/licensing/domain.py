@@ -15,8 +15,8 @@ from datetime import date, datetime
 from typing import Any, Literal, Protocol
 
 from clearinghouse.core.errors import Conflict, Gone
+from clearinghouse.core.shares import format_share, parse_share
 from clearinghouse.licensing.terms import Channel, Portion, PortionUnit, Purpose, Use
-from clearinghouse.registry.domain import format_share, parse_share
 
 QuoteState = Literal["open", "purchased", "expired"]
 OPEN: QuoteState = "open"

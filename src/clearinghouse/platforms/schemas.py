@@ -8,8 +8,8 @@ from pydantic import BaseModel, Field, StringConstraints
 
 from clearinghouse.access.domain import Principal
 from clearinghouse.core.bounds import Version
+from clearinghouse.core.schemas import Strict
 from clearinghouse.core.text import SingleLine
-from clearinghouse.registry.schemas import Strict
 
 if TYPE_CHECKING:
     from clearinghouse.platforms.tables import PlatformRow

@@ -12,16 +12,15 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from clearinghouse.access.domain import Principal
+from clearinghouse.access.domain import Principal, Role
 from clearinghouse.core import platforms
+from clearinghouse.core.audit import record, snapshot
 from clearinghouse.core.errors import Conflict, NotFound, ValidationFailed
+from clearinghouse.core.versioning import check_version
 from clearinghouse.platforms import repository
 from clearinghouse.platforms.schemas import PlatformCreate, PlatformUpdate
 from clearinghouse.platforms.tables import PlatformAlias, PlatformRow
-from clearinghouse.registry.audit import record, snapshot
-from clearinghouse.registry.domain import Role
 from clearinghouse.registry.parties_service import get_party, require_operator
-from clearinghouse.registry.versioning import check_version
 
 
 def as_platform(row: PlatformRow) -> platforms.Platform:

@@ -16,8 +16,8 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from clearinghouse.access.domain import key_prefix
+from clearinghouse.core.audit import record
 from clearinghouse.registry import repository
-from clearinghouse.registry.audit import record
 
 MAX_TALLIES = 100
 FAILED = "auth.failed"

@@ -12,15 +12,15 @@ from collections.abc import Sequence
 from sqlalchemy.orm import Session
 
 from clearinghouse.access.domain import Principal
+from clearinghouse.core.audit import record, snapshot
 from clearinghouse.core.errors import Forbidden, NotFound, ValidationFailed
+from clearinghouse.core.versioning import check_version
 from clearinghouse.registry import repository
-from clearinghouse.registry.audit import record, snapshot
 from clearinghouse.registry.domain import HoldingStatus
 from clearinghouse.registry.holdings_service import refresh_conflicts
 from clearinghouse.registry.management import Managers, managers_of
 from clearinghouse.registry.schemas import ClaimAccept, ClaimReject
 from clearinghouse.registry.tables import Holding
-from clearinghouse.registry.versioning import check_version
 from clearinghouse.registry.works_service import get_work
 
 CLAIMS = (HoldingStatus.PENDING.value, HoldingStatus.REJECTED.value)

@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from clearinghouse.access.domain import Role
 from clearinghouse.cli.context import (
     acting_as,
     database,
@@ -21,7 +22,7 @@ from clearinghouse.registry import claims_service as claims
 from clearinghouse.registry import parties_service as parties
 from clearinghouse.registry import repository, views
 from clearinghouse.registry import works_service as works
-from clearinghouse.registry.domain import Right, Role
+from clearinghouse.registry.domain import Right
 from clearinghouse.registry.schemas import (
     ClaimAccept,
     ClaimReject,

@@ -6,18 +6,9 @@ import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 
-FULL_SHARE_PPM = 1_000_000  # shares are parts per million: 100% == 1_000_000
-
-
-class Role(StrEnum):
-    OWNER = "owner"
-    AGENT = "agent"
-    LICENSEE = "licensee"
-    PLATFORM = "platform"
-    OPERATOR = "operator"
+from clearinghouse.core.shares import FULL_SHARE_PPM
 
 
 class Right(StrEnum):
@@ -62,34 +53,6 @@ class HoldingStatus(StrEnum):
 class ConflictKind(StrEnum):
     OVER_CLAIM = "over_claim"  # accepted shares add up to more than 100%
     CLAIM = "claim"  # a pending claim on someone else's work
-
-
-class ShareError(ValueError):
-    pass
-
-
-def parse_share(value: str | int | Decimal) -> int:
-    """A percentage such as "33.3333" or 50 into parts per million, refusing <=0 and >100."""
-    try:
-        pct = Decimal(str(value))
-    except InvalidOperation as exc:
-        raise ShareError(f"share {value!r} is not a number") from exc
-    if not pct.is_finite():
-        raise ShareError("share must be a finite percentage")
-    ppm = pct * 10_000
-    if ppm != ppm.to_integral_value():
-        raise ShareError("share has more than 4 decimals of a percent")
-    if ppm <= 0:
-        raise ShareError("share must be more than 0%")
-    if ppm > FULL_SHARE_PPM:
-        raise ShareError(f"share {pct}% is over 100%")
-    return int(ppm)
-
-
-def format_share(ppm: int) -> str:
-    """Parts per million back to a percentage string without trailing zeros ("50", "33.3333")."""
-    text = format(Decimal(ppm) / 10_000, "f")
-    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 @dataclass(frozen=True)

@@ -6,15 +6,17 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
+from clearinghouse.access.domain import Role
 from clearinghouse.api.auth import OperatorCaller, RightsManagerCaller
 from clearinghouse.api.deps import DB, Caller, IfMatch, Limit, MaybeCaller, Offset, RefParam, etag
 from clearinghouse.api.responses import AUTHED, PUBLIC, UPDATE, WRITE
+from clearinghouse.core import audit_repository
+from clearinghouse.core.schemas import Page
 from clearinghouse.registry import claims_service as claims
 from clearinghouse.registry import holdings_service as holdings
 from clearinghouse.registry import parties_service as parties
 from clearinghouse.registry import repository, views
 from clearinghouse.registry import works_service as works
-from clearinghouse.registry.domain import Role
 from clearinghouse.registry.schemas import (
     AuditOut,
     ClaimAccept,
@@ -29,7 +31,6 @@ from clearinghouse.registry.schemas import (
     KeyOut,
     MandateCreate,
     MandateOut,
-    Page,
     PartyCreate,
     PartyOut,
     PartyUpdate,
@@ -228,7 +229,7 @@ def list_audit(db: DB, caller: Caller, offset: Offset = 0, limit: Limit = 50,
     """The append-only audit log. The operator sees everything; others see their own actions."""
     if not caller.is_operator:
         actor = caller.party_id
-    rows, total = repository.list_audit(db, entity_type=entity_type, entity_id=entity_id, actor=actor,
+    rows, total = audit_repository.list_audit(db, entity_type=entity_type, entity_id=entity_id, actor=actor,
                                         offset=offset, limit=limit)
     return Page(items=[AuditOut.model_validate(r, from_attributes=True) for r in rows],
                 total=total, offset=offset, limit=limit)

@@ -6,32 +6,29 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
-from clearinghouse.access.domain import Principal
+from clearinghouse.access.domain import Principal, Role
+from clearinghouse.core import changes
+from clearinghouse.core.audit import record, snapshot
 from clearinghouse.core.clock import utcnow
 from clearinghouse.core.errors import Forbidden, NotFound, ValidationFailed
 from clearinghouse.core.ids import new_id
+from clearinghouse.core.shares import ShareError, parse_share
 from clearinghouse.core.territories import UnknownTerritory, expand, normalize_codes
-from clearinghouse.licensing.catalogue.clearable_repository import refresh_clearable_works
+from clearinghouse.core.versioning import check_version
 from clearinghouse.registry import repository
-from clearinghouse.registry.audit import record, snapshot
 from clearinghouse.registry.domain import (
     ConflictKind,
     HoldingSlice,
     HoldingStatus,
-    Role,
-    ShareError,
     claim_conflicts,
     find_conflicts,
-    parse_share,
     widens,
 )
 from clearinghouse.registry.management import Managers, managers_of
 from clearinghouse.registry.parties_service import get_party, require_operator
 from clearinghouse.registry.schemas import HoldingCreate, HoldingUpdate
 from clearinghouse.registry.tables import Holding, OwnershipConflict
-from clearinghouse.registry.versioning import check_version
 from clearinghouse.registry.works_service import get_work
-from clearinghouse.search import indexer
 
 LIVE = (HoldingStatus.ACTIVE.value, HoldingStatus.PENDING.value)  # may still change
 DEFAULT_WARRANTY = (
@@ -216,9 +213,9 @@ CLAIM_CLOSED = {
 
 def refresh_conflicts(session: Session, work_id: str, principal: Principal | None, note: str | None = None) -> None:
     """After any holding change: open a conflict for each new over-claim and pending claim, close
-    those the change cleared (`note` explains a decision on a claim), and re-index the work."""
-    indexer.index_work(session, get_work(session, work_id))
-    refresh_clearable_works(session, work_ids=[work_id])  # search by intended use
+    those the change cleared (`note` explains a decision on a claim), and tell listeners (search
+    re-indexes the work's owners)."""
+    changes.works_changed(session, [work_id])
     holdings = list(repository.holdings_of_work(session, work_id, statuses=LIVE))
     accepted = [h for h in holdings if h.status == HoldingStatus.ACTIVE]
     found = {c.fingerprint: c for c in find_conflicts(slices_for(accepted))}

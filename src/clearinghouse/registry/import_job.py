@@ -21,6 +21,7 @@ from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 
 from clearinghouse.access.domain import Principal
+from clearinghouse.core.audit import record
 from clearinghouse.core.clock import utcnow
 from clearinghouse.core.collector import fewer_collections
 from clearinghouse.core.db import unit_of_work
@@ -28,7 +29,6 @@ from clearinghouse.core.ids import new_id
 from clearinghouse.core.jobs.runner import JobContext, JobStopped
 from clearinghouse.registry import import_recovery as recovery
 from clearinghouse.registry import import_repository as repo
-from clearinghouse.registry.audit import record
 from clearinghouse.registry.import_book import RowBook
 from clearinghouse.registry.import_formats import ImportOptions, WorkDraft
 from clearinghouse.registry.import_reading import CatalogueFile

@@ -16,10 +16,10 @@ from typing import Any
 from sqlalchemy.orm import Session, sessionmaker
 
 from clearinghouse.access.domain import Principal
+from clearinghouse.core.audit import record
 from clearinghouse.core.db import unit_of_work
 from clearinghouse.core.jobs.runner import Recovered
 from clearinghouse.registry import import_repository as repo
-from clearinghouse.registry.audit import record
 
 BATCH_ACTION = "works.import.batch"
 UNDO_ACTION = "works.import.undo"

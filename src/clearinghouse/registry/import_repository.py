@@ -9,11 +9,10 @@ from typing import Any
 from sqlalchemy import Table, delete, or_, select
 from sqlalchemy.orm import Session
 
-from clearinghouse.core import bulk
-from clearinghouse.licensing.catalogue.clearable_repository import refresh_clearable_works
+from clearinghouse.core import bulk, changes
+from clearinghouse.core.tables import AuditEvent
 from clearinghouse.registry.import_writer import WorkRows
 from clearinghouse.registry.tables import (
-    AuditEvent,
     Holding,
     OwnershipConflict,
     Party,
@@ -24,7 +23,6 @@ from clearinghouse.registry.tables import (
     WorkTag,
     WorkType,
 )
-from clearinghouse.search import indexer
 
 # Parents before children, so that foreign keys hold at every statement; Core tables and one
 # executemany each (core.bulk), so that a batch costs no per-row ORM or statement work.
@@ -68,8 +66,7 @@ def work_categories(session: Session, work_ids: Collection[str]) -> dict[str, st
 def insert_rows(session: Session, rows: WorkRows) -> None:
     for name, table in _WRITE_ORDER:
         bulk.insert_many(session, table, getattr(rows, name))
-    indexer.add_new_documents(session, rows.documents)
-    refresh_clearable_works(session, work_ids={h["work_id"] for h in rows.holdings})
+    changes.works_added(session, rows.documents)  # the search index and other listeners
 
 
 def batch_events(session: Session, job_id: str, action: str) -> list[dict[str, Any]]:
@@ -84,7 +81,7 @@ def delete_works(session: Session, work_ids: Sequence[str]) -> None:
     """Undo an import's works (all-or-nothing after a failed batch); the audit trail stays."""
     if not work_ids:
         return
-    indexer.remove_works(session, work_ids)
+    changes.works_removed(session, work_ids)
     ids = list(work_ids)
     session.execute(delete(OwnershipConflict).where(OwnershipConflict.work_id.in_(ids)))
     session.execute(delete(WorkRelation).where(or_(WorkRelation.from_work_id.in_(ids),

@@ -1,5 +1,5 @@
 """The rows one checked work becomes: what `create_work` and `create_holding` would write
-(work, identifiers, creators, tags, holdings, conflicts, audit events, search document), built
+(work, identifiers, creators, tags, holdings, conflicts, audit events, the work as change listeners see it), built
 in memory so that a batch of works is written with a few multi-row statements. Pure: no I/O.
 """
 
@@ -10,13 +10,14 @@ from datetime import date, datetime
 from typing import Any
 
 from clearinghouse.access.domain import Principal
+from clearinghouse.core.changes import NewWork
 from clearinghouse.core.identifiers import normalize_identifier
 from clearinghouse.core.ids import new_id
+from clearinghouse.core.shares import parse_share
 from clearinghouse.core.territories import expand, normalize_codes
-from clearinghouse.registry.domain import HoldingSlice, find_conflicts, parse_share
+from clearinghouse.registry.domain import HoldingSlice, find_conflicts
 from clearinghouse.registry.holdings_service import DEFAULT_WARRANTY
 from clearinghouse.registry.import_formats import WorkDraft
-from clearinghouse.search.documents import IndexedDocument, build_document
 
 Row = dict[str, Any]
 
@@ -34,7 +35,7 @@ class WorkRows:
     relations: list[Row] = field(default_factory=list)
     conflicts: list[Row] = field(default_factory=list)
     audit: list[Row] = field(default_factory=list)
-    documents: list[IndexedDocument] = field(default_factory=list)
+    documents: list[NewWork] = field(default_factory=list)
 
     def extend(self, other: WorkRows) -> None:
         for name in self.__dataclass_fields__:
@@ -84,7 +85,7 @@ def work_rows(draft: WorkDraft, work_id: str, principal: Principal, now: datetim
     placed = _holdings(draft, work_id, principal, now, out)
     _conflicts(out, principal, now)
     owners = [registrant, *(h["holder_id"] for h in out.holdings)]
-    out.documents.append(build_document(
+    out.documents.append(NewWork(
         work_id=work_id, title=data.title, alt_titles=work["alt_titles"],
         creators=[c.name for c in data.creators], tags=tags, identifiers=identifiers,
         type_code=data.type, language=data.language, owners=dict.fromkeys(owners)))

@@ -15,11 +15,12 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from clearinghouse.access.domain import Principal
+from clearinghouse.access.domain import Principal, Role
 from clearinghouse.core.identifiers import InvalidIdentifier, normalize_identifier
+from clearinghouse.core.shares import ShareError, parse_share
 from clearinghouse.core.territories import UnknownTerritory, expand, normalize_codes
 from clearinghouse.registry import holdings_service
-from clearinghouse.registry.domain import ALL_RIGHTS, RelationKind, Role, ShareError, parse_share
+from clearinghouse.registry.domain import ALL_RIGHTS, RelationKind
 from clearinghouse.registry.import_formats import HoldingDraft, ImportOptions, WorkDraft
 from clearinghouse.registry.schemas import HoldingCreate, WorkCreate
 

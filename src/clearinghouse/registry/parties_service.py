@@ -6,17 +6,16 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
-from clearinghouse.access.domain import MandateGrant, Principal, issue_key, parse_token, secret_matches
+from clearinghouse.access.domain import MandateGrant, Principal, Role, issue_key, parse_token, secret_matches
+from clearinghouse.core.audit import record, snapshot
 from clearinghouse.core.clock import utcnow
 from clearinghouse.core.errors import Forbidden, NotFound, Unauthenticated, ValidationFailed
 from clearinghouse.core.identifiers import InvalidIdentifier, normalize_identifier
 from clearinghouse.core.ids import new_id
+from clearinghouse.core.versioning import check_version
 from clearinghouse.registry import repository
-from clearinghouse.registry.audit import record, snapshot
-from clearinghouse.registry.domain import Role
 from clearinghouse.registry.schemas import KeyCreate, MandateCreate, PartyCreate, PartyUpdate
 from clearinghouse.registry.tables import ApiKey, Mandate, Party
-from clearinghouse.registry.versioning import check_version
 
 
 def require_operator(principal: Principal) -> None:

@@ -13,7 +13,6 @@ from sqlalchemy.orm import Session, aliased
 from clearinghouse.registry.domain import RelationKind
 from clearinghouse.registry.tables import (
     ApiKey,
-    AuditEvent,
     Holding,
     Mandate,
     OwnershipConflict,
@@ -250,31 +249,6 @@ def list_conflicts(session: Session, *, status: str | None) -> list[OwnershipCon
 
 def get_conflict(session: Session, conflict_id: str) -> OwnershipConflict | None:
     return session.get(OwnershipConflict, conflict_id)
-
-
-def add_audit(session: Session, **values: Any) -> None:
-    session.add(AuditEvent(**values))
-
-
-def list_audit(
-    session: Session,
-    *,
-    entity_type: str | None,
-    entity_id: str | None,
-    actor: str | None,
-    offset: int,
-    limit: int,
-) -> tuple[Sequence[AuditEvent], int]:
-    query = select(AuditEvent)
-    if entity_type:
-        query = query.where(AuditEvent.entity_type == entity_type)
-    if entity_id:
-        query = query.where(AuditEvent.entity_id == entity_id)
-    if actor:
-        query = query.where(AuditEvent.actor_party_id == actor)
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = session.scalars(query.order_by(AuditEvent.id).offset(offset).limit(limit)).all()
-    return rows, total
 
 
 def today_mandates(session: Session, agent_id: str, on: date) -> Sequence[Mandate]:

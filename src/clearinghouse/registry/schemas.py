@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Any, Generic, TypeVar
+from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, EmailStr, Field, StringConstraints, WithJsonSchema
+from pydantic import BaseModel, BeforeValidator, EmailStr, Field, StringConstraints, WithJsonSchema
 
+from clearinghouse.access.domain import Role
 from clearinghouse.core.bounds import BoundedDate, Version, WorkLength
 from clearinghouse.core.currency_types import CirculatingCurrency
+from clearinghouse.core.schemas import Strict
 from clearinghouse.core.text import MultiLine, SingleLine
-from clearinghouse.registry.domain import MoralRights, PartyKind, RelationKind, Right, Role
+from clearinghouse.registry.domain import MoralRights, PartyKind, RelationKind, Right
 
 # Every free-text field refuses control and bidi-override characters and is stored in NFC
 # (core/text.py); every number and date is bounded (core/bounds.py).
@@ -34,20 +36,6 @@ def _share_as_text(value: Any) -> Any:
 ShareText = Annotated[str, StringConstraints(pattern=SHARE_PATTERN), BeforeValidator(_share_as_text),
                       WithJsonSchema({"anyOf": [{"type": "string", "pattern": SHARE_PATTERN},
                                                 {"type": "integer", "minimum": 0, "maximum": 100}]})]
-
-T = TypeVar("T")
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class Page(BaseModel, Generic[T]):
-    items: list[T]
-    total: int
-    offset: int
-    limit: int
-
 
 # -- parties and keys --------------------------------------------------------------------------
 

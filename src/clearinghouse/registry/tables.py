@@ -21,20 +21,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from clearinghouse.core.clock import utcnow
-from clearinghouse.core.db import Base, JSONType, UTCDateTime
-
-
-class Versioned:
-    """Optimistic concurrency: every update bumps `version`; callers send the version they read."""
-
-    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
-
-    def touch(self) -> None:
-        """Record an update: the next editor must send this new version back."""
-        self.version += 1
-        self.updated_at = utcnow()
+from clearinghouse.core.db import Base, UTCDateTime
+from clearinghouse.core.versioning import Versioned
 
 
 class Party(Versioned, Base):
@@ -218,17 +206,3 @@ class OwnershipConflict(Base):
     __table_args__ = (Index("ix_conflicts_work_fingerprint", "work_id", "fingerprint"),)
 
 
-class AuditEvent(Base):
-    """Append-only: database triggers refuse UPDATE and DELETE (see the first migration)."""
-
-    __tablename__ = "audit_events"
-    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
-    at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
-    actor_party_id: Mapped[str | None] = mapped_column(String(40), index=True)
-    actor_key_id: Mapped[str | None] = mapped_column(String(40))
-    action: Mapped[str] = mapped_column(String(60), nullable=False)
-    entity_type: Mapped[str] = mapped_column(String(40), nullable=False)
-    entity_id: Mapped[str] = mapped_column(String(40), nullable=False)
-    before: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
-    after: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
-    __table_args__ = (Index("ix_audit_events_entity", "entity_type", "entity_id"),)

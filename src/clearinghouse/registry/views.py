@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from clearinghouse.access.domain import Principal
+from clearinghouse.core.shares import format_share
 from clearinghouse.registry import repository
-from clearinghouse.registry.domain import format_share
 from clearinghouse.registry.holdings_service import open_conflict_holding_ids
 from clearinghouse.registry.parties_service import may_see_contact, may_see_settings
 from clearinghouse.registry.schemas import (

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from clearinghouse.access.domain import Principal
+from clearinghouse.access.domain import Principal, Role
+from clearinghouse.core import changes
+from clearinghouse.core.audit import record, snapshot
 from clearinghouse.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from clearinghouse.core.identifiers import InvalidIdentifier, normalize_identifier
 from clearinghouse.core.ids import new_id
+from clearinghouse.core.versioning import check_version
 from clearinghouse.registry import repository
-from clearinghouse.registry.audit import record, snapshot
-from clearinghouse.registry.domain import ALL_RIGHTS, RelationKind, Role
+from clearinghouse.registry.domain import ALL_RIGHTS, RelationKind
 
 # Re-exported: delivery checks uploads with them.
 from clearinghouse.registry.management import can_manage_work as can_manage_work
@@ -32,8 +34,6 @@ from clearinghouse.registry.tables import (
     WorkTag,
     WorkType,
 )
-from clearinghouse.registry.versioning import check_version
-from clearinghouse.search import indexer
 
 REGISTERING_ROLES = (Role.OWNER, Role.AGENT, Role.OPERATOR)
 
@@ -151,7 +151,7 @@ def create_work(session: Session, principal: Principal, data: WorkCreate) -> Wor
     for rel in _relations(session, work, work_type.category, data.relations):
         session.add(rel)
     session.flush()
-    indexer.index_work(session, work)
+    changes.works_changed(session, [work.id])
     record(session, principal, "work.create", "work", work.id, None, work_snapshot(work))
     return work
 
@@ -191,7 +191,7 @@ def update_work(
             session.add(rel)
     work.touch()
     session.flush()
-    indexer.index_work(session, work)
+    changes.works_changed(session, [work.id])
     record(session, principal, "work.update", "work", work.id, before, work_snapshot(work))
     return work
 

@@ -1,10 +1,11 @@
 """Keeps the search index in step with the registry.
 
-`index_work` runs inside the transaction that created or changed the work (the registry calls
-it after every create and update), so a search never sees a half-registered work. A work's
-owners (registrant and active holders) are indexed too, so the owner filter is an index lookup;
-the holdings service calls `index_work` again whenever a holding is created, changed or
-withdrawn. Bulk loaders that insert rows with Core statements call `rebuild` once at the end.
+The registry does not know search: it announces changed works through the core change hook
+(core/changes.py), and `SearchIndexListener`, subscribed by `clearinghouse.wiring.wire`, indexes
+them inside the transaction that made the change, so a search never sees a half-registered work.
+A work's owners (registrant and active holders) are indexed too, so the owner filter is an index
+lookup; holding changes announce the work again. Bulk imports announce their new works in one
+call; loaders that insert rows behind the registry's back call `rebuild` once at the end.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from clearinghouse.core.changes import NewWork
 from clearinghouse.registry.tables import Work
 from clearinghouse.search import index_repository as repository
 from clearinghouse.search.documents import IndexedDocument, build_document
@@ -40,9 +42,14 @@ def index_work(session: Session, work: Work) -> None:
     repository.upsert_document(session, document_of(session, work))
 
 
-def add_new_documents(session: Session, docs: Sequence[IndexedDocument]) -> None:
-    """Documents of works a bulk import created in this transaction (see documents.build_document)."""
-    repository.add_new_documents(session, docs)
+def add_new_documents(session: Session, works: Sequence[NewWork]) -> None:
+    """Documents of works a bulk import created in this transaction."""
+    repository.add_new_documents(session, [
+        build_document(work_id=w.work_id, title=w.title, alt_titles=w.alt_titles, creators=w.creators,
+                       tags=w.tags, identifiers=w.identifiers, type_code=w.type_code,
+                       language=w.language, owners=w.owners)
+        for w in works
+    ])
 
 
 def remove_works(session: Session, work_ids: Sequence[str]) -> None:
@@ -80,3 +87,22 @@ def rebuild(session: Session, batch: int = 5000) -> RebuildStats:
 
 
 # -- holdings change a work's owners -----------------------------------------------------------
+
+
+class SearchIndexListener:
+    """Keeps the index in step with the registry's announced changes (core/changes.py)."""
+
+    def works_changed(self, session: Session, work_ids: Sequence[str]) -> None:
+        for work_id in work_ids:
+            work = session.get(Work, work_id)
+            if work is not None:
+                index_work(session, work)
+
+    def works_added(self, session: Session, works: Sequence[NewWork]) -> None:
+        add_new_documents(session, works)
+
+    def works_removed(self, session: Session, work_ids: Sequence[str]) -> None:
+        remove_works(session, work_ids)
+
+
+SEARCH_INDEX = SearchIndexListener()

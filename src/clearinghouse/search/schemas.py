@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
-from clearinghouse.registry.schemas import IdentifierOut, Page
+from clearinghouse.core.schemas import Page
+from clearinghouse.registry.schemas import IdentifierOut
 from clearinghouse.search.query import TOTAL_CAP
 
 

@@ -28,6 +28,7 @@ from clearinghouse.core.clock import utcnow
 from clearinghouse.core.errors import ValidationFailed
 from clearinghouse.core.territories import region_members, region_names
 from clearinghouse.licensing.catalogue import templates as templates_service
+from clearinghouse.licensing.catalogue.domain import TemplateFacts, countries_of
 from clearinghouse.licensing.catalogue.use_offers_repository import (
     UseConditionInput,
     routinely_clearable,
@@ -35,9 +36,7 @@ from clearinghouse.licensing.catalogue.use_offers_repository import (
 from clearinghouse.licensing.quotes.engine import (
     LINKED_KINDS,
     RIGHTS_RULES,
-    TemplateFacts,
     build_quote,
-    countries_of,
     needed_rights,
     template_covers_terms,
 )

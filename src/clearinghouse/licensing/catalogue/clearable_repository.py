@@ -49,6 +49,13 @@ def refresh_clearable_works(session: Session, *, work_ids: Collection[str] = (),
                         .bindparams(bindparam(name, expanding=True)), params)
 
 
+def forget_clearable_works(session: Session, work_ids: Collection[str]) -> None:
+    if work_ids:
+        session.execute(text("DELETE FROM clearable_works WHERE work_id IN :works")
+                        .bindparams(bindparam("works", expanding=True)),
+                        {"works": sorted(set(work_ids))})
+
+
 def rebuild_clearable_works(session: Session) -> None:
     """Every row anew (after a bulk load that bypassed the services)."""
     session.execute(text("DELETE FROM clearable_works"))

@@ -22,7 +22,9 @@ from clearinghouse.api.deps import (
     etag,
 )
 from clearinghouse.api.responses import AUTHED, PUBLIC, UPDATE, WRITE
+from clearinghouse.core.clock import utcnow
 from clearinghouse.core.errors import NotFound
+from clearinghouse.core.schemas import Page
 from clearinghouse.licensing.catalogue import offers as offers_service
 from clearinghouse.licensing.catalogue import rates as rates_service
 from clearinghouse.licensing.catalogue import templates as templates_service
@@ -48,7 +50,6 @@ from clearinghouse.licensing.catalogue.template_schemas import (
 from clearinghouse.licensing.tables import Offer
 from clearinghouse.licensing.terms import Purpose
 from clearinghouse.registry import works_service
-from clearinghouse.registry.schemas import Page
 
 router = APIRouter(prefix="/api/v1")
 
@@ -183,8 +184,6 @@ def list_fees(db: DB, viewer: MaybeCaller) -> list[FeeOut]:
 
 @router.get("/fee-schedules/current", response_model=FeeOut, tags=["rates"], responses=PUBLIC)
 def current_fees(db: DB, viewer: MaybeCaller) -> FeeOut:
-    from clearinghouse.core.clock import utcnow
-
     row = rates_service.fee_schedule_on(db, utcnow().date())
     if row is None:
         raise NotFound("no fee schedule is in force")

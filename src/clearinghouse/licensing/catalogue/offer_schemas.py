@@ -8,10 +8,10 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, Field, StringConstraints, model_validator
 
 from clearinghouse.core.bounds import BoundedDate, Version
+from clearinghouse.core.schemas import Strict
 from clearinghouse.core.text import SingleLine
 from clearinghouse.licensing.schema_types import Currency, Id, Minor, MoneyOut, Pct
 from clearinghouse.registry.domain import Right
-from clearinghouse.registry.schemas import Strict
 
 # -- offers (rate cards) --------------------------------------------------------------------------
 

@@ -13,22 +13,20 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from clearinghouse.access.domain import Principal
+from clearinghouse.access.domain import Principal, Role
+from clearinghouse.core.audit import record, snapshot
 from clearinghouse.core.clock import utcnow
 from clearinghouse.core.errors import Forbidden, NotFound, ValidationFailed
 from clearinghouse.core.ids import new_id
+from clearinghouse.core.versioning import check_version
 from clearinghouse.licensing.catalogue import repository as catalogue_repository
 from clearinghouse.licensing.catalogue.clearable_repository import refresh_clearable_works
-from clearinghouse.licensing.catalogue.domain import AMOUNT_FIELDS, PRICE_FIELDS
+from clearinghouse.licensing.catalogue.domain import AMOUNT_FIELDS, PRICE_FIELDS, OfferFacts, Price
 from clearinghouse.licensing.catalogue.offer_schemas import OfferCreate, OfferUpdate, PriceIn
 from clearinghouse.licensing.catalogue.templates import get_template
-from clearinghouse.licensing.quotes.engine import OfferFacts, Price
 from clearinghouse.licensing.tables import Offer
 from clearinghouse.registry import repository
-from clearinghouse.registry.audit import record, snapshot
-from clearinghouse.registry.domain import Role
 from clearinghouse.registry.tables import Holding
-from clearinghouse.registry.versioning import check_version
 
 
 def check_price(price: dict[str, object], declined: bool, prefix: str = "") -> None:

@@ -9,12 +9,12 @@ from decimal import Decimal
 from sqlalchemy.orm import Session
 
 from clearinghouse.access.domain import Principal
+from clearinghouse.core.audit import record, snapshot
 from clearinghouse.core.errors import Conflict, ValidationFailed
 from clearinghouse.licensing.catalogue import repository
+from clearinghouse.licensing.catalogue.domain import FeeFacts, RateFacts
 from clearinghouse.licensing.catalogue.offer_schemas import FeeCreate, RateCreate
-from clearinghouse.licensing.quotes.engine import FeeFacts, RateFacts
 from clearinghouse.licensing.tables import ExchangeRate, FeeSchedule
-from clearinghouse.registry.audit import record, snapshot
 from clearinghouse.registry.parties_service import require_operator
 
 

@@ -15,8 +15,7 @@ from typing import Any
 from sqlalchemy import BindParameter, Select, String, and_, bindparam, cast, func, or_, select
 from sqlalchemy.orm import Session
 
-from clearinghouse.licensing.catalogue.domain import TERM_FIELDS
-from clearinghouse.licensing.quotes.engine import Price
+from clearinghouse.licensing.catalogue.domain import TERM_FIELDS, Price
 from clearinghouse.licensing.tables import ExchangeRate, FeeSchedule, LicenseTemplate, Offer
 
 

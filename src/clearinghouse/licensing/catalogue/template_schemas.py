@@ -8,10 +8,10 @@ from typing import Annotated, Any
 from pydantic import BaseModel, Field, StringConstraints
 
 from clearinghouse.core.bounds import Version
+from clearinghouse.core.schemas import Strict
 from clearinghouse.licensing.schema_types import Code, Count, Days, Name, Text
 from clearinghouse.licensing.terms import Modification, PortionUnit, Purpose
 from clearinghouse.platforms.schemas import ChannelName
-from clearinghouse.registry.schemas import Strict
 
 
 class TemplateTerms(Strict):

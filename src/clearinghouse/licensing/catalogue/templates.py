@@ -8,19 +8,18 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from clearinghouse.access.domain import Principal
+from clearinghouse.core.audit import record, snapshot
 from clearinghouse.core.errors import Conflict, NotFound, ValidationFailed
 from clearinghouse.core.ids import new_id
 from clearinghouse.core.territories import normalize_codes
+from clearinghouse.core.versioning import check_version
 from clearinghouse.licensing.catalogue import repository
-from clearinghouse.licensing.catalogue.domain import TERM_FIELDS
+from clearinghouse.licensing.catalogue.domain import TERM_FIELDS, TemplateFacts, countries_of, template_facts
 from clearinghouse.licensing.catalogue.template_schemas import TemplateCreate, TemplateUpdate
-from clearinghouse.licensing.quotes.engine import TemplateFacts, countries_of, template_facts
 from clearinghouse.licensing.tables import LicenseTemplate
 from clearinghouse.licensing.terms import channels_named
 from clearinghouse.platforms import service as platforms_service
-from clearinghouse.registry.audit import record, snapshot
 from clearinghouse.registry.parties_service import require_operator
-from clearinghouse.registry.versioning import check_version
 
 
 def get_template(session: Session, ref: str, field: str = "template_id") -> LicenseTemplate:

@@ -35,7 +35,7 @@ from typing import Any
 from sqlalchemy import bindparam, text
 from sqlalchemy.orm import Session
 
-from clearinghouse.registry.domain import FULL_SHARE_PPM
+from clearinghouse.core.shares import FULL_SHARE_PPM
 
 # `d.work_id` is the search document's work; the caller's query provides `d`.
 WORK_ID = "d.work_id"

@@ -16,10 +16,10 @@ from clearinghouse.licensing.certificates.document import (
     CertificateFormatError,
     SignatureCheck,
     canonical_json,
-    load_certificate,
     sign_certificate,
     verify_signature,
 )
+from clearinghouse.licensing.certificates.file_checks import load_certificate
 from clearinghouse.licensing.certificates.keys import Keyring, KeyringError
 from clearinghouse.licensing.certificates.labels import format_money
 from clearinghouse.licensing.certificates.pdf import (

@@ -133,30 +133,6 @@ def parse_document_json(data: bytes) -> dict[str, Any]:
     return doc
 
 
-def load_certificate(data: bytes) -> dict[str, Any]:
-    """The document from a certificate file: the JSON itself or the PDF that embeds it."""
-    if not isinstance(data, bytes | bytearray | memoryview):
-        raise CertificateFormatError("a certificate is read from bytes")
-    data = bytes(data)
-    # Imported here: the PDF modules pull in pypdf and reportlab, which JSON callers never need.
-    from clearinghouse.licensing.certificates import pdf_reading
-
-    if len(data) > pdf_reading.MAX_FILE_BYTES:  # before any parsing, JSON or PDF
-        raise pdf_reading.too_large_file(len(data))
-    head = data[:1024].lstrip(b"\xef\xbb\xbf \t\r\n")
-    if head.startswith(b"{"):
-        return parse_document_json(data)
-    if b"%PDF-" in data[:1024]:  # PDF readers accept the header anywhere in the first 1 KiB
-        from clearinghouse.licensing.certificates.pdf import extract_certificate_from_pdf
-
-        return extract_certificate_from_pdf(data)
-    if not data.strip():
-        raise CertificateFormatError("the certificate file is empty")
-    raise CertificateFormatError(
-        "not a certificate: expected the certificate JSON or the certificate PDF"
-    )
-
-
 def parse_strict_json(data: bytes) -> Any:
     """Any JSON value under the same strict rules (UTF-8, no duplicate keys, no NaN); for
     documents that are not certificates, such as verifiable credentials."""

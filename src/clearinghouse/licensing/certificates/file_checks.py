@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from clearinghouse.core.media_types import SNIFF_BYTES, sniff_media_type
+from clearinghouse.licensing.certificates import pdf_reading
 from clearinghouse.licensing.certificates.document import (
     CertificateFormatError,
-    load_certificate,
     parse_document_json,
 )
 from clearinghouse.licensing.certificates.media_reading import (
@@ -26,6 +26,7 @@ from clearinghouse.licensing.certificates.media_reading import (
     embedded_certificate,
     read_manifest_isolated,
 )
+from clearinghouse.licensing.certificates.pdf import extract_certificate_from_pdf
 from clearinghouse.licensing.certificates.pdf_reading import (
     MAX_FILE_BYTES,
     read_signed_pdf_isolated,
@@ -36,6 +37,25 @@ from clearinghouse.licensing.certificates.schemas import FileSignatureOut, Verif
 from clearinghouse.licensing.certificates.x509 import SigningMaterial
 
 PDF_FORMAT = "application/pdf"
+
+
+def load_certificate(data: bytes) -> dict[str, Any]:
+    """The document from a certificate file: the JSON itself or the PDF that embeds it."""
+    if not isinstance(data, bytes | bytearray | memoryview):
+        raise CertificateFormatError("a certificate is read from bytes")
+    data = bytes(data)
+    if len(data) > pdf_reading.MAX_FILE_BYTES:  # before any parsing, JSON or PDF
+        raise pdf_reading.too_large_file(len(data))
+    head = data[:1024].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if head.startswith(b"{"):
+        return parse_document_json(data)
+    if b"%PDF-" in data[:1024]:  # PDF readers accept the header anywhere in the first 1 KiB
+        return extract_certificate_from_pdf(data)
+    if not data.strip():
+        raise CertificateFormatError("the certificate file is empty")
+    raise CertificateFormatError(
+        "not a certificate: expected the certificate JSON or the certificate PDF"
+    )
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,8 @@ from typing import Any
 
 from babel.numbers import format_currency, get_currency_precision
 
+from clearinghouse.core.territories import region_members, region_names
+
 DASH = "—"
 
 # Chinese for the vocabulary the licensing service uses; anything else is shown as it is.
@@ -66,8 +68,6 @@ def term(value: Any) -> str:
 
 def territories(codes: Any) -> str:
     # Region names are data in core (WORLD, GREATER_CHINA, ...); countries fall back to `term`.
-    from clearinghouse.core.territories import region_names
-
     regions = region_names()
     shown = []
     for code in as_list(codes) or ([codes] if codes else []):
@@ -79,8 +79,6 @@ def territories(codes: Any) -> str:
 def countries(codes: Any) -> str:
     """A line's countries: a region's name when they are exactly one region, else the codes
     (by name when there are few)."""
-    from clearinghouse.core.territories import region_members, region_names
-
     listed = sorted({str(c).upper() for c in as_list(codes)})
     if not listed:
         return DASH

@@ -16,6 +16,7 @@ from fastapi.responses import Response, StreamingResponse
 
 from clearinghouse.api.deps import DB, Caller
 from clearinghouse.api.responses import AUTHED, WRITE, errors
+from clearinghouse.core import files
 from clearinghouse.core.db import unit_of_work
 from clearinghouse.core.errors import NotFound, ValidationFailed
 from clearinghouse.core.text import SingleLine, TextRefused, clean
@@ -28,6 +29,7 @@ from clearinghouse.licensing.delivery.schemas import (
     DownloadLinks,
     FileOut,
 )
+from clearinghouse.registry.works_service import get_work, require_manage
 
 router = APIRouter(prefix="/api/v1")
 
@@ -41,7 +43,7 @@ async def _body_chunks(request: Request) -> AsyncIterator[bytes]:
         if upload is None or isinstance(upload, str):
             raise ValidationFailed("send the file as the multipart field `file`", field="file")
         request.state.upload_name = upload.filename
-        while chunk := await upload.read(delivery.CHUNK):
+        while chunk := await upload.read(files.CHUNK):
             yield chunk
         return
     async for chunk in request.stream():
@@ -88,8 +90,6 @@ async def upload_file(
     sessions = request.app.state.sessions
 
     def precheck() -> None:  # refuse a stranger before accepting a large body
-        from clearinghouse.registry.works_service import get_work, require_manage
-
         with request.app.state.read_sessions() as session:
             require_manage(session, caller, get_work(session, work_id))
 

@@ -28,11 +28,11 @@ from typing import Any
 import c2pa
 
 from clearinghouse import __version__
+from clearinghouse.core.files import FileStore
 from clearinghouse.core.isolation import DeadlineExceeded, IsolatedRunner, WorkerDied
 from clearinghouse.core.media_types import SNIFF_BYTES, sniff_media_type
 from clearinghouse.licensing.certificates.media_reading import LICENCE_LABEL
 from clearinghouse.licensing.certificates.x509 import SigningMaterial
-from clearinghouse.licensing.delivery.service import FileStore
 
 log = logging.getLogger(__name__)
 

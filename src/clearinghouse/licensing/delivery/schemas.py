@@ -6,8 +6,8 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
+from clearinghouse.core.schemas import Strict
 from clearinghouse.licensing.schema_types import Id
-from clearinghouse.registry.schemas import Strict
 
 
 class DownloadLinkRequest(Strict):

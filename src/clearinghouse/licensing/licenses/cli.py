@@ -21,11 +21,15 @@ from clearinghouse.cli.context import (
     err_console,
     local_operator,
 )
+from clearinghouse.core.errors import ValidationFailed
 from clearinghouse.core.settings import get_settings
+from clearinghouse.licensing.certificates import service as certificate_service
+from clearinghouse.licensing.licenses import coverage, payments
 from clearinghouse.licensing.licenses import service as licenses_service
 from clearinghouse.licensing.licenses.reasons import ReasonCode
-from clearinghouse.licensing.licenses.schemas import license_out
+from clearinghouse.licensing.licenses.schemas import license_out, payment_out
 from clearinghouse.licensing.licenses.tables import License
+from clearinghouse.licensing.purchases import service as purchase_service
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for scripts")]
 AsOpt = Annotated[
@@ -86,8 +90,6 @@ def buy(
     as_json: JsonOpt = False,
 ) -> None:
     """Buy a quote (every line or none); prints the license and how to pay."""
-    from clearinghouse.licensing.licenses import purchase as purchase_service
-
     idem = key or str(uuid.uuid4())
     with database() as db:
         who = acting_as(db, as_party)
@@ -182,9 +184,6 @@ def mark_paid(
     as_json: JsonOpt = False,
 ) -> None:
     """Operator: the bank transfer arrived; the license becomes active."""
-    from clearinghouse.licensing.licenses import payments
-    from clearinghouse.licensing.licenses.schemas import payment_out
-
     with database() as db:
         out = payment_out(
             payments.mark_paid(db, local_operator(db), payment_id, reference)
@@ -209,8 +208,6 @@ def covers(
     not."""
     from datetime import date
 
-    from clearinghouse.core.errors import ValidationFailed
-    from clearinghouse.licensing.licenses import coverage
     try:
         day = date.fromisoformat(on) if on else licenses_service.today()
     except ValueError:
@@ -245,7 +242,6 @@ def certificate(
     as_party: AsOpt = None,
 ) -> None:
     """Print the signed certificate (JSON), or write it as a PDF."""
-    from clearinghouse.licensing.certificates import service as certificate_service
     with database() as db:
         who = acting_as(db, as_party) or local_operator(db)
         lic = licenses_service.get_license(db, who, license_id)
@@ -261,7 +257,6 @@ def certificate(
 @license_app.command("credential")
 def credential(license_id: str, as_party: AsOpt = None) -> None:
     """Print the license as a W3C Verifiable Credential (JSON, eddsa-jcs-2022 proof)."""
-    from clearinghouse.licensing.certificates import service as certificate_service
     with database() as db:
         who = acting_as(db, as_party) or local_operator(db)
         lic = licenses_service.get_license(db, who, license_id)
@@ -282,8 +277,6 @@ def verify(
     C2PA manifest), told apart by content. Exit code 0 only when it is genuine, unchanged and the
     license is in force today (or on --at); 1 when it is not (tampered, unknown key, revoked,
     expired…); 4 when the file is not a certificate at all."""
-    from clearinghouse.licensing.certificates import service as certificate_service
-
     with database() as db:
         day = at.date() if at else None
         result = certificate_service.verify_bytes(db, file, get_settings(), day)

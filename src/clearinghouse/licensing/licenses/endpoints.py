@@ -14,9 +14,9 @@ from fastapi import APIRouter, Header, Query, Request, Response
 from clearinghouse.api.auth import LicenseeCaller, OperatorCaller
 from clearinghouse.api.deps import DB, Caller, IfMatch, Limit, Offset, etag, settings_of
 from clearinghouse.api.responses import AUTHED, UPDATE, UPDATE_VERSION_OPTIONAL, WRITE, errors
+from clearinghouse.core.schemas import Page
 from clearinghouse.core.text import SingleLine
 from clearinghouse.licensing.licenses import coverage, payments
-from clearinghouse.licensing.licenses import purchase as purchase_service
 from clearinghouse.licensing.licenses import service as licenses_service
 from clearinghouse.licensing.licenses.schemas import (
     CancelPayment,
@@ -33,7 +33,7 @@ from clearinghouse.licensing.licenses.schemas import (
     payment_out,
 )
 from clearinghouse.licensing.licenses.tables import License
-from clearinghouse.registry.schemas import Page
+from clearinghouse.licensing.purchases import service as purchase_service
 
 router = APIRouter(prefix="/api/v1")
 IdempotencyKey = Annotated[

@@ -16,20 +16,19 @@ from typing import Any, Protocol
 from sqlalchemy.orm import Session
 
 from clearinghouse.access.domain import Principal
+from clearinghouse.core.audit import record, snapshot
 from clearinghouse.core.clock import utcnow
 from clearinghouse.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from clearinghouse.core.ids import new_id
 from clearinghouse.core.money import Money
+from clearinghouse.core.versioning import check_version
 from clearinghouse.ledger import domain as ledger
 from clearinghouse.ledger import service as ledger_service
 from clearinghouse.licensing.licenses import payouts, repository
 from clearinghouse.licensing.licenses import service as licenses
+from clearinghouse.licensing.licenses.payment_rows import PAID, PENDING, cancel_row
 from clearinghouse.licensing.licenses.reasons import ReasonCode
 from clearinghouse.licensing.licenses.tables import License, Payment
-from clearinghouse.registry.audit import record, snapshot
-from clearinghouse.registry.versioning import check_version
-
-PENDING, PAID, CANCELLED = "pending", "paid", "cancelled"
 
 
 class PaymentProvider(Protocol):
@@ -188,17 +187,6 @@ def post_sale(
     ledger_service.post(session, received, subject=("payment", payment.id), actor=principal)
     paid_on = (payment.paid_at or utcnow()).date()
     payouts.post_conversions(session, principal, lic, lines, paid_on)
-
-
-def cancel_row(
-    session: Session, principal: Principal | None, payment: Payment, reason: str
-) -> Payment:
-    before = snapshot(payment)
-    payment.status, payment.cancelled_at, payment.cancel_reason = CANCELLED, utcnow(), reason
-    payment.touch()
-    session.flush()
-    record(session, principal, "payment.cancel", "payment", payment.id, before, snapshot(payment))
-    return payment
 
 
 def cancel(

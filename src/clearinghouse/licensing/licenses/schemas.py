@@ -9,14 +9,14 @@ from typing import Annotated, Any, Literal, cast
 from pydantic import BaseModel, Field, StringConstraints
 
 from clearinghouse.core.bounds import Version
+from clearinghouse.core.schemas import Strict
+from clearinghouse.core.shares import format_share
 from clearinghouse.core.text import MultiLine, SingleLine
 from clearinghouse.licensing.licenses import reasons
 from clearinghouse.licensing.licenses import service as licenses
 from clearinghouse.licensing.licenses.reasons import ReasonCode
 from clearinghouse.licensing.licenses.tables import License, LicenseLine, Payment
 from clearinghouse.licensing.schema_types import MAX_MINOR, Id, MoneyOut
-from clearinghouse.registry.domain import format_share
-from clearinghouse.registry.schemas import Strict
 
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000), MultiLine]
 

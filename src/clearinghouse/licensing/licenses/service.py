@@ -21,14 +21,15 @@ from enum import StrEnum
 from sqlalchemy.orm import Session
 
 from clearinghouse.access.domain import Principal
+from clearinghouse.core.audit import record
 from clearinghouse.core.clock import utcnow
 from clearinghouse.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from clearinghouse.core.versioning import check_version
 from clearinghouse.licensing.licenses import grants_repository, repository
+from clearinghouse.licensing.licenses.payment_rows import cancel_row
 from clearinghouse.licensing.licenses.reasons import ReasonCode, describe, label
 from clearinghouse.licensing.licenses.tables import License, LicenseEvent, Payment
 from clearinghouse.registry import repository as registry_repository
-from clearinghouse.registry.audit import record
-from clearinghouse.registry.versioning import check_version
 
 PENDING, ACTIVE, EXPIRED, REVOKED, SUSPENDED = (
     "pending_payment",
@@ -240,10 +241,8 @@ def revoke(
     lic = _operator_change(session, principal, license_id, version)
     if lic.status == PENDING:
         for payment in pending_payments(session, lic.id):
-            from clearinghouse.licensing.licenses import payments
-
             why = f"license revoked: {label(code)}" + (f" ({text})" if text else "")
-            payments.cancel_row(session, principal, payment, why)
+            cancel_row(session, principal, payment, why)
     return transition(session, principal, lic, REVOKED, "revoke", text, code)
 
 

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from clearinghouse.core.clock import utcnow
 from clearinghouse.core.db import Base, JSONType, UTCDateTime
-from clearinghouse.registry.tables import Versioned
+from clearinghouse.core.versioning import Versioned
 
 
 class License(Versioned, Base):

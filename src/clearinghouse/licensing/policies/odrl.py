@@ -17,6 +17,7 @@ from datetime import date
 from typing import Any
 
 from clearinghouse.core.money import Money
+from clearinghouse.core.territories import expand
 from clearinghouse.licensing import domain
 from clearinghouse.licensing.domain import Unclearable, use_from_json
 from clearinghouse.licensing.policies.vocabulary import (  # noqa: F401  (re-exported)
@@ -29,7 +30,7 @@ from clearinghouse.licensing.policies.vocabulary import (  # noqa: F401  (re-exp
     RIGHTS_BY_ACTION_IRI,
     XSD_NS,
 )
-from clearinghouse.licensing.terms import Portion, PortionUnit, Purpose, Use
+from clearinghouse.licensing.terms import Portion, PortionUnit, Purpose
 
 
 class OdrlError(ValueError):
@@ -206,22 +207,10 @@ def policy(
     return doc
 
 
-def license_terms_from_odrl(
-    doc: dict[str, Any],
-) -> tuple[Use, list[dict[str, str]], Compensation | None]:
-    """An Agreement back into (the use, [{work_id, right, holder_id}], the compensation); see
-    odrl_reader.py. Any compaction of the same JSON-LD graph reads the same."""
-    from clearinghouse.licensing.policies.odrl_reader import read_agreement
-
-    return read_agreement(doc)
-
-
 # -- our records as policies --------------------------------------------------------------------
 
 
 def _spatial(codes: Sequence[str]) -> tuple[str, ...]:
-    from clearinghouse.core.territories import expand
-
     return tuple(sorted(expand(list(codes)))) if codes else ()
 
 

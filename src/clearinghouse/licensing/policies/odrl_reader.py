@@ -147,3 +147,11 @@ def read_agreement(
         total_minor = total[1] if total is not None else sum(p[3] for p in paid)
         compensation = Compensation(currencies.pop(), total_minor, tuple(paid))
     return use, rights, compensation
+
+
+def license_terms_from_odrl(
+    doc: dict[str, Any],
+) -> tuple[Use, list[dict[str, str]], Compensation | None]:
+    """An Agreement back into (the use, [{work_id, right, holder_id}], the compensation). Any
+    compaction of the same JSON-LD graph reads the same."""
+    return read_agreement(doc)

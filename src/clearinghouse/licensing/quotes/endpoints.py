@@ -20,6 +20,7 @@ from clearinghouse.api.deps import (
 )
 from clearinghouse.api.responses import AUTHED, UPDATE, WRITE, errors
 from clearinghouse.core.db import unit_of_work
+from clearinghouse.core.schemas import Page
 from clearinghouse.licensing.quotes import referrals as referrals_service
 from clearinghouse.licensing.quotes import service as quotes_service
 from clearinghouse.licensing.quotes.schemas import (
@@ -35,7 +36,6 @@ from clearinghouse.licensing.quotes.schemas import (
     referral_out,
 )
 from clearinghouse.licensing.tables import Referral
-from clearinghouse.registry.schemas import Page
 
 router = APIRouter(prefix="/api/v1")
 GONE = errors(410)

@@ -14,6 +14,16 @@ from typing import Any
 
 from clearinghouse.core.clock import ranges_overlap
 from clearinghouse.core.errors import ValidationFailed
+from clearinghouse.core.shares import FULL_SHARE_PPM, format_share
+from clearinghouse.licensing.catalogue.domain import (
+    FeeFacts,
+    OfferFacts,
+    Price,
+    RateFacts,
+    TemplateFacts,
+    countries_of,
+    template_facts,
+)
 from clearinghouse.licensing.domain import (
     Unclearable,
     covers_period,
@@ -25,24 +35,13 @@ from clearinghouse.licensing.quotes.facts import (
     ConflictFacts,
     HoldingFacts,
     Market,
-    OfferFacts,
     PartyFacts,
     QuoteResult,
-    TemplateFacts,
     WorkFacts,
-    countries_of,
-    template_facts,
     use_from_json,
     use_to_json,
 )
-from clearinghouse.licensing.quotes.pricing import (
-    FeeFacts,
-    Price,
-    PricedDraft,
-    RateBook,
-    RateFacts,
-    price_drafts,
-)
+from clearinghouse.licensing.quotes.pricing import PricedDraft, RateBook, price_drafts
 from clearinghouse.licensing.terms import (
     Channel,
     Modification,
@@ -51,7 +50,7 @@ from clearinghouse.licensing.terms import (
     Use,
     expand_channels,
 )
-from clearinghouse.registry.domain import FULL_SHARE_PPM, Right, format_share
+from clearinghouse.registry.domain import Right
 
 __all__ = [
     "ConflictFacts", "FeeFacts", "HoldingFacts", "Market", "OfferFacts", "PartyFacts", "Price",

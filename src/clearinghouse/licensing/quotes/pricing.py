@@ -10,59 +10,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
 
 from clearinghouse.core.money import currency_exponent, round_half_even
+from clearinghouse.licensing.catalogue.domain import FeeFacts, Price, RateFacts
 from clearinghouse.licensing.domain import QuoteLine, QuoteTotals
-
-
-@dataclass(frozen=True)
-class Price:
-    """What a holder charges for its share of one right; minor units of `currency`."""
-
-    currency: str
-    fixed_fee_minor: int | None = None
-    advance_minor: int | None = None
-    minimum_guarantee_minor: int | None = None
-    per_1000_plays_minor: int | None = None
-    per_copy_minor: int | None = None
-    revenue_share_pct: str | None = None  # Decimal as text, e.g. "5.5"
-
-    @property
-    def upfront_minor(self) -> int:
-        """Due on purchase: the fixed fee plus any advance against royalties."""
-        return (self.fixed_fee_minor or 0) + (self.advance_minor or 0)
-
-    def to_json(self) -> dict[str, Any]:
-        return {"currency": self.currency, "fixed_fee_minor": self.fixed_fee_minor,
-                "advance_minor": self.advance_minor,
-                "minimum_guarantee_minor": self.minimum_guarantee_minor,
-                "per_1000_plays_minor": self.per_1000_plays_minor,
-                "per_copy_minor": self.per_copy_minor, "revenue_share_pct": self.revenue_share_pct}
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> Price:
-        return cls(**{k: data.get(k) for k in cls.__dataclass_fields__})  # type: ignore[arg-type]
-
-
-@dataclass(frozen=True)
-class RateFacts:
-    """`rate` units of `quote` per one unit of `base`, from `effective` on."""
-
-    base: str
-    quote: str
-    rate: Decimal
-    effective: date
-
-    def to_json(self) -> dict[str, Any]:
-        return {"base": self.base, "quote": self.quote, "rate": str(self.rate),
-                "effective": self.effective.isoformat()}
-
-
-@dataclass(frozen=True)
-class FeeFacts:
-    licensee_pct: Decimal
-    owner_pct: Decimal
 
 
 class RateBook:

@@ -18,19 +18,20 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from clearinghouse.access.domain import Principal
+from clearinghouse.access.domain import Principal, Role
+from clearinghouse.core.audit import record, snapshot
 from clearinghouse.core.clock import utcnow
 from clearinghouse.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from clearinghouse.core.ids import new_id
+from clearinghouse.core.versioning import check_version
 from clearinghouse.licensing.catalogue import rates as rates_service
+from clearinghouse.licensing.catalogue.domain import Price, countries_of
 from clearinghouse.licensing.catalogue.offers import price_of
 from clearinghouse.licensing.quotes import referrals_repository
 from clearinghouse.licensing.quotes import service as quotes_service
 from clearinghouse.licensing.quotes.engine import (
-    Price,
     PricedDraft,
     adaptation_gaps,
-    countries_of,
     price_referral,
     use_from_json,
     use_to_json,
@@ -40,9 +41,7 @@ from clearinghouse.licensing.quotes.schemas import ReferralCreate, ReferralsFrom
 from clearinghouse.licensing.tables import Referral, ReferralMessage
 from clearinghouse.platforms import service as platforms_service
 from clearinghouse.registry import repository
-from clearinghouse.registry.audit import record, snapshot
-from clearinghouse.registry.domain import Right, Role
-from clearinghouse.registry.versioning import check_version
+from clearinghouse.registry.domain import Right
 
 OPEN, COUNTERED, ACCEPTED = "open", "countered", "accepted"
 DECLINED, WITHDRAWN = "declined", "withdrawn"

@@ -15,6 +15,7 @@ from sqlalchemy import BindParameter, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from clearinghouse.core.clock import as_utc
+from clearinghouse.licensing.catalogue.domain import countries_of
 from clearinghouse.licensing.domain import (
     EXPIRED,
     OPEN,
@@ -28,7 +29,6 @@ from clearinghouse.licensing.quotes.facts import (
     HoldingFacts,
     PartyFacts,
     WorkFacts,
-    countries_of,
     use_from_json,
     use_to_json,
 )

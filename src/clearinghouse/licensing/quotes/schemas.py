@@ -9,15 +9,16 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from clearinghouse.core.bounds import BoundedDate, Version
+from clearinghouse.core.schemas import Strict
+from clearinghouse.core.shares import format_share
 from clearinghouse.licensing.catalogue.offer_schemas import PriceIn
 from clearinghouse.licensing.domain import Quote
 from clearinghouse.licensing.quotes.facts import use_to_json
 from clearinghouse.licensing.schema_types import Code, Count, Currency, Days, Id, MoneyOut, Text
 from clearinghouse.licensing.terms import PortionUnit, Purpose
 from clearinghouse.platforms.schemas import ChannelName
-from clearinghouse.registry.domain import Right, format_share
+from clearinghouse.registry.domain import Right
 from clearinghouse.registry.repository import EmbodimentLink
-from clearinghouse.registry.schemas import Strict
 
 # -- quotes ---------------------------------------------------------------------------------------
 

@@ -15,7 +15,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from clearinghouse.access.domain import Principal
+from clearinghouse.access.domain import Principal, Role
+from clearinghouse.core.audit import record
 from clearinghouse.core.clock import utcnow
 from clearinghouse.core.errors import Forbidden, NotFound, ValidationFailed
 from clearinghouse.core.ids import new_id
@@ -47,8 +48,6 @@ from clearinghouse.licensing.terms import (
 )
 from clearinghouse.platforms import service as platforms_service
 from clearinghouse.registry import repository as registry_repository
-from clearinghouse.registry.audit import record
-from clearinghouse.registry.domain import Role
 
 RECORDINGS_PER_HINT = 5
 

@@ -4,14 +4,23 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import inspect
 from sqlalchemy.orm import Session
 
-from clearinghouse.access.domain import Principal
+from clearinghouse.core import audit_repository as repository
 from clearinghouse.core.clock import utcnow
-from clearinghouse.registry import repository
+
+
+class Actor(Protocol):
+    """Who acted, as the trail records it (access.domain.Principal is one; core imports no feature)."""
+
+    @property
+    def party_id(self) -> str: ...
+
+    @property
+    def key_id(self) -> str | None: ...
 
 
 def snapshot(obj: Any) -> dict[str, Any]:
@@ -29,7 +38,7 @@ def snapshot(obj: Any) -> dict[str, Any]:
 
 def record(
     session: Session,
-    actor: Principal | None,
+    actor: Actor | None,
     action: str,
     entity_type: str,
     entity_id: str,

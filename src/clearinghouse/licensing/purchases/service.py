@@ -15,7 +15,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from clearinghouse.access.domain import Principal
+from clearinghouse.access.domain import Principal, Role
+from clearinghouse.core.audit import record
 from clearinghouse.core.clock import as_utc, utcnow
 from clearinghouse.core.errors import Conflict, Forbidden, ValidationFailed
 from clearinghouse.core.ids import new_id
@@ -32,8 +33,6 @@ from clearinghouse.licensing.quotes import service as quotes_service
 from clearinghouse.licensing.quotes.facts import use_to_json
 from clearinghouse.licensing.terms import Use, back_dated
 from clearinghouse.registry import repository
-from clearinghouse.registry.audit import record
-from clearinghouse.registry.domain import Role
 
 MAX_KEY_LENGTH = 200
 
