@@ -71,13 +71,6 @@ class RowChecker:
         for holding in draft.holdings:
             self._check_holding(draft, holding)
 
-    def rebuild(self, draft: WorkDraft) -> None:
-        """The validated data of a row that passed `check` before (the write pass reads the
-        file again rather than keep every row in memory); only the models are rebuilt."""
-        draft.data = WorkCreate.model_validate(draft.payload)
-        for holding in draft.holdings:
-            holding.data = HoldingCreate.model_validate(holding.payload)
-
     def _check_work(self, draft: WorkDraft) -> None:
         try:
             draft.data = WorkCreate.model_validate(draft.payload)
