@@ -97,9 +97,12 @@ def work_record(draft: WorkDraft, principal: Principal) -> WorkRecord:
 def _holding_record(row: int, data: HoldingCreate, principal: Principal) -> HoldingRecord:
     return HoldingRecord(
         row, data.holder_id or principal.party_id, sorted({r.value for r in data.rights}),
-        parse_share(data.share), _codes(tuple(data.territories)),
+        share_ppm(data.share), _codes(tuple(data.territories)),
         _codes(tuple(data.territories_excluded)), data.valid_from, data.valid_to,
         data.administrator_id, data.collective, data.warranty.text)
+
+
+share_ppm = lru_cache(maxsize=1024)(parse_share)  # a catalogue repeats a few shares ("100")
 
 
 @lru_cache(maxsize=1024)

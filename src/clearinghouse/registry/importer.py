@@ -19,8 +19,9 @@ from clearinghouse.access.domain import Principal
 from clearinghouse.core.identifiers import InvalidIdentifier, normalize_identifier
 from clearinghouse.core.territories import UnknownTerritory, expand, normalize_codes
 from clearinghouse.registry import holdings_service
-from clearinghouse.registry.domain import ALL_RIGHTS, RelationKind, Role, ShareError, parse_share
+from clearinghouse.registry.domain import ALL_RIGHTS, RelationKind, Role, ShareError
 from clearinghouse.registry.import_formats import HoldingDraft, ImportOptions, WorkDraft
+from clearinghouse.registry.import_writer import share_ppm
 from clearinghouse.registry.schemas import HoldingCreate, WorkCreate
 
 __all__ = ["ImportOptions", "RowChecker", "LookupFacts", "apply_facts"]
@@ -115,7 +116,7 @@ class RowChecker:
                 fail(_field(err["loc"]), err["msg"])
             return
         try:
-            parse_share(data.share)
+            share_ppm(data.share)
         except ShareError as exc:
             fail("share", str(exc))
         problem = territories_problem(tuple(data.territories), tuple(data.territories_excluded))
