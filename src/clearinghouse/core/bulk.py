@@ -2,16 +2,17 @@
 
 `session.execute(insert(table), rows)` builds and checks a parameter set per row in SQLAlchemy
 (a third of a bulk import's time). Here the statement is compiled once per table and column set,
-each value goes through the column type's own bind processor (so what is stored is what
-SQLAlchemy would store; JSON see below), and the driver gets plain tuples: SQLite's executemany is a tight loop
+each value goes through the column type's own bind processor (so what is stored is exactly what
+SQLAlchemy would store), and the driver gets plain tuples: SQLite's executemany is a tight loop
 in C; on PostgreSQL an executemany is still one statement per row on the server (psycopg's
-pipeline), so the rows are streamed with `COPY … FROM STDIN` instead, JSON as its text. JSON
-is written by orjson (compact, UTF-8), which reads back as the same values. A table whose
-omitted columns need a computed Python default goes the usual way.
+pipeline), so the rows are streamed with `COPY … FROM STDIN` instead, JSON as its text (jsonb's
+by orjson: the server parses it into the same value). A table whose omitted columns need a
+computed Python default goes the usual way.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -19,6 +20,7 @@ from typing import Any
 
 import orjson
 from sqlalchemy import JSON, Connection, Table, insert
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
@@ -64,13 +66,16 @@ def _plan(dialect: Dialect, table: Table, columns: tuple[str, ...]) -> _Plan | N
 
 def _processor(column_type: Any, dialect: Dialect) -> Processor:
     impl = column_type.dialect_impl(dialect)
-    if isinstance(impl, JSON):
-        # orjson: a tenth of json.dumps's time (the audit snapshots made JSON a tenth of an
-        # import). Compact UTF-8 text that reads back as the same values. None is JSON null on
-        # SQLite, as SQLAlchemy binds it; COPY (json/jsonb from text) gets SQL NULL, as before.
-        if dialect.name == "sqlite":
-            return _json_text
+    if dialect.name != "sqlite" and isinstance(impl, JSONB):
+        # The server parses jsonb from COPY's text: orjson's compact UTF-8 text stores the same
+        # jsonb as SQLAlchemy's json.dumps text, in a tenth of the time (the audit snapshots
+        # made JSON a tenth of an import). `json` columns and SQLite keep the text as given, so
+        # there it stays SQLAlchemy's, byte for byte.
         return lambda value: None if value is None else _json_text(value)
+    if dialect.name != "sqlite" and isinstance(impl, JSON):
+        # COPY reads json from its text, serialised as SQLAlchemy would for the INSERT.
+        serialise = getattr(dialect, "_json_serializer", None) or json.dumps
+        return lambda value: None if value is None else serialise(value)
     processor: Processor = impl.bind_processor(dialect)
     return processor
 
