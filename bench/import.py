@@ -33,7 +33,7 @@ from rich.table import Table
 
 OUT = Path(__file__).parent / "out"
 ROOT = Path(__file__).parent.parent
-console = Console()
+console = Console(width=200)  # a log file or pipe too gets every column
 
 
 def _child(engine: str, url: str, works: int, per_file: int, src: Path) -> dict[str, Any]:
@@ -67,13 +67,15 @@ def report(results: list[dict[str, Any]]) -> None:
     table = Table(title="import benchmark (CSV: compositions, recordings, videos; relations, a "
                   "holding per work)")
     for column in ("engine", "code", "works", "files", "wall s", "CPU s", "works/s",
-                   "searchable after s", "peak RSS MB", "slowest file s"):
+                   "searchable after s", "peak RSS MB", "RSS after each file MB", "slowest file s"):
         table.add_column(column, justify="right")
     for r in results:
         table.add_row(r["engine"], Path(r["code"]).parent.name, f"{r['works']:,}",
                       str(len(r["files"])), f"{r['seconds']:.1f}", f"{r['cpu_seconds']:.1f}",
                       f"{r['works_per_s']:,}", f"{r['searchable_after_s']:.1f}",
-                      str(r["peak_rss_mb"]), f"{max(f['seconds'] for f in r['files']):.1f}")
+                      str(r["peak_rss_mb"]),
+                      " / ".join(str(f.get("rss_after_mb", "?")) for f in r["files"]),
+                      f"{max(f['seconds'] for f in r['files']):.1f}")
     console.print(table)
     for r in results:
         if "vs" in r:

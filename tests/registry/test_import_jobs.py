@@ -210,3 +210,35 @@ def test_all_or_nothing_undoes_committed_batches_when_the_database_refuses_a_row
     assert all(r["work_id"] is None for r in report["rows"])
     assert "database refused" in by_ref(report)["w5"]["errors"][0]["message"]
     assert count(sessions, Work) == 1  # only the one registered meanwhile
+
+
+def test_the_rows_written_are_the_rows_checked_even_if_the_file_changes(sessions, tmp_path,
+                                                                         monkeypatch):
+    """The write pass read the file again (and validated it again): a file changed between the
+    passes wrote rows no check had seen. Now the checked rows are kept (import_spool)."""
+    monkeypatch.setattr(import_job, "BATCH", 2)  # several spooled batches, read back in order
+    owner = make_actor(sessions, "星河音乐出版", Role.OWNER)
+    path = tmp_path / "catalogue.csv"
+    path.write_text("ref,type,title,relations\n" + "".join(
+        f"w{i},photograph,照片 {i},{'contains=w0' if i == 4 else ''}\n" for i in range(5)),
+        encoding="utf-8")
+    options = ImportOptions(filename=path.name)
+    file = import_reading.scan(path, options)
+    with unit_of_work(sessions) as s:
+        who = principal(s, owner)
+        job, _ = jobs.submit(s, kind=KIND, owner_party_id=owner.party_id)
+
+    def listener(done: int, total: int | None, stage: str | None) -> None:
+        if stage == "checking" and done == file.works:  # the check pass is over
+            path.write_text("ref,type,title\n" + "".join(
+                f"w{i},no_such_type,改过的 {i}\n" for i in range(5)), encoding="utf-8")
+
+    JobRunner(sessions, sessions).run_here(
+        job.id, partial(run_import, request=ImportRequest(file, who, options)), listener)
+    with unit_of_work(sessions) as s:
+        report = jobs.get_job(s, who, job.id).result or {}
+        titles = sorted(s.scalars(select(Work.title)))
+        relations = s.scalar(select(func.count()).select_from(WorkRelation))
+    assert report["accepted"] == 4 and by_ref(report)["w4"]["status"] == "rejected"
+    assert titles == [f"照片 {i}" for i in range(4)]
+    assert relations == 0

@@ -1,5 +1,7 @@
 """The import as a job: a check pass over the whole file that only reads, then a write pass that
-commits one batch of works at a time, so that no write transaction is long.
+commits one batch of works at a time, so that no write transaction is long. The check pass keeps
+each batch's accepted rows in a spool (import_spool) for the write pass, which does not read the
+file again.
 
 Default mode keeps the good rows and reports the bad ones. All-or-nothing writes only when the
 check pass rejected nothing; should the database still refuse a row while writing (something
@@ -12,6 +14,7 @@ the check pass.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from contextlib import closing
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
@@ -33,7 +36,8 @@ from clearinghouse.registry.import_book import RowBook
 from clearinghouse.registry.import_formats import ImportOptions, WorkDraft
 from clearinghouse.registry.import_reading import CatalogueFile
 from clearinghouse.registry.import_report import build_report
-from clearinghouse.registry.import_writer import Row, WorkRows, work_rows
+from clearinghouse.registry.import_spool import BatchSpool, SpooledBatch
+from clearinghouse.registry.import_writer import Row, WorkRecord, WorkRows, work_record, work_rows
 from clearinghouse.registry.importer import LookupFacts, RowChecker, apply_facts, lookup_keys
 
 KIND = "works.import"
@@ -58,8 +62,8 @@ def dedupe_key(sha256: str, file: CatalogueFile, options: ImportOptions) -> str 
 
 def run_import(ctx: JobContext, request: ImportRequest) -> dict[str, Any]:
     try:
-        with fewer_collections():
-            return _ImportRun(ctx, request).run()
+        with fewer_collections(), closing(BatchSpool()) as spool:
+            return _ImportRun(ctx, request, spool).run()
     finally:
         if request.delete_file:
             Path(request.file.path).unlink(missing_ok=True)
@@ -72,8 +76,9 @@ def _batches(drafts: Iterable[WorkDraft]) -> Iterator[list[WorkDraft]]:
 
 
 class _ImportRun:
-    def __init__(self, ctx: JobContext, request: ImportRequest) -> None:
+    def __init__(self, ctx: JobContext, request: ImportRequest, spool: BatchSpool) -> None:
         self.ctx, self.file, self.options = ctx, request.file, request.options
+        self.spool = spool
         self.principal = request.principal
         self.book = RowBook()
         self.total = self.file.works * (1 if self.options.dry_run else 2)
@@ -104,6 +109,7 @@ class _ImportRun:
     # -- check pass: reads only ------------------------------------------------------------------
 
     def _check_pass(self) -> None:
+        handled = 0
         for batch in _batches(self.file.drafts()):
             self.ctx.check_stop()
             for draft in batch:
@@ -112,10 +118,19 @@ class _ImportRun:
             with self.ctx.read_sessions() as session:
                 facts = LookupFacts(repo.registered_identifiers(session, identifiers),
                                     repo.party_roles(session, parties))
+            records: list[tuple[int, WorkRecord]] = []
             for draft in batch:
                 apply_facts(draft, facts, self.principal)
                 work_type = draft.data.type if draft.data else None
-                self.book.note(draft, self.checker.categories.get(work_type or ""))
+                index = self.book.note(draft, self.checker.categories.get(work_type or ""))
+                if not draft.errors and not self.options.dry_run:
+                    records.append((index, work_record(draft, self.principal)))
+            handled += len(batch)
+            last = batch[-1]
+            if not self.options.dry_run:
+                self.spool.add(SpooledBatch(len(batch), handled,
+                                            last.extra_rows[-1] if last.extra_rows else last.row,
+                                            records))
             self._advance(len(batch), "checking")
         targets = sorted(self.book.external_targets())
         for start in range(0, len(targets), BATCH):
@@ -151,41 +166,36 @@ class _ImportRun:
         return recovery.partly_written(why, works, self.mark)
 
     def _write_batches(self) -> bool:
-        index = 0
-        for batch in _batches(self.file.drafts()):
+        for batch in self.spool:
             self.ctx.check_stop()
             now = utcnow()
             ready: list[Written] = []
-            for draft in batch:
-                if not self.book.rejected(index):
-                    self.checker.rebuild(draft)
-                    built = self._build(index, draft, now)
+            for index, work in batch.records:
+                if not self.book.rejected(index):  # rows of later batches may have rejected it
+                    built = self._build(index, work, now)
                     if built is not None:
                         ready.append(built)
-                index += 1
-            last = batch[-1]
-            mark = recovery.BatchMark(self.options.all_or_nothing,
-                                      last.extra_rows[-1] if last.extra_rows else last.row,
-                                      index, self.file.works)
+            mark = recovery.BatchMark(self.options.all_or_nothing, batch.through_row,
+                                      batch.handled, self.file.works)
             if not self._commit(ready, mark):
                 self._undo("all-or-nothing: the database refused a row while writing")
                 return False
-            self._advance(len(batch), "writing")
+            self._advance(batch.works, "writing")
         return True
 
-    def _build(self, index: int, draft: WorkDraft, now: Any) -> Written | None:
+    def _build(self, index: int, record: WorkRecord, now: Any) -> Written | None:
         book = self.book
         work_id = book.work_ids[index]
         relations = [row for _, row in self.pending.get(index, [])]
-        for rel in draft.relations:
-            if not book.names_a_row(rel.target, rel.in_file):
-                relations.append({"from_work_id": work_id, "to_work_id": rel.target, "kind": rel.kind})
+        for kind, target_ref, in_file in record.relations:
+            if not book.names_a_row(target_ref, in_file):
+                relations.append({"from_work_id": work_id, "to_work_id": target_ref, "kind": kind})
                 continue
-            target = book.ref_index[rel.target]
+            target = book.ref_index[target_ref]
             if target > index:  # written with the later row, when both exist
                 self.pending.setdefault(target, []).append(
                     (index, {"from_work_id": work_id, "to_work_id": book.work_ids[target],
-                             "kind": rel.kind}))
+                             "kind": kind}))
             elif target not in book.work_ids:  # the database refused it while writing
                 book.reject(index, "relations", f"it refers to row {book.rows[target]}, which the "
                             "database refused")
@@ -193,8 +203,8 @@ class _ImportRun:
                 return None
             else:
                 relations.append({"from_work_id": work_id, "to_work_id": book.work_ids[target],
-                                  "kind": rel.kind})
-        rows, placed = work_rows(draft, work_id, self.principal, now, relations)
+                                  "kind": kind})
+        rows, placed = work_rows(record, work_id, self.principal, now, relations)
         return index, rows, placed
 
     def _commit(self, ready: list[Written], mark: recovery.BatchMark) -> bool:

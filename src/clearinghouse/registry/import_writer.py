@@ -1,13 +1,18 @@
 """The rows one checked work becomes: what `create_work` and `create_holding` would write
 (work, identifiers, creators, tags, holdings, conflicts, audit events, the work as change listeners see it), built
 in memory so that a batch of works is written with a few multi-row statements. Pure: no I/O.
+
+The check pass turns each accepted row into a `WorkRecord` (plain values, normalised once), which
+is all the write pass needs: records are cheap to keep between the passes (import_spool), where
+the parsed file and its validation models would have to be read and built again.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from functools import lru_cache
+from typing import Any, NamedTuple
 
 from clearinghouse.access.domain import Principal
 from clearinghouse.core.changes import NewWork
@@ -18,6 +23,7 @@ from clearinghouse.core.territories import expand, normalize_codes
 from clearinghouse.registry.domain import HoldingSlice, find_conflicts
 from clearinghouse.registry.holdings_service import DEFAULT_WARRANTY
 from clearinghouse.registry.import_formats import WorkDraft
+from clearinghouse.registry.schemas import HoldingCreate
 
 Row = dict[str, Any]
 
@@ -42,6 +48,69 @@ class WorkRows:
             getattr(self, name).extend(getattr(other, name))
 
 
+class HoldingRecord(NamedTuple):
+    row: int  # the spreadsheet row (or line) that gave it
+    holder_id: str
+    rights: list[str]  # sorted
+    share_ppm: int
+    territories: list[str]
+    territories_excluded: list[str]
+    valid_from: date | None  # None: the day it is written
+    valid_to: date | None
+    administrator_id: str | None
+    collective: bool
+    warranty_text: str | None
+
+
+class WorkRecord(NamedTuple):
+    """One accepted row: the validated values as the tables store them, nothing else."""
+
+    type_code: str
+    title: str
+    alt_titles: list[Row]
+    language: str | None
+    length: int | None
+    description: str | None
+    publication_date: date | None
+    moral_rights: str
+    registrant_id: str
+    identifiers: list[tuple[str, str]]  # normalised, first of each kept
+    creators: list[tuple[str, str, str | None]]  # (name, role, party id)
+    tags: list[str]  # lower case, sorted, distinct
+    relations: list[tuple[str, str, bool | None]]  # (kind, target, in file: see RowBook)
+    holdings: list[HoldingRecord]
+
+
+def work_record(draft: WorkDraft, principal: Principal) -> WorkRecord:
+    """The record of a row that passed every check (its models are set)."""
+    data = draft.data
+    assert data is not None
+    return WorkRecord(
+        data.type, data.title, [t.model_dump() for t in data.alt_titles], data.language,
+        data.length, data.description, data.publication_date, data.moral_rights.value,
+        data.on_behalf_of or principal.party_id,
+        list(dict.fromkeys(normalize_identifier(i.scheme, i.value) for i in data.identifiers)),
+        [(c.name, c.role, c.party_id) for c in data.creators], sorted({t.lower() for t in data.tags}),
+        [(r.kind, r.target, r.in_file) for r in draft.relations],
+        [_holding_record(h.row, h.data, principal) for h in draft.holdings if h.data is not None])
+
+
+def _holding_record(row: int, data: HoldingCreate, principal: Principal) -> HoldingRecord:
+    return HoldingRecord(
+        row, data.holder_id or principal.party_id, sorted({r.value for r in data.rights}),
+        share_ppm(data.share), _codes(tuple(data.territories)),
+        _codes(tuple(data.territories_excluded)), data.valid_from, data.valid_to,
+        data.administrator_id, data.collective, data.warranty.text)
+
+
+share_ppm = lru_cache(maxsize=1024)(parse_share)  # a catalogue repeats a few shares ("100")
+
+
+@lru_cache(maxsize=1024)
+def _codes(codes: tuple[str, ...]) -> list[str]:
+    return normalize_codes(codes)  # a catalogue repeats a few territory lists
+
+
 def _iso(value: date | None) -> str | None:
     return None if value is None else value.isoformat()
 
@@ -54,66 +123,61 @@ def _audit(principal: Principal, at: datetime, action: str, entity: str, entity_
             "after": after}
 
 
-def work_rows(draft: WorkDraft, work_id: str, principal: Principal, now: datetime,
+def work_rows(record: WorkRecord, work_id: str, principal: Principal, now: datetime,
               relations: list[Row]) -> tuple[WorkRows, list[tuple[int, str]]]:
     """The rows of one accepted work, and (row, holding id) of its holdings."""
-    data = draft.data
-    assert data is not None
     out = WorkRows(work_ids=[work_id], relations=relations)
-    registrant = data.on_behalf_of or principal.party_id
     work: Row = {
-        "id": work_id, "version": 1, "created_at": now, "updated_at": now, "type_code": data.type,
-        "title": data.title, "alt_titles": [t.model_dump() for t in data.alt_titles],
-        "language": data.language, "length": data.length, "description": data.description,
-        "publication_date": data.publication_date, "moral_rights": data.moral_rights.value,
-        "registrant_id": registrant, "file_key": None, "file_name": None, "file_size": None,
-        "file_sha256": None,
+        "id": work_id, "version": 1, "created_at": now, "updated_at": now,
+        "type_code": record.type_code, "title": record.title, "alt_titles": record.alt_titles,
+        "language": record.language, "length": record.length, "description": record.description,
+        "publication_date": record.publication_date, "moral_rights": record.moral_rights,
+        "registrant_id": record.registrant_id, "file_key": None, "file_name": None,
+        "file_size": None, "file_sha256": None,
     }
     out.works.append(work)
-    identifiers = list(dict.fromkeys(normalize_identifier(i.scheme, i.value) for i in data.identifiers))
+    identifiers = record.identifiers
     out.identifiers = [{"work_id": work_id, "scheme": s, "value": v} for s, v in identifiers]
-    out.creators = [{"work_id": work_id, "position": i, "name": c.name, "role": c.role,
-                     "party_id": c.party_id} for i, c in enumerate(data.creators)]
-    tags = sorted({t.lower() for t in data.tags})
+    out.creators = [{"work_id": work_id, "position": i, "name": name, "role": role,
+                     "party_id": party_id} for i, (name, role, party_id) in enumerate(record.creators)]
+    tags = record.tags
     out.tags = [{"work_id": work_id, "tag": t} for t in tags]
     stamp = now.isoformat()
     snapshot = work | {"created_at": stamp, "updated_at": stamp,
-                       "publication_date": _iso(data.publication_date),
+                       "publication_date": _iso(record.publication_date),
                        "identifiers": [f"{s}:{v}" for s, v in identifiers],
-                       "creators": [f"{c.role}:{c.name}" for c in data.creators], "tags": tags}
+                       "creators": [f"{role}:{name}" for name, role, _ in record.creators],
+                       "tags": tags}
     out.audit.append(_audit(principal, now, "work.create", "work", work_id, snapshot))
-    placed = _holdings(draft, work_id, principal, now, out)
+    placed = _holdings(record, work_id, principal, now, stamp, out)
     _conflicts(out, principal, now)
-    owners = [registrant, *(h["holder_id"] for h in out.holdings)]
+    owners = [record.registrant_id, *(h.holder_id for h in record.holdings)]
     out.documents.append(NewWork(
-        work_id=work_id, title=data.title, alt_titles=work["alt_titles"],
-        creators=[c.name for c in data.creators], tags=tags, identifiers=identifiers,
-        type_code=data.type, language=data.language, owners=dict.fromkeys(owners)))
+        work_id=work_id, title=record.title, alt_titles=record.alt_titles,
+        creators=[name for name, _, _ in record.creators], tags=tags, identifiers=identifiers,
+        type_code=record.type_code, language=record.language, owners=dict.fromkeys(owners)))
     return out, placed
 
 
-def _holdings(draft: WorkDraft, work_id: str, principal: Principal, now: datetime,
+def _holdings(record: WorkRecord, work_id: str, principal: Principal, now: datetime, stamp: str,
               out: WorkRows) -> list[tuple[int, str]]:
     placed = []
-    for holding in draft.holdings:
-        data = holding.data
-        assert data is not None
+    today = date.today() if any(h.valid_from is None for h in record.holdings) else None
+    for holding in record.holdings:
         row: Row = {
             "id": new_id("hld"), "version": 1, "created_at": now, "updated_at": now,
-            "work_id": work_id, "holder_id": data.holder_id or principal.party_id,
-            "rights": sorted({r.value for r in data.rights}), "share_ppm": parse_share(data.share),
-            "territories": normalize_codes(data.territories),
-            "territories_excluded": normalize_codes(data.territories_excluded),
-            "valid_from": data.valid_from or date.today(), "valid_to": data.valid_to,
-            "administrator_id": data.administrator_id, "collective": data.collective,
+            "work_id": work_id, "holder_id": holding.holder_id, "rights": holding.rights,
+            "share_ppm": holding.share_ppm, "territories": holding.territories,
+            "territories_excluded": holding.territories_excluded,
+            "valid_from": holding.valid_from or today, "valid_to": holding.valid_to,
+            "administrator_id": holding.administrator_id, "collective": holding.collective,
             # The importer registers the work (or holds every right's mandate for its owner), so
             # the work's manager registers these holdings: accepted, and they manage the work.
             "status": "active", "manages_work": True,
-            "warranty_text": data.warranty.text or DEFAULT_WARRANTY,
+            "warranty_text": holding.warranty_text or DEFAULT_WARRANTY,
             "warranted_by": principal.party_id, "warranted_at": now,
         }
         out.holdings.append(row)
-        stamp = now.isoformat()
         snapshot = row | {"created_at": stamp, "updated_at": stamp, "warranted_at": stamp,
                           "valid_from": _iso(row["valid_from"]), "valid_to": _iso(row["valid_to"])}
         out.audit.append(_audit(principal, now, "holding.create", "holding", row["id"], snapshot))

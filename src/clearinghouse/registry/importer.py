@@ -17,11 +17,12 @@ from pydantic import ValidationError
 
 from clearinghouse.access.domain import Principal, Role
 from clearinghouse.core.identifiers import InvalidIdentifier, normalize_identifier
-from clearinghouse.core.shares import ShareError, parse_share
+from clearinghouse.core.shares import ShareError
 from clearinghouse.core.territories import UnknownTerritory, expand, normalize_codes
 from clearinghouse.registry import holdings_service
 from clearinghouse.registry.domain import ALL_RIGHTS, RelationKind
 from clearinghouse.registry.import_formats import HoldingDraft, ImportOptions, WorkDraft
+from clearinghouse.registry.import_writer import share_ppm
 from clearinghouse.registry.schemas import HoldingCreate, WorkCreate
 
 __all__ = ["ImportOptions", "RowChecker", "LookupFacts", "apply_facts"]
@@ -72,13 +73,6 @@ class RowChecker:
         for holding in draft.holdings:
             self._check_holding(draft, holding)
 
-    def rebuild(self, draft: WorkDraft) -> None:
-        """The validated data of a row that passed `check` before (the write pass reads the
-        file again rather than keep every row in memory); only the models are rebuilt."""
-        draft.data = WorkCreate.model_validate(draft.payload)
-        for holding in draft.holdings:
-            holding.data = HoldingCreate.model_validate(holding.payload)
-
     def _check_work(self, draft: WorkDraft) -> None:
         try:
             draft.data = WorkCreate.model_validate(draft.payload)
@@ -123,7 +117,7 @@ class RowChecker:
                 fail(_field(err["loc"]), err["msg"])
             return
         try:
-            parse_share(data.share)
+            share_ppm(data.share)
         except ShareError as exc:
             fail("share", str(exc))
         problem = territories_problem(tuple(data.territories), tuple(data.territories_excluded))
