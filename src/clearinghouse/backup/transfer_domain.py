@@ -21,6 +21,7 @@ from clearinghouse.core.errors import ValidationFailed
 SEEDED_BY_MIGRATIONS = frozenset({
     "work_types", "license_templates", "exchange_rates", "fee_schedules", "platforms",
     "platform_aliases",
+    "license_grant_changes",  # 0010 logs "reload everything" for in-memory grant copies
 })
 # Rebuilt on the target from the copied registry rather than copied: PostgreSQL keeps its own
 # search columns (tsvector) that SQLite does not have.
