@@ -33,6 +33,7 @@ FEATURE_ROUTERS = (
     "clearinghouse.registry.import_endpoints",
     "clearinghouse.licensing.catalogue.endpoints",
     "clearinghouse.licensing.quotes.endpoints",
+    "clearinghouse.licensing.purchases.endpoints",
     "clearinghouse.licensing.licenses.endpoints",
     "clearinghouse.licensing.delivery.endpoints",
     "clearinghouse.licensing.certificates.endpoints",

@@ -6,6 +6,7 @@ from importlib import resources
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine
 
 # Engine-specific search objects made by hand in 0002_search (FTS5 tables, tsvector columns
@@ -33,7 +34,5 @@ def upgrade(engine: Engine) -> None:
 
 
 def current_revision(engine: Engine) -> str | None:
-    from alembic.runtime.migration import MigrationContext
-
     with engine.connect() as connection:
         return MigrationContext.configure(connection).get_current_revision()

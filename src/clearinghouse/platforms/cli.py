@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from clearinghouse.cli.context import database, emit_json, emit_record, emit_table, local_operator
-from clearinghouse.licensing.catalogue.cli_inputs import JsonOpt, validated
+from clearinghouse.cli.inputs import JsonOpt, validated
 from clearinghouse.platforms import service
 from clearinghouse.platforms.schemas import PlatformCreate, PlatformUpdate, platform_out
 

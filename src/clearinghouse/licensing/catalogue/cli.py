@@ -1,6 +1,6 @@
 """`clearinghouse templates|offers|rates|fees …`: a thin shell over the services.
 
-`register` also adds `quote` and `referrals` (quotes/cli.py), in the order `--help` lists them.
+`quote` and `referrals` are in quotes/cli.py (cli/main.py loads each part of licensing).
 Amounts on the command line are in major units ("3000.00" CNY); the API takes minor units.
 """
 
@@ -14,10 +14,7 @@ from typing import Annotated, Any
 import typer
 
 from clearinghouse.cli.context import database, emit_json, emit_record, emit_table, local_operator
-from clearinghouse.licensing.catalogue import offers as offers_service
-from clearinghouse.licensing.catalogue import rates as rates_service
-from clearinghouse.licensing.catalogue import templates as templates_service
-from clearinghouse.licensing.catalogue.cli_inputs import (
+from clearinghouse.cli.inputs import (
     Amount,
     AsOpt,
     JsonOpt,
@@ -25,6 +22,9 @@ from clearinghouse.licensing.catalogue.cli_inputs import (
     price_fields,
     validated,
 )
+from clearinghouse.licensing.catalogue import offers as offers_service
+from clearinghouse.licensing.catalogue import rates as rates_service
+from clearinghouse.licensing.catalogue import templates as templates_service
 from clearinghouse.licensing.catalogue.offer_schemas import (
     FeeCreate,
     OfferCreate,
@@ -34,7 +34,6 @@ from clearinghouse.licensing.catalogue.offer_schemas import (
     rate_out,
 )
 from clearinghouse.licensing.catalogue.template_schemas import TemplateCreate, template_out
-from clearinghouse.licensing.quotes.cli import quote_command, referrals_app
 from clearinghouse.registry.domain import Right
 
 templates_app = typer.Typer(help="Routine license templates (the operator defines them).")
@@ -193,7 +192,5 @@ def fees_show(as_json: JsonOpt = False) -> None:
 def register(app: typer.Typer) -> None:
     app.add_typer(templates_app, name="templates")
     app.add_typer(offers_app, name="offers")
-    app.add_typer(referrals_app, name="referrals")
     app.add_typer(rates_app, name="rates")
     app.add_typer(fees_app, name="fees")
-    app.command("quote")(quote_command)

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from sqlalchemy.orm import Session
 
@@ -116,8 +117,6 @@ def read_link(secret: bytes, token: str, now: datetime | None = None) -> LinkCla
 
 
 def content_disposition(name: str | None, fallback: str) -> dict[str, Any]:
-    from urllib.parse import quote
-
     chosen = name or fallback
     ascii_name = chosen.encode("ascii", "replace").decode().replace("?", "_")
     return {

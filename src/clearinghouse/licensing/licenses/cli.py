@@ -1,12 +1,12 @@
-"""`clearinghouse license …`: a thin shell over the license services."""
+"""`clearinghouse license …`: a thin shell over the license services.
+
+`license buy` is added by purchases/cli.py and `license certificate|credential|verify` by
+certificates/cli.py (cli/main.py loads all three), so each command lives beside its service."""
 
 from __future__ import annotations
 
-import json
-import uuid
 from collections.abc import Sequence
-from datetime import datetime
-from pathlib import Path
+from datetime import date
 from typing import Annotated, Any
 
 import typer
@@ -18,18 +18,15 @@ from clearinghouse.cli.context import (
     emit_json,
     emit_record,
     emit_table,
-    err_console,
     local_operator,
 )
 from clearinghouse.core.errors import ValidationFailed
 from clearinghouse.core.settings import get_settings
-from clearinghouse.licensing.certificates import service as certificate_service
 from clearinghouse.licensing.licenses import coverage, payments
 from clearinghouse.licensing.licenses import service as licenses_service
 from clearinghouse.licensing.licenses.reasons import ReasonCode
 from clearinghouse.licensing.licenses.schemas import license_out, payment_out
 from clearinghouse.licensing.licenses.tables import License
-from clearinghouse.licensing.purchases import service as purchase_service
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for scripts")]
 AsOpt = Annotated[
@@ -41,7 +38,7 @@ license_app = typer.Typer(
 )
 
 
-def _show(out: dict, as_json: bool, title: str) -> None:  # type: ignore[type-arg]
+def show_license(out: dict, as_json: bool, title: str) -> None:  # type: ignore[type-arg]
     if as_json:
         emit_json(out)
         return
@@ -72,47 +69,16 @@ def _licenses_json(db: Session, rows: Sequence[License]) -> list[dict[str, Any]]
     return [license_out(lic, base, details[lic.id]).model_dump(mode="json") for lic in rows]
 
 
-def _license_json(db: Session, lic: License) -> dict[str, Any]:
+def license_json(db: Session, lic: License) -> dict[str, Any]:
     return _licenses_json(db, [lic])[0]
-
-
-@license_app.command("buy")
-def buy(
-    quote_id: str,
-    as_party: Annotated[str, typer.Option("--as", help="The licensee named on the quote")],
-    key: Annotated[
-        str | None, typer.Option("--idempotency-key", help="Repeat it to retry safely")
-    ] = None,
-    accept_partial: Annotated[bool, typer.Option("--accept-partial")] = False,
-    expected_total: Annotated[
-        int | None, typer.Option("--expected-total", help="Minor units")
-    ] = None,
-    as_json: JsonOpt = False,
-) -> None:
-    """Buy a quote (every line or none); prints the license and how to pay."""
-    idem = key or str(uuid.uuid4())
-    with database() as db:
-        who = acting_as(db, as_party)
-        assert who is not None  # --as is required
-        result = purchase_service.purchase(
-            db,
-            who,
-            purchase_service.PurchaseRequest(quote_id, accept_partial, expected_total),
-            idem,
-            get_settings(),
-        )
-        out = _license_json(db, result.license)
-    if not result.created:
-        err_console.print(f"(already bought with this key: {out['id']})")
-    _show(out, as_json, "license")
 
 
 @license_app.command("show")
 def show(license_id: str, as_party: AsOpt = None, as_json: JsonOpt = False) -> None:
     with database() as db:
         who = acting_as(db, as_party) or local_operator(db)
-        out = _license_json(db, licenses_service.get_license(db, who, license_id))
-    _show(out, as_json, "license")
+        out = license_json(db, licenses_service.get_license(db, who, license_id))
+    show_license(out, as_json, "license")
 
 
 @license_app.command("list")
@@ -145,8 +111,8 @@ def _state_change(action: str, license_id: str, as_json: bool, *args: object) ->
         op = local_operator(db)
         current = licenses_service.load(db, license_id)
         lic = getattr(licenses_service, action)(db, op, license_id, *args, current.version)
-        out = _license_json(db, lic)
-    _show(out, as_json, f"license ({action})")
+        out = license_json(db, lic)
+    show_license(out, as_json, f"license ({action})")
 
 
 ReasonOpt = Annotated[ReasonCode, typer.Option("--reason", help="Why; shown publicly")]
@@ -206,8 +172,6 @@ def covers(
 ) -> None:
     """Is this use licensed? Prints the covering active licenses; exit code 0 when covered, 1 when
     not."""
-    from datetime import date
-
     try:
         day = date.fromisoformat(on) if on else licenses_service.today()
     except ValueError:
@@ -231,62 +195,6 @@ def sweep() -> None:
     with database() as db:
         ids = licenses_service.sweep(db)
     typer.echo(f"{len(ids)} license(s) expired" + (": " + ", ".join(ids) if ids else ""))
-
-
-@license_app.command("certificate")
-def certificate(
-    license_id: str,
-    pdf: Annotated[
-        Path | None, typer.Option("--pdf", help="Write the PDF here instead of printing JSON")
-    ] = None,
-    as_party: AsOpt = None,
-) -> None:
-    """Print the signed certificate (JSON), or write it as a PDF."""
-    with database() as db:
-        who = acting_as(db, as_party) or local_operator(db)
-        lic = licenses_service.get_license(db, who, license_id)
-        data = certificate_service.pdf(lic, get_settings()) if pdf else None
-        doc = certificate_service.document(lic)
-    if pdf is not None and data is not None:
-        pdf.write_bytes(data)
-        typer.echo(f"wrote {pdf} ({len(data)} bytes)")
-    else:
-        typer.echo(json.dumps(doc, ensure_ascii=False, indent=2))
-
-
-@license_app.command("credential")
-def credential(license_id: str, as_party: AsOpt = None) -> None:
-    """Print the license as a W3C Verifiable Credential (JSON, eddsa-jcs-2022 proof)."""
-    with database() as db:
-        who = acting_as(db, as_party) or local_operator(db)
-        lic = licenses_service.get_license(db, who, license_id)
-        doc = certificate_service.credential_for(db, lic, get_settings())
-    typer.echo(json.dumps(doc, ensure_ascii=False, indent=2))
-
-
-@license_app.command("verify")
-def verify(
-    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)],
-    at: Annotated[
-        datetime | None,
-        typer.Option("--at", formats=["%Y-%m-%d"], help="Answer for this day (default today)"),
-    ] = None,
-    as_json: JsonOpt = False,
-) -> None:
-    """Check a certificate (JSON or PDF), a credential, or a delivered image, video or song (its
-    C2PA manifest), told apart by content. Exit code 0 only when it is genuine, unchanged and the
-    license is in force today (or on --at); 1 when it is not (tampered, unknown key, revoked,
-    expired…); 4 when the file is not a certificate at all."""
-    with database() as db:
-        day = at.date() if at else None
-        result = certificate_service.verify_bytes(db, file, get_settings(), day)
-    if as_json:
-        emit_json(result)
-    else:
-        colour = "green" if result.valid else "red"
-        err_console.print(f"[{colour}]{result.result}[/{colour}]: {result.message}")
-        err_console.print(f"  {result.message_zh}")
-    raise typer.Exit(0 if result.valid else 1)
 
 
 def register(app: typer.Typer) -> None:

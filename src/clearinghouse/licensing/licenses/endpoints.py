@@ -1,6 +1,7 @@
-"""REST endpoints for licenses: purchase, lifecycle and payments.
+"""REST endpoints for licenses: lifecycle, coverage and payments.
 
-Certificates and ODRL are in certificates/endpoints.py, delivery (uploads and downloads) in
+Buying (a quote becomes a license) is in purchases/endpoints.py; certificates and ODRL are in
+certificates/endpoints.py, delivery (uploads and downloads) in
 delivery/endpoints.py; each router is mounted by the app factory (api/app.py).
 """
 
@@ -9,11 +10,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Query, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 
-from clearinghouse.api.auth import LicenseeCaller, OperatorCaller
+from clearinghouse.api.auth import OperatorCaller
 from clearinghouse.api.deps import DB, Caller, IfMatch, Limit, Offset, etag, settings_of
-from clearinghouse.api.responses import AUTHED, UPDATE, UPDATE_VERSION_OPTIONAL, WRITE, errors
+from clearinghouse.api.responses import AUTHED, UPDATE, UPDATE_VERSION_OPTIONAL
 from clearinghouse.core.schemas import Page
 from clearinghouse.core.text import SingleLine
 from clearinghouse.licensing.licenses import coverage, payments
@@ -21,110 +22,20 @@ from clearinghouse.licensing.licenses import service as licenses_service
 from clearinghouse.licensing.licenses.schemas import (
     CancelPayment,
     CoverageOut,
-    LicenseCreate,
     LicenseEventOut,
     LicenseOut,
     MarkPaid,
     PaymentOut,
-    PurchaseBody,
     Reinstatement,
     StatusChange,
     license_out,
     payment_out,
 )
 from clearinghouse.licensing.licenses.tables import License
-from clearinghouse.licensing.purchases import service as purchase_service
 
 router = APIRouter(prefix="/api/v1")
-IdempotencyKey = Annotated[
-    str | None,
-    Header(
-        alias="Idempotency-Key",
-        description="Required: a unique string per purchase; repeating it returns the same license",
-    ),
-]
-
-
 def _one_out(db: DB, lic: License, base_url: str) -> LicenseOut:
     return license_out(lic, base_url, licenses_service.page_details(db, [lic])[lic.id])
-
-
-def _purchase(
-    db: DB,
-    caller: Caller,
-    request: Request,
-    response: Response,
-    quote_id: str,
-    body: PurchaseBody | None,
-    key: str | None,
-) -> LicenseOut:
-    body = body or PurchaseBody(accept_partial=False, expected_total_minor=None)
-    settings = settings_of(request)
-    result = purchase_service.purchase(
-        db,
-        caller,
-        purchase_service.PurchaseRequest(quote_id, body.accept_partial, body.expected_total_minor),
-        key,
-        settings,
-    )
-    response.status_code = 201 if result.created else 200
-    response.headers["Location"] = f"/api/v1/licenses/{result.license.id}"
-    response.headers["ETag"] = etag(result.license.version)
-    return _one_out(db, result.license, settings.public_url)
-
-
-PURCHASE_RESPONSES = (
-    WRITE
-    | errors(410)
-    | {
-        200: {
-            "description": "The same Idempotency-Key was used before: this is the license it bought"
-        }
-    }
-)
-
-
-@router.post(
-    "/quotes/{quote_id}/purchase",
-    response_model=LicenseOut,
-    status_code=201,
-    tags=["licenses"],
-    responses=PURCHASE_RESPONSES,
-)
-def purchase_quote(
-    db: DB,
-    caller: LicenseeCaller,
-    request: Request,
-    response: Response,
-    quote_id: str,
-    idempotency_key: IdempotencyKey = None,
-    body: PurchaseBody | None = None,
-) -> LicenseOut:
-    """Buy every line of your quote in one go (or none). 201 with the license and how to pay;
-    409 when holdings, prices or exclusivity changed, 410 when the quote expired."""
-    return _purchase(db, caller, request, response, quote_id, body, idempotency_key)
-
-
-@router.post(
-    "/licenses",
-    response_model=LicenseOut,
-    status_code=201,
-    tags=["licenses"],
-    responses=PURCHASE_RESPONSES,
-)
-def create_license(
-    db: DB,
-    caller: LicenseeCaller,
-    request: Request,
-    response: Response,
-    body: LicenseCreate,
-    idempotency_key: IdempotencyKey = None,
-) -> LicenseOut:
-    """The same as POST /quotes/{quote_id}/purchase, with the quote id in the body."""
-    data = PurchaseBody(
-        accept_partial=body.accept_partial, expected_total_minor=body.expected_total_minor
-    )
-    return _purchase(db, caller, request, response, body.quote_id, data, idempotency_key)
 
 
 @router.get("/licenses", response_model=Page[LicenseOut], tags=["licenses"], responses=AUTHED)

@@ -13,8 +13,7 @@ from typing import Annotated, Any
 import typer
 
 from clearinghouse.cli.context import database, emit_json, emit_record, emit_table
-from clearinghouse.core.settings import get_settings
-from clearinghouse.licensing.catalogue.cli_inputs import (
+from clearinghouse.cli.inputs import (
     Amount,
     AsOpt,
     JsonOpt,
@@ -22,6 +21,7 @@ from clearinghouse.licensing.catalogue.cli_inputs import (
     price_fields,
     validated,
 )
+from clearinghouse.core.settings import get_settings
 from clearinghouse.licensing.catalogue.offer_schemas import PriceIn
 from clearinghouse.licensing.quotes import referrals as referrals_service
 from clearinghouse.licensing.quotes import service as quotes_service
@@ -215,3 +215,8 @@ def _step_command(action: str) -> Any:
 
 for _action in ("accept", "counter", "decline", "withdraw"):
     referrals_app.command(_action)(_step_command(_action))
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(referrals_app, name="referrals")
+    app.command("quote")(quote_command)
