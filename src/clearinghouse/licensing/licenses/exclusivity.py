@@ -24,8 +24,8 @@ from clearinghouse.core.clock import ranges_overlap
 from clearinghouse.core.db import is_postgres
 from clearinghouse.core.errors import Conflict
 from clearinghouse.core.territories import expand
+from clearinghouse.licensing.domain import Quote
 from clearinghouse.licensing.licenses import grants_repository
-from clearinghouse.licensing.tables import Quote
 from clearinghouse.licensing.terms import Channel, expand_channels
 from clearinghouse.registry import repository as registry_repository
 
@@ -68,7 +68,7 @@ def scopes_for(
     *,
     territories: Sequence[str],
     territories_excluded: Sequence[str],
-    channels: Iterable[str],
+    channels: Iterable[Channel | str],
     start: date,
     end: date | None,
     exclusive: bool,
@@ -84,7 +84,7 @@ def scopes_for(
 
 def works_touched(quote: Quote) -> list[str]:
     """The works a quote would grant on (every line's work) and the works it names, in id order."""
-    return sorted({line["work_id"] for line in quote.lines} | set(quote.use["work_ids"]))
+    return sorted({line.work_id for line in quote.lines} | set(quote.use.work_ids))
 
 
 def lock_works(session: Session, work_ids: Iterable[str]) -> None:
@@ -135,15 +135,15 @@ def check_quote(session: Session, quote: Quote, start: date, end: date | None, *
     for line in quote.lines:
         # A line clears its right only where it says (a partial quote may clear fewer countries
         # than the use names); quotes made before lines said so cover the whole use.
-        stated = line.get("countries")
+        stated = list(line.countries)
         wanted += scopes_for(
-            [(line["work_id"], line["right"])],
-            territories=stated or use["territories"],
-            territories_excluded=[] if stated else use.get("territories_excluded") or [],
-            channels=use["channels"],
+            [(line.work_id, line.right)],
+            territories=stated or use.territories,
+            territories_excluded=[] if stated else use.territories_excluded,
+            channels=use.channels,
             start=start,
             end=end,
-            exclusive=bool(use.get("exclusive")),
+            exclusive=use.exclusive,
         )
     wanted = list(dict.fromkeys(wanted))  # co-holders' lines of one right want one scope
     found = clashes(wanted, existing_scopes(session, works_touched(quote), on=on))

@@ -28,7 +28,6 @@ from clearinghouse.licensing.licenses import coverage, exclusivity, payments
 from clearinghouse.licensing.licenses import repository as licenses_repository
 from clearinghouse.licensing.licenses import service as licenses
 from clearinghouse.licensing.licenses.tables import License, LicenseLine, Payment
-from clearinghouse.licensing.quotes import repository as quotes_repository
 from clearinghouse.licensing.quotes import service as quotes_service
 from clearinghouse.licensing.quotes.facts import use_to_json
 from clearinghouse.licensing.terms import Use, back_dated
@@ -269,10 +268,7 @@ def purchase(
     if earlier is not None:
         return earlier
     quote = quotes_service.get_quote(session, principal, request.quote_id)
-    # Exclusivity still reads the stored quote row (its own module); everything here reads the
-    # typed quote.
-    stored = quotes_repository.stored_row(session, quote.id)
-    exclusivity.lock_works(session, exclusivity.works_touched(stored))
+    exclusivity.lock_works(session, exclusivity.works_touched(quote))
     earlier = _replay(
         session, principal.party_id, key, request
     )  # a twin request may have won the lock
@@ -282,7 +278,7 @@ def purchase(
     quote = quotes_service.get_quote(session, principal, quote.id, fresh=True)
     _check_quote(quote, principal, request)
     _check_holdings(session, quote)
-    exclusivity.check_quote(session, stored, quote.use.start, quote.use.end, on=licenses.today())
+    exclusivity.check_quote(session, quote, quote.use.start, quote.use.end, on=licenses.today())
 
     lic = _new_license(quote, principal, key, request)
     session.add(lic)

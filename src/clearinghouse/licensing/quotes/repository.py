@@ -133,11 +133,6 @@ def get(session: Session, quote_id: str, *, fresh: bool = False) -> Quote | None
     return None if row is None else _from_row(row)
 
 
-def stored_row(session: Session, quote_id: str) -> QuoteRow | None:
-    """The ORM row itself, for the callers that still read the stored JSON (exclusivity)."""
-    return session.get(QuoteRow, quote_id)
-
-
 def page(session: Session, *, licensee_id: str | None, state: str | None, now: datetime,
          offset: int, limit: int) -> tuple[list[Quote], int]:
     """Quotes newest first: all of them, or one licensee's; `state` as quote_state computes it."""
