@@ -7,6 +7,7 @@ a match set up to the total cap) is here, with the order of ranking.order_key.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import select, text
 from sqlalchemy.exc import OperationalError
@@ -15,7 +16,8 @@ from sqlalchemy.orm import Session
 from clearinghouse.core.db import is_postgres
 from clearinghouse.registry.tables import Party, WorkType
 from clearinghouse.search import expressions as ex
-from clearinghouse.search.match_repository import candidates, clause_on_row
+from clearinghouse.search.index_repository import PG_GIN_INDEXES
+from clearinghouse.search.match_repository import candidates, clause_on_row, pg_clause
 from clearinghouse.search.query import EXACT_TITLE, Filters, TextQuery, Tier
 from clearinghouse.search.ranking import TIER_FIELD, DocumentText
 
@@ -156,12 +158,13 @@ def walking_an_empty_tier_reads_the_table(session: Session) -> bool:
 
 def tier_occurs(session: Session, query: TextQuery, tier: Tier) -> bool:
     """Whether any document holds the tier's own condition (not its exclusions), found through
-    the GIN index as in `word_occurs`: a few hundred rechecked rows at most for a phrase of
-    two names, where walking the table in document order read all of it."""
+    the GIN index of the tier's field as in `word_occurs`: the rows holding the words in that
+    field, where walking the table in document order read all of it."""
+    params: dict[str, Any] = {}
+    condition = pg_clause(query, tier.include, params, "q")
     session.execute(text("SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off"))
     found = session.execute(text(
-        "SELECT 1 FROM search_documents WHERE tsv @@ CAST(:q AS tsquery) LIMIT 1"),
-        {"q": ex.ts_tier(query, Tier(tier.name, tier.include))}).first() is not None
+        f"SELECT 1 FROM search_documents d WHERE {condition} LIMIT 1"), params).first() is not None
     session.execute(text("RESET enable_seqscan; RESET enable_indexscan"))
     return found
 
@@ -213,11 +216,8 @@ def count_docs(session: Session, query: TextQuery | None, tier: Tier | str | Non
 def index_size_bytes(session: Session) -> int | None:
     """Bytes the full-text index takes (FTS5 shadow tables, or the GIN indexes), if measurable."""
     if is_postgres(session):
-        return int(session.execute(text(
-            "SELECT pg_relation_size('ix_search_documents_tsv')"
-            " + pg_relation_size('ix_search_documents_facets_tsv')"
-            " + pg_relation_size('ix_search_documents_creators_tsv')"
-        )).scalar_one())
+        return sum(int(session.execute(text("SELECT pg_relation_size(CAST(:i AS regclass))"),
+                                       {"i": index}).scalar_one()) for index in PG_GIN_INDEXES)
     try:
         return int(session.execute(text(
             "SELECT sum(pgsize) FROM dbstat WHERE name LIKE 'search_fts%'"
