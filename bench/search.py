@@ -2,12 +2,15 @@
 in-process, over HTTP and as a plain full-text query on the same tokenisation.
 
     .venv/bin/python -m bench.search [--works 1000000] [--engine sqlite|postgres|both]
-        [--postgres-url postgresql+psycopg://user@host:port] [--queries 200] [--reuse]
+        [--postgres-url postgresql+psycopg://user@host:port] [--pg-database NAME]
+        [--queries 200] [--reuse]
 
 SQLite writes bench/out/search-<N>.sqlite3. PostgreSQL creates (and replaces) the database
-`clearinghouse_bench_search` on the server given, or, without --postgres-url, on a throwaway
-PostgreSQL 15 cluster started for the run (as the tests do). In-process latency is one call of
-the search use case (what `GET /api/v1/works` runs); HTTP latency is one client against
+`clearinghouse_bench_search` (or --pg-database NAME: with --reuse, say a copy made by
+`CREATE DATABASE name TEMPLATE clearinghouse_bench_search`, to leave the shared one alone) on
+the server given, or, without --postgres-url, on a throwaway PostgreSQL 15 cluster started for
+the run (as the tests do). In-process latency is one call of the search use case (what
+`GET /api/v1/works` runs); HTTP latency is one client against
 `clearinghouse serve` in a child process, keep-alive, one request at a time; the baseline is
 the first 20 matches of a plain FTS5 MATCH (SQLite) or `tsv @@ tsquery` (PostgreSQL) for the
 same tokens: no tiers, no count, no description. Results also go to bench/out/ as JSON.
@@ -48,17 +51,18 @@ def prepare_database(engine_name: str, args: argparse.Namespace,
     """The database URL, and whether it already holds this catalogue (--reuse)."""
     if engine_name == "postgres":
         assert server is not None
+        database = args.pg_database
         admin = create_engine(f"{server}/postgres", isolation_level="AUTOCOMMIT")
         with admin.connect() as conn:
             exists = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :d"),
-                                  {"d": PG_DATABASE}).first()
+                                  {"d": database}).first()
             if exists and args.reuse:
                 admin.dispose()
-                return f"{server}/{PG_DATABASE}", True
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{PG_DATABASE}" WITH (FORCE)'))
-            conn.execute(text(f'CREATE DATABASE "{PG_DATABASE}"'))
+                return f"{server}/{database}", True
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
+            conn.execute(text(f'CREATE DATABASE "{database}"'))
         admin.dispose()
-        return f"{server}/{PG_DATABASE}", False
+        return f"{server}/{database}", False
     path = OUT / f"search-{args.works}.sqlite3"
     OUT.mkdir(parents=True, exist_ok=True)
     if path.exists() and args.reuse:
@@ -183,6 +187,9 @@ def main() -> None:
     parser.add_argument("--engine", choices=("sqlite", "postgres", "both"), default="sqlite")
     parser.add_argument("--postgres-url", help="server URL, e.g. postgresql+psycopg://u@host:5432;"
                         " without it a throwaway PostgreSQL 15 cluster is started")
+    parser.add_argument("--pg-database", default=PG_DATABASE,
+                        help="PostgreSQL database to build or (--reuse) measure; a copy of the"
+                        " catalogue keeps experiments off the shared one")
     parser.add_argument("--queries", type=int, default=200, help="queries per kind")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--reuse", action="store_true", help="reuse a catalogue built before")

@@ -8,7 +8,7 @@ from sqlalchemy import text
 
 from clearinghouse.access.domain import Role
 from clearinghouse.core.db import is_postgres, unit_of_work
-from clearinghouse.search import service
+from clearinghouse.search import repository, service
 from clearinghouse.search.query import Mode, parse_text
 from tests.support.factories import make_actor, make_work
 
@@ -110,3 +110,32 @@ def test_a_name_query_skips_title_phrase_tiers_no_work_holds(sessions, catalogue
     else:  # FTS5 reads an empty tier's doclists and stops: nothing to skip
         assert name[:3] == ["title_phrase", "alt_title_phrase", "creator"]
     assert title[0] == "title_phrase"
+
+
+@pytest.mark.parametrize("window", [1, 3])
+def test_a_tier_walked_in_a_window_then_through_the_index_gives_the_same_pages(
+        sessions, catalogue, monkeypatch, window):
+    """PostgreSQL walks a tier's first documents by document number, then the rest through the
+    GIN index: every page, at every offset, must be the one a single walk gives (SQLite has one
+    walk, so there both runs are the same path)."""
+    owner = make_actor(sessions, "More Works", Role.OWNER)
+    for title in ("Summer", "Summer Song", "夏日 之歌", "Summer City Nights", "城市 夏日"):
+        make_work(sessions, owner, title=title, alt_titles=[{"title": "Summer Sun"}])
+    monkeypatch.setattr(service, "RANK_IN_PYTHON_MAX", 0)
+    monkeypatch.setattr(service, "RANK_IN_ONE_QUERY_MAX", 0)  # walk the tiers
+    queries = [{"q": "summer"}, {"q": "summ"}, {"q": "夏"}, {"q": "夏日"},
+               {"q": "summer", "type": "audiovisual_work"}, {"q": "夏", "type": "short_video"}]
+
+    def pages() -> list[list[tuple[str, str]]]:
+        out = []
+        with unit_of_work(sessions) as s:
+            for params in queries:
+                for offset in range(0, 8, 2):
+                    page = service.search(s, service.SearchParams(**params, offset=offset, limit=2))
+                    out.append([(h.id, h.match) for h in page.items])
+        return out
+
+    whole = pages()  # the default window holds every document of this catalogue
+    monkeypatch.setattr(repository, "PG_WALK_WINDOW", window)
+    assert pages() == whole
+    assert any(whole)

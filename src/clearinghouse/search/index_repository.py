@@ -136,6 +136,13 @@ def insert_documents(session: Session, docs: Sequence[IndexedDocument], first_do
     )
 
 
+# Every GIN index of `search_documents` (0002, 0011, 0013): one tsvector, the facets, and the
+# vectors of creators, titles and alternative titles alone.
+PG_GIN_INDEXES = ("ix_search_documents_tsv", "ix_search_documents_facets_tsv",
+                  "ix_search_documents_creators_tsv", "ix_search_documents_title_tsv",
+                  "ix_search_documents_alt_titles_tsv")
+
+
 def finish_rebuild(session: Session, last_doc_no: int) -> None:
     if is_postgres(session):
         session.execute(
@@ -145,8 +152,7 @@ def finish_rebuild(session: Session, last_doc_no: int) -> None:
         )
         # A bulk insert leaves its entries in the GIN pending lists, which every search would
         # scan until autovacuum merges them (it tripled p95 right after a rebuild).
-        for index in ("ix_search_documents_tsv", "ix_search_documents_facets_tsv",
-                      "ix_search_documents_creators_tsv"):
+        for index in PG_GIN_INDEXES:
             session.execute(text("SELECT gin_clean_pending_list(CAST(:i AS regclass))"),
                             {"i": index})
         # After a bulk load the planner has no statistics until autovacuum comes by, and the
