@@ -261,30 +261,26 @@ def _rank_in_python(session: Session, req: SearchRequest) -> list[Hit]:
 
 def _describe(session: Session, hits: list[Hit], offset: int) -> list[WorkHit]:
     """The page's works with what a result shows, each with its recordings or compositions: one
-    set-based query per table for the hits and their linked works together (plus one for the
-    links), none per hit."""
+    query for the links of every hit, one for the hits and their linked works together, none
+    per hit. Built with `model_construct`: the values come from the database, typed as the
+    models declare, so validating them again would only repeat the work."""
     if not hits:
         return []
     ids = [h.work_id for h in hits]
     links = registry.embodiment_links(session, ids, per_work=LINKED_PER_HIT)
-    wanted = list(dict.fromkeys(ids + [link.linked_id for link in links]))
-    works = page_repository.work_summaries(session, wanted)
-    creators = page_repository.creator_names(session, wanted)
-    tags = page_repository.tags(session, ids)
-    identifiers = page_repository.identifiers(session, wanted)
-    holders = page_repository.active_holders(session, wanted)
+    works = page_repository.work_summaries(
+        session, list(dict.fromkeys(ids + [link.linked_id for link in links])))
 
-    def identifiers_of(work_id: str) -> list[IdentifierOut]:
-        return [IdentifierOut(scheme=s, value=v) for s, v in identifiers.get(work_id, [])]
+    def identifiers_of(work: page_repository.WorkSummary) -> list[IdentifierOut]:
+        return [IdentifierOut.model_construct(scheme=s, value=v) for s, v in work.identifiers]
 
-    def holders_of(work_id: str) -> list[HolderOut]:
-        return [HolderOut(party_id=p, name=n) for p, n in holders.get(work_id, [])]
+    def holders_of(work: page_repository.WorkSummary) -> list[HolderOut]:
+        return [HolderOut.model_construct(party_id=p, name=n) for p, n in work.holders]
 
-    def linked(work_id: str) -> LinkedWorkOut:
-        work = works[work_id]
-        return LinkedWorkOut(id=work.id, type=work.type_code, title=work.title,
-                             identifiers=identifiers_of(work_id),
-                             creators=creators.get(work_id, []), holders=holders_of(work_id))
+    def linked(work: page_repository.WorkSummary) -> LinkedWorkOut:
+        return LinkedWorkOut.model_construct(
+            id=work.id, type=work.type_code, title=work.title, identifiers=identifiers_of(work),
+            creators=work.creators, holders=holders_of(work))
 
     recordings: dict[str, list[LinkedWorkOut]] = {}
     recordings_total: dict[str, int] = {}
@@ -293,25 +289,23 @@ def _describe(session: Session, hits: list[Hit], offset: int) -> list[WorkHit]:
         if link.linked_id not in works:
             continue  # deleted between the two reads
         if link.linked_as == "recording":
-            recordings.setdefault(link.work_id, []).append(linked(link.linked_id))
+            recordings.setdefault(link.work_id, []).append(linked(works[link.linked_id]))
             recordings_total[link.work_id] = link.total
         else:
-            compositions.setdefault(link.work_id, []).append(linked(link.linked_id))
+            compositions.setdefault(link.work_id, []).append(linked(works[link.linked_id]))
     out: list[WorkHit] = []
     for position, hit in enumerate(hits, start=offset + 1):
         work = works[hit.work_id]
-        out.append(WorkHit(
+        out.append(WorkHit.model_construct(
             id=work.id, type=work.type_code, title=work.title,
-            alt_titles=[AltTitleOut(title=str(a.get("title", "")), language=a.get("language"))
+            alt_titles=[AltTitleOut.model_construct(title=str(a.get("title", "")),
+                                                    language=a.get("language"))
                         for a in work.alt_titles],
-            creators=creators.get(work.id, []),
-            tags=tags.get(work.id, []),
-            identifiers=identifiers_of(work.id),
-            holders=holders_of(work.id),
-            score=position, match=hit.tier, version=work.version,
+            creators=work.creators, tags=work.tags, identifiers=identifiers_of(work),
+            holders=holders_of(work), score=position, match=hit.tier, version=work.version,
             recordings=recordings.get(work.id, []),
             recordings_total=recordings_total.get(work.id, 0),
-            compositions=compositions.get(work.id, []),
+            compositions=compositions.get(work.id, []), from_price=None,
         ))
     return out
 
