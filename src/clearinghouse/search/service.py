@@ -170,32 +170,47 @@ class Hit:
 
 
 def find(session: Session, req: SearchRequest) -> tuple[list[Hit], int, bool]:
-    """The page of hits in relevance order, the total (capped), and whether it was capped."""
+    """The page of hits in relevance order, the total (capped), and whether it was capped.
+
+    The matches are found once (`repository.match_set`: counted up to the cap and, on SQLite,
+    listed); ranking them reads those documents by number rather than asking the full-text
+    index again. Only a match set beyond the cap is walked tier by tier."""
     if not req.matchable:
         return [], 0, False
     if req.text is None:
-        hits, skip, want = _walk_tiers(session, req, [EVERYTHING])
-        if want > 0:  # every match has been seen, so the total is known without counting
-            return hits, req.offset - skip + len(hits), False
-        counted = repository.count_docs(session, None, EVERYTHING, req.filters, cap=TOTAL_CAP + 1)
-        return hits, *_total(counted, req.offset + len(hits))
+        return _listing(session, req)
     every_match = req.text.every_match()
-    counted = repository.count_docs(session, req.text, every_match, req.filters,
-                                    cap=TOTAL_CAP + 1)
+    matches = repository.match_set(session, req.text, every_match, req.filters, cap=TOTAL_CAP + 1)
+    counted = matches.count
     if counted == 0:
         return [], 0, False
     if counted <= RANK_IN_PYTHON_MAX:
-        ranked = _rank_in_python(session, req)
+        ranked = _rank_in_python(session, req, matches)
         return ranked[req.offset:req.offset + req.limit], len(ranked), False
     few = counted <= min(TOTAL_CAP, RANK_IN_ONE_QUERY_MAX)  # the cap + 1 means "more"
     if few:
         tiers = req.text.tiers()
         names = [EXACT_TITLE, *(t.name for t in tiers)]
         found = repository.fetch_ranked(session, req.text, every_match, tiers, req.filters,
-                                        req.offset, req.limit)
+                                        req.offset, req.limit, within=matches)
         return [Hit(doc_no, work_id, names[tier]) for doc_no, work_id, tier in found], counted, False
     hits, _, _ = _walk_tiers(session, req, [EXACT_TITLE, *_tiers_worth_walking(session, req.text)])
     return hits, *_total(counted, req.offset + len(hits))
+
+
+def _listing(session: Session, req: SearchRequest) -> tuple[list[Hit], int, bool]:
+    """No text: the works passing the filters in document order. Where the engine lists the
+    first matches with their count (SQLite), a page inside them is cut from that list."""
+    matches = repository.match_set(session, None, EVERYTHING, req.filters, cap=TOTAL_CAP + 1)
+    end = req.offset + req.limit
+    if matches.doc_nos is not None and (matches.count <= TOTAL_CAP or end <= matches.count):
+        found = repository.hits_listed(session, matches.first(req.offset, req.limit))
+        hits = [Hit(doc_no, work_id, EVERYTHING) for doc_no, work_id in found]
+        return hits, *_total(matches.count, req.offset + len(hits))
+    hits, skip, want = _walk_tiers(session, req, [EVERYTHING])
+    if want > 0:  # every match has been seen, so the total is known without counting
+        return hits, req.offset - skip + len(hits), False
+    return hits, *_total(matches.count, req.offset + len(hits))
 
 
 def _tiers_worth_walking(session: Session, text: TextQuery) -> list[Tier]:
@@ -244,13 +259,15 @@ def _walk_tiers(session: Session, req: SearchRequest,
     return hits, skip, want
 
 
-def _rank_in_python(session: Session, req: SearchRequest) -> list[Hit]:
+def _rank_in_python(session: Session, req: SearchRequest,
+                    matches: repository.MatchSet | None = None) -> list[Hit]:
     """Few matches: fetch them all with one query and sort them by tier here."""
     assert req.text is not None
     rank = ranking.tier_rank(req.text)
     scored: list[tuple[tuple[int, int, int, int], Hit]] = []
     for doc_no, work_id, doc, licences_sold in repository.fetch_documents(
-            session, req.text, req.text.every_match(), req.filters, limit=RANK_IN_PYTHON_MAX):
+            session, req.text, req.text.every_match(), req.filters, limit=RANK_IN_PYTHON_MAX,
+            within=matches):
         # The full-text engine found it, so it matches somewhere: "other" at worst.
         tier = ranking.tier_of(req.text, doc) or "other"
         key = ranking.order_key(rank.get(tier, len(rank)), ranking.field_length(tier, doc),
