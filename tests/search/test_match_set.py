@@ -67,3 +67,19 @@ def test_the_match_set_counts_up_to_the_cap_and_lists_in_document_order(sessions
         assert full.first(0, 100) == sorted(full.first(0, 100))
         assert capped.first(0, 100) == full.first(0, 2)
         assert full.first(3, 10) == full.first(0, 100)[3:]
+
+
+@pytest.mark.parametrize(("params", "expected"), [
+    ({"q": "夏", "type": "audiovisual_work", "tag": "vlog"}, ["trip"]),
+    ({"type": "audiovisual_work", "tag": "vlog"}, ["trip"]),
+    ({"q": "夏日", "tag": "美食"}, ["city"]),
+    ({"q": "夏日", "tag": "美食", "type": "audiovisual_work"}, []),  # 夏日城市 is a song
+    ({"q": "summer", "type": "audiovisual_work", "language": "en"}, ["breeze"]),
+])
+def test_a_type_with_subtypes_beside_a_tag_filters_exactly(sessions, catalogue, params, expected):
+    """On SQLite a type and its subtypes (several facet terms) is tested on the rows a tag or
+    language already narrowed, not walked in the full-text index: the same works either way."""
+    with unit_of_work(sessions) as s:
+        page = service.search(s, service.SearchParams(**params))
+    assert [h.id for h in page.items] == [getattr(catalogue, name) for name in expected]
+    assert page.total == len(expected)

@@ -67,6 +67,49 @@ FROM works w WHERE w.id = ANY(CAST(:ids AS text[]))
 """)
 
 
+@dataclass(frozen=True)
+class Link:
+    """One end of an `embodies` relation, seen from a hit."""
+
+    work_id: str  # the hit
+    linked_as: str  # "recording" (it embodies the hit) or "composition" (the hit embodies it)
+    linked_id: str
+    total: int  # how many works are linked to the hit this way, shown or not
+
+
+# The relation's two indexes drive each side; only the ends and counts are read, since the
+# linked works are described by `work_summaries` with the hits (registry's embodiment_links
+# also joins both works and their codes, which a page does not use). Oldest registration (id)
+# first, at most :per_work per hit and side.
+_LINK_SIDES = """
+SELECT work_id, linked_as, linked_id, total FROM (
+ SELECT r.to_work_id AS work_id, 'recording' AS linked_as, r.from_work_id AS linked_id,
+  count(*) OVER (PARTITION BY r.to_work_id) AS total,
+  row_number() OVER (PARTITION BY r.to_work_id ORDER BY r.from_work_id) AS n
+ FROM work_relations r WHERE r.kind = 'embodies' AND r.to_work_id IN ({ids})
+ UNION ALL
+ SELECT r.from_work_id, 'composition', r.to_work_id,
+  count(*) OVER (PARTITION BY r.from_work_id),
+  row_number() OVER (PARTITION BY r.from_work_id ORDER BY r.to_work_id)
+ FROM work_relations r WHERE r.kind = 'embodies' AND r.from_work_id IN ({ids})
+) AS sides WHERE n <= :per_work ORDER BY work_id, linked_as, linked_id
+"""
+_SQLITE_LINKS = text(_LINK_SIDES.format(ids="SELECT value FROM json_each(:ids)"))
+_POSTGRES_LINKS = text(_LINK_SIDES.format(ids="SELECT unnest(CAST(:ids AS text[]))"))
+
+
+def embodiment_links(session: Session, work_ids: Sequence[str], *, per_work: int) -> list[Link]:
+    """The recordings of each composition among the hits and the compositions each recording
+    embodies, at most `per_work` of each: one statement for the page."""
+    if not work_ids:
+        return []
+    pg = is_postgres(session)
+    ids: Any = list(work_ids) if pg else orjson.dumps(list(work_ids)).decode()
+    rows = session.execute(_POSTGRES_LINKS if pg else _SQLITE_LINKS,
+                           {"ids": ids, "per_work": per_work})
+    return [Link(r[0], r[1], r[2], int(r[3])) for r in rows]
+
+
 def work_summaries(session: Session, work_ids: Sequence[str]) -> dict[str, WorkSummary]:
     """The page's works (and their linked works), by id; ids no longer present are missing."""
     if not work_ids:

@@ -10,7 +10,6 @@ from sqlalchemy.orm import Session
 from clearinghouse.core.errors import ValidationFailed
 from clearinghouse.core.identifiers import PLATFORM_PREFIX, InvalidIdentifier, normalize_identifier
 from clearinghouse.core.money import Money
-from clearinghouse.registry import repository as registry
 from clearinghouse.registry.schemas import IdentifierOut
 from clearinghouse.search import page_repository, ranking, repository, use_filter
 from clearinghouse.search.query import (
@@ -284,7 +283,7 @@ def _describe(session: Session, hits: list[Hit], offset: int) -> list[WorkHit]:
     if not hits:
         return []
     ids = [h.work_id for h in hits]
-    links = registry.embodiment_links(session, ids, per_work=LINKED_PER_HIT)
+    links = page_repository.embodiment_links(session, ids, per_work=LINKED_PER_HIT)
     works = page_repository.work_summaries(
         session, list(dict.fromkeys(ids + [link.linked_id for link in links])))
 
