@@ -103,11 +103,16 @@ class MatchSet:
         return list(orjson.loads(self.doc_nos)[offset:offset + limit])
 
 
+def lists_matches(session: Session) -> bool:
+    """Whether `match_set` lists the matches (SQLite) or only counts them (PostgreSQL)."""
+    return not is_postgres(session)
+
+
 def match_set(session: Session, query: TextQuery | None, tier: Tier | str | None,
               filters: Filters, cap: int) -> MatchSet:
     """The first `cap` matches in document order, counted and listed by one statement that
     reads only the full-text index (and the documents only for a condition on them)."""
-    if is_postgres(session):
+    if not lists_matches(session):
         return MatchSet(count_docs(session, query, tier, filters, cap), None)
     sql, order, params = candidates(session, query, tier, filters)
     count, doc_nos = session.execute(text(
@@ -126,8 +131,10 @@ def _listed(columns: tuple[str, ...], matches: MatchSet) -> tuple[str, str, dict
 
 def hits_listed(session: Session, doc_nos: Sequence[int]) -> list[tuple[int, str]]:
     """(doc_no, work_id) of these documents, in doc_no order."""
-    sql, order, params = _listed(("work_id",), MatchSet(len(doc_nos), orjson.dumps(list(doc_nos)).decode()))
-    return [(int(r[0]), str(r[1])) for r in session.execute(text(f"{sql} ORDER BY {order}"), params)]
+    listed = MatchSet(len(doc_nos), orjson.dumps(list(doc_nos)).decode())
+    sql, order, params = _listed(("work_id",), listed)
+    rows = session.execute(text(f"{sql} ORDER BY {order}"), params)
+    return [(int(r[0]), str(r[1])) for r in rows]
 
 
 def fetch_documents(session: Session, query: TextQuery, tier: Tier, filters: Filters,

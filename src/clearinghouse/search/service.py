@@ -199,17 +199,22 @@ def find(session: Session, req: SearchRequest) -> tuple[list[Hit], int, bool]:
 
 def _listing(session: Session, req: SearchRequest) -> tuple[list[Hit], int, bool]:
     """No text: the works passing the filters in document order. Where the engine lists the
-    first matches with their count (SQLite), a page inside them is cut from that list."""
-    matches = repository.match_set(session, None, EVERYTHING, req.filters, cap=TOTAL_CAP + 1)
-    end = req.offset + req.limit
-    if matches.doc_nos is not None and (matches.count <= TOTAL_CAP or end <= matches.count):
-        found = repository.hits_listed(session, matches.first(req.offset, req.limit))
-        hits = [Hit(doc_no, work_id, EVERYTHING) for doc_no, work_id in found]
-        return hits, *_total(matches.count, req.offset + len(hits))
+    first matches with their count (SQLite), a page inside them is cut from that list;
+    otherwise the page is fetched first and counting is needed only when it is full."""
+    counted: int | None = None
+    if repository.lists_matches(session):
+        matches = repository.match_set(session, None, EVERYTHING, req.filters, cap=TOTAL_CAP + 1)
+        counted = matches.count
+        if counted <= TOTAL_CAP or req.offset + req.limit <= counted:
+            found = repository.hits_listed(session, matches.first(req.offset, req.limit))
+            hits = [Hit(doc_no, work_id, EVERYTHING) for doc_no, work_id in found]
+            return hits, *_total(counted, req.offset + len(hits))
     hits, skip, want = _walk_tiers(session, req, [EVERYTHING])
     if want > 0:  # every match has been seen, so the total is known without counting
         return hits, req.offset - skip + len(hits), False
-    return hits, *_total(matches.count, req.offset + len(hits))
+    if counted is None:
+        counted = repository.count_docs(session, None, EVERYTHING, req.filters, cap=TOTAL_CAP + 1)
+    return hits, *_total(counted, req.offset + len(hits))
 
 
 def _tiers_worth_walking(session: Session, text: TextQuery) -> list[Tier]:
