@@ -83,3 +83,33 @@ def test_a_type_with_subtypes_beside_a_tag_filters_exactly(sessions, catalogue, 
         page = service.search(s, service.SearchParams(**params))
     assert [h.id for h in page.items] == [getattr(catalogue, name) for name in expected]
     assert page.total == len(expected)
+
+
+def test_walking_both_title_phrase_tiers_at_once_gives_the_tiers_walked_apart(
+        sessions, catalogue, monkeypatch):
+    """Beyond the cap, a query of several words walks its title and alternative-title phrase
+    tiers as one (SQLite): the same works in the same tiers and places, whatever the offset."""
+    records = catalogue.summer_records
+    make_work(sessions, records, title="Summer City Lights", alt_titles=[{"title": "夏日城市"}])
+    make_work(sessions, records, title="City Songs", alt_titles=[{"title": "Old Summer City"}])
+    make_work(sessions, records, title="Summer City", creators=[{"name": "Summer City Band",
+                                                                 "role": "author"}])
+    make_work(sessions, records, title="Summer in the City")
+    monkeypatch.setattr(service, "TOTAL_CAP", 1)
+    monkeypatch.setattr(service, "RANK_IN_PYTHON_MAX", 0)
+    queries = [{"q": q, "offset": offset, "limit": limit} for q in ("summer city", "city summer",
+                                                                    "summer city lights")
+               for offset, limit in ((0, 20), (0, 1), (1, 1), (2, 2), (3, 5), (9, 3))]
+
+    def pages() -> list[list[tuple[str, str]]]:
+        out = []
+        for params in queries:
+            with unit_of_work(sessions) as s:
+                out.append([(h.id, h.match) for h in service.search(
+                    s, service.SearchParams(**params)).items])
+        return out
+
+    together = pages()
+    monkeypatch.setattr(service, "_title_phrase_pair", lambda tiers, position: False)
+    assert together == pages()
+    assert {"title_phrase", "alt_title_phrase"} <= {m for page in together for _, m in page}

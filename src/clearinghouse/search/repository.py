@@ -19,7 +19,16 @@ from clearinghouse.core.db import is_postgres
 from clearinghouse.registry.tables import Party, WorkType
 from clearinghouse.search import expressions as ex
 from clearinghouse.search.match_repository import candidates, clause_on_row
-from clearinghouse.search.query import EXACT_TITLE, Filters, TextQuery, Tier
+from clearinghouse.search.query import (
+    EXACT_TITLE,
+    TITLE_PHRASE,
+    Clause,
+    Field,
+    Filters,
+    Mode,
+    TextQuery,
+    Tier,
+)
 from clearinghouse.search.ranking import TIER_FIELD, DocumentText
 
 # The popularity signal (ranking.order_key): licences sold that include the work. Read per
@@ -152,6 +161,24 @@ def fetch_documents(session: Session, query: TextQuery, tier: Tier, filters: Fil
         f" ({sql} ORDER BY {order} LIMIT :limit) AS c"), params | {"limit": limit})
     return [(int(r[0]), str(r[1]), DocumentText(r[2], r[3], r[4], r[5]), int(r[6]))
             for r in rows]
+
+
+def fetch_title_phrases(session: Session, query: TextQuery, filters: Filters,
+                        limit: int) -> list[tuple[int, str, bool]]:
+    """(doc_no, work_id, whether the title holds it) of the documents, not the exact title,
+    whose title or alternative titles hold the query as a phrase, in doc_no order: the
+    `title_phrase` and `alt_title_phrase` tiers in one FTS5 walk (SQLite). The title is tested
+    on the stored tokens as `fetch_ranked` tests it."""
+    both = Tier("title_phrases", Clause((Field.TITLE, Field.ALT_TITLES), Mode.PHRASE))
+    sql, _, params = candidates(session, query, both, filters,
+                                columns=("work_id", "title_key", "title"))
+    in_title = clause_on_row(session, query, TITLE_PHRASE, "c", params, "in_title")
+    params |= {"title_key": query.title_key, "title_norm": query.normalised, "limit": limit}
+    rows = session.execute(text(
+        f"SELECT c.doc_no, c.work_id, {in_title} FROM ({sql}) AS c"
+        " WHERE NOT (c.title_key = :title_key AND c.title = :title_norm)"
+        " ORDER BY c.doc_no LIMIT :limit"), params)
+    return [(int(r[0]), str(r[1]), bool(r[2])) for r in rows]
 
 
 def word_occurs(session: Session, word: str) -> bool:

@@ -249,9 +249,21 @@ def _walk_tiers(session: Session, req: SearchRequest,
     (when the offset lies beyond every match) and how many more the page could take."""
     hits: list[Hit] = []
     skip, want = req.offset, req.limit
-    for tier in tiers:
-        if want == 0:
-            break
+    position = 0
+    while position < len(tiers) and want > 0:
+        tier = tiers[position]
+        if _title_phrase_pair(tiers, position) and repository.lists_matches(session):
+            assert req.text is not None
+            pair = repository.fetch_title_phrases(session, req.text, req.filters,
+                                                  limit=skip + want + 1)
+            if len(pair) <= skip + want:  # every match of both tiers, in one walk
+                for name, in_title in (("title_phrase", True), ("alt_title_phrase", False)):
+                    of_tier = [(doc_no, work_id) for doc_no, work_id, t in pair if t == in_title]
+                    taken = of_tier[skip:skip + want]
+                    hits.extend(Hit(doc_no, work_id, name) for doc_no, work_id in taken)
+                    skip, want = max(0, skip - len(of_tier)), want - len(taken)
+                position += 2
+                continue
         found = repository.fetch_hits(session, req.text, tier, req.filters, skip, want)
         if found:
             name = tier if isinstance(tier, str) else tier.name
@@ -260,7 +272,17 @@ def _walk_tiers(session: Session, req: SearchRequest,
             skip = 0
         elif skip:
             skip -= repository.count_docs(session, req.text, tier, req.filters, cap=skip)
+        position += 1
     return hits, skip, want
+
+
+def _title_phrase_pair(tiers: list[Tier | str], position: int) -> bool:
+    """Whether the title phrase tier comes here, the alternative-title phrase tier right after
+    (a query of several words). Each is a walk of the same words' doclists, and for a name
+    typed as text both are usually empty, so each walked them to the end (`Mary Young`: 1.5 and
+    2 ms at a million works); one walk of the two fields finds both tiers when they are small."""
+    names = [t if isinstance(t, str) else t.name for t in tiers[position:position + 2]]
+    return names == ["title_phrase", "alt_title_phrase"]
 
 
 def _rank_in_python(session: Session, req: SearchRequest,
