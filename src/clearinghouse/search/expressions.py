@@ -75,10 +75,11 @@ def fts_tier(query: TextQuery, tier: Tier) -> str:
     return expr
 
 
-def fts_filters(filters: Filters) -> list[str]:
+def fts_filters(filters: Filters, groups: list[list[str]] | None = None) -> list[str]:
+    """`groups`: the facet groups to match in FTS5 (default: all of them)."""
     parts = [
         "{facets} : (" + " OR ".join(_fts_string([term]) for term in group) + ")"
-        for group in filters.facet_tokens
+        for group in (filters.facet_tokens if groups is None else groups)
     ]
     if filters.creator is not None:
         parts.append(_fts_clause(filters.creator, CREATOR_NAME))

@@ -113,10 +113,35 @@ def _pg_candidates(query: TextQuery | None, tier: Tier | None, filters: Filters,
     return f"SELECT {select_list} FROM {documents} WHERE {where}", "d.doc_no", params
 
 
+def _sqlite_facets_on_row(filters: Filters, conds: list[str], params: dict[str, Any]) -> list[list[str]]:
+    """The facet groups FTS5 should match; the others become conditions on the document row.
+
+    A group of several terms (a type with its subtypes, several owners) is an OR of doclists
+    that together hold up to a third of the catalogue, and FTS5 walks them to the end when the
+    rest of the expression is sparse: `q=last&type=audiovisual_work&tag=fashion` took 6 ms
+    against 1.2 ms without the type. When a single-term facet (a tag, a language, one owner)
+    or a creator already narrows the walk, the group is tested on the few rows found instead
+    (`instr` on the stored facet terms, as FTS5 would match them: whole terms, space-separated).
+    Without such a filter the OR stays in FTS5: testing a common text's thousands of rows one
+    by one cost more (`q=夏&type=…`, 0.5 → 4 ms).
+    """
+    groups = filters.facet_tokens
+    if not any(len(g) == 1 for g in groups) and filters.creator is None:
+        return groups
+    for i, group in enumerate(g for g in groups if len(g) > 1):
+        tests = []
+        for j, term in enumerate(group):
+            params[f"facet_{i}_{j}"] = f" {term} "
+            tests.append(f"instr(' ' || d.facets || ' ', :facet_{i}_{j}) > 0")
+        conds.append("(" + " OR ".join(tests) + ")")
+    return [g for g in groups if len(g) == 1]
+
+
 def _sqlite_candidates(query: TextQuery | None, tier: Tier | None, filters: Filters,
                        conds: list[str], params: dict[str, Any],
                        exact: bool, select_list: str) -> Candidates:
-    filter_match = ex.fts_match(*ex.fts_filters(filters))
+    groups = _sqlite_facets_on_row(filters, conds, params)
+    filter_match = ex.fts_match(*ex.fts_filters(filters, groups))
     if exact or (tier is None and filter_match is None):
         # Driven by the documents table; FTS only confirms facet filters for each candidate.
         if filter_match:
