@@ -64,6 +64,13 @@ def _plan(dialect: Dialect, table: Table, columns: tuple[str, ...]) -> _Plan | N
     return _plans[key]
 
 
+class JsonText(str):
+    """A JSON column's value already serialised, exactly as `json.dumps` (SQLAlchemy's default
+    serialiser) writes it: stored as it is (see registry/import_snapshots)."""
+
+    __slots__ = ()
+
+
 def _processor(column_type: Any, dialect: Dialect) -> Processor:
     impl = column_type.dialect_impl(dialect)
     if dialect.name != "sqlite" and isinstance(impl, JSONB):
@@ -71,13 +78,42 @@ def _processor(column_type: Any, dialect: Dialect) -> Processor:
         # jsonb as SQLAlchemy's json.dumps text, in a tenth of the time (the audit snapshots
         # made JSON a tenth of an import). `json` columns and SQLite keep the text as given, so
         # there it stays SQLAlchemy's, byte for byte.
-        return lambda value: None if value is None else _json_text(value)
+        return lambda value: (None if value is None else value if type(value) is JsonText
+                              else _json_text(value))
+    serialise = getattr(dialect, "_json_serializer", None) or json.dumps
+    if isinstance(impl, JSON) and serialise is json.dumps:
+        # COPY reads json from its text, serialised as SQLAlchemy would for the INSERT; SQLite
+        # stores json.dumps's text. Rows repeat a few short lists (rights, territories).
+        if dialect.name == "sqlite":  # its processor stores None as JSON null, as here
+            return _json_processor(impl.bind_processor(dialect), impl.bind_processor(dialect))
+        return _json_processor(serialise, lambda _: None)
     if dialect.name != "sqlite" and isinstance(impl, JSON):
-        # COPY reads json from its text, serialised as SQLAlchemy would for the INSERT.
-        serialise = getattr(dialect, "_json_serializer", None) or json.dumps
         return lambda value: None if value is None else serialise(value)
     processor: Processor = impl.bind_processor(dialect)
     return processor
+
+
+def _json_processor(serialise: Callable[[Any], Any],
+                    none: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    lists: dict[tuple[str, ...], Any] = {}
+
+    def process(value: Any) -> Any:
+        if value is None:
+            return none(value)
+        kind = type(value)
+        if kind is JsonText:
+            return value
+        if kind is list and len(value) < 8 and all(type(item) is str for item in value):
+            key = tuple(value)
+            text = lists.get(key)
+            if text is None:
+                if len(lists) > 4096:  # a plan lives as long as the process
+                    lists.clear()
+                text = lists[key] = serialise(value)
+            return text
+        return serialise(value)
+
+    return process
 
 
 def _json_text(value: Any) -> str:
@@ -92,7 +128,7 @@ def insert_many(session: Session, table: Table, rows: Sequence[dict[str, Any]]) 
     dialect = connection.dialect
     plan = _plan(dialect, table, tuple(rows[0])) if dialect.name in _FAST else None
     if plan is None:
-        session.execute(insert(table), rows)
+        session.execute(insert(table), [_parsed(row) for row in rows])
         return
     if plan.defaults:
         rows = [plan.defaults | row for row in rows]
@@ -108,6 +144,14 @@ def insert_many(session: Session, table: Table, rows: Sequence[dict[str, Any]]) 
 
 
 _FAST = ("sqlite", "postgresql")
+
+
+def _parsed(row: dict[str, Any]) -> dict[str, Any]:
+    """SQLAlchemy's own insert serialises JSON itself: give it the value, not the text."""
+    if not any(type(value) is JsonText for value in row.values()):
+        return row
+    return {key: json.loads(value) if type(value) is JsonText else value
+            for key, value in row.items()}
 
 
 def copy_rows(session: Session, table: str, columns: Sequence[str],
