@@ -16,6 +16,8 @@ import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
+from itertools import chain
 from typing import Any
 
 import orjson
@@ -138,12 +140,31 @@ def insert_many(session: Session, table: Table, rows: Sequence[dict[str, Any]]) 
     params = [tuple([row[key] if processor is None else processor(row[key])
                      for key, processor in pairs]) for row in rows]
     if dialect.name == "sqlite":
-        connection.exec_driver_sql(plan.sql, params)
+        _insert_rows(connection, plan.sql, len(plan.keys), params)
     else:
         _copy(connection, plan.sql, params)
 
 
 _FAST = ("sqlite", "postgresql")
+_ROWS_PER_STATEMENT = 500  # SQLite's own default cap on the rows of one VALUES list
+_VARIABLES_PER_STATEMENT = 30_000  # under SQLite's cap (32,766 from 3.32)
+
+
+def _insert_rows(connection: Connection, sql: str, width: int,
+                 params: Sequence[tuple[Any, ...]]) -> None:
+    """SQLite: hundreds of rows per multi-row INSERT. sqlite3's executemany releases the GIL
+    around each row's step, and taking it back waits while another thread computes; one step
+    for many rows lets the import build its next batch meanwhile (see registry/import_job)."""
+    per = max(1, min(_ROWS_PER_STATEMENT, _VARIABLES_PER_STATEMENT // max(width, 1)))
+    for start in range(0, len(params), per):
+        chunk = params[start:start + per]
+        connection.exec_driver_sql(_multi_row(sql, len(chunk)), tuple(chain.from_iterable(chunk)))
+
+
+@lru_cache(maxsize=256)
+def _multi_row(sql: str, rows: int) -> str:
+    head, values = sql.rsplit(" VALUES ", 1)
+    return f"{head} VALUES {', '.join([values] * rows)}"
 
 
 def _parsed(row: dict[str, Any]) -> dict[str, Any]:
