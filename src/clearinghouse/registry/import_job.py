@@ -1,7 +1,7 @@
 """The import as a job: a check pass over the whole file that only reads, then a write pass that
 commits one batch of works at a time, so that no write transaction is long. The check pass keeps
 each batch's accepted rows in a spool (import_spool) for the write pass, which does not read the
-file again.
+file again. A writer thread writes each batch while the next one is built.
 
 Default mode keeps the good rows and reports the bad ones. All-or-nothing writes only when the
 check pass rejected nothing; should the database still refuse a row while writing (something
