@@ -28,7 +28,7 @@ from clearinghouse.access.domain import Principal
 from clearinghouse.core.audit import record
 from clearinghouse.core.clock import utcnow
 from clearinghouse.core.collector import fewer_collections
-from clearinghouse.core.db import unit_of_work
+from clearinghouse.core.db import is_postgres, unit_of_work
 from clearinghouse.core.ids import new_id
 from clearinghouse.core.jobs.runner import JobContext, JobStopped
 from clearinghouse.registry import import_recovery as recovery
@@ -102,6 +102,7 @@ class _ImportRun:
     def run(self) -> dict[str, Any]:
         with self.ctx.read_sessions() as session:
             self.checker = RowChecker(self.principal, repo.type_categories(session))
+            self.snapshot_text = not is_postgres(session)
         self._check_pass()
         rejected = self.book.rejected_count > 0
         applied = not self.options.dry_run and not (self.options.all_or_nothing and rejected)
@@ -292,7 +293,8 @@ class _ImportRun:
             else:
                 relations.append({"from_work_id": work_id, "to_work_id": book.work_ids[target],
                                   "kind": kind})
-        rows, placed = work_rows(record, work_id, self.principal, now, relations)
+        rows, placed = work_rows(record, work_id, self.principal, now, relations,
+                                 snapshot_text=self.snapshot_text)
         return index, rows, placed
 
     def _batch_event(self, work_ids: list[str], mark: recovery.BatchMark) -> Row:
