@@ -63,3 +63,27 @@ def test_imported_values_read_back_exactly_and_each_field_is_searchable(client, 
     assert found(tag="现场") == [work_id]
     assert found(identifier="iswc:T-034.524.680-1") == [work_id]
     assert sorted(found(owner=owner.party_id)) == sorted(r["work_id"] for r in report["rows"])
+
+
+def test_imported_works_of_a_holder_with_a_catalogue_price_clear_a_use_at_once(client, sessions):
+    """The import announces its works to the use filter (clearable_works) in the batch's
+    transaction: a holder's catalogue-wide price covers what it imports next, another holder's
+    works stay out."""
+    priced, unpriced = (make_actor(sessions, name, Role.OWNER)
+                        for name in ("目录唱片 Priced Import", "Unpriced Import"))
+    csv = ("ref,type,title,length,rights,share,territories,warranty\n"
+           "a,musical_composition,导入的歌 {0} A,180,synchronisation,100,WORLD,yes\n"
+           "b,musical_composition,导入的歌 {0} B,180,synchronisation,100,WORLD,yes\n")
+    first = [r["work_id"] for r in imported(client, priced, csv.format("First").encode())["rows"]]
+    r = client.post("/api/v1/offers", headers=priced.headers, json={
+        "template_id": "creator-short-video-30s", "rights": ["synchronisation"],
+        "scope": "catalogue", "currency": "USD", "fixed_fee_minor": 1_000})
+    assert r.status_code == 201, r.text
+    later = [r["work_id"] for r in imported(client, priced, csv.format("Later").encode())["rows"]]
+    assert imported(client, unpriced, csv.format("Other").encode())["accepted"] == 2
+    use = {"q": "导入的歌", "purpose": "commercial", "channels": "douyin",
+           "portion_unit": "seconds", "portion_value": 20, "territories": "WORLD",
+           "currency": "USD", "limit": 10}
+    page = client.get("/api/v1/works", params=use).json()
+    assert sorted(item["id"] for item in page["items"]) == sorted(first + later)
+    assert client.get("/api/v1/works", params={"q": "导入的歌"}).json()["total"] == 6

@@ -242,3 +242,27 @@ def test_the_rows_written_are_the_rows_checked_even_if_the_file_changes(sessions
     assert report["accepted"] == 4 and by_ref(report)["w4"]["status"] == "rejected"
     assert titles == [f"照片 {i}" for i in range(4)]
     assert relations == 0
+
+
+def test_a_row_referring_to_a_row_the_database_refused_in_the_batch_before_is_rejected(
+    sessions, tmp_path, monkeypatch
+):
+    """The next batch is built while the last one is written: a refusal there still rejects the
+    rows of the next batch that refer to the refused row, with the reason, and only those."""
+    monkeypatch.setattr(import_job, "BATCH", 2)  # [w1 w2] [w3 song] [rec w6]
+    owner = make_actor(sessions, "星河音乐出版", Role.OWNER)
+    body = ("ref,type,title,identifiers,relations\n"
+            "w1,sound_recording,录音 1,isrc:CN-A01-17-00001,\n"
+            "w2,sound_recording,录音 2,isrc:CN-A01-17-00002,\n"
+            "w3,sound_recording,录音 3,isrc:CN-A01-17-00003,\n"
+            "song,musical_composition,歌 5,isrc:CN-A01-17-00005,\n"
+            "rec,sound_recording,录音 6,,embodies=song\n"
+            "w6,sound_recording,录音 7,isrc:CN-A01-17-00007,\n").encode()
+    report = _run_with_race(sessions, owner, body, False, tmp_path)
+    rows = by_ref(report)
+    assert "database refused" in rows["song"]["errors"][0]["message"]
+    assert rows["rec"]["status"] == "rejected" and rows["rec"]["work_id"] is None
+    assert rows["rec"]["errors"] == [{"field": "relations",
+                                      "message": "it refers to row 5, which the database refused"}]
+    assert [rows[r]["status"] for r in ("w1", "w2", "w3", "w6")] == ["accepted"] * 4
+    assert report["accepted"] == 4 and count(sessions, Work) == 5

@@ -3,6 +3,7 @@ same JSON text, the same date and time text, the same column defaults, on every 
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta, timezone
 
 from sqlalchemy import insert, select
@@ -56,3 +57,23 @@ def test_bulk_insert_stores_json_times_and_defaults_as_sqlalchemy_does(sessions)
         job = s.get(Job, "bulk1")
         assert (job.status, job.progress_done, job.result) == ("queued", 0, {"rows": [1, 2]})
         assert job.finished_at == AT
+
+
+def test_json_text_made_beforehand_is_stored_as_the_dict_would_be(sessions):
+    """The import's audit snapshots arrive as their json.dumps text (JsonText): stored as the
+    dict itself would be, on every engine (jsonb parses it into the same value)."""
+    audit = AuditEvent.__table__
+    after = {"title": "夏日的风 \"Live\"", "share": 1_000_000, "tags": ["流行"], "none": None}
+
+    def rows(tag: str, value) -> list[dict]:  # noqa: ANN001
+        return [{"at": AT, "actor_party_id": None, "actor_key_id": None, "action": "work.create",
+                 "entity_type": "work", "entity_id": f"{tag}{i}", "before": None, "after": value}
+                for i in range(2)]
+
+    with unit_of_work(sessions) as s:
+        bulk.insert_many(s, audit, rows("text", bulk.JsonText(json.dumps(after))))
+        s.execute(insert(audit), rows("dict", after))
+    stored_text = _raw(sessions, audit, "entity_id", ["text0", "text1"])
+    assert stored_text == _raw(sessions, audit, "entity_id", ["dict0", "dict1"])
+    with unit_of_work(sessions) as s:
+        assert s.scalar(select(AuditEvent.after).where(AuditEvent.entity_id == "text1")) == after

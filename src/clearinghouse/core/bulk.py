@@ -16,6 +16,8 @@ import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
+from itertools import chain
 from typing import Any
 
 import orjson
@@ -64,6 +66,13 @@ def _plan(dialect: Dialect, table: Table, columns: tuple[str, ...]) -> _Plan | N
     return _plans[key]
 
 
+class JsonText(str):
+    """A JSON column's value already serialised, exactly as `json.dumps` (SQLAlchemy's default
+    serialiser) writes it: stored as it is (see registry/import_snapshots)."""
+
+    __slots__ = ()
+
+
 def _processor(column_type: Any, dialect: Dialect) -> Processor:
     impl = column_type.dialect_impl(dialect)
     if dialect.name != "sqlite" and isinstance(impl, JSONB):
@@ -71,13 +80,42 @@ def _processor(column_type: Any, dialect: Dialect) -> Processor:
         # jsonb as SQLAlchemy's json.dumps text, in a tenth of the time (the audit snapshots
         # made JSON a tenth of an import). `json` columns and SQLite keep the text as given, so
         # there it stays SQLAlchemy's, byte for byte.
-        return lambda value: None if value is None else _json_text(value)
+        return lambda value: (None if value is None else value if type(value) is JsonText
+                              else _json_text(value))
+    serialise = getattr(dialect, "_json_serializer", None) or json.dumps
+    if isinstance(impl, JSON) and serialise is json.dumps:
+        # COPY reads json from its text, serialised as SQLAlchemy would for the INSERT; SQLite
+        # stores json.dumps's text. Rows repeat a few short lists (rights, territories).
+        if dialect.name == "sqlite":  # its processor stores None as JSON null, as here
+            return _json_processor(impl.bind_processor(dialect), impl.bind_processor(dialect))
+        return _json_processor(serialise, lambda _: None)
     if dialect.name != "sqlite" and isinstance(impl, JSON):
-        # COPY reads json from its text, serialised as SQLAlchemy would for the INSERT.
-        serialise = getattr(dialect, "_json_serializer", None) or json.dumps
         return lambda value: None if value is None else serialise(value)
     processor: Processor = impl.bind_processor(dialect)
     return processor
+
+
+def _json_processor(serialise: Callable[[Any], Any],
+                    none: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    lists: dict[tuple[str, ...], Any] = {}
+
+    def process(value: Any) -> Any:
+        if value is None:
+            return none(value)
+        kind = type(value)
+        if kind is JsonText:
+            return value
+        if kind is list and len(value) < 8 and all(type(item) is str for item in value):
+            key = tuple(value)
+            text = lists.get(key)
+            if text is None:
+                if len(lists) > 4096:  # a plan lives as long as the process
+                    lists.clear()
+                text = lists[key] = serialise(value)
+            return text
+        return serialise(value)
+
+    return process
 
 
 def _json_text(value: Any) -> str:
@@ -92,7 +130,7 @@ def insert_many(session: Session, table: Table, rows: Sequence[dict[str, Any]]) 
     dialect = connection.dialect
     plan = _plan(dialect, table, tuple(rows[0])) if dialect.name in _FAST else None
     if plan is None:
-        session.execute(insert(table), rows)
+        session.execute(insert(table), [_parsed(row) for row in rows])
         return
     if plan.defaults:
         rows = [plan.defaults | row for row in rows]
@@ -102,12 +140,39 @@ def insert_many(session: Session, table: Table, rows: Sequence[dict[str, Any]]) 
     params = [tuple([row[key] if processor is None else processor(row[key])
                      for key, processor in pairs]) for row in rows]
     if dialect.name == "sqlite":
-        connection.exec_driver_sql(plan.sql, params)
+        _insert_rows(connection, plan.sql, len(plan.keys), params)
     else:
         _copy(connection, plan.sql, params)
 
 
 _FAST = ("sqlite", "postgresql")
+_ROWS_PER_STATEMENT = 500  # SQLite's own default cap on the rows of one VALUES list
+_VARIABLES_PER_STATEMENT = 30_000  # under SQLite's cap (32,766 from 3.32)
+
+
+def _insert_rows(connection: Connection, sql: str, width: int,
+                 params: Sequence[tuple[Any, ...]]) -> None:
+    """SQLite: hundreds of rows per multi-row INSERT. sqlite3's executemany releases the GIL
+    around each row's step, and taking it back waits while another thread computes; one step
+    for many rows lets the import build its next batch meanwhile (see registry/import_job)."""
+    per = max(1, min(_ROWS_PER_STATEMENT, _VARIABLES_PER_STATEMENT // max(width, 1)))
+    for start in range(0, len(params), per):
+        chunk = params[start:start + per]
+        connection.exec_driver_sql(_multi_row(sql, len(chunk)), tuple(chain.from_iterable(chunk)))
+
+
+@lru_cache(maxsize=256)
+def _multi_row(sql: str, rows: int) -> str:
+    head, values = sql.rsplit(" VALUES ", 1)
+    return f"{head} VALUES {', '.join([values] * rows)}"
+
+
+def _parsed(row: dict[str, Any]) -> dict[str, Any]:
+    """SQLAlchemy's own insert serialises JSON itself: give it the value, not the text."""
+    if not any(type(value) is JsonText for value in row.values()):
+        return row
+    return {key: json.loads(value) if type(value) is JsonText else value
+            for key, value in row.items()}
 
 
 def copy_rows(session: Session, table: str, columns: Sequence[str],

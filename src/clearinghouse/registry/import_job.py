@@ -1,7 +1,7 @@
 """The import as a job: a check pass over the whole file that only reads, then a write pass that
 commits one batch of works at a time, so that no write transaction is long. The check pass keeps
 each batch's accepted rows in a spool (import_spool) for the write pass, which does not read the
-file again.
+file again. A writer thread writes each batch while the next one is built.
 
 Default mode keeps the good rows and reports the bad ones. All-or-nothing writes only when the
 check pass rejected nothing; should the database still refuse a row while writing (something
@@ -14,8 +14,9 @@ the check pass.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import closing
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -27,7 +28,7 @@ from clearinghouse.access.domain import Principal
 from clearinghouse.core.audit import record
 from clearinghouse.core.clock import utcnow
 from clearinghouse.core.collector import fewer_collections
-from clearinghouse.core.db import unit_of_work
+from clearinghouse.core.db import is_postgres, unit_of_work
 from clearinghouse.core.ids import new_id
 from clearinghouse.core.jobs.runner import JobContext, JobStopped
 from clearinghouse.registry import import_recovery as recovery
@@ -43,6 +44,17 @@ from clearinghouse.registry.importer import LookupFacts, RowChecker, apply_facts
 KIND = "works.import"
 BATCH = 1000  # works per write transaction (and per look-up of the check pass)
 Written = tuple[int, WorkRows, list[tuple[int, str]]]
+
+
+@dataclass
+class _InFlight:
+    """A batch handed to the writer thread."""
+
+    future: Future[bool]
+    ready: list[Written]
+    mark: recovery.BatchMark
+    works: int
+    refused: dict[str, int] = field(default_factory=dict)  # work id -> row index, after a refusal
 
 
 @dataclass(frozen=True)
@@ -90,6 +102,7 @@ class _ImportRun:
     def run(self) -> dict[str, Any]:
         with self.ctx.read_sessions() as session:
             self.checker = RowChecker(self.principal, repo.type_categories(session))
+            self.snapshot_text = not is_postgres(session)
         self._check_pass()
         rejected = self.book.rejected_count > 0
         applied = not self.options.dry_run and not (self.options.all_or_nothing and rejected)
@@ -166,22 +179,98 @@ class _ImportRun:
         return recovery.partly_written(why, works, self.mark)
 
     def _write_batches(self) -> bool:
-        for batch in self.spool:
-            self.ctx.check_stop()
-            now = utcnow()
-            ready: list[Written] = []
-            for index, work in batch.records:
-                if not self.book.rejected(index):  # rows of later batches may have rejected it
-                    built = self._build(index, work, now)
-                    if built is not None:
-                        ready.append(built)
-            mark = recovery.BatchMark(self.options.all_or_nothing, batch.through_row,
-                                      batch.handled, self.file.works)
-            if not self._commit(ready, mark):
-                self._undo("all-or-nothing: the database refused a row while writing")
-                return False
-            self._advance(batch.works, "writing")
+        """Batch N+1 is built while batch N is written in a thread of its own: SQLite and the
+        driver work without the GIL, so the two overlap. What N+1 must learn from N (a row the
+        database refused) is applied before N+1 is written; one batch is in flight at a time."""
+        flight: _InFlight | None = None
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-writer") as writer:
+            try:
+                for batch in self.spool:
+                    ready = self._build_batch(batch)
+                    if flight is not None:
+                        flight.future.result()  # a Ctrl-C while waiting leaves it to the drain
+                        landed, flight = flight, None
+                        if not self._settle(landed):
+                            return False
+                        if landed.refused:
+                            ready = self._without_refused_targets(ready, landed.refused)
+                    self.ctx.check_stop()  # a stop is honoured before the next batch is written
+                    mark = recovery.BatchMark(self.options.all_or_nothing, batch.through_row,
+                                              batch.handled, self.file.works)
+                    flight = _InFlight(writer.submit(self._commit_batch, ready, mark), ready,
+                                       mark, batch.works)
+                if flight is not None:
+                    flight.future.result()
+                    landed, flight = flight, None
+                    return self._settle(landed)
+                return True
+            finally:
+                if flight is not None:  # stopped or failed while a batch was being written
+                    self._drain(flight)
+
+    def _build_batch(self, batch: SpooledBatch) -> list[Written]:
+        now = utcnow()
+        ready: list[Written] = []
+        for index, work in batch.records:
+            if not self.book.rejected(index):  # rows of later batches may have rejected it
+                built = self._build(index, work, now)
+                if built is not None:
+                    ready.append(built)
+        return ready
+
+    def _commit_batch(self, ready: list[Written], mark: recovery.BatchMark) -> bool:
+        """In the writer thread: one transaction; False when the database refused a row."""
+        batch = WorkRows()
+        for _, rows, _ in ready:
+            batch.extend(rows)
+        batch.audit.append(self._batch_event(batch.work_ids, mark))
+        try:
+            with unit_of_work(self.ctx.sessions) as session:
+                repo.insert_rows(session, batch)
+        except (IntegrityError, DataError):
+            return False
         return True
+
+    def _settle(self, landed: _InFlight) -> bool:
+        """Back in this thread, once a batch's transaction is over: its rows are written, or
+        written again one by one (all-or-nothing: undone, and False)."""
+        if landed.future.result():
+            self._written(landed.ready, landed.mark)
+        elif not self._commit_one_by_one(landed.ready, landed.mark):
+            self._undo("all-or-nothing: the database refused a row while writing")
+            return False
+        else:
+            landed.refused = {rows.work_ids[0]: index for index, rows, _ in landed.ready
+                              if index not in self.book.work_ids}
+        self._advance(landed.works, "writing")
+        return True
+
+    def _drain(self, flight: _InFlight) -> None:
+        try:
+            committed = flight.future.result()
+        except Exception:  # noqa: BLE001 (its transaction was rolled back: nothing was written)
+            return
+        if committed:
+            self._written(flight.ready, flight.mark)
+
+    def _without_refused_targets(self, ready: list[Written], refused: dict[str, int]) -> list[Written]:
+        """Rows built before the database refused the rows they refer to are not written
+        (as `_build` refuses them when the refusal came first)."""
+        kept: list[Written] = []
+        for item in ready:
+            index, rows, _ = item
+            own = rows.work_ids[0]
+            target = next((refused[r["to_work_id"]] for r in rows.relations
+                           if r["from_work_id"] == own and r["to_work_id"] in refused), None)
+            if target is None:
+                kept.append(item)
+                continue
+            self.book.reject(index, "relations", f"it refers to row {self.book.rows[target]}, "
+                             "which the database refused")
+            self._unplaced(index)
+            for waiting in self.pending.values():  # its links to rows further down go too
+                waiting[:] = [entry for entry in waiting if entry[0] != index]
+        return kept
 
     def _build(self, index: int, record: WorkRecord, now: Any) -> Written | None:
         book = self.book
@@ -204,21 +293,9 @@ class _ImportRun:
             else:
                 relations.append({"from_work_id": work_id, "to_work_id": book.work_ids[target],
                                   "kind": kind})
-        rows, placed = work_rows(record, work_id, self.principal, now, relations)
+        rows, placed = work_rows(record, work_id, self.principal, now, relations,
+                                 snapshot_text=self.snapshot_text)
         return index, rows, placed
-
-    def _commit(self, ready: list[Written], mark: recovery.BatchMark) -> bool:
-        batch = WorkRows()
-        for _, rows, _ in ready:
-            batch.extend(rows)
-        batch.audit.append(self._batch_event(batch.work_ids, mark))
-        try:
-            with unit_of_work(self.ctx.sessions) as session:
-                repo.insert_rows(session, batch)
-        except (IntegrityError, DataError):
-            return self._commit_one_by_one(ready, mark)
-        self._written(ready, mark)
-        return True
 
     def _batch_event(self, work_ids: list[str], mark: recovery.BatchMark) -> Row:
         return recovery.batch_event(self.principal, utcnow(), self.ctx.job_id, work_ids, mark)

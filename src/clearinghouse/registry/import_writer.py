@@ -23,6 +23,7 @@ from clearinghouse.core.territories import expand, normalize_codes
 from clearinghouse.registry.domain import HoldingSlice, find_conflicts
 from clearinghouse.registry.holdings_service import DEFAULT_WARRANTY
 from clearinghouse.registry.import_formats import WorkDraft
+from clearinghouse.registry.import_snapshots import SnapshotLayout
 from clearinghouse.registry.schemas import HoldingCreate
 
 Row = dict[str, Any]
@@ -115,17 +116,50 @@ def _iso(value: date | None) -> str | None:
     return None if value is None else value.isoformat()
 
 
+class _Layouts(NamedTuple):
+    work: SnapshotLayout
+    holding: SnapshotLayout
+
+
+# The snapshots' keys: the rows' columns in the order work_rows and _holdings build them (the
+# order create_work's and create_holding's snapshots have), then what the work snapshot adds.
+WORK_SNAPSHOT_KEYS = (
+    "id", "version", "created_at", "updated_at", "type_code", "title", "alt_titles", "language",
+    "length", "description", "publication_date", "moral_rights", "registrant_id", "file_key",
+    "file_name", "file_size", "file_sha256", "identifiers", "creators", "tags")
+HOLDING_SNAPSHOT_KEYS = (
+    "id", "version", "created_at", "updated_at", "work_id", "holder_id", "rights", "share_ppm",
+    "territories", "territories_excluded", "valid_from", "valid_to", "administrator_id",
+    "collective", "status", "manages_work", "warranty_text", "warranted_by", "warranted_at")
+
+
+@lru_cache(maxsize=4)
+def _layouts(stamp: str, importer_id: str) -> _Layouts:
+    """A batch's snapshot templates: the values all its rows share are encoded once."""
+    return _Layouts(
+        SnapshotLayout(WORK_SNAPSHOT_KEYS, {
+            "version": 1, "created_at": stamp, "updated_at": stamp, "file_key": None,
+            "file_name": None, "file_size": None, "file_sha256": None}),
+        SnapshotLayout(HOLDING_SNAPSHOT_KEYS, {
+            "version": 1, "created_at": stamp, "updated_at": stamp, "status": "active",
+            "manages_work": True, "warranted_by": importer_id, "warranted_at": stamp}))
+
+
 def _audit(principal: Principal, at: datetime, action: str, entity: str, entity_id: str,
-           after: Row) -> Row:
-    """As audit.record writes it; `after` holds JSON values already (dates as ISO text)."""
+           after: Row | str) -> Row:
+    """As audit.record writes it; `after` holds JSON values already (dates as ISO text), or is
+    their JSON text (import_snapshots)."""
     return {"at": at, "actor_party_id": principal.party_id, "actor_key_id": principal.key_id,
             "action": action, "entity_type": entity, "entity_id": entity_id, "before": None,
             "after": after}
 
 
 def work_rows(record: WorkRecord, work_id: str, principal: Principal, now: datetime,
-              relations: list[Row]) -> tuple[WorkRows, list[tuple[int, str]]]:
-    """The rows of one accepted work, and (row, holding id) of its holdings."""
+              relations: list[Row], *, snapshot_text: bool = True,
+              ) -> tuple[WorkRows, list[tuple[int, str]]]:
+    """The rows of one accepted work, and (row, holding id) of its holdings. `snapshot_text`:
+    the audit snapshots as their JSON text (SQLite stores that text; PostgreSQL's jsonb is
+    faster from the dicts, by orjson, see core.bulk)."""
     out = WorkRows(work_ids=[work_id], relations=relations)
     work: Row = {
         "id": work_id, "version": 1, "created_at": now, "updated_at": now,
@@ -143,13 +177,23 @@ def work_rows(record: WorkRecord, work_id: str, principal: Principal, now: datet
     tags = record.tags
     out.tags = [{"work_id": work_id, "tag": t} for t in tags]
     stamp = now.isoformat()
-    snapshot = work | {"created_at": stamp, "updated_at": stamp,
-                       "publication_date": _iso(record.publication_date),
-                       "identifiers": [f"{s}:{v}" for s, v in identifiers],
-                       "creators": [f"{role}:{name}" for name, role, _ in record.creators],
-                       "tags": tags}
+    layouts = _layouts(stamp, principal.party_id) if snapshot_text else None
+    snapshot: Row | str
+    if layouts is None:
+        snapshot = work | {"created_at": stamp, "updated_at": stamp,
+                           "publication_date": _iso(record.publication_date),
+                           "identifiers": [f"{s}:{v}" for s, v in identifiers],
+                           "creators": [f"{role}:{name}" for name, role, _ in record.creators],
+                           "tags": tags}
+    else:
+        snapshot = layouts.work.text((
+            work_id, record.type_code, record.title, record.alt_titles, record.language,
+            record.length, record.description, _iso(record.publication_date),
+            record.moral_rights, record.registrant_id, [f"{s}:{v}" for s, v in identifiers],
+            [f"{role}:{name}" for name, role, _ in record.creators], tags))
     out.audit.append(_audit(principal, now, "work.create", "work", work_id, snapshot))
-    placed = _holdings(record, work_id, principal, now, stamp, out)
+    placed = _holdings(record, work_id, principal, now, stamp,
+                       layouts.holding if layouts else None, out)
     _conflicts(out, principal, now)
     owners = [record.registrant_id, *(h.holder_id for h in record.holdings)]
     out.documents.append(NewWork(
@@ -160,7 +204,7 @@ def work_rows(record: WorkRecord, work_id: str, principal: Principal, now: datet
 
 
 def _holdings(record: WorkRecord, work_id: str, principal: Principal, now: datetime, stamp: str,
-              out: WorkRows) -> list[tuple[int, str]]:
+              layout: SnapshotLayout | None, out: WorkRows) -> list[tuple[int, str]]:
     placed = []
     today = date.today() if any(h.valid_from is None for h in record.holdings) else None
     for holding in record.holdings:
@@ -178,8 +222,14 @@ def _holdings(record: WorkRecord, work_id: str, principal: Principal, now: datet
             "warranted_by": principal.party_id, "warranted_at": now,
         }
         out.holdings.append(row)
-        snapshot = row | {"created_at": stamp, "updated_at": stamp, "warranted_at": stamp,
-                          "valid_from": _iso(row["valid_from"]), "valid_to": _iso(row["valid_to"])}
+        snapshot: Row | str = row | {
+            "created_at": stamp, "updated_at": stamp, "warranted_at": stamp,
+            "valid_from": _iso(row["valid_from"]), "valid_to": _iso(row["valid_to"]),
+        } if layout is None else layout.text((
+            row["id"], work_id, holding.holder_id, holding.rights, holding.share_ppm,
+            holding.territories, holding.territories_excluded, _iso(row["valid_from"]),
+            _iso(holding.valid_to), holding.administrator_id, holding.collective,
+            row["warranty_text"]))
         out.audit.append(_audit(principal, now, "holding.create", "holding", row["id"], snapshot))
         placed.append((holding.row, row["id"]))
     return placed

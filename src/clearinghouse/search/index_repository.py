@@ -13,6 +13,7 @@ from clearinghouse.core import bulk
 from clearinghouse.core.db import is_postgres
 from clearinghouse.registry.tables import Holding, Work, WorkCreator, WorkIdentifier, WorkTag
 from clearinghouse.search.documents import IndexedDocument
+from clearinghouse.search.tables import SearchDocument
 
 TEXT_COLUMNS = ("title", "alt_titles", "creators", "keywords", "facets")
 REGISTRY_TABLES_READ = ("works", "work_creators", "work_tags", "work_identifiers", "holdings",
@@ -59,6 +60,11 @@ _FTS_DELETE = text(f"INSERT INTO search_fts (search_fts, rowid, {_COLUMNS}) "
 _FTS_INSERT = text(f"INSERT INTO search_fts (rowid, {_COLUMNS}) VALUES (:doc_no, {_VALUES})")
 
 
+_LAST_DOC_NO = text("SELECT coalesce(max(doc_no), 0) FROM search_documents")
+_FTS_INSERT_AFTER = text(f"INSERT INTO search_fts (rowid, {_COLUMNS}) SELECT doc_no, {_COLUMNS} "
+                         "FROM search_documents WHERE doc_no > :last")
+
+
 def _sqlite_upsert(session: Session, doc: IndexedDocument) -> None:
     old = session.execute(_SELECT_OLD, {"w": doc.work_id}).mappings().first()
     row = doc.row()
@@ -92,12 +98,11 @@ def add_new_documents(session: Session, docs: Sequence[IndexedDocument]) -> None
                        ([*map(doc.row().__getitem__, columns), doc.tsvector(),
                          doc.facets_tsvector()] for doc in docs))
         return
-    session.execute(text(f"INSERT INTO search_documents (work_id, title_key, {_COLUMNS}) "
-                         f"VALUES (:work_id, :title_key, {_VALUES})"), [d.row() for d in docs])
-    session.execute(text(f"INSERT INTO search_fts (rowid, {_COLUMNS}) SELECT doc_no, {_COLUMNS} "
-                         "FROM search_documents WHERE work_id IN :ids")
-                    .bindparams(bindparam("ids", expanding=True)),
-                    {"ids": [d.work_id for d in docs]})
+    # The bulk path (multi-row INSERTs, no per-row SQLAlchemy work); in this write transaction
+    # the new documents are numbered after every existing one, so FTS5 takes them by number.
+    last = session.execute(_LAST_DOC_NO).scalar_one()
+    bulk.insert_many(session, SearchDocument.__table__, [d.row() for d in docs])
+    session.execute(_FTS_INSERT_AFTER, {"last": last})
 
 
 def delete_documents(session: Session, work_ids: Sequence[str]) -> None:

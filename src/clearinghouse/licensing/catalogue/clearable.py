@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from clearinghouse.core.changes import NewWork
 from clearinghouse.licensing.catalogue.clearable_repository import (
+    add_clearable_works,
     forget_clearable_works,
     refresh_clearable_works,
 )
@@ -20,7 +21,8 @@ class ClearableWorksListener:
         refresh_clearable_works(session, work_ids=work_ids)
 
     def works_added(self, session: Session, works: Sequence[NewWork]) -> None:
-        refresh_clearable_works(session, work_ids=[w.work_id for w in works])
+        add_clearable_works(session, [w.work_id for w in works],
+                            {holder for w in works for holder in w.owners})
 
     def works_removed(self, session: Session, work_ids: Sequence[str]) -> None:
         # Announced before the works are deleted: rewriting would re-read their holdings.

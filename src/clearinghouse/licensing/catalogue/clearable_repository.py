@@ -30,6 +30,8 @@ _ROWS = (
     " WHERE h.status = 'active' AND NOT h.collective"
     " AND (o.scope = 'catalogue' OR CAST(o.work_ids AS TEXT) LIKE '%\"' || h.work_id || '\"%')")
 _INSERT = 'INSERT INTO clearable_works (template_id, category, "right", work_id) '
+_HAS_OFFERS = ("SELECT 1 FROM offers WHERE holder_id IN :holders AND status = 'active'"
+               " AND NOT declined LIMIT 1")
 _HOLDERS_WORKS = "SELECT work_id FROM holdings WHERE holder_id IN :holders"
 
 
@@ -47,6 +49,17 @@ def refresh_clearable_works(session: Session, *, work_ids: Collection[str] = (),
                         .bindparams(bindparam(name, expanding=True)), params)
         session.execute(text(f"{_INSERT}{_ROWS} AND h.work_id IN {subset}")
                         .bindparams(bindparam(name, expanding=True)), params)
+
+
+def add_clearable_works(session: Session, work_ids: Collection[str],
+                        holder_ids: Collection[str]) -> None:
+    """Rows of works created just now (they have none yet), held by `holder_ids`: a bulk import
+    of a holder without an active offer, the usual case, costs one indexed look-up a batch."""
+    if not work_ids or session.execute(text(_HAS_OFFERS).bindparams(
+            bindparam("holders", expanding=True)), {"holders": sorted(set(holder_ids))}).first() is None:
+        return
+    session.execute(text(f"{_INSERT}{_ROWS} AND h.work_id IN :works")
+                    .bindparams(bindparam("works", expanding=True)), {"works": sorted(set(work_ids))})
 
 
 def forget_clearable_works(session: Session, work_ids: Collection[str]) -> None:
