@@ -7,10 +7,11 @@ export SPARK_LOCAL_IP ?= 127.0.0.1
 
 .PHONY: demo test install lint bench-search bench-quote bench-load bench-import bench-grants clean-demo
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml package-lock.json
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
+	npm ci --no-audit --no-fund  # htmx for the pages, axe-core for the browser tests
 	touch $(STAMP)
 
 install: $(STAMP)
