@@ -35,3 +35,31 @@ def second_client(web_app, browser_client) -> Iterator[TestClient]:  # noqa: ANN
     """Another browser on the same app (another person, or the same person's phone); the app is
     already started by `browser_client`."""
     yield TestClient(web_app, raise_server_exceptions=False)
+
+
+@pytest.fixture(scope="session")
+def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The demo as a newcomer serves it, once per test session, on a fresh data dir."""
+    from tests.web.browser import DemoServer, need_chromium
+
+    need_chromium()
+    server = DemoServer(tmp_path_factory.mktemp("web-demo") / "data")
+    try:
+        yield server.url
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[object]:
+    """One browser for the whole session; each test gets its own context (cookies, viewport)."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.web.browser import CHROMIUM, need_chromium
+
+    need_chromium()
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
+                                             args=["--no-sandbox", "--disable-dev-shm-usage"])
+        yield browser
+        browser.close()

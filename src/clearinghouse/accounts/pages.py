@@ -14,7 +14,7 @@ from clearinghouse.api.deps import write_sessions
 from clearinghouse.core.db import unit_of_work
 from clearinghouse.core.errors import Conflict, TooManyAttempts, Unauthenticated, ValidationFailed
 from clearinghouse.web.pages import Page, PageContext, SignedInPerson, page_router, safe_next
-from clearinghouse.web.visitor import SESSION_COOKIE
+from clearinghouse.web.visitor import SESSION_COOKIE, set_session_cookie
 
 router = page_router()
 Text = Annotated[str, Form(max_length=400)]
@@ -23,8 +23,7 @@ Secret = Annotated[str, Form(max_length=domain.PASSWORD_MAX_CHARS + 1)]
 
 def _signed_in_response(page: PageContext, new: accounts.NewSession, target: str) -> Response:
     response = page.redirect(target)
-    response.set_cookie(SESSION_COOKIE, new.token, max_age=int(domain.SESSION_LIFETIME.total_seconds()),
-                        httponly=True, samesite="lax", secure=page.is_https, path="/")
+    set_session_cookie(response, new, secure=page.is_https)
     return response
 
 

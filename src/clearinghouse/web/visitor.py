@@ -9,9 +9,10 @@ from __future__ import annotations
 import hmac
 import secrets
 
-from fastapi import Request
+from fastapi import Request, Response
 from fastapi.concurrency import run_in_threadpool
 
+from clearinghouse.accounts import domain as account_rules
 from clearinghouse.accounts import service as accounts
 from clearinghouse.core.db import unit_of_work
 from clearinghouse.core.errors import Forbidden
@@ -64,3 +65,11 @@ async def check_csrf(request: Request) -> None:
     if not given or not expected or not hmac.compare_digest(given, expected):
         raise Forbidden("this form has expired or did not come from this site; reload the page "
                         "and send it again", field=CSRF_FIELD)
+
+
+def set_session_cookie(response: Response, new: accounts.NewSession, *, secure: bool) -> None:
+    """HttpOnly (no script reads it), SameSite=Lax (no cross-site form posts carry it), Secure
+    when the page came over https."""
+    response.set_cookie(SESSION_COOKIE, new.token,
+                        max_age=int(account_rules.SESSION_LIFETIME.total_seconds()),
+                        httponly=True, samesite="lax", secure=secure, path="/")

@@ -13,13 +13,13 @@ from sqlalchemy.orm import Session
 
 from clearinghouse.access.domain import Role
 from clearinghouse.api.deps import DB
-from clearinghouse.core.errors import DomainError
+from clearinghouse.core.errors import DomainError, Forbidden
 from clearinghouse.core.money import Money
 from clearinghouse.licensing.quotes import service as quotes_service
 from clearinghouse.licensing.quotes import use_form
 from clearinghouse.licensing.quotes.facts import QuoteResult
 from clearinghouse.platforms import service as platforms_service
-from clearinghouse.web.pages import LicenseePerson, Page, PageContext, page_router
+from clearinghouse.web.pages import Page, PageContext, page_router
 
 router = page_router()
 LOCALES = {"zh": "zh_CN", "en": "en"}
@@ -97,10 +97,16 @@ def quote_preview(page: Page, db: DB, request: Request) -> Response:
 
 
 @router.get("/checkout")
-def checkout(page: Page, db: DB, person: LicenseePerson, request: Request) -> Response:
-    """The use and its one price; buying posts this form (licensing/purchases/pages.py)."""
+def checkout(page: Page, db: DB, request: Request) -> Response:
+    """The use and its one price; buying posts this form (licensing/purchases/pages.py). Someone
+    not signed in sees the same price and signs up on the same form."""
     form = use_form.read(dict(request.query_params))
-    result = quotes_service.price_quote(db, person.principal, form.quote_create()).result
+    if page.signed_in is None:
+        result = quotes_service.price_for_visitor(db, form.quote_create())
+    elif page.signed_in.principal.has(Role.LICENSEE):
+        result = quotes_service.price_quote(db, page.signed_in.principal, form.quote_create()).result
+    else:
+        raise Forbidden("only a licensee buys licences; sign in with a licensee account")
     return page.render("quotes/checkout.html", form=form, price=price_view(page, result),
                        purchase_key=secrets.token_urlsafe(18),
                        territory=page.gettext(TERRITORY_LABELS.get(form.territory, form.territory)),

@@ -28,7 +28,7 @@ class UseForm:
 
     work_id: str
     channel: str = "douyin"
-    seconds: int = 15
+    seconds: int = 30
     edited: bool = False
     territory: str = "CN"
     start: date | None = None  # today
