@@ -28,5 +28,7 @@ def work_page(page: Page, db: DB, work_id: str, request: Request) -> Response:
     default_work = recordings[0][0] if recordings else work.id
     params = dict(request.query_params)
     form = use_form.read(params, params.get("work_id") or default_work)
-    return page.render("registry/work.html", work=work, holdings=holdings, songs=songs,
+    rights = {h.id: ", ".join(page.gettext(quote_pages.RIGHT_LABELS.get(r, r)) for r in h.rights)
+              for h in holdings}
+    return page.render("registry/work.html", work=work, holdings=holdings, rights=rights, songs=songs,
                        **quote_pages.form_context(db, page, form, recordings))
