@@ -16,7 +16,9 @@ import pytest
 from tests.support.server import CLI, clearinghouse_env, free_port
 
 CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "web"
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts" / "web"
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"  # npm ci (package.json devDependencies)
 STARTUP_SECONDS = 300  # the demo loads first
 
 
@@ -96,3 +98,13 @@ class ScriptedPerson:
     def screenshot(self, name: str) -> None:
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         self.page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def serious_accessibility_violations(page: Any) -> list[str]:
+    """axe-core's serious and critical findings on the page as it is now (WCAG 2.1 A and AA)."""
+    # Evaluated through the devtools protocol: the page's CSP (no inline script) still holds for it.
+    page.evaluate(AXE.read_text("utf-8"))
+    result = page.evaluate("axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']})")
+    assert result["passes"], "axe-core checked nothing"
+    return [f"{v['id']}: {v['help']} ({len(v['nodes'])}x, e.g. {v['nodes'][0]['html'][:120]})"
+            for v in result["violations"] if v["impact"] in ("serious", "critical")]

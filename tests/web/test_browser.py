@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from tests.licensing.media_samples import wav
-from tests.web.browser import ScriptedPerson
+from tests.web.browser import ScriptedPerson, serious_accessibility_violations
 from tests.web.support import PASSWORD
 
 pytestmark = pytest.mark.slow
@@ -156,3 +156,28 @@ def test_another_partys_licence_is_refused_by_url(browser_page, demo_server):
     answer = browser_page.goto(f"{demo_server}/licences/{bought.json()['id']}")
     assert answer.status == 403
     assert browser_page.locator("h1").inner_text() == "无权访问"
+
+
+@pytest.mark.parametrize("browser_page", ["desktop-zh", "phone-en"], indirect=True)
+def test_the_licensees_pages_have_no_serious_accessibility_violation(browser_page, demo_server):
+    """axe-core (from npm) on every page of the headline flow, signed out and signed in."""
+    page, found = browser_page, {}
+    for path in ("/", "/search?q=夏日", "/sign-in", "/sign-up"):
+        page.goto(f"{demo_server}{path}")
+        found[path] = serious_accessibility_violations(page)
+    page.goto(f"{demo_server}/search?q=夏日")
+    page.locator("#hits a").first.click()
+    page.wait_for_url("**/works/**")
+    found["work"] = serious_accessibility_violations(page)
+    page.click("#to-checkout")
+    page.wait_for_url("**/checkout?**")
+    found["checkout"] = serious_accessibility_violations(page)
+    page.fill("input[name=email]", f"axe-{page.viewport_size['width']}@example.com")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("#buy")
+    page.wait_for_url("**/licences/**")
+    found["licence"] = serious_accessibility_violations(page)
+    for path in ("/licences", "/account"):
+        page.goto(f"{demo_server}{path}")
+        found[path] = serious_accessibility_violations(page)
+    assert not any(found.values()), found
