@@ -50,9 +50,11 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         server.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def chromium() -> Iterator[object]:
-    """One browser for the whole session; each test gets its own context (cookies, viewport)."""
+    """One browser for all the browser tests; each test gets its own context (cookies, viewport).
+    Package scope, not session: Playwright's sync API keeps an event loop running in this thread
+    while it is open, and later tests of other packages call asyncio.run()."""
     from playwright.sync_api import sync_playwright
 
     from tests.web.browser import CHROMIUM, need_chromium
