@@ -115,3 +115,17 @@ def test_the_language_follows_the_browser_then_the_choice(browser_client):
     browser_client.get("/language/en?next=/search")
     chosen = browser_client.get("/", headers={"Accept-Language": "zh-CN"})
     assert 'lang="en"' in chosen.text  # the remembered choice wins
+
+
+def test_the_demo_sign_ins_act_in_their_partys_roles(browser_client):
+    from clearinghouse.demo.loader import DEMO_SIGN_INS
+
+    brand = next(s for s in DEMO_SIGN_INS if s.party == "brand")
+    assert sign_in(browser_client, brand.email, brand.password).status_code == 303
+    assert "晨光饮品" in browser_client.get("/account").text
+    licence = buy(browser_client, recording_of(browser_client, "夏日的风"))  # as the brand
+    assert browser_client.get(licence).status_code == 200
+    platform = next(s for s in DEMO_SIGN_INS if s.party == "douyin")
+    browser_client.cookies.clear()
+    sign_in(browser_client, platform.email, platform.password)
+    assert browser_client.get(licence).status_code == 403  # a platform buys nothing of the brand's
