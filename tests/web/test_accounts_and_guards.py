@@ -3,7 +3,7 @@ sign-out everywhere, security headers; real HTTP through the app on SQLite and P
 
 from __future__ import annotations
 
-from tests.web.support import PASSWORD, buy, form_token, recording_of, sign_in, sign_up
+from tests.web.support import PASSWORD, buy, form_token, hidden_fields, recording_of, sign_in, sign_up
 
 
 def test_a_creator_signs_up_and_acts_as_a_licensee_with_a_session_cookie(browser_client):
@@ -129,3 +129,20 @@ def test_the_demo_sign_ins_act_in_their_partys_roles(browser_client):
     browser_client.cookies.clear()
     sign_in(browser_client, platform.email, platform.password)
     assert browser_client.get(licence).status_code == 403  # a platform buys nothing of the brand's
+
+
+def test_a_newcomers_mistake_at_checkout_is_shown_on_the_form_and_buys_nothing(browser_client):
+    work = recording_of(browser_client, "夏日的风")
+    checkout = browser_client.get("/checkout", params={"work_id": work, "channel": "douyin"})
+    fields = hidden_fields(checkout) | {"email": "short@example.com", "password": "short"}
+    answer = browser_client.post("/checkout", data=fields, follow_redirects=False)
+    assert answer.status_code == 303 and "problem=password" in answer.headers["location"]
+    again = browser_client.get(answer.headers["location"])
+    assert 'id="form-error"' in again.text and 'name="email"' in again.text
+    assert sign_in(browser_client, "short@example.com", "short").status_code == 401  # no account
+    assert sign_up(browser_client, "taken@example.com").status_code == 303
+    browser_client.cookies.clear()
+    fields = hidden_fields(browser_client.get("/checkout", params={"work_id": work})) | {
+        "email": "taken@example.com", "password": PASSWORD}
+    answer = browser_client.post("/checkout", data=fields, follow_redirects=False)
+    assert "problem=taken" in answer.headers["location"]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import importlib
 from pathlib import Path
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Response
 from fastapi.staticfiles import StaticFiles
 
 from clearinghouse.accounts.service import SignInThrottle
@@ -23,7 +23,7 @@ router = page_router()
 
 
 @router.get("/language/{code}")
-def switch_language(page: Page, code: str, next: str | None = None):  # noqa: A002 - the query name
+def switch_language(page: Page, code: str, next: str | None = None) -> Response:  # noqa: A002
     """Remembers the chosen language in a cookie for a year, then back to the page."""
     response = page.redirect(safe_next(next))
     if code in i18n.LANGUAGES:

@@ -4,6 +4,7 @@ licence's page."""
 from __future__ import annotations
 
 from typing import Annotated
+from urllib.parse import quote
 
 from fastapi import Form, Request
 from fastapi.responses import Response
@@ -13,7 +14,7 @@ from clearinghouse.accounts import domain as account_rules
 from clearinghouse.accounts import service as accounts
 from clearinghouse.api.deps import settings_of, write_sessions
 from clearinghouse.core.db import unit_of_work
-from clearinghouse.core.errors import Forbidden, ValidationFailed
+from clearinghouse.core.errors import Conflict, Forbidden, ValidationFailed
 from clearinghouse.licensing.purchases import checkout
 from clearinghouse.licensing.quotes import use_form
 from clearinghouse.web.pages import Page, page_router
@@ -39,7 +40,11 @@ def buy_and_pay(page: Page, request: Request, work_id: Field = "", channel: Fiel
     new_session = None
     with unit_of_work(write_sessions(request)) as db:  # the account and the purchase, or neither
         if page.signed_in is None:
-            new_session = accounts.sign_up(db, kind, "", email, password)
+            try:
+                new_session = accounts.sign_up(db, kind, "", email, password)
+            except (ValidationFailed, Conflict) as exc:  # checked before anything is written
+                problem = "taken" if isinstance(exc, Conflict) else exc.field or "form"
+                return page.redirect(f"/checkout?{form.query()}&problem={quote(problem)}")
             principal = new_session.signed_in.principal
         elif page.signed_in.principal.has(Role.LICENSEE):
             principal = page.signed_in.principal

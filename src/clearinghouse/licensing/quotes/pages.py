@@ -97,7 +97,7 @@ def quote_preview(page: Page, db: DB, request: Request) -> Response:
 
 
 @router.get("/checkout")
-def checkout(page: Page, db: DB, request: Request) -> Response:
+def checkout(page: Page, db: DB, request: Request, problem: str | None = None) -> Response:
     """The use and its one price; buying posts this form (licensing/purchases/pages.py). Someone
     not signed in sees the same price and signs up on the same form."""
     form = use_form.read(dict(request.query_params))
@@ -108,6 +108,6 @@ def checkout(page: Page, db: DB, request: Request) -> Response:
     else:
         raise Forbidden("only a licensee buys licences; sign in with a licensee account")
     return page.render("quotes/checkout.html", form=form, price=price_view(page, result),
-                       purchase_key=secrets.token_urlsafe(18),
+                       purchase_key=secrets.token_urlsafe(18), problem=problem,
                        territory=page.gettext(TERRITORY_LABELS.get(form.territory, form.territory)),
                        channel=dict(_platform_choices(db, page)).get(form.channel, form.channel))
