@@ -5,12 +5,13 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export SPARK_LOCAL_IP ?= 127.0.0.1
 
-.PHONY: demo test install lint bench-search bench-quote bench-load bench-import bench-grants clean-demo
+.PHONY: demo test install lint messages bench-search bench-quote bench-load bench-import bench-grants clean-demo
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml package-lock.json
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
+	npm ci --no-audit --no-fund  # htmx for the pages, axe-core for the browser tests
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -44,3 +45,9 @@ clean-demo:
 
 bench-grants: $(STAMP)
 	$(BIN)/python -m bench.grants
+
+## Extract the web pages' messages and merge them into the Chinese catalogue (docs/web.md)
+messages: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k N_ --no-location --sort-output -o messages.pot .
+	$(BIN)/pybabel update -i messages.pot -d src/clearinghouse/web/locale -l zh --no-fuzzy-matching --width 100
+	rm messages.pot

@@ -83,7 +83,7 @@ def serve(
     port: int = 8000,
     workers: Annotated[int, typer.Option(help="Worker processes")] = 1,
 ) -> None:
-    """Serve the API (and, later, the web pages).
+    """Serve the API and the web pages.
 
     Certificates and links name this host and port unless CLEARINGHOUSE_BASE_URL is set; a
     public deployment sets it."""
@@ -134,6 +134,9 @@ def demo(
     else:
         print_credentials(credentials)
     if serve_after:
+        # The demo has no bank: payments made on its web pages are settled at once (pages say so).
+        os.environ.setdefault("CLEARINGHOUSE_DEMO_SETTLES_PAYMENTS", "true")
+        get_settings.cache_clear()
         serve(host=host, port=port)
 
 

@@ -14,6 +14,7 @@ FEATURE_TABLE_MODULES = (
     "clearinghouse.ledger.tables",
     "clearinghouse.platforms.tables",
     "clearinghouse.core.jobs.tables",
+    "clearinghouse.accounts.tables",
 )
 
 

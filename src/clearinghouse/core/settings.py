@@ -59,6 +59,9 @@ class Settings(BaseSettings):
         default=300, ge=1, description="The moving window the two limits above count over")
     auth_record_seconds: float = Field(
         default=15.0, gt=0, description="How often failed attempts (audit) and keys' last use are written")
+    demo_settles_payments: bool = Field(
+        default=False, description="The demo only: a payment started on the web pages is marked "
+        "paid at once, so the licence runs without a bank transfer (the page says so)")
     trusted_proxies: str = Field(
         default="", description="Comma-separated proxy addresses or networks whose X-Forwarded-For is "
         "believed; empty: the client address is the connection's peer")

@@ -16,6 +16,8 @@ from rich.table import Table
 from sqlalchemy.orm import Session
 
 from clearinghouse.access.domain import Principal, Role, parse_token
+from clearinghouse.accounts import repository as accounts_repository
+from clearinghouse.accounts import service as accounts_service
 from clearinghouse.core.errors import NotFound
 from clearinghouse.core.settings import get_settings
 from clearinghouse.demo import names
@@ -71,6 +73,22 @@ DEMO_KEYS = (
 )
 # The studio owner's key doubles as the marker that the demo is loaded.
 MARKER = DEMO_KEYS[1]
+
+
+@dataclass(frozen=True)
+class DemoSignIn:
+    role: str
+    party: str
+    email: str
+    password: str  # published in docs/demo.md: the local demo only
+
+
+# A sign-in for the web pages for every role, and for two owners (docs/demo.md).
+DEMO_SIGN_INS = tuple(
+    DemoSignIn(k.role, k.party, f"{k.party}@demo.clearinghouse.example", f"demo-{k.party}-password")
+    for k in DEMO_KEYS[:6]
+) + (DemoSignIn("licensee (creator)", "creator", "creator@demo.clearinghouse.example",
+                "demo-creator-password"),)
 
 
 def _lookup(token: str) -> str:
@@ -188,7 +206,26 @@ def load_demo(session: Session, base_url: str | None = None) -> dict[str, Any]:
         works = _create_works(session, parties, build_catalogue())
         add_demo_offers(session, parties, works)
         session.flush()
+    add_demo_sign_ins(session)
     return _credentials(session, created, (base_url or get_settings().public_url).rstrip("/"))
+
+
+def add_demo_sign_ins(session: Session) -> None:
+    """The demo sign-ins that do not exist yet (a demo loaded before accounts existed gets them)."""
+    for sign_in in DEMO_SIGN_INS:
+        if accounts_repository.account_by_email(session, sign_in.email) is not None:
+            continue
+        key = next(k for k in DEMO_KEYS if k.party == sign_in.party) if sign_in.party != "creator" else None
+        party_id = _party_of(session, key.token) if key else demo_repository.party_by_email(
+            session, sign_in.email)
+        if party_id is not None:
+            accounts_service.create_account(session, party_id, sign_in.email, sign_in.password,
+                                            sign_in.role)
+
+
+def _party_of(session: Session, token: str) -> str | None:
+    key = repository.find_key_by_lookup(session, _lookup(token))
+    return key.party_id if key else None
 
 
 def demo_counts(session: Session) -> dict[str, int]:
@@ -205,7 +242,9 @@ def _credentials(session: Session, created: bool, base: str) -> dict[str, Any]:
             "party_id": party.id if party else None, "api_key": demo_key.token,
             "curl": f"curl -H 'Authorization: Bearer {demo_key.token}' '{base}{demo_key.path}'",
         })
+    sign_ins = [{"role": s.role, "email": s.email, "password": s.password} for s in DEMO_SIGN_INS]
     return {"note": DEMO_ONLY, "created": created, "base_url": base, "keys": keys,
+            "sign_ins": sign_ins, "web": f"{base}/",
             "counts": demo_counts(session)}
 
 
@@ -224,7 +263,13 @@ def print_credentials(creds: dict[str, Any], console: Console | None = None) -> 
         table.add_row(row["role"], row["party_name"] or "", row["party_id"] or "", row["api_key"])
     console.print(table)
     base = escape(creds["base_url"])  # an IPv6 host is written in brackets
-    console.print(f"[bold]API[/bold] {base}/api/v1  [bold]docs[/bold] {base}/docs",
+    sign_ins = Table(title="Demo sign-ins for the web pages (local demo only)")
+    for column in ("role", "email", "password"):
+        sign_ins.add_column(column, overflow="fold")
+    for row in creds["sign_ins"]:
+        sign_ins.add_row(row["role"], row["email"], row["password"])
+    console.print(sign_ins)
+    console.print(f"[bold]Web[/bold] {base}/  [bold]API[/bold] {base}/api/v1  [bold]docs[/bold] {base}/docs",
                   highlight=False)
     console.print("[bold]Try it[/bold] (one line each):")
     for row in creds["keys"]:

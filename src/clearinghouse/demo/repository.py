@@ -17,3 +17,8 @@ def market_counts(session: Session) -> dict[str, int]:
 
     return {"parties": count(Party), "works": count(Work), "holdings": count(Holding),
             "open_conflicts": count(OwnershipConflict, OwnershipConflict.status == "open")}
+
+
+def party_by_email(session: Session, email: str) -> str | None:
+    """The id of the demo party with this contact email (demo parties each have their own)."""
+    return session.scalars(select(Party.id).where(Party.email == email).order_by(Party.created_at)).first()

@@ -150,6 +150,15 @@ def price_quote(session: Session, principal: Principal, data: QuoteCreate,
     return PricedQuote(licensee_id, use, data.currency, build_quote(use, data.currency, market, today))
 
 
+def price_for_visitor(session: Session, data: QuoteCreate, now: datetime | None = None) -> QuoteResult:
+    """What the use would cost, for someone not signed in (the web pages' live price): the same
+    pricing as a quote's, kept nowhere and for no licensee."""
+    today = (now or utcnow()).date()
+    platforms_service.refresh(session)
+    use = use_of(data, list(data.work_ids), today)
+    return build_quote(use, data.currency, gather(session, use, data.currency, today), today)
+
+
 def keep_quote(session: Session, principal: Principal, priced: PricedQuote, valid_seconds: int,
                now: datetime | None = None) -> Quote:
     return save_quote(session, principal, priced.licensee_id, priced.use, priced.currency,

@@ -1,0 +1,76 @@
+"""Rules of accounts and sign-in sessions. Pure: no database, no framework."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+PASSWORD_MIN_CHARS = 10
+PASSWORD_MAX_CHARS = 200  # argon2 hashes whatever it is given: bound the work per attempt
+SESSION_LIFETIME = timedelta(days=14)
+# Failed sign-ins in a moving window: an account (by the email typed, known or not, so a lockout
+# tells nothing about who has an account) and a client address each have their own budget.
+FAILURES_PER_ACCOUNT = 5
+FAILURES_PER_CLIENT = 20
+FAILURE_WINDOW_SECONDS = 15 * 60
+_EMAIL = re.compile(r"[^@\s]{1,64}@[^@\s]{1,190}\.[^@\s.]{1,63}")
+
+
+class SignupKind(StrEnum):
+    """Who signs themselves up: a creator (a person) or a brand (an organisation); both license."""
+
+    CREATOR = "creator"
+    BRAND = "brand"
+
+
+class AccountRefused(ValueError):
+    """Input a person can correct; `field` names the form field."""
+
+    def __init__(self, message: str, field: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def normalise_email(email: str) -> str:
+    text = email.strip().lower()
+    if len(text) > 254 or not _EMAIL.fullmatch(text):
+        raise AccountRefused("enter an email address such as name@example.com", "email")
+    return text
+
+
+def check_new_password(password: str) -> None:
+    if len(password) < PASSWORD_MIN_CHARS:
+        raise AccountRefused(f"choose a password of at least {PASSWORD_MIN_CHARS} characters",
+                             "password")
+    if len(password) > PASSWORD_MAX_CHARS:
+        raise AccountRefused(f"a password may have at most {PASSWORD_MAX_CHARS} characters",
+                             "password")
+
+
+def new_session_token() -> str:
+    return secrets.token_urlsafe(32)  # 256 bits: a fast hash of it is safe to store
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class SessionTerms:
+    token: str  # goes into the cookie, never stored
+    token_hash: str
+    csrf_token: str
+    expires_at: datetime
+
+
+def new_session(now: datetime) -> SessionTerms:
+    token = new_session_token()
+    return SessionTerms(token, token_hash(token), secrets.token_urlsafe(32), now + SESSION_LIFETIME)
+
+
+def is_live(expires_at: datetime, now: datetime) -> bool:
+    return now < expires_at

@@ -1,0 +1,92 @@
+"""Sign up, sign in and out (here or everywhere): the pages of accounts."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from urllib.parse import quote
+
+from fastapi import Form, Request
+from fastapi.responses import Response
+
+from clearinghouse.accounts import domain
+from clearinghouse.accounts import service as accounts
+from clearinghouse.api.deps import write_sessions
+from clearinghouse.core.db import unit_of_work
+from clearinghouse.core.errors import Conflict, TooManyAttempts, Unauthenticated, ValidationFailed
+from clearinghouse.web.pages import Page, PageContext, SignedInPerson, page_router, safe_next
+from clearinghouse.web.visitor import SESSION_COOKIE, set_session_cookie
+
+router = page_router()
+Text = Annotated[str, Form(max_length=400)]
+Secret = Annotated[str, Form(max_length=domain.PASSWORD_MAX_CHARS + 1)]
+
+
+def _signed_in_response(page: PageContext, new: accounts.NewSession, target: str) -> Response:
+    response = page.redirect(target)
+    set_session_cookie(response, new, secure=page.is_https)
+    return response
+
+
+@router.get("/sign-in")
+def sign_in_form(page: Page, next: str | None = None) -> Response:  # noqa: A002
+    return page.render("accounts/sign_in.html", next=safe_next(next, "/search"), error=None, email="")
+
+
+@router.post("/sign-in")
+def sign_in(page: Page, request: Request, email: Text = "", password: Secret = "",
+            next: Text = "/search") -> Response:  # noqa: A002
+    target = safe_next(next, "/search")
+    client = request.app.state.auth.client_address(request)
+    try:
+        with unit_of_work(write_sessions(request)) as db:
+            new = accounts.sign_in(db, request.app.state.sign_in_throttle, client, email, password)
+    except (Unauthenticated, TooManyAttempts) as exc:
+        status = 429 if isinstance(exc, TooManyAttempts) else 401
+        response = page.render("accounts/sign_in.html", status_code=status, next=target, error=exc,
+                               email=email[:254])
+        if isinstance(exc, TooManyAttempts):
+            response.headers["Retry-After"] = str(exc.retry_after)
+        return response
+    return _signed_in_response(page, new, target)
+
+
+@router.get("/sign-up")
+def sign_up_form(page: Page, next: str | None = None) -> Response:  # noqa: A002
+    return page.render("accounts/sign_up.html", next=safe_next(next, "/search"), error=None,
+                       form={"kind": "creator", "name": "", "email": ""})
+
+
+@router.post("/sign-up")
+def sign_up(page: Page, request: Request, kind: Text = "creator", name: Text = "", email: Text = "",
+            password: Secret = "", next: Text = "/search") -> Response:  # noqa: A002
+    target = safe_next(next, "/search")
+    try:
+        with unit_of_work(write_sessions(request)) as db:
+            new = accounts.sign_up(db, kind, name, email, password)
+    except (ValidationFailed, Conflict) as exc:
+        return page.render("accounts/sign_up.html", status_code=exc.status, next=target, error=exc,
+                           form={"kind": kind, "name": name[:200], "email": email[:254]})
+    return _signed_in_response(page, new, target)
+
+
+@router.get("/account")
+def account(page: Page, person: SignedInPerson, ended: int | None = None) -> Response:
+    return page.render("accounts/account.html", person=person, ended=ended)
+
+
+@router.post("/sign-out")
+def sign_out(page: Page, person: SignedInPerson, request: Request) -> Response:
+    with unit_of_work(write_sessions(request)) as db:
+        accounts.sign_out(db, person.token_hash)
+    response = page.redirect("/")
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
+@router.post("/sign-out-everywhere")
+def sign_out_everywhere(page: Page, person: SignedInPerson, request: Request) -> Response:
+    with unit_of_work(write_sessions(request)) as db:
+        ended = accounts.sign_out_everywhere(db, person)
+    response = page.redirect(f"/sign-in?ended={quote(str(ended))}")
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response

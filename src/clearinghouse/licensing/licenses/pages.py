@@ -1,0 +1,78 @@
+"""My licences: the list, a licence with its payment, certificate (PDF) and file."""
+
+from __future__ import annotations
+
+from fastapi import Request
+from fastapi.responses import Response
+
+from clearinghouse.api.deps import DB, settings_of
+from clearinghouse.core.errors import NotFound
+from clearinghouse.core.money import Money
+from clearinghouse.licensing.certificates import service as certificates
+from clearinghouse.licensing.delivery import service as delivery
+from clearinghouse.licensing.licenses import service as licenses
+from clearinghouse.registry import repository as registry
+from clearinghouse.web.pages import Page, PageContext, SignedInPerson, page_router
+
+router = page_router()
+LOCALES = {"zh": "zh_CN", "en": "en"}
+
+
+def N_(message: str) -> str:  # noqa: N802 - marks a message for extraction
+    return message
+
+
+STATUS_LABELS = {"pending": N_("waiting for payment"), "active": N_("active"),
+                 "expired": N_("expired"), "suspended": N_("suspended"), "revoked": N_("revoked"),
+                 "scheduled": N_("starts later")}
+
+
+def _status(page: PageContext, status: str) -> str:
+    return page.gettext(STATUS_LABELS.get(status, status))
+
+
+@router.get("/licences")
+def my_licences(page: Page, db: DB, person: SignedInPerson) -> Response:
+    rows, _ = licenses.list_licenses(db, person.principal, status=None, offset=0, limit=100)
+    titles = registry.works_by_ids(db, sorted({w for lic in rows for w in lic.work_ids}))
+    items = [{"id": lic.id, "status": _status(page, licenses.effective_status(lic)),
+              "titles": " · ".join(titles[w].title for w in lic.work_ids if w in titles),
+              "total": Money(lic.currency, lic.total_minor).format(LOCALES[page.lang]),
+              "from": lic.valid_from, "to": lic.valid_to} for lic in rows]
+    return page.render("licenses/list.html", items=items)
+
+
+@router.get("/licences/{license_id}")
+def licence(page: Page, db: DB, person: SignedInPerson, license_id: str,
+            settled: str | None = None) -> Response:
+    lic = licenses.get_license(db, person.principal, license_id)
+    payment = licenses.page_details(db, [lic])[lic.id].payment
+    works = registry.works_by_ids(db, list(lic.work_ids))
+    status = licenses.effective_status(lic)
+    instructions = None
+    if payment is not None and payment.status == "pending":
+        instructions = payment.instructions.get("zh" if page.lang == "zh" else "en")
+    return page.render(
+        "licenses/licence.html", lic=lic, status=_status(page, status), active=status == "active",
+        total=Money(lic.currency, lic.total_minor).format(LOCALES[page.lang]),
+        payment=payment, instructions=instructions, settled_by_demo=settled == "demo",
+        works=[works[w] for w in lic.work_ids if w in works],
+        has_file=any(works[w].file_key for w in lic.work_ids if w in works))
+
+
+@router.get("/licences/{license_id}/certificate.pdf")
+def certificate_pdf(db: DB, person: SignedInPerson, request: Request, license_id: str) -> Response:
+    lic = licenses.get_license(db, person.principal, license_id)
+    data = certificates.pdf(lic, settings_of(request))
+    return Response(data, media_type="application/pdf",
+                    headers={"Content-Disposition": f'attachment; filename="{lic.id}.pdf"'})
+
+
+@router.get("/licences/{license_id}/file")
+def licensed_file(page: Page, db: DB, person: SignedInPerson, request: Request,
+                  license_id: str) -> Response:
+    """A fresh signed link to the licensed file (the delivery service checks the licence)."""
+    _, links = delivery.issue_links(db, person.principal, license_id, None, settings_of(request))
+    if not links:
+        raise NotFound("the owner has not uploaded a file for this work yet", field="work_id")
+    return page.redirect(f"/api/v1/downloads/{links[0]['token']}")

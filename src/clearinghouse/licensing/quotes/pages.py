@@ -1,0 +1,113 @@
+"""The use form's live price (a partial for htmx) and the checkout page: one price for every
+right and co-holder, with the fees shown. Pricing is the quote service's; nothing is kept here."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Sequence
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import Response
+from sqlalchemy.orm import Session
+
+from clearinghouse.access.domain import Role
+from clearinghouse.api.deps import DB
+from clearinghouse.core.errors import DomainError, Forbidden
+from clearinghouse.core.money import Money
+from clearinghouse.licensing.quotes import service as quotes_service
+from clearinghouse.licensing.quotes import use_form
+from clearinghouse.licensing.quotes.facts import QuoteResult
+from clearinghouse.platforms import service as platforms_service
+from clearinghouse.web.pages import Page, PageContext, page_router
+
+router = page_router()
+LOCALES = {"zh": "zh_CN", "en": "en"}
+
+
+def N_(message: str) -> str:  # noqa: N802 - marks a message for extraction; translated on render
+    return message
+
+
+RIGHT_LABELS = {
+    "reproduce": N_("reproduction"), "distribute": N_("distribution"),
+    "perform_public": N_("public performance"), "display_public": N_("public display"),
+    "modify": N_("adaptation"), "synchronisation": N_("synchronisation (the song in a video)"),
+    "mechanical": N_("mechanical"), "master_use": N_("master use (the recording)"),
+    "name_likeness": N_("name and likeness"),
+}
+TERRITORY_LABELS = {"CN": N_("Mainland China"), "GREATER_CHINA": N_("Greater China"),
+                    "APAC": N_("Asia-Pacific"), "WORLD": N_("Worldwide")}
+
+
+def money(page: PageContext, currency: str, minor: int) -> str:
+    return Money(currency, minor).format(LOCALES[page.lang])
+
+
+def price_view(page: PageContext, result: QuoteResult) -> dict[str, Any]:
+    totals = result.totals
+    return {
+        "lines": [{"title": line.work_title, "right": page.gettext(RIGHT_LABELS.get(line.right, line.right)),
+                   "holder": line.holder_name, "share": line.share,
+                   "amount": money(page, totals.currency, line.upfront_converted_minor)}
+                  for line in result.lines],
+        "unclearable": [{"right": page.gettext(RIGHT_LABELS.get(u.right, u.right)), "message": u.message}
+                        for u in result.unclearable],
+        "subtotal": money(page, totals.currency, totals.subtotal_minor),
+        "fee": money(page, totals.currency, totals.licensee_fee_minor),
+        "fee_pct": totals.fees.get("licensee_pct", ""),
+        "total": money(page, totals.currency, totals.total_minor),
+        "total_minor": totals.total_minor,
+        "clear": bool(result.lines) and not result.unclearable,
+        "error": None,
+    }
+
+
+def _platform_choices(db: Session, page: PageContext) -> list[tuple[str, str]]:
+    names = {row.code: (row.name_zh if page.lang == "zh" else row.name_en)
+             for row in platforms_service.list_platforms(db)}
+    return [(code, names[code]) for code in use_form.CHANNELS if code in names]
+
+
+def form_context(db: Session, page: PageContext, form: use_form.UseForm,
+                 recordings: Sequence[tuple[str, str]] = ()) -> dict[str, Any]:
+    """What the use form needs (the work page shows it) and its price for the current values."""
+    return {"form": form, "recordings": list(recordings), "channels": _platform_choices(db, page),
+            "territories": [(code, page.gettext(TERRITORY_LABELS[code])) for code in use_form.TERRITORIES],
+            "terms": use_form.TERMS_DAYS, "price": _price_or_error(db, page, form)}
+
+
+def _price_or_error(db: Session, page: PageContext, form: use_form.UseForm) -> dict[str, Any]:
+    try:
+        data = form.quote_create()
+        if page.signed_in is not None and page.signed_in.principal.has(Role.LICENSEE):
+            result = quotes_service.price_quote(db, page.signed_in.principal, data).result
+        else:
+            result = quotes_service.price_for_visitor(db, data)
+    except DomainError as exc:
+        return {"error": exc.message}
+    return price_view(page, result)
+
+
+@router.get("/quote-preview")
+def quote_preview(page: Page, db: DB, request: Request) -> Response:
+    """The price of the use as typed so far: the use form's htmx target (a fragment)."""
+    form = use_form.read(dict(request.query_params))
+    return page.render("quotes/price.html", price=_price_or_error(db, page, form), form=form)
+
+
+@router.get("/checkout")
+def checkout(page: Page, db: DB, request: Request, problem: str | None = None) -> Response:
+    """The use and its one price; buying posts this form (licensing/purchases/pages.py). Someone
+    not signed in sees the same price and signs up on the same form."""
+    form = use_form.read(dict(request.query_params))
+    if page.signed_in is None:
+        result = quotes_service.price_for_visitor(db, form.quote_create())
+    elif page.signed_in.principal.has(Role.LICENSEE):
+        result = quotes_service.price_quote(db, page.signed_in.principal, form.quote_create()).result
+    else:
+        raise Forbidden("only a licensee buys licences; sign in with a licensee account")
+    return page.render("quotes/checkout.html", form=form, price=price_view(page, result),
+                       purchase_key=secrets.token_urlsafe(18), problem=problem,
+                       territory=page.gettext(TERRITORY_LABELS.get(form.territory, form.territory)),
+                       channel=dict(_platform_choices(db, page)).get(form.channel, form.channel))

@@ -1,0 +1,110 @@
+"""The browser side of the web tests: Debian's chromium driven by Playwright, the demo served by
+`clearinghouse demo` once per test session, and a scripted person who counts what she does."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.support.server import CLI, clearinghouse_env, free_port
+
+CHROMIUM = Path("/usr/bin/chromium")
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts" / "web"
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"  # npm ci (package.json devDependencies)
+STARTUP_SECONDS = 300  # the demo loads first
+
+
+def need_chromium() -> None:
+    if CHROMIUM.exists():
+        return
+    if os.environ.get("CI") == "true":
+        pytest.fail("CI must run the browser tests: install Debian's chromium (.ci/run does)")
+    pytest.skip("no /usr/bin/chromium here: apt-get install chromium fonts-noto-cjk to run the browser tests")
+
+
+class DemoServer:
+    """`clearinghouse demo --port`: loads the demo, then serves it (payments settle at once)."""
+
+    def __init__(self, data_dir: Path) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log = data_dir.parent / "demo-server.log"
+        env = clearinghouse_env(data_dir, self.port)
+        with self.log.open("wb") as out:
+            self.process = subprocess.Popen([*CLI, "demo", "--port", str(self.port)], env=env,
+                                            stdout=out, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + STARTUP_SECONDS
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"the demo exited with {self.process.returncode}:\n{self.log.read_text()}")
+            try:
+                if httpx.get(f"{self.url}/healthz", timeout=2).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.25)
+        self.stop()
+        raise RuntimeError(f"the demo did not answer in {STARTUP_SECONDS} s:\n{self.log.read_text()}")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=5)
+
+
+@dataclass
+class ScriptedPerson:
+    """Does what a person does on a page and counts it: clicks, fills, and keys that submit.
+    Tab presses (moving between controls) are not counted; `keyboard` makes every step a key."""
+
+    page: Any
+    keyboard: bool = False
+    interactions: int = 0
+    steps: list[str] = field(default_factory=list)
+
+    def _count(self, what: str) -> None:
+        self.interactions += 1
+        self.steps.append(what)
+
+    def fill(self, locator: Any, text: str) -> None:
+        if self.keyboard:
+            locator.focus()
+            self.page.keyboard.press("Control+A")  # typing over what is there, as a person does
+            self.page.keyboard.type(text)
+        else:
+            locator.fill(text)
+        self._count(f"fill {text}")
+
+    def click(self, locator: Any) -> None:
+        if self.keyboard:
+            locator.focus()  # stands for the Tab presses that reach it
+            self.page.keyboard.press("Enter")
+        else:
+            locator.click()
+        self._count("click")
+
+    def screenshot(self, name: str) -> None:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        self.page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def serious_accessibility_violations(page: Any) -> list[str]:
+    """axe-core's serious and critical findings on the page as it is now (WCAG 2.1 A and AA)."""
+    # Evaluated through the devtools protocol: the page's CSP (no inline script) still holds for it.
+    page.evaluate(AXE.read_text("utf-8"))
+    result = page.evaluate("axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']})")
+    assert result["passes"], "axe-core checked nothing"
+    return [f"{v['id']}: {v['help']} ({len(v['nodes'])}x, e.g. {v['nodes'][0]['html'][:120]})"
+            for v in result["violations"] if v["impact"] in ("serious", "critical")]
