@@ -13,7 +13,7 @@ from sqlalchemy import Engine
 # and their GIN indexes) are not in the metadata; comparisons must not propose dropping them.
 ENGINE_SPECIFIC = {"tsv", "facets_tsv", "ix_search_documents_tsv", "ix_search_documents_facets_tsv",
                    "ix_search_documents_creators_tsv",  # 0011_search_fields
-                   "ix_search_documents_title_tsv", "ix_search_documents_alt_titles_tsv"}  # 0013
+                   "ix_search_documents_title_tsv", "ix_search_documents_alt_titles_tsv"}  # 0014
 
 
 def include_name(name: str | None, type_: str, parent_names: object) -> bool:  # noqa: ARG001

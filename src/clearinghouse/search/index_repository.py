@@ -141,7 +141,7 @@ def insert_documents(session: Session, docs: Sequence[IndexedDocument], first_do
     )
 
 
-# Every GIN index of `search_documents` (0002, 0011, 0013): one tsvector, the facets, and the
+# Every GIN index of `search_documents` (0002, 0011, 0014): one tsvector, the facets, and the
 # vectors of creators, titles and alternative titles alone.
 PG_GIN_INDEXES = ("ix_search_documents_tsv", "ix_search_documents_facets_tsv",
                   "ix_search_documents_creators_tsv", "ix_search_documents_title_tsv",

@@ -27,7 +27,7 @@ from clearinghouse.search.query import (
 
 Candidates = tuple[str, str, dict[str, Any]]
 # PostgreSQL: one field's lexemes alone (its weight), each indexed on its own: creators by
-# migration 0011, titles and alternative titles by 0013. Asked through the one tsvector, GIN
+# migration 0011, titles and alternative titles by 0014. Asked through the one tsvector, GIN
 # cannot tell a creator's word from a title's without reading every row that holds the words:
 # `q=Chloe Turner` took 2.8 s at p95 on a million works; probing its empty title phrase tier
 # rechecked the 2,529 rows holding both names (77 ms).

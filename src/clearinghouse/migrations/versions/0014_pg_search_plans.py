@@ -1,7 +1,7 @@
 """pg search plans: indexes of titles and of alternative titles alone on PostgreSQL
 
-Revision ID: 0013
-Revises: 0012
+Revision ID: 0014
+Revises: 0013
 Create Date: 2026-11-30 15:00:00
 
 As 0011 did for creators: a title's lexemes sit in `search_documents.tsv` with weight A beside
@@ -16,8 +16,8 @@ nothing: FTS5 column filters read that column's positions.
 
 from alembic import op
 
-revision = "0013"
-down_revision = "0012"
+revision = "0014"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 
