@@ -22,12 +22,22 @@ AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"  # npm ci (package.json 
 STARTUP_SECONDS = 300  # the demo loads first
 
 
+HTMX = ROOT / "node_modules" / "htmx.org" / "dist" / "htmx.min.js"
+
+
 def need_chromium() -> None:
-    if CHROMIUM.exists():
+    """Chromium, and the npm packages the pages and the tests load (without htmx the live search
+    and price never update, and a test would only time out)."""
+    missing = []
+    if not CHROMIUM.exists():
+        missing.append("/usr/bin/chromium (apt-get install chromium fonts-noto-cjk)")
+    if not (HTMX.exists() and AXE.exists()):
+        missing.append("htmx and axe-core (npm ci, as `make install` runs)")
+    if not missing:
         return
     if os.environ.get("CI") == "true":
-        pytest.fail("CI must run the browser tests: install Debian's chromium (.ci/run does)")
-    pytest.skip("no /usr/bin/chromium here: apt-get install chromium fonts-noto-cjk to run the browser tests")
+        pytest.fail(f"CI must run the browser tests; missing: {'; '.join(missing)} (.ci/run installs them)")
+    pytest.skip(f"browser tests need {'; '.join(missing)}")
 
 
 class DemoServer:
