@@ -146,3 +146,18 @@ def test_a_newcomers_mistake_at_checkout_is_shown_on_the_form_and_buys_nothing(b
         "email": "taken@example.com", "password": PASSWORD}
     answer = browser_client.post("/checkout", data=fields, follow_redirects=False)
     assert "problem=taken" in answer.headers["location"]
+
+
+def test_buy_sent_twice_from_one_checkout_page_buys_once_and_shows_the_same_licence(browser_client):
+    sign_up(browser_client, "twice@example.com")
+    work = recording_of(browser_client, "夏日的风")
+    checkout = browser_client.get("/checkout", params={"work_id": work, "channel": "douyin",
+                                                      "seconds": "15"})
+    fields = hidden_fields(checkout)
+    first = browser_client.post("/checkout", data=fields, follow_redirects=False)
+    second = browser_client.post("/checkout", data=fields, follow_redirects=False)
+    assert first.status_code == second.status_code == 303
+    licence = first.headers["location"].split("?")[0]
+    assert second.headers["location"].split("?")[0] == licence
+    listed = browser_client.get("/licences")
+    assert listed.text.count(licence) == 1

@@ -33,6 +33,9 @@ class Bought:
 def buy(session: Session, principal: Principal, use: QuoteCreate, expected_total_minor: int,
         accept_partial: bool, key: str, settings: Settings) -> Bought:
     """A quote for the use, bought in the same transaction; a repeated key buys nothing twice."""
+    earlier = purchases.bought_with_key(session, principal, f"web:{key}")
+    if earlier is not None:  # the form was sent twice: show what the first sending bought
+        return Bought(earlier.license, earlier.payment, False)
     quote = quotes.create_quote(session, principal, use, settings.quote_valid_seconds)
     result = purchases.purchase(session, principal, purchases.PurchaseRequest(
         quote.id, accept_partial, expected_total_minor), f"web:{key}", settings)

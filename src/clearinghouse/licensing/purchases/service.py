@@ -91,6 +91,16 @@ def _replay(
     return PurchaseResult(lic, payment, created=False)
 
 
+def bought_with_key(session: Session, principal: Principal, key: str) -> PurchaseResult | None:
+    """The licence this licensee already bought with this key, whatever quote it came from: a
+    form posted twice quotes twice, but a person who clicked "buy" twice meant one purchase."""
+    lic = licenses_repository.license_by_idempotency_key(session, principal.party_id, key)
+    if lic is None:
+        return None
+    payment = next(iter(licenses.payments_of(session, lic.id)), None)
+    return PurchaseResult(lic, payment, created=False)
+
+
 def _check_quote(quote: Quote, principal: Principal, request: PurchaseRequest) -> None:
     if quote.licensee_id != principal.party_id:
         raise Forbidden(
