@@ -16,6 +16,7 @@ PAGE_MODULES = (
     "clearinghouse.licensing.quotes.pages",
     "clearinghouse.licensing.purchases.pages",
     "clearinghouse.licensing.licenses.pages",
+    "clearinghouse.licensing.certificates.pages",
 )
 
 

@@ -9,6 +9,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
+from starlette.routing import Match
+from starlette.types import Scope
 
 from clearinghouse.api.deps import DB, Caller, settings_of
 from clearinghouse.api.responses import AUTHED, BASE, PUBLIC, errors
@@ -58,8 +61,25 @@ def _json_object(response: type[JSONResponse], description: str) -> dict[int | s
     return {200: {"description": description,
                   "content": {response.media_type: {"schema": {"type": "object"}}}}}
 
+def asks_for_html(scope: Scope) -> bool:
+    """A browser opening a link (its Accept names text/html); API clients send JSON or */*."""
+    accept = dict(scope.get("headers") or []).get(b"accept", b"").decode("latin-1").lower()
+    return "text/html" in accept
+
+
+class JsonForApiClients(APIRoute):
+    """The QR link's JSON answer, for API clients only: a browser opening the same address falls
+    through to the verify page (licensing/certificates/pages.py), which shows the same answer."""
+
+    def matches(self, scope: Scope) -> tuple[Match, Scope]:
+        if scope.get("type") == "http" and asks_for_html(scope):
+            return Match.NONE, {}
+        return super().matches(scope)
+
+
 api = APIRouter(prefix="/api/v1")
 public = APIRouter()
+qr_link = APIRouter(route_class=JsonForApiClients)
 
 
 # -- certificates and ODRL ----------------------------------------------------------------------
@@ -186,7 +206,7 @@ async def verify_certificate(request: Request, at: AtDay = None) -> VerifyResult
     return await run_in_threadpool(check)
 
 
-@public.get(
+@qr_link.get(
     "/verify/{license_id}", response_model=VerifyResult, tags=["certificates"], responses=PUBLIC
 )
 def verify_page(db: DB, license_id: str, at: AtDay = None) -> VerifyResult:
@@ -220,3 +240,4 @@ def offer_odrl(db: DB, request: Request, offer_id: str) -> JSONResponse:
 router = APIRouter()
 router.include_router(api)
 router.include_router(public)
+router.include_router(qr_link)

@@ -45,6 +45,12 @@ class VerifiedRight(BaseModel):
     )
 
 
+class NotClearedPart(VerifiedRight):
+    """A part of the use the license does not cover (a partial purchase), and why."""
+
+    reason: str | None = Field(None, description="A stable code, e.g. `unclaimed_share`")
+
+
 class VerifiedTerms(BaseModel):
     """What the signed document grants, to compare with what the holder of it says it grants."""
 
@@ -57,6 +63,9 @@ class VerifiedTerms(BaseModel):
     valid_from: date | None = None
     valid_until: date | None = Field(None, description="The last valid day (inclusive)")
     exclusive: bool
+    not_cleared: list[NotClearedPart] = Field(
+        default_factory=list, description="What the license does not cover, as signed"
+    )
     status: Result = Field(description="The license's state on the day asked")
     in_words: list[str] = Field(description="The same, one line per item, in English")
     in_words_zh: list[str] = Field(description="The same, one line per item, in Chinese")

@@ -13,6 +13,7 @@ from clearinghouse.core.territories import UnknownTerritory, country_name, regio
 from clearinghouse.licensing.certificates.labels import DASH, ZH, as_dict, as_list
 from clearinghouse.licensing.certificates.schemas import (
     NamedParty,
+    NotClearedPart,
     VerifiedRight,
     VerifiedTerms,
     VerifiedWork,
@@ -73,6 +74,14 @@ def _places(codes: list[str]) -> tuple[str, str]:
     return ", ".join(n[0] for n in names) or DASH, "、".join(n[1] for n in names) or DASH
 
 
+def _line_places(line: dict[str, Any]) -> list[str] | None:
+    # Version 2 certificates sign each line's `countries`; `territories` is read for older ones.
+    for key in ("countries", "territories"):
+        if isinstance(line.get(key), list):
+            return _codes(line[key])
+    return None
+
+
 def verified_terms(payload: dict[str, Any], status: str, day: date) -> VerifiedTerms:
     """The terms of a signed certificate payload; `status` is the license's state on `day`."""
     cert = as_dict(payload)
@@ -94,9 +103,20 @@ def verified_terms(payload: dict[str, Any], status: str, day: date) -> VerifiedT
             right=_str(r.get("right")),
             holder=_party(r.get("holder")),
             share=_str(r.get("share")),
-            territories=_codes(r["territories"]) if isinstance(r.get("territories"), list) else None,
+            territories=_line_places(r),
         )
         for r in map(as_dict, as_list(cert.get("rights")))
+    ]
+    not_cleared = [
+        NotClearedPart(
+            work_id=_str(p.get("work_id")),
+            right=_str(p.get("right")),
+            holder=_party(p.get("holder")),
+            share=_str(p.get("share")),
+            territories=_line_places(p),
+            reason=_str(p.get("reason")),
+        )
+        for p in map(as_dict, as_list(cert.get("not_cleared")))
     ]
     out = VerifiedTerms(
         licensee=_party(cert.get("licensee")),
@@ -108,6 +128,7 @@ def verified_terms(payload: dict[str, Any], status: str, day: date) -> VerifiedT
         valid_from=_day(cert.get("valid_from")),
         valid_until=_day(cert.get("valid_until")),
         exclusive=terms.get("exclusive") is True,
+        not_cleared=not_cleared,
         status=status,  # type: ignore[arg-type]
         in_words=[],
         in_words_zh=[],
@@ -159,6 +180,14 @@ def _in_words(t: VerifiedTerms, day: date, open_ended: bool) -> tuple[list[str],
         end = t.valid_until.isoformat() if t.valid_until else DASH
         en.append(f"Period: {start} to {end} (both days included)")
         zh.append(f"期限：{start} 至 {end}（含首尾两日）")
+    for part in t.not_cleared:
+        title = titles.get(part.work_id, part.work_id) or DASH
+        where_en, where_zh = _places(part.territories) if part.territories else ("", "")
+        reason = part.reason or DASH
+        en.append(f"Not cleared: {english(part.right or DASH)} in {title}"
+                  + (f", in {where_en}" if where_en else "") + f" ({english(reason)})")
+        zh.append(f"未获许可：{chinese(part.right or DASH)}，作品 {title}"
+                  + (f"，地域 {where_zh}" if where_zh else "") + f"（{chinese(reason)}）")
     en.append(f"Exclusive: {'yes' if t.exclusive else 'no'}")
     zh.append(f"独家：{'是' if t.exclusive else '否'}")
     status_en, status_zh = STATUS_WORDS[t.status]
