@@ -181,3 +181,35 @@ def test_the_licensees_pages_have_no_serious_accessibility_violation(browser_pag
         page.goto(f"{demo_server}{path}")
         found[path] = serious_accessibility_violations(page)
     assert not any(found.values()), found
+
+
+def test_the_qr_link_of_a_bought_licence_shows_its_verdict_and_verify_is_accessible(
+        browser_page, demo_server):
+    """Anyone who scans a certificate's QR code (no sign-in) reads the verdict and the terms."""
+    with httpx.Client(base_url=demo_server, timeout=60) as api:
+        recording = api.get("/api/v1/works", params={"q": "夏日的风", "type": "sound_recording"}).json()
+        quote = api.post("/api/v1/quotes", headers=BRAND, json={
+            "work_ids": [recording["items"][0]["id"]], "purpose": "commercial",
+            "channels": ["douyin"], "portion": {"unit": "seconds", "value": 15}})
+        assert quote.status_code == 201, quote.text
+        bought = api.post(f"/api/v1/quotes/{quote.json()['id']}/purchase",
+                          headers=BRAND | {"Idempotency-Key": "browser-verify-qr"},
+                          json={"accept_partial": True})
+        assert bought.status_code == 201, bought.text
+        paid = api.post(f"/api/v1/payments/{bought.json()['payment']['id']}/mark-paid",
+                        headers=OPERATOR, json={"reference": "browser-verify-qr"})
+        assert paid.status_code == 200, paid.text
+        certificate = api.get(f"/api/v1/licenses/{bought.json()['id']}/certificate", headers=BRAND)
+    qr_link = certificate.json()["certificate"]["verify_url"]
+    assert qr_link.startswith(demo_server)
+    page = browser_page
+    answer = page.goto(qr_link)
+    assert answer.status == 200
+    assert page.locator("#verdict").get_attribute("data-result") == "valid"
+    assert page.locator("#verdict-heading").inner_text() == "真实，且在该日期有效"
+    assert "被许可方" in page.locator("#verdict").inner_text()
+    ScriptedPerson(page).screenshot("verify-qr-link")
+    found = {"qr link": serious_accessibility_violations(page)}
+    page.goto(f"{demo_server}/verify")
+    found["/verify"] = serious_accessibility_violations(page)
+    assert not any(found.values()), found
