@@ -81,7 +81,6 @@ def _page(page: PageContext, answer: VerifyResult | None = None, *, status_code:
     if answer is not None:
         view = {"answer": answer, "headline": page.gettext(HEADLINES[answer.result]),
                 "checked": page.gettext(CHECKED[answer.verified]) if answer.verified else None,
-                "genuine": answer.result not in ("tampered", "unknown_key", "malformed"),
                 "words": _both_languages(page, answer)}
     error = _problem_words(page, problem) if problem is not None else None
     return page.render(TEMPLATE, status_code=status_code, view=view, error=error,
