@@ -181,3 +181,24 @@ def test_the_licensees_pages_have_no_serious_accessibility_violation(browser_pag
         page.goto(f"{demo_server}{path}")
         found[path] = serious_accessibility_violations(page)
     assert not any(found.values()), found
+
+
+def test_a_demo_owner_signs_in_and_sees_its_works_with_no_serious_accessibility_violation(
+        browser_page, demo_server):
+    page, found = browser_page, {}
+    _sign_in(page, demo_server, "yitiao@demo.clearinghouse.example", "demo-yitiao-password")
+    page.wait_for_url("**/search")
+    page.click("header a[href='/owner/works']")
+    page.wait_for_url("**/owner/works")
+    assert page.locator("h1").inner_text() == "我的作品"
+    assert page.locator("#works li.work").count() == 20
+    assert "一条视频" in page.locator("#works").inner_text()
+    ScriptedPerson(page).screenshot("owner-works")
+    found["works"] = serious_accessibility_violations(page)
+    page.locator("#works h2 a").first.click()
+    page.wait_for_url("**/owner/works/wrk_**")
+    found["work"] = serious_accessibility_violations(page)
+    for path in ("/owner/works/new", "/owner/sales"):
+        page.goto(f"{demo_server}{path}")
+        found[path] = serious_accessibility_violations(page)
+    assert not any(found.values()), found

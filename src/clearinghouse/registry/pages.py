@@ -53,6 +53,11 @@ Text = Annotated[str, Form(max_length=600)]
 KIND_LABELS = {"over_claim": N_("shares add up to more than 100%"), "claim": N_("a claim waits for a decision")}
 
 
+def _type_names(page: PageContext, db: Session) -> dict[str, str]:
+    # Work types are data with a name in each language, not catalogue messages.
+    return {t.code: t.name_zh if page.lang == "zh" else t.name_en for t in repository.list_work_types(db)}
+
+
 def _rights(page: PageContext, rights: list[str]) -> str:
     return ", ".join(page.gettext(quote_pages.RIGHT_LABELS.get(r, r)) for r in rights)
 
@@ -69,16 +74,16 @@ def _owned_view(page: PageContext, owned: owner_service.OwnedWork) -> dict[str, 
 
 @router.get("/owner/works")
 def my_works(page: Page, db: DB, person: SignedInPerson,
-             offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0, registered: str | None = None) -> Response:
+             offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0) -> Response:
     owned, total = owner_service.works_of_owner(db, person.principal, offset=offset, limit=OWN_WORKS_SHOWN)
     return page.render("registry/my_works.html", works=[_owned_view(page, o) for o in owned], total=total,
-                       offset=offset, shown=OWN_WORKS_SHOWN, registered=registered)
+                       offset=offset, shown=OWN_WORKS_SHOWN, type_names=_type_names(page, db))
 
 
 def _register_form(page: PageContext, db: Session, form: dict[str, str], error: DomainError | None,
                    status: int = 200) -> Response:
-    types = [t.code for t in repository.list_work_types(db)]
-    return page.render("registry/register.html", status_code=status, form=form, error=error, types=types)
+    return page.render("registry/register.html", status_code=status, form=form, error=error,
+                       types=_type_names(page, db))
 
 
 @router.get("/owner/works/new")
@@ -125,4 +130,5 @@ def register_work(page: Page, person: SignedInPerson, request: Request, type: Te
 @router.get("/owner/works/{work_id}")
 def my_work(page: Page, db: DB, person: SignedInPerson, work_id: str, registered: str | None = None) -> Response:
     owned = owner_service.owned_work(db, person.principal, work_id)
-    return page.render("registry/my_work.html", registered=registered == "1", **_owned_view(page, owned))
+    return page.render("registry/my_work.html", registered=registered == "1", type_names=_type_names(page, db),
+                       **_owned_view(page, owned))
