@@ -212,4 +212,24 @@ def test_the_qr_link_of_a_bought_licence_shows_its_verdict_and_verify_is_accessi
     found = {"qr link": serious_accessibility_violations(page)}
     page.goto(f"{demo_server}/verify")
     found["/verify"] = serious_accessibility_violations(page)
+
+
+def test_a_demo_owner_signs_in_and_sees_its_works_with_no_serious_accessibility_violation(
+        browser_page, demo_server):
+    page, found = browser_page, {}
+    _sign_in(page, demo_server, "yitiao@demo.clearinghouse.example", "demo-yitiao-password")
+    page.wait_for_url("**/search")
+    page.click("header a[href='/owner/works']")
+    page.wait_for_url("**/owner/works")
+    assert page.locator("h1").inner_text() == "我的作品"
+    assert page.locator("#works li.work").count() == 20
+    assert "一条视频" in page.locator("#works").inner_text()
+    ScriptedPerson(page).screenshot("owner-works")
+    found["works"] = serious_accessibility_violations(page)
+    page.locator("#works h2 a").first.click()
+    page.wait_for_url("**/owner/works/wrk_**")
+    found["work"] = serious_accessibility_violations(page)
+    for path in ("/owner/works/new", "/owner/sales"):
+        page.goto(f"{demo_server}{path}")
+        found[path] = serious_accessibility_violations(page)
     assert not any(found.values()), found

@@ -104,6 +104,16 @@ def works_by_ids(session: Session, ids: Sequence[str]) -> dict[str, Work]:
     return {w.id: w for w in session.scalars(select(Work).where(Work.id.in_(ids)))}
 
 
+def page_of_works_of_party(session: Session, party_id: str, *, offset: int, limit: int
+                           ) -> tuple[Sequence[Work], int]:
+    """Works the party registered or holds an accepted holding in, newest first, and the total."""
+    held = select(Holding.work_id).where(Holding.holder_id == party_id, Holding.status == "active")
+    query = select(Work).where(or_(Work.registrant_id == party_id, Work.id.in_(held)))
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = session.scalars(query.order_by(Work.created_at.desc(), Work.id).offset(offset).limit(limit)).all()
+    return rows, total
+
+
 def identifier_owner(session: Session, scheme: str, value: str) -> str | None:
     return session.scalar(
         select(WorkIdentifier.work_id).where(

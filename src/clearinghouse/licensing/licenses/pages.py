@@ -1,4 +1,5 @@
-"""My licences: the list, a licence with its payment, certificate (PDF) and file."""
+"""My licences: the list, a licence with its payment, certificate (PDF) and file; an owner's
+licences sold and its earnings."""
 
 from __future__ import annotations
 
@@ -8,9 +9,11 @@ from fastapi.responses import Response
 from clearinghouse.api.deps import DB, settings_of
 from clearinghouse.core.errors import NotFound
 from clearinghouse.core.money import Money
+from clearinghouse.ledger import service as ledger
 from clearinghouse.licensing.certificates import service as certificates
 from clearinghouse.licensing.delivery import service as delivery
 from clearinghouse.licensing.licenses import service as licenses
+from clearinghouse.registry import owner_service
 from clearinghouse.registry import repository as registry
 from clearinghouse.web.pages import Page, PageContext, SignedInPerson, page_router
 
@@ -76,3 +79,25 @@ def licensed_file(page: Page, db: DB, person: SignedInPerson, request: Request,
     if not links:
         raise NotFound("the owner has not uploaded a file for this work yet", field="work_id")
     return page.redirect(f"/api/v1/downloads/{links[0]['token']}")
+
+
+# The owner's side: licences that pay it, and what the ledger owes it per currency.
+SALES_SHOWN = 100
+
+
+@router.get("/owner/sales")
+def licences_sold(page: Page, db: DB, person: SignedInPerson) -> Response:
+    owner_service.require_owner(person.principal)
+    party = person.principal.party_id
+    rows, _ = licenses.list_licenses(db, person.principal, status=None, offset=0, limit=SALES_SHOWN)
+    sold = [lic for lic in rows if any(line.holder_id == party for line in lic.lines)]
+    locale = LOCALES[page.lang]
+    items = [{"id": lic.id, "status": _status(page, licenses.effective_status(lic)),
+              "titles": " · ".join(sorted({line.work_title for line in lic.lines if line.holder_id == party})),
+              "total": Money(lic.currency, lic.total_minor).format(locale),
+              "yours": Money(lic.currency, sum(line.upfront_converted_minor for line in lic.lines
+                                                if line.holder_id == party)).format(locale),
+              "from": lic.valid_from, "to": lic.valid_to} for lic in sold]
+    earnings = [Money(b.currency, b.balance_minor).format(locale)
+                for b in ledger.balances(db, person.principal) if b.purpose == "earnings"]
+    return page.render("licenses/sales.html", items=items, earnings=earnings)
