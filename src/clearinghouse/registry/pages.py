@@ -1,6 +1,6 @@
-"""A work's page: the song with its recordings (or a recording with its song), who holds what,
-and the use form with its live price (licensing/quotes/pages.py); the owner's works and registering
-one (registry/owner_service.py)."""
+"""The owner's pages: its works with who holds what and open conflicts, and registering one
+(registry/owner_service.py). A work's public page, with the use form and its price, is the
+quotes' (licensing/quotes/pages.py): registry sits below licensing."""
 
 from __future__ import annotations
 
@@ -15,36 +15,25 @@ from clearinghouse.api.deps import DB, write_sessions
 from clearinghouse.core.db import unit_of_work
 from clearinghouse.core.errors import Conflict, DomainError, ValidationFailed
 from clearinghouse.core.shares import format_share
-from clearinghouse.licensing.quotes import pages as quote_pages
-from clearinghouse.licensing.quotes import use_form
-from clearinghouse.registry import owner_service, repository, views, works_service
+from clearinghouse.registry import owner_service, repository, works_service
 from clearinghouse.registry.schemas import WorkCreate
 from clearinghouse.web.pages import Page, PageContext, SignedInPerson, page_router
 
 router = page_router()
-LINKED_SHOWN = 20
 
 
 def N_(message: str) -> str:  # noqa: N802 - marks a message for extraction
     return message
 
 
-@router.get("/works/{work_id}")
-def work_page(page: Page, db: DB, work_id: str, request: Request) -> Response:
-    work = works_service.get_work(db, work_id)
-    holdings = views.holdings_out(db, list(repository.holdings_of_work(db, work.id)))
-    links = repository.embodiment_links(db, [work.id], per_work=LINKED_SHOWN)
-    recordings = [(link.linked_id, link.linked_title + (f" ({link.linked_code})" if link.linked_code else ""))
-                  for link in links if link.linked_as == "recording"]
-    songs = [link for link in links if link.linked_as == "composition"]
-    # A song is licensed through one of its recordings: that clears the master and the song at once.
-    default_work = recordings[0][0] if recordings else work.id
-    params = dict(request.query_params)
-    form = use_form.read(params, params.get("work_id") or default_work)
-    rights = {h.id: ", ".join(page.gettext(quote_pages.RIGHT_LABELS.get(r, r)) for r in h.rights)
-              for h in holdings}
-    return page.render("registry/work.html", work=work, holdings=holdings, rights=rights, songs=songs,
-                       **quote_pages.form_context(db, page, form, recordings))
+# Rights as a person reads them (the licensee's price lines and the owner's holdings).
+RIGHT_LABELS = {
+    "reproduce": N_("reproduction"), "distribute": N_("distribution"),
+    "perform_public": N_("public performance"), "display_public": N_("public display"),
+    "modify": N_("adaptation"), "synchronisation": N_("synchronisation (the song in a video)"),
+    "mechanical": N_("mechanical"), "master_use": N_("master use (the recording)"),
+    "name_likeness": N_("name and likeness"),
+}
 
 
 # The owner's pages: its works with who holds what and open conflicts, and registering a work.
@@ -59,7 +48,7 @@ def _type_names(page: PageContext, db: Session) -> dict[str, str]:
 
 
 def _rights(page: PageContext, rights: list[str]) -> str:
-    return ", ".join(page.gettext(quote_pages.RIGHT_LABELS.get(r, r)) for r in rights)
+    return ", ".join(page.gettext(RIGHT_LABELS.get(r, r)) for r in rights)
 
 
 def _owned_view(page: PageContext, owned: owner_service.OwnedWork) -> dict[str, Any]:

@@ -17,6 +17,7 @@ PAGE_MODULES = (
     "clearinghouse.licensing.purchases.pages",
     "clearinghouse.licensing.licenses.pages",
     "clearinghouse.licensing.certificates.pages",
+    "clearinghouse.licensing.delivery.pages",
 )
 
 

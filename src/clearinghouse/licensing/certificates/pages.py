@@ -12,12 +12,13 @@ from fastapi import Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
-from clearinghouse.api.deps import settings_of
+from clearinghouse.api.deps import DB, settings_of
 from clearinghouse.core.bounds import EARLIEST_DATE, LATEST_DATE
 from clearinghouse.core.errors import DomainError, NotFound, PayloadTooLarge, ValidationFailed
 from clearinghouse.licensing.certificates import service as certificates
 from clearinghouse.licensing.certificates.schemas import VerifyResult
-from clearinghouse.web.pages import Page, PageContext, page_router
+from clearinghouse.licensing.licenses import service as licenses
+from clearinghouse.web.pages import Page, PageContext, SignedInPerson, page_router
 
 router = page_router()
 TEMPLATE = "certificates/verify.html"
@@ -147,3 +148,12 @@ async def verify_file(page: Page, request: Request) -> Response:
     except (PayloadTooLarge, ValidationFailed) as exc:
         return _page(page, status_code=exc.status, problem=exc, at=at_text)
     return _page(page, answer, at=at_text)
+
+
+# A signed-in licensee's own certificate, from the licence page (licensing/licenses/pages.py).
+@router.get("/licences/{license_id}/certificate.pdf")
+def certificate_pdf(db: DB, person: SignedInPerson, request: Request, license_id: str) -> Response:
+    lic = licenses.get_license(db, person.principal, license_id)
+    data = certificates.pdf(lic, settings_of(request))
+    return Response(data, media_type="application/pdf",
+                    headers={"Content-Disposition": f'attachment; filename="{lic.id}.pdf"'})

@@ -3,15 +3,11 @@ licences sold and its earnings."""
 
 from __future__ import annotations
 
-from fastapi import Request
 from fastapi.responses import Response
 
-from clearinghouse.api.deps import DB, settings_of
-from clearinghouse.core.errors import NotFound
+from clearinghouse.api.deps import DB
 from clearinghouse.core.money import Money
 from clearinghouse.ledger import service as ledger
-from clearinghouse.licensing.certificates import service as certificates
-from clearinghouse.licensing.delivery import service as delivery
 from clearinghouse.licensing.licenses import service as licenses
 from clearinghouse.registry import owner_service
 from clearinghouse.registry import repository as registry
@@ -61,24 +57,6 @@ def licence(page: Page, db: DB, person: SignedInPerson, license_id: str,
         payment=payment, instructions=instructions, settled_by_demo=settled == "demo",
         works=[works[w] for w in lic.work_ids if w in works],
         has_file=any(works[w].file_key for w in lic.work_ids if w in works))
-
-
-@router.get("/licences/{license_id}/certificate.pdf")
-def certificate_pdf(db: DB, person: SignedInPerson, request: Request, license_id: str) -> Response:
-    lic = licenses.get_license(db, person.principal, license_id)
-    data = certificates.pdf(lic, settings_of(request))
-    return Response(data, media_type="application/pdf",
-                    headers={"Content-Disposition": f'attachment; filename="{lic.id}.pdf"'})
-
-
-@router.get("/licences/{license_id}/file")
-def licensed_file(page: Page, db: DB, person: SignedInPerson, request: Request,
-                  license_id: str) -> Response:
-    """A fresh signed link to the licensed file (the delivery service checks the licence)."""
-    _, links = delivery.issue_links(db, person.principal, license_id, None, settings_of(request))
-    if not links:
-        raise NotFound("the owner has not uploaded a file for this work yet", field="work_id")
-    return page.redirect(f"/api/v1/downloads/{links[0]['token']}")
 
 
 # The owner's side: licences that pay it, and what the ledger owes it per currency.

@@ -19,6 +19,10 @@ from clearinghouse.licensing.quotes import service as quotes_service
 from clearinghouse.licensing.quotes import use_form
 from clearinghouse.licensing.quotes.facts import QuoteResult
 from clearinghouse.platforms import service as platforms_service
+from clearinghouse.registry import repository as registry_repository
+from clearinghouse.registry import views as registry_views
+from clearinghouse.registry import works_service
+from clearinghouse.registry.pages import RIGHT_LABELS
 from clearinghouse.web.pages import Page, PageContext, page_router
 
 router = page_router()
@@ -29,13 +33,6 @@ def N_(message: str) -> str:  # noqa: N802 - marks a message for extraction; tra
     return message
 
 
-RIGHT_LABELS = {
-    "reproduce": N_("reproduction"), "distribute": N_("distribution"),
-    "perform_public": N_("public performance"), "display_public": N_("public display"),
-    "modify": N_("adaptation"), "synchronisation": N_("synchronisation (the song in a video)"),
-    "mechanical": N_("mechanical"), "master_use": N_("master use (the recording)"),
-    "name_likeness": N_("name and likeness"),
-}
 TERRITORY_LABELS = {"CN": N_("Mainland China"), "GREATER_CHINA": N_("Greater China"),
                     "APAC": N_("Asia-Pacific"), "WORLD": N_("Worldwide")}
 
@@ -111,3 +108,26 @@ def checkout(page: Page, db: DB, request: Request, problem: str | None = None) -
                        purchase_key=secrets.token_urlsafe(18), problem=problem,
                        territory=page.gettext(TERRITORY_LABELS.get(form.territory, form.territory)),
                        channel=dict(_platform_choices(db, page)).get(form.channel, form.channel))
+
+
+# A work's page: the song with its recordings (or a recording with its song), who holds what,
+# and the use form with its live price.
+LINKED_SHOWN = 20
+
+
+@router.get("/works/{work_id}")
+def work_page(page: Page, db: DB, work_id: str, request: Request) -> Response:
+    work = works_service.get_work(db, work_id)
+    holdings = registry_views.holdings_out(db, list(registry_repository.holdings_of_work(db, work.id)))
+    links = registry_repository.embodiment_links(db, [work.id], per_work=LINKED_SHOWN)
+    recordings = [(link.linked_id, link.linked_title + (f" ({link.linked_code})" if link.linked_code else ""))
+                  for link in links if link.linked_as == "recording"]
+    songs = [link for link in links if link.linked_as == "composition"]
+    # A song is licensed through one of its recordings: that clears the master and the song at once.
+    default_work = recordings[0][0] if recordings else work.id
+    params = dict(request.query_params)
+    form = use_form.read(params, params.get("work_id") or default_work)
+    rights = {h.id: ", ".join(page.gettext(RIGHT_LABELS.get(r, r)) for r in h.rights)
+              for h in holdings}
+    return page.render("quotes/work.html", work=work, holdings=holdings, rights=rights, songs=songs,
+                       **form_context(db, page, form, recordings))
