@@ -37,22 +37,25 @@ def run_cli(env: dict[str, str], *args: str, timeout: int = 300) -> subprocess.C
 
 
 class ServerProcess:
-    """`clearinghouse serve` in a child process, logging to `log`."""
+    """`clearinghouse serve` (or another serving command, such as `demo`) in a child process,
+    logging to `log`."""
 
-    def __init__(self, env: dict[str, str], port: int, log: Path) -> None:
+    def __init__(self, env: dict[str, str], port: int, log: Path, command: str = "serve",
+                 startup_seconds: float = STARTUP_SECONDS) -> None:
         self.env, self.port, self.log = env, port, log
+        self.command, self.startup_seconds = command, startup_seconds
         self.url = f"http://127.0.0.1:{port}"
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
         with self.log.open("ab") as out:
-            self.process = subprocess.Popen([*CLI, "serve", "--port", str(self.port)], env=self.env,
+            self.process = subprocess.Popen([*CLI, self.command, "--port", str(self.port)], env=self.env,
                                             stdout=out, stderr=subprocess.STDOUT)
         self._wait_for_health()
 
     def _wait_for_health(self) -> None:
         assert self.process is not None
-        deadline = time.monotonic() + STARTUP_SECONDS
+        deadline = time.monotonic() + self.startup_seconds
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"the server exited with {self.process.returncode}:\n{self.log.read_text()}")
@@ -62,7 +65,8 @@ class ServerProcess:
             except httpx.HTTPError:
                 pass
             time.sleep(0.2)
-        raise RuntimeError(f"no answer from {self.url}/healthz in {STARTUP_SECONDS} s:\n{self.log.read_text()}")
+        self.stop()
+        raise RuntimeError(f"no answer from {self.url}/healthz in {self.startup_seconds} s:\n{self.log.read_text()}")
 
     def kill(self) -> None:
         """SIGKILL: no shutdown handlers, no rollback, no flushing; as a power cut to the process."""

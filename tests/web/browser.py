@@ -4,16 +4,13 @@
 from __future__ import annotations
 
 import os
-import subprocess
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
-from tests.support.server import CLI, clearinghouse_env, free_port
+from tests.support.server import ServerProcess, clearinghouse_env, free_port
 
 CHROMIUM = Path("/usr/bin/chromium")
 ROOT = Path(__file__).resolve().parents[2]
@@ -40,38 +37,14 @@ def need_chromium() -> None:
     pytest.skip(f"browser tests need {'; '.join(missing)}")
 
 
-class DemoServer:
+class DemoServer(ServerProcess):
     """`clearinghouse demo --port`: loads the demo, then serves it (payments settle at once)."""
 
     def __init__(self, data_dir: Path) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.log = data_dir.parent / "demo-server.log"
-        env = clearinghouse_env(data_dir, self.port)
-        with self.log.open("wb") as out:
-            self.process = subprocess.Popen([*CLI, "demo", "--port", str(self.port)], env=env,
-                                            stdout=out, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + STARTUP_SECONDS
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"the demo exited with {self.process.returncode}:\n{self.log.read_text()}")
-            try:
-                if httpx.get(f"{self.url}/healthz", timeout=2).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.25)
-        self.stop()
-        raise RuntimeError(f"the demo did not answer in {STARTUP_SECONDS} s:\n{self.log.read_text()}")
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=5)
+        port = free_port()
+        super().__init__(clearinghouse_env(data_dir, port), port, data_dir.parent / "demo-server.log",
+                         command="demo", startup_seconds=STARTUP_SECONDS)
+        self.start()
 
 
 @dataclass
