@@ -53,6 +53,9 @@ class UTCDateTime(TypeDecorator[datetime]):
         return None if value is None else as_utc(value)
 
 
+SQLITE_MMAP_BYTES = 2 * 1024**3  # address space, not memory; SQLite caps it at its build's limit
+
+
 def make_engine(
     url: str,
     *,
@@ -84,6 +87,9 @@ def make_engine(
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA synchronous=NORMAL")
             cur.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+            # Read pages in place instead of copying each through a read() into SQLite's small
+            # page cache: 5-15 % less CPU per search at a million works (docs/search.md).
+            cur.execute(f"PRAGMA mmap_size={SQLITE_MMAP_BYTES}")
             cur.close()
 
         if immediate:

@@ -148,6 +148,32 @@ PG_GIN_INDEXES = ("ix_search_documents_tsv", "ix_search_documents_facets_tsv",
                   "ix_search_documents_alt_titles_tsv")
 
 
+# The FTS5 table as migration 0019 makes it: with a prefix index for prefixes of 2 to 5
+# characters, so a word typed in part (`trav`) reads one doclist instead of merging the doclist
+# of every word it starts (see docs/search.md). FTS5 cannot change a table's options, so a
+# rebuild that finds another form (a database restored from before 0019) makes it again.
+FTS_PREFIX_LENGTHS = "2 3 4 5"
+_FTS_TABLE = ("CREATE VIRTUAL TABLE search_fts USING fts5("
+              " title, alt_titles, creators, keywords, facets,"
+              " content='search_documents', content_rowid='doc_no',"
+              f" tokenize='ascii', columnsize=0, prefix='{FTS_PREFIX_LENGTHS}')")
+
+
+def fts_is_current(session: Session) -> bool:
+    """Whether the SQLite full-text table has today's form (its prefix index); PostgreSQL: yes."""
+    if is_postgres(session):
+        return True
+    made_as = session.execute(text(
+        "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'search_fts'")).scalar()
+    return made_as is not None and f"prefix='{FTS_PREFIX_LENGTHS}'" in made_as.replace('"', "'")
+
+
+def _make_fts_current(session: Session) -> None:
+    if not fts_is_current(session):
+        session.execute(text("DROP TABLE IF EXISTS search_fts"))
+        session.execute(text(_FTS_TABLE))
+
+
 def finish_rebuild(session: Session, last_doc_no: int) -> None:
     if is_postgres(session):
         session.execute(
@@ -165,6 +191,7 @@ def finish_rebuild(session: Session, last_doc_no: int) -> None:
         for table in ("search_documents", *REGISTRY_TABLES_READ):
             session.execute(text(f"ANALYZE {table}"))
     else:
+        _make_fts_current(session)
         session.execute(text("INSERT INTO search_fts (search_fts) VALUES ('rebuild')"))
         session.execute(text("INSERT INTO search_fts (search_fts) VALUES ('optimize')"))
 
