@@ -98,6 +98,7 @@ def test_without_demo_settling_the_licence_waits_for_the_transfer_and_says_how_t
     assert ACCOUNT_NUMBER in page.text and BANK in page.text  # our account, from the settings
     english = licensee.get(licence, headers={"Accept-Language": "en"})
     assert "Waiting for your transfer" in english.text
+    assert re.search(r'id="status"[^>]*>Status: waiting for payment<', english.text)  # not the code
     assert Money(bought["total"]["currency"], bought["total"]["minor"]).format("en") in english.text
 
 

@@ -23,7 +23,7 @@ def N_(message: str) -> str:  # noqa: N802 - marks a message for extraction
     return message
 
 
-STATUS_LABELS = {"pending": N_("waiting for payment"), "active": N_("active"),
+STATUS_LABELS = {"pending_payment": N_("waiting for payment"), "active": N_("active"),
                  "expired": N_("expired"), "suspended": N_("suspended"), "revoked": N_("revoked"),
                  "scheduled": N_("starts later")}
 
