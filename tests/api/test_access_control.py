@@ -151,6 +151,7 @@ OPERATOR_ONLY = [
     ("POST", "/api/v1/fee-schedules"), ("POST", "/api/v1/licenses/x/revoke"),
     ("POST", "/api/v1/licenses/x/suspend"), ("POST", "/api/v1/licenses/x/reinstate"),
     ("POST", "/api/v1/payments/x/mark-paid"), ("POST", "/api/v1/payments/x/cancel"),
+    ("GET", "/api/v1/payments"), ("POST", "/api/v1/payments/reconcile"),
     ("POST", "/api/v1/ledger/entries/x/reverse"),
 ]
 RIGHTS_MANAGERS_ONLY = [

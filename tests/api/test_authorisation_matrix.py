@@ -272,6 +272,10 @@ MATRIX: dict[tuple[str, str], Rule] = {
         _on_license("mark-paid", {"reference": "BANK-MATRIX"}), OPERATOR),
     ("POST", "/api/v1/payments/{payment_id}/cancel"): Rule(
         _on_license("cancel", {"reason": "never paid"}), OPERATOR),
+    ("GET", "/api/v1/payments"): Rule(get("/api/v1/payments"), OPERATOR),
+    ("POST", "/api/v1/payments/reconcile"): Rule(lambda w, r: w.call(
+        r, "POST", "/api/v1/payments/reconcile", content=b"date,amount,currency,remark\n",
+        headers={"Content-Type": "text/csv"}), OPERATOR),
     ("PUT", "/api/v1/works/{work_id}/file"): Rule(lambda w, r: w.call(
         r, "PUT", f"/api/v1/works/{w.ids['song']}/file", content=b"A's master" * 50,
         headers={"Content-Type": "application/octet-stream"}), A_SIDE),

@@ -38,6 +38,7 @@ FEATURE_ROUTERS = (
     "clearinghouse.licensing.licenses.endpoints",
     "clearinghouse.licensing.delivery.endpoints",
     "clearinghouse.licensing.certificates.endpoints",
+    "clearinghouse.licensing.payments.endpoints",
     "clearinghouse.ledger.endpoints",
     "clearinghouse.platforms.endpoints",
     "clearinghouse.core.jobs.endpoints",

@@ -35,6 +35,7 @@ FEATURE_CLIS = (
     ("clearinghouse.licensing.purchases.cli", "register", None),
     ("clearinghouse.licensing.certificates.cli", "register", None),
     ("clearinghouse.licensing.licenses.cli", "register", None),
+    ("clearinghouse.licensing.payments.cli", "register", None),
     ("clearinghouse.ledger.cli", "ledger_app", "ledger"),
     ("clearinghouse.platforms.cli", "platforms_app", "platforms"),
     ("clearinghouse.backup.cli", "register", None),

@@ -62,6 +62,14 @@ class Settings(BaseSettings):
     demo_settles_payments: bool = Field(
         default=False, description="The demo only: a payment started on the web pages is marked "
         "paid at once, so the licence runs without a bank transfer (the page says so)")
+    # Where licensees transfer the money (shown on the licence page and the pro-forma invoice);
+    # a deployment sets its own, the defaults are the demo's.
+    bank_account_name: str = Field(default="权利结算中心 Rights Clearinghouse (demo account)",
+                                   description="The account holder licensees pay to")
+    bank_name: str = Field(default="示例银行上海分行 Example Bank, Shanghai Branch",
+                           description="The bank of the clearing account")
+    bank_account_number: str = Field(default="6222 0210 0000 0000 000",
+                                     description="The clearing account's number (or IBAN)")
     trusted_proxies: str = Field(
         default="", description="Comma-separated proxy addresses or networks whose X-Forwarded-For is "
         "believed; empty: the client address is the connection's peer")

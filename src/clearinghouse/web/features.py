@@ -18,6 +18,7 @@ PAGE_MODULES = (
     "clearinghouse.licensing.licenses.pages",
     "clearinghouse.licensing.certificates.pages",
     "clearinghouse.licensing.delivery.pages",
+    "clearinghouse.licensing.payments.pages",
 )
 
 

@@ -3,11 +3,13 @@ licences sold and its earnings."""
 
 from __future__ import annotations
 
+from fastapi import Request
 from fastapi.responses import Response
 
-from clearinghouse.api.deps import DB
+from clearinghouse.api.deps import DB, settings_of
 from clearinghouse.core.money import Money
 from clearinghouse.ledger import service as ledger
+from clearinghouse.licensing.licenses import payments
 from clearinghouse.licensing.licenses import service as licenses
 from clearinghouse.registry import owner_service
 from clearinghouse.registry import repository as registry
@@ -21,7 +23,7 @@ def N_(message: str) -> str:  # noqa: N802 - marks a message for extraction
     return message
 
 
-STATUS_LABELS = {"pending": N_("waiting for payment"), "active": N_("active"),
+STATUS_LABELS = {"pending_payment": N_("waiting for payment"), "active": N_("active"),
                  "expired": N_("expired"), "suspended": N_("suspended"), "revoked": N_("revoked"),
                  "scheduled": N_("starts later")}
 
@@ -42,19 +44,22 @@ def my_licences(page: Page, db: DB, person: SignedInPerson) -> Response:
 
 
 @router.get("/licences/{license_id}")
-def licence(page: Page, db: DB, person: SignedInPerson, license_id: str,
+def licence(page: Page, request: Request, db: DB, person: SignedInPerson, license_id: str,
             settled: str | None = None) -> Response:
     lic = licenses.get_license(db, person.principal, license_id)
     payment = licenses.page_details(db, [lic])[lic.id].payment
     works = registry.works_by_ids(db, list(lic.work_ids))
     status = licenses.effective_status(lic)
-    instructions = None
+    transfer = None
     if payment is not None and payment.status == "pending":
-        instructions = payment.instructions.get("zh" if page.lang == "zh" else "en")
+        transfer = {"amount": Money(payment.currency, payment.amount_minor).format(LOCALES[page.lang]),
+                    "account": payments.BankAccount.of(settings_of(request))}
     return page.render(
         "licenses/licence.html", lic=lic, status=_status(page, status), active=status == "active",
         total=Money(lic.currency, lic.total_minor).format(LOCALES[page.lang]),
-        payment=payment, instructions=instructions, settled_by_demo=settled == "demo",
+        payment=payment, transfer=transfer,
+        settled_by_demo=settled == "demo" or payments.settled_by_demo(payment),
+        may_see_invoice=lic.licensee_id == person.principal.party_id or person.principal.is_operator,
         works=[works[w] for w in lic.work_ids if w in works],
         has_file=any(works[w].file_key for w in lic.work_ids if w in works))
 

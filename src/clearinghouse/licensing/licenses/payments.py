@@ -11,6 +11,7 @@ records the sale; on `cancelled` an unpaid license is revoked for non-payment.
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from sqlalchemy.orm import Session
@@ -21,6 +22,7 @@ from clearinghouse.core.clock import utcnow
 from clearinghouse.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from clearinghouse.core.ids import new_id
 from clearinghouse.core.money import Money
+from clearinghouse.core.settings import Settings
 from clearinghouse.core.versioning import check_version
 from clearinghouse.ledger import domain as ledger
 from clearinghouse.ledger import service as ledger_service
@@ -29,6 +31,27 @@ from clearinghouse.licensing.licenses import service as licenses
 from clearinghouse.licensing.licenses.payment_rows import PAID, PENDING, cancel_row
 from clearinghouse.licensing.licenses.reasons import ReasonCode
 from clearinghouse.licensing.licenses.tables import License, Payment
+
+# What the demo writes as the bank's reference when it settles a payment at once (checkout.py);
+# the licence page tells the licensee so by it.
+DEMO_REFERENCE = "demo: settled at once"
+
+
+@dataclass(frozen=True)
+class BankAccount:
+    """Our clearing account, from the settings: where a licensee transfers the money."""
+
+    holder: str
+    bank: str
+    number: str
+
+    @classmethod
+    def of(cls, settings: Settings) -> BankAccount:
+        return cls(settings.bank_account_name, settings.bank_name, settings.bank_account_number)
+
+
+def settled_by_demo(payment: Payment | None) -> bool:
+    return bool(payment and (payment.provider_reference or "").startswith(DEMO_REFERENCE))
 
 
 class PaymentProvider(Protocol):

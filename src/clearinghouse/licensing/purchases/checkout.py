@@ -20,7 +20,7 @@ from clearinghouse.licensing.quotes import service as quotes
 from clearinghouse.licensing.quotes.schemas import QuoteCreate
 from clearinghouse.registry import parties_service
 
-DEMO_REFERENCE = "demo: settled at once"
+DEMO_REFERENCE = payments.DEMO_REFERENCE
 
 
 @dataclass(frozen=True)

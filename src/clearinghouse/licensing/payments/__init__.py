@@ -1,0 +1,1 @@
+"""Paying by bank transfer: reconciliation from a bank statement, the pro-forma invoice."""
