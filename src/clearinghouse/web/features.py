@@ -18,6 +18,10 @@ PAGE_MODULES = (
     "clearinghouse.licensing.licenses.pages",
     "clearinghouse.licensing.certificates.pages",
     "clearinghouse.licensing.delivery.pages",
+    "clearinghouse.accounts.invitations.pages",
+    "clearinghouse.accounts.keys.pages",
+    "clearinghouse.console.pages",
+    "clearinghouse.console.parties_pages",
 )
 
 

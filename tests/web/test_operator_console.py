@@ -1,0 +1,133 @@
+"""The operator's console over real HTTP on SQLite and PostgreSQL with the demo market: owner
+approvals and invitations, parties and keys; and every person's API keys page."""
+
+from __future__ import annotations
+
+import re
+
+from tests.web.support import PASSWORD, form_token, sign_in, sign_up
+
+OPERATOR = ("operator@demo.clearinghouse.example", "demo-operator-password")
+YITIAO = ("yitiao@demo.clearinghouse.example", "demo-yitiao-password")
+APPROVE = re.compile(r'action="(/operator/owners/app_[A-Za-z0-9]+)/approve"')
+LINK = re.compile(r"<code>https?://[^/]+(/invitations/[A-Za-z0-9_-]+)</code>")
+NEW_KEY = re.compile(r'id="new-key">.*?<code>(chk_[^<]+)</code>', re.S)
+REVOKE = re.compile(r'action="(/(?:account|operator)/keys/key_[A-Za-z0-9]+/revoke)"')
+
+
+def _signed_in(client, who: tuple[str, str]) -> None:  # noqa: ANN001
+    assert sign_in(client, *who).status_code == 303
+
+
+def _sign_up_owner(client, email: str, name: str = "新歌唱片"):  # noqa: ANN001, ANN201
+    token = form_token(client.get("/sign-up/owner"))
+    return client.post("/sign-up/owner", data={"csrf_token": token, "name": name, "email": email,
+                                               "password": PASSWORD}, follow_redirects=False)
+
+
+def _post(client, path: str, **data: str):  # noqa: ANN001, ANN201
+    token = form_token(client.get("/account"))
+    return client.post(path, data={"csrf_token": token, **data}, follow_redirects=False)
+
+
+def _api_key(client) -> dict[str, str]:  # noqa: ANN001
+    created = _post(client, "/account/keys", name="for the test")
+    assert created.status_code == 200, created.text[-500:]
+    return {"Authorization": f"Bearer {NEW_KEY.search(created.text)[1]}"}
+
+
+def test_a_signed_up_owner_acts_as_owner_only_once_the_operator_approves(browser_client, second_client):
+    assert _sign_up_owner(browser_client, "label@example.com").status_code == 303
+    account = browser_client.get("/account")
+    assert 'id="application"' in account.text  # waiting for the operator, and says so
+    key = _api_key(browser_client)
+    assert browser_client.get("/api/v1/me", headers=key).json()["roles"] == []
+    assert browser_client.get("/owner/works/new").status_code == 403  # not an owner yet
+
+    _signed_in(second_client, OPERATOR)
+    queue = second_client.get("/operator/owners")
+    assert queue.status_code == 200 and "新歌唱片" in queue.text
+    approve = APPROVE.search(queue.text)[1] + "/approve"
+    assert _post(second_client, approve).status_code == 303
+    assert browser_client.get("/api/v1/me", headers=key).json()["roles"] == ["owner"]
+    assert browser_client.get("/owner/works/new").status_code == 200
+    assert "新歌唱片" not in second_client.get("/operator/owners").text
+    assert _post(second_client, approve).status_code == 409  # decided once
+
+
+def test_a_refused_owner_stays_without_a_role(browser_client, second_client):
+    _sign_up_owner(browser_client, "maybe@example.com")
+    _signed_in(second_client, OPERATOR)
+    refuse = APPROVE.search(second_client.get("/operator/owners").text)[1] + "/refuse"
+    assert _post(second_client, refuse).status_code == 303
+    assert browser_client.get("/owner/works/new").status_code == 403
+    assert "id=\"application\"" in browser_client.get("/account").text
+
+
+def test_an_invited_owner_sets_a_password_once_and_the_link_is_spent(browser_client, second_client):
+    _signed_in(second_client, OPERATOR)
+    invited = _post(second_client, "/operator/owners/invite", name="星河出版", email="Star@Example.com")
+    assert invited.status_code == 200, invited.text[-500:]
+    link = LINK.search(invited.text)[1]
+    assert link not in second_client.get("/operator/owners").text  # shown once
+    form = browser_client.get(link)
+    assert form.status_code == 200 and "star@example.com" in form.text
+    too_short = browser_client.post(link, data={"csrf_token": form_token(form), "password": "short"})
+    assert too_short.status_code == 422
+    done = browser_client.post(link, data={"csrf_token": form_token(form), "password": PASSWORD},
+                               follow_redirects=False)
+    assert done.status_code == 303 and done.headers["location"] == "/owner/works"
+    assert browser_client.get("/owner/works").status_code == 200  # an owner at once
+    assert browser_client.get(link).status_code == 410
+    assert browser_client.get("/invitations/not-a-real-token").status_code == 404
+    again = _post(second_client, "/operator/owners/invite", name="星河", email="star@example.com")
+    assert again.status_code == 409  # that email has an account now
+
+
+def test_the_console_is_the_operators_alone(browser_client):
+    assert browser_client.get("/operator/owners", follow_redirects=False).status_code == 303  # sign in
+    _signed_in(browser_client, YITIAO)
+    for path in ("/operator", "/operator/owners", "/operator/parties"):
+        assert browser_client.get(path).status_code == 403, path
+    assert _post(browser_client, "/operator/owners/invite", name="x", email="x@example.com").status_code == 403
+
+
+def test_console_forms_need_their_token(browser_client):
+    _signed_in(browser_client, OPERATOR)
+    sent = browser_client.post("/operator/owners/invite", data={"name": "x", "email": "x@example.com"})
+    assert sent.status_code == 403
+    assert "x@example.com" not in browser_client.get("/operator/owners").text
+
+
+def test_the_operator_finds_a_party_with_its_accounts_and_revokes_its_key(browser_client, second_client):
+    _signed_in(browser_client, YITIAO)
+    key = _api_key(browser_client)
+    _signed_in(second_client, OPERATOR)
+    found = second_client.get("/operator/parties", params={"q": "一条"})
+    assert found.status_code == 200
+    party_path = re.search(r'href="(/operator/parties/pty_[A-Za-z0-9]+)"', found.text)[1]
+    owners = second_client.get("/operator/parties", params={"role": "owner"})
+    assert party_path in owners.text and "licensee@" not in owners.text
+    party = second_client.get(party_path)
+    assert "yitiao@demo.clearinghouse.example" in party.text and "for the test" in party.text
+    assert "chk_" not in party.text  # no secret, ever
+    revoke = [p for p in REVOKE.findall(party.text)]
+    assert revoke
+    for path in revoke:
+        assert _post(second_client, path).status_code == 303
+    assert browser_client.get("/api/v1/me", headers=key).status_code == 401
+
+
+def test_every_person_creates_lists_and_revokes_its_own_keys(browser_client, second_client):
+    assert sign_up(browser_client, "creator@example.com").status_code == 303
+    key = _api_key(browser_client)
+    assert browser_client.get("/api/v1/me", headers=key).status_code == 200
+    page = browser_client.get("/account/keys")
+    assert "for the test" in page.text and "chk_" not in page.text  # the secret only once
+    revoke = REVOKE.search(page.text)[1]
+    _signed_in(second_client, YITIAO)
+    assert _post(second_client, revoke).status_code == 403  # another party's key by URL
+    assert browser_client.get("/api/v1/me", headers=key).status_code == 200
+    assert _post(browser_client, revoke).status_code == 303
+    assert browser_client.get("/api/v1/me", headers=key).status_code == 401
+    assert _post(browser_client, "/account/keys", name="").status_code == 422
