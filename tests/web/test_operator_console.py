@@ -131,3 +131,45 @@ def test_every_person_creates_lists_and_revokes_its_own_keys(browser_client, sec
     assert _post(browser_client, revoke).status_code == 303
     assert browser_client.get("/api/v1/me", headers=key).status_code == 401
     assert _post(browser_client, "/account/keys", name="").status_code == 422
+
+
+CLAIM_FORM = re.compile(r'action="(/operator/claims/hld_[A-Za-z0-9]+)/accept">.*?name="version" value="(\d+)"', re.S)
+OPERATOR_KEY = {"Authorization": "Bearer chk_de0000000001_demo-operator"}
+
+
+def test_the_operator_accepts_a_claim_from_the_conflicts_queue_and_the_audit_log_shows_it(browser_client):
+    _signed_in(browser_client, OPERATOR)
+    queue = browser_client.get("/operator/conflicts")
+    assert queue.status_code == 200
+    claim, version = CLAIM_FORM.search(queue.text).groups()  # the demo's 一条 claims 二更's video
+    holding_id = claim.rsplit("/", 1)[1]
+    stale = _post(browser_client, f"{claim}/accept", version=str(int(version) + 1))
+    assert stale.status_code == 412  # someone changed it meanwhile: nothing decided
+    assert _post(browser_client, f"{claim}/accept", version=version, note="contract seen").status_code == 303
+    holding = browser_client.get(f"/api/v1/holdings/{holding_id}", headers=OPERATOR_KEY).json()
+    assert holding["status"] == "active"
+    assert holding_id not in browser_client.get("/operator/conflicts").text
+    log = browser_client.get("/operator/audit", params={"action": "holding.accept"})
+    assert log.status_code == 200 and holding_id in log.text and "contract seen" in log.text
+    by_object = browser_client.get("/operator/audit", params={"entity_type": "holding", "entity_id": holding_id})
+    assert "holding.accept" in by_object.text
+    assert "holding.accept" not in browser_client.get(
+        "/operator/audit", params={"action": "party.create"}).text
+
+
+def test_a_refused_claim_grants_nothing(browser_client):
+    _signed_in(browser_client, OPERATOR)
+    claim, version = CLAIM_FORM.search(browser_client.get("/operator/conflicts").text).groups()
+    assert _post(browser_client, f"{claim}/refuse", version=version).status_code == 303
+    holding = browser_client.get(f"/api/v1/holdings/{claim.rsplit('/', 1)[1]}", headers=OPERATOR_KEY).json()
+    assert holding["status"] == "rejected"
+
+
+def test_an_owner_cannot_decide_claims_or_read_the_log_through_the_console(browser_client, second_client):
+    _signed_in(second_client, OPERATOR)
+    claim, version = CLAIM_FORM.search(second_client.get("/operator/conflicts").text).groups()
+    _signed_in(browser_client, ("ergeng@demo.clearinghouse.example", "demo-ergeng-password"))
+    assert browser_client.get("/operator/conflicts").status_code == 403
+    assert browser_client.get("/operator/audit").status_code == 403
+    assert _post(browser_client, f"{claim}/accept", version=version).status_code == 403
+    assert second_client.post(f"{claim}/accept", data={"version": version}).status_code == 403  # no token

@@ -22,6 +22,7 @@ PAGE_MODULES = (
     "clearinghouse.accounts.keys.pages",
     "clearinghouse.console.pages",
     "clearinghouse.console.parties_pages",
+    "clearinghouse.console.review_pages",
 )
 
 
