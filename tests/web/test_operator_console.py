@@ -173,3 +173,52 @@ def test_an_owner_cannot_decide_claims_or_read_the_log_through_the_console(brows
     assert browser_client.get("/operator/audit").status_code == 403
     assert _post(browser_client, f"{claim}/accept", version=version).status_code == 403
     assert second_client.post(f"{claim}/accept", data={"version": version}).status_code == 403  # no token
+
+
+TEMPLATE_FORM = re.compile(r'action="(/operator/templates/tpl_[A-Za-z0-9]+)">.*?name="version" value="(\d+)"'
+                           r'.*?name="name_en" value="([^"]*)".*?name="name_zh" value="([^"]*)"', re.S)
+
+
+def test_the_operator_sets_fees_and_rates_that_quotes_then_use(browser_client):
+    _signed_in(browser_client, OPERATOR)
+    page = browser_client.get("/operator/catalogue")
+    assert page.status_code == 200 and 'id="license-templates"' in page.text
+    fees = _post(browser_client, "/operator/fees", licensee_pct="7.5", owner_pct="12", effective="2026-01-02")
+    assert fees.status_code == 303, fees.text[-600:]
+    current = browser_client.get("/api/v1/fee-schedules/current").json()
+    assert (current["licensee_pct"], current["owner_pct"]) == ("7.5", "12")  # decimals, never floats
+    again = _post(browser_client, "/operator/fees", licensee_pct="8", owner_pct="12", effective="2026-01-02")
+    assert again.status_code == 409  # one schedule per day; nothing changed
+    assert browser_client.get("/api/v1/fee-schedules/current").json()["licensee_pct"] == "7.5"
+    assert _post(browser_client, "/operator/fees", licensee_pct="100", owner_pct="1",
+                 effective="2026-01-03").status_code == 422
+    rate = _post(browser_client, "/operator/rates", base="usd", quote="CNY", rate="7.0123",
+                 effective="2026-01-02", source="test bank")
+    assert rate.status_code == 303, rate.text[-600:]
+    listed = browser_client.get("/api/v1/exchange-rates", params={"base": "USD", "quote": "CNY"}).json()["items"]
+    assert any(r["rate"] == "7.0123" and r["source"] == "test bank" for r in listed)
+    assert _post(browser_client, "/operator/rates", base="USD", quote="CNY", rate="seven",
+                 effective="2026-01-03").status_code == 422
+
+
+def test_the_operator_takes_a_template_off_sale_and_a_stale_form_changes_nothing(browser_client):
+    _signed_in(browser_client, OPERATOR)
+    path, version, name_en, name_zh = TEMPLATE_FORM.search(browser_client.get("/operator/catalogue").text).groups()
+    template_id = path.rsplit("/", 1)[1]
+    off = _post(browser_client, path, version=version, name_en=name_en, name_zh=name_zh)  # box unticked
+    assert off.status_code == 303, off.text[-600:]
+    assert browser_client.get(f"/api/v1/templates/{template_id}").json()["active"] is False
+    stale = _post(browser_client, path, version=version, name_en="Changed", name_zh=name_zh, active="on")
+    assert stale.status_code == 412
+    assert browser_client.get(f"/api/v1/templates/{template_id}").json()["active"] is False
+
+
+def test_only_the_operator_edits_the_catalogue(browser_client):
+    _signed_in(browser_client, YITIAO)
+    assert browser_client.get("/operator/catalogue").status_code == 403
+    assert _post(browser_client, "/operator/fees", licensee_pct="1", owner_pct="1",
+                 effective="2026-01-02").status_code == 403
+    _signed_in(browser_client, OPERATOR)
+    no_token = browser_client.post("/operator/rates", data={"base": "USD", "quote": "EUR", "rate": "1",
+                                                            "effective": "2026-01-02"})
+    assert no_token.status_code == 403

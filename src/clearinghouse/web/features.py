@@ -23,6 +23,7 @@ PAGE_MODULES = (
     "clearinghouse.console.pages",
     "clearinghouse.console.parties_pages",
     "clearinghouse.console.review_pages",
+    "clearinghouse.console.catalogue_pages",
 )
 
 
