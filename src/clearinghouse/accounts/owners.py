@@ -87,8 +87,8 @@ def decide_application(session: Session, principal: Principal, application_id: s
     if approve:
         party = parties_service.get_party(session, application.party_id)
         roles = sorted({*party.roles, Role.OWNER.value})
-        parties_service.update_party(session, principal, party.id, PartyUpdate(roles=roles),
-                                     party.version)
+        parties_service.update_party(session, principal, party.id,
+                                     PartyUpdate.model_validate({"roles": roles}), party.version)
     application.status = (Status.APPROVED if approve else Status.REFUSED).value
     application.decided_at, application.decided_by = now or utcnow(), principal.party_id
     session.flush()
