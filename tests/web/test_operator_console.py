@@ -106,6 +106,7 @@ def test_the_operator_finds_a_party_with_its_accounts_and_revokes_its_key(browse
     found = second_client.get("/operator/parties", params={"q": "一条"})
     assert found.status_code == 200
     party_path = re.search(r'href="(/operator/parties/pty_[A-Za-z0-9]+)"', found.text)[1]
+    assert 'id="parties"' not in second_client.get("/operator/parties", params={"q": "%"}).text  # no wildcard
     owners = second_client.get("/operator/parties", params={"role": "owner"})
     assert party_path in owners.text and "licensee@" not in owners.text
     party = second_client.get(party_path)

@@ -35,10 +35,12 @@ def list_parties(
 ) -> tuple[Sequence[Party], int]:
     query = select(Party)
     if name:
-        # A few letters of any of its names, or its id (the operator's console searches).
-        like = f"%{name.lower()}%"
-        query = query.where(or_(func.lower(Party.name).like(like), func.lower(Party.name_en).like(like),
-                                Party.name_zh.like(f"%{name}%"), Party.id == name))
+        # A few letters of any of its names, or its id (the operator's console searches);
+        # autoescape: a typed % or _ is a character, not a wildcard.
+        lower = name.lower()
+        query = query.where(or_(func.lower(Party.name).contains(lower, autoescape=True),
+                                func.lower(Party.name_en).contains(lower, autoescape=True),
+                                Party.name_zh.contains(name, autoescape=True), Party.id == name))
     if role:
         # JSON arrays are not portably indexable; the role list is short, so match the text.
         query = query.where(cast(Party.roles, String).like(f'%"{role}"%'))
