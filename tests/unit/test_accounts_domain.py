@@ -32,3 +32,11 @@ def test_a_session_stores_only_the_hash_of_its_token_and_ends_after_its_lifetime
     assert domain.is_live(session.expires_at, now + domain.SESSION_LIFETIME - timedelta(seconds=1))
     assert not domain.is_live(session.expires_at, now + domain.SESSION_LIFETIME)
     assert domain.new_session(now).token != session.token
+
+
+def test_an_invitation_is_open_until_used_or_expired():
+    now = datetime(2026, 11, 30, 12, tzinfo=UTC)
+    until = now + domain.INVITATION_LIFETIME
+    assert domain.invitation_state(until, None, now) == "open"
+    assert domain.invitation_state(until, None, until) == "expired"  # the last instant is past
+    assert domain.invitation_state(until, now, now) == "used"  # used beats open, once and for all

@@ -74,3 +74,20 @@ def new_session(now: datetime) -> SessionTerms:
 
 def is_live(expires_at: datetime, now: datetime) -> bool:
     return now < expires_at
+
+
+# Owners: a sign-up waits for the operator's approval; an invitation link is single use and expires.
+INVITATION_LIFETIME = timedelta(days=7)
+
+
+class ApplicationStatus(StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REFUSED = "refused"
+
+
+def invitation_state(expires_at: datetime, used_at: datetime | None, now: datetime) -> str:
+    """`open`, `used` or `expired`: only an open invitation sets a password."""
+    if used_at is not None:
+        return "used"
+    return "open" if is_live(expires_at, now) else "expired"

@@ -8,9 +8,9 @@ from urllib.parse import quote
 from fastapi import Form, Request
 from fastapi.responses import Response
 
-from clearinghouse.accounts import domain
+from clearinghouse.accounts import domain, owners
 from clearinghouse.accounts import service as accounts
-from clearinghouse.api.deps import write_sessions
+from clearinghouse.api.deps import DB, write_sessions
 from clearinghouse.core.db import unit_of_work
 from clearinghouse.core.errors import Conflict, TooManyAttempts, Unauthenticated, ValidationFailed
 from clearinghouse.web.pages import Page, PageContext, SignedInPerson, page_router, safe_next
@@ -70,8 +70,10 @@ def sign_up(page: Page, request: Request, kind: Text = "creator", name: Text = "
 
 
 @router.get("/account")
-def account(page: Page, person: SignedInPerson, ended: int | None = None) -> Response:
-    return page.render("accounts/account.html", person=person, ended=ended)
+def account(page: Page, db: DB, person: SignedInPerson, ended: int | None = None) -> Response:
+    application = owners.application_of(db, person.principal.party_id)
+    return page.render("accounts/account.html", person=person, ended=ended,
+                       application=application.status if application else None)
 
 
 @router.post("/sign-out")

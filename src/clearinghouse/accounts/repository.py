@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import delete, select
@@ -38,3 +39,8 @@ def delete_sessions_of(session: Session, account_id: str) -> int:
 def delete_expired_sessions_of(session: Session, account_id: str, now: datetime) -> None:
     session.execute(delete(WebSession).where(WebSession.account_id == account_id,
                                              WebSession.expires_at <= now))
+
+
+def accounts_of_party(session: Session, party_id: str) -> Sequence[Account]:
+    return session.scalars(select(Account).where(Account.party_id == party_id)
+                           .order_by(Account.created_at, Account.id)).all()

@@ -18,7 +18,7 @@ from clearinghouse.accounts import domain, repository
 from clearinghouse.accounts.tables import Account, WebSession
 from clearinghouse.core.audit import record
 from clearinghouse.core.clock import utcnow
-from clearinghouse.core.errors import Conflict, TooManyAttempts, Unauthenticated, ValidationFailed
+from clearinghouse.core.errors import Conflict, Forbidden, TooManyAttempts, Unauthenticated, ValidationFailed
 from clearinghouse.core.ids import new_id
 from clearinghouse.registry import parties_service
 from clearinghouse.registry import repository as registry_repository
@@ -83,6 +83,11 @@ def _start_session(session: Session, account: Account, now: datetime) -> NewSess
     session.flush()
     return NewSession(_signed_in(session, account, terms.csrf_token, terms.token_hash),
                       terms.token, terms.expires_at)
+
+
+def open_session(session: Session, account: Account, now: datetime | None = None) -> NewSession:
+    """Signs the account in (after sign-up, or after accepting an invitation)."""
+    return _start_session(session, account, now or utcnow())
 
 
 def _signed_in(session: Session, account: Account, csrf: str, token_hash: str) -> SignedIn:
@@ -177,3 +182,10 @@ def sign_out_everywhere(session: Session, signed_in: SignedIn) -> int:
     record(session, signed_in.principal, "account.sign_out_everywhere", "account",
            signed_in.account_id, None, {"sessions_ended": ended})
     return ended
+
+
+def accounts_of_party(session: Session, principal: Principal, party_id: str) -> list[Account]:
+    """The people who sign in for a party: the party's own business and the operator's."""
+    if not (principal.is_operator or principal.party_id == party_id):
+        raise Forbidden("you may only see your own party's accounts")
+    return list(repository.accounts_of_party(session, party_id))

@@ -31,3 +31,29 @@ class WebSession(Base):
     csrf_token: Mapped[str] = mapped_column(String(64), nullable=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+
+
+class OwnerApplication(Base):
+    """An owner who signed itself up: its party holds no role until the operator approves."""
+
+    __tablename__ = "owner_applications"
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    party_id: Mapped[str] = mapped_column(ForeignKey("parties.id"), nullable=False, unique=True)
+    status: Mapped[str] = mapped_column(String(20), nullable=False, index=True)  # pending|approved|refused
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decided_by: Mapped[str | None] = mapped_column(String(40))  # the operator's party
+
+
+class OwnerInvitation(Base):
+    """The operator invites an owner: a single-use link; only the token's hash is stored."""
+
+    __tablename__ = "owner_invitations"
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    party_id: Mapped[str] = mapped_column(ForeignKey("parties.id"), nullable=False, index=True)
+    email: Mapped[str] = mapped_column(String(254), nullable=False)  # lower case
+    token_hash: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)
+    invited_by: Mapped[str] = mapped_column(String(40), nullable=False)  # the operator's party
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

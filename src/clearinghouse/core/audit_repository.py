@@ -23,8 +23,14 @@ def list_audit(
     actor: str | None,
     offset: int,
     limit: int,
+    action: str | None = None,
+    newest_first: bool = False,
 ) -> tuple[Sequence[AuditEvent], int]:
     query = select(AuditEvent)
+    if action:
+        # `holding` finds every holding.* action; `holding.accept` that one.
+        query = query.where(AuditEvent.action.like(f"{action}%") if "." not in action
+                            else AuditEvent.action == action)
     if entity_type:
         query = query.where(AuditEvent.entity_type == entity_type)
     if entity_id:
@@ -32,6 +38,7 @@ def list_audit(
     if actor:
         query = query.where(AuditEvent.actor_party_id == actor)
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = session.scalars(query.order_by(AuditEvent.id).offset(offset).limit(limit)).all()
+    order = AuditEvent.id.desc() if newest_first else AuditEvent.id
+    rows = session.scalars(query.order_by(order).offset(offset).limit(limit)).all()
     return rows, total
 

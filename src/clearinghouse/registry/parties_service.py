@@ -14,6 +14,7 @@ from clearinghouse.core.identifiers import InvalidIdentifier, normalize_identifi
 from clearinghouse.core.ids import new_id
 from clearinghouse.core.versioning import check_version
 from clearinghouse.registry import repository
+from clearinghouse.registry.domain import PartyKind
 from clearinghouse.registry.schemas import KeyCreate, MandateCreate, PartyCreate, PartyUpdate
 from clearinghouse.registry.tables import ApiKey, Mandate, Party
 
@@ -100,8 +101,9 @@ def may_see_contact(principal: Principal | None, party: Party) -> bool:
 def create_key(
     session: Session, principal: Principal | None, data: KeyCreate, *, fixed_token: str | None = None
 ) -> tuple[ApiKey, str]:
-    if principal is not None:
-        require_operator(principal)
+    # The operator issues keys to anyone; a signed-in person to its own party (its account page).
+    if principal is not None and not (principal.is_operator or principal.party_id == data.party_id):
+        raise Forbidden("you may only create keys for your own party", field="party_id")
     get_party(session, data.party_id)
     issued = issue_key(new_id("key"), fixed_token)
     key = ApiKey(
@@ -193,3 +195,23 @@ def list_mandates(session: Session, principal: Principal, offset: int, limit: in
 
 def active_on(mandate: Mandate, on: date) -> bool:
     return mandate.valid_from <= on and (mandate.valid_to is None or on < mandate.valid_to)
+
+
+def search_parties(session: Session, principal: Principal, name: str | None, role: Role | None,
+                   offset: int, limit: int) -> tuple[list[Party], int]:
+    """The operator's view of every party, by a few letters of a name and by role."""
+    require_operator(principal)
+    rows, total = repository.list_parties(session, role=role.value if role else None, name=name,
+                                          offset=offset, limit=limit)
+    return list(rows), total
+
+
+def create_applicant(session: Session, kind: PartyKind, name: str, email: str) -> Party:
+    """A party that asked to be an owner (a sign-up): it holds no role, so it can act in none,
+    until the operator grants one (`update_party` with roles)."""
+    party = Party(id=new_id("pty"), kind=kind.value, name=name, roles=[], email=email,
+                  contact_public=False)
+    session.add(party)
+    session.flush()
+    record(session, None, "party.create", "party", party.id, None, snapshot(party))
+    return party

@@ -31,9 +31,16 @@ def get_party(session: Session, party_id: str, *, for_update: bool = False) -> P
 
 
 def list_parties(
-    session: Session, *, role: str | None, offset: int, limit: int
+    session: Session, *, role: str | None, offset: int, limit: int, name: str | None = None
 ) -> tuple[Sequence[Party], int]:
     query = select(Party)
+    if name:
+        # A few letters of any of its names, or its id (the operator's console searches);
+        # autoescape: a typed % or _ is a character, not a wildcard.
+        lower = name.lower()
+        query = query.where(or_(func.lower(Party.name).contains(lower, autoescape=True),
+                                func.lower(Party.name_en).contains(lower, autoescape=True),
+                                Party.name_zh.contains(name, autoescape=True), Party.id == name))
     if role:
         # JSON arrays are not portably indexable; the role list is short, so match the text.
         query = query.where(cast(Party.roles, String).like(f'%"{role}"%'))

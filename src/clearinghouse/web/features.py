@@ -19,6 +19,12 @@ PAGE_MODULES = (
     "clearinghouse.licensing.certificates.pages",
     "clearinghouse.licensing.delivery.pages",
     "clearinghouse.licensing.payments.pages",
+    "clearinghouse.accounts.invitations.pages",
+    "clearinghouse.accounts.keys.pages",
+    "clearinghouse.console.pages",
+    "clearinghouse.console.parties_pages",
+    "clearinghouse.console.review_pages",
+    "clearinghouse.console.catalogue_pages",
 )
 
 

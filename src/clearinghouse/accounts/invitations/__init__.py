@@ -1,0 +1,1 @@
+"""An owner signs itself up, or accepts the operator's invitation: the pages."""

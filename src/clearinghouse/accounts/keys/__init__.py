@@ -1,0 +1,1 @@
+"""Every signed-in person's API keys page."""
