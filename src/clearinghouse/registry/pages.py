@@ -41,6 +41,9 @@ RIGHT_LABELS = {
 OWN_WORKS_SHOWN = 20
 Text = Annotated[str, Form(max_length=600)]
 KIND_LABELS = {"over_claim": N_("shares add up to more than 100%"), "claim": N_("a claim waits for a decision")}
+# A holding's status on the owner's holdings page (holdings_pages.py; messages are extracted from pages.py).
+STATUS_LABELS = {"active": N_("accepted"), "pending": N_("claim, awaiting the work's managers"),
+                 "rejected": N_("claim refused"), "withdrawn": N_("withdrawn")}
 
 
 def _type_names(page: PageContext, db: Session) -> dict[str, str]:
@@ -48,16 +51,16 @@ def _type_names(page: PageContext, db: Session) -> dict[str, str]:
     return {t.code: t.name_zh if page.lang == "zh" else t.name_en for t in repository.list_work_types(db)}
 
 
-def _rights(page: PageContext, rights: list[str]) -> str:
+def rights_text(page: PageContext, rights: list[str]) -> str:
     return ", ".join(page.gettext(RIGHT_LABELS.get(r, r)) for r in rights)
 
 
 def _owned_view(page: PageContext, owned: owner_service.OwnedWork) -> dict[str, Any]:
     return {"work": owned.work,
-            "holdings": [{"holder": h.holder_name, "rights": _rights(page, h.rights), "share": h.share,
+            "holdings": [{"holder": h.holder_name, "rights": rights_text(page, h.rights), "share": h.share,
                           "territories": ", ".join(h.territories), "in_conflict": h.in_conflict}
                          for h in owned.holdings],
-            "conflicts": [{"right": _rights(page, [c.right]), "share": format_share(c.total_share_ppm),
+            "conflicts": [{"right": rights_text(page, [c.right]), "share": format_share(c.total_share_ppm),
                            "kind": page.gettext(KIND_LABELS.get(c.kind, c.kind))}
                           for c in owned.open_conflicts]}
 

@@ -13,6 +13,7 @@ PAGE_MODULES = (
     "clearinghouse.accounts.pages",
     "clearinghouse.search.pages",
     "clearinghouse.registry.pages",
+    "clearinghouse.registry.holdings_pages",
     "clearinghouse.licensing.quotes.pages",
     "clearinghouse.licensing.purchases.pages",
     "clearinghouse.licensing.licenses.pages",
