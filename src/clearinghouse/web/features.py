@@ -15,6 +15,8 @@ PAGE_MODULES = (
     "clearinghouse.registry.pages",
     "clearinghouse.registry.holdings_pages",
     "clearinghouse.licensing.quotes.pages",
+    "clearinghouse.licensing.quotes.preview_pages",
+    "clearinghouse.licensing.catalogue.pages",
     "clearinghouse.licensing.purchases.pages",
     "clearinghouse.licensing.licenses.pages",
     "clearinghouse.licensing.certificates.pages",
