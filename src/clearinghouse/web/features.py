@@ -14,6 +14,7 @@ PAGE_MODULES = (
     "clearinghouse.search.pages",
     "clearinghouse.registry.pages",
     "clearinghouse.registry.holdings_pages",
+    "clearinghouse.registry.import_pages",
     "clearinghouse.licensing.quotes.pages",
     "clearinghouse.licensing.quotes.preview_pages",
     "clearinghouse.licensing.catalogue.pages",
