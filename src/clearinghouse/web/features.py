@@ -17,6 +17,7 @@ PAGE_MODULES = (
     "clearinghouse.registry.import_pages",
     "clearinghouse.licensing.quotes.pages",
     "clearinghouse.licensing.quotes.preview_pages",
+    "clearinghouse.licensing.quotes.inbox_pages",
     "clearinghouse.licensing.catalogue.pages",
     "clearinghouse.licensing.purchases.pages",
     "clearinghouse.licensing.licenses.pages",
