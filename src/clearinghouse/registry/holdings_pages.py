@@ -83,7 +83,7 @@ def register_holding(page: Page, person: SignedInPerson, request: Request, work_
             "warranty": warranty == "yes"}
     try:
         with unit_of_work(write_sessions(request)) as db:
-            holding = holdings_service.create_holding(db, person.principal, form["work_id"],
+            holding = holdings_service.create_holding(db, person.principal, work_id.strip(),
                                                       _holding_create(form))
             status = holding.status
     except (ValidationFailed, Conflict, NotFound) as exc:

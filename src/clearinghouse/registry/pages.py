@@ -135,7 +135,7 @@ LongText = Annotated[str, Form(max_length=20_000)]
 
 def _edit_values(db: Session, work: Work) -> dict[str, str]:
     outgoing = [r for r in repository.relations_of(db, work.id) if r.from_work_id == work.id]
-    return {"title": work.title, "length": work.length or "", "version": str(work.version),
+    return {"title": work.title, "length": str(work.length or ""), "version": str(work.version),
             "creators": "\n".join(c.name for c in work.creators),
             "identifiers": "\n".join(f"{i.scheme.upper()} {i.value}" for i in work.identifiers),
             "relations": "\n".join(f"{r.kind} {r.to_work_id}" for r in outgoing)}

@@ -5,7 +5,7 @@ API's own bodies). What a buyer would pay is the quotes' page (quotes/preview_pa
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Form, Request
 from fastapi.responses import Response
@@ -33,6 +33,7 @@ LongText = Annotated[str, Form(max_length=30_000)]
 Rights = Annotated[list[str] | None, Form(max_length=20)]
 # The amounts a page sets, in major units as a person types them; the rest keep their API values.
 AMOUNTS = ("fixed_fee", "per_1000_plays")
+Body = TypeVar("Body", OfferCreate, OfferUpdate)
 
 
 def _template_name(page: PageContext, template: LicenseTemplate) -> str:
@@ -91,7 +92,7 @@ def _body(form: dict[str, Any]) -> dict[str, Any]:
     return body
 
 
-def _validated(model: type[OfferCreate] | type[OfferUpdate], body: dict[str, Any]) -> Any:
+def _validated(model: type[Body], body: dict[str, Any]) -> Body:
     try:
         return model.model_validate(body)
     except ValidationError as exc:
