@@ -142,7 +142,7 @@ ENTRYPOINT_MODULES = frozenset({"api/app.py", "cli/main.py"})
 def _is_entrypoint(relative: str) -> bool:
     name = relative.rsplit("/", 1)[-1]
     return (relative in ENTRYPOINT_MODULES or name in ENTRYPOINT_NAMES
-            or name.endswith(("_endpoints.py", "_cli.py")))
+            or name.endswith(("_endpoints.py", "_cli.py", "_pages.py")))
 
 
 def package_of(module: str) -> str:

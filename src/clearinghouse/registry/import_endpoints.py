@@ -146,6 +146,18 @@ async def import_works(
     options = ImportOptions(format=format, encoding=encoding or upload.charset,
                             filename=upload.filename, content_type=upload.content_type,
                             all_or_nothing=all_or_nothing, dry_run=dry_run)
+    job, created = await start_import(request, principal, upload, options)
+    if not created:
+        response.status_code = 200
+    response.headers["Location"] = f"/api/v1/jobs/{job.id}"
+    return job_out(job)
+
+
+async def start_import(request: Request, principal: Principal, upload: Upload,
+                       options: ImportOptions) -> tuple[Job, bool]:
+    """Scan the received file (422 when unreadable), record the job and start it; the same file
+    in the same mode finds the first job (False) and starts nothing. The owner's import page
+    starts imports here too."""
     try:
         file = await run_in_threadpool(scan, upload.path, options)
         job, created = await run_in_threadpool(_submit, request, principal, file, upload.sha256,
@@ -158,6 +170,4 @@ async def import_works(
         request.app.state.jobs.start(job.id, partial(run_import, request=work))
     else:
         upload.path.unlink(missing_ok=True)
-        response.status_code = 200
-    response.headers["Location"] = f"/api/v1/jobs/{job.id}"
-    return job_out(job)
+    return job, created

@@ -13,10 +13,11 @@ from sqlalchemy.orm import Session
 
 from clearinghouse.api.deps import DB, write_sessions
 from clearinghouse.core.db import unit_of_work
-from clearinghouse.core.errors import Conflict, DomainError, ValidationFailed
+from clearinghouse.core.errors import Conflict, DomainError, StaleVersion, ValidationFailed
 from clearinghouse.core.shares import format_share
 from clearinghouse.registry import owner_service, repository, works_service
-from clearinghouse.registry.schemas import WorkCreate
+from clearinghouse.registry.schemas import WorkCreate, WorkUpdate
+from clearinghouse.registry.tables import Work
 from clearinghouse.web.pages import Page, PageContext, SignedInPerson, page_router
 
 router = page_router()
@@ -40,6 +41,9 @@ RIGHT_LABELS = {
 OWN_WORKS_SHOWN = 20
 Text = Annotated[str, Form(max_length=600)]
 KIND_LABELS = {"over_claim": N_("shares add up to more than 100%"), "claim": N_("a claim waits for a decision")}
+# A holding's status on the owner's holdings page (holdings_pages.py; messages are extracted from pages.py).
+STATUS_LABELS = {"active": N_("accepted"), "pending": N_("claim, awaiting the work's managers"),
+                 "rejected": N_("claim refused"), "withdrawn": N_("withdrawn")}
 
 
 def _type_names(page: PageContext, db: Session) -> dict[str, str]:
@@ -47,16 +51,16 @@ def _type_names(page: PageContext, db: Session) -> dict[str, str]:
     return {t.code: t.name_zh if page.lang == "zh" else t.name_en for t in repository.list_work_types(db)}
 
 
-def _rights(page: PageContext, rights: list[str]) -> str:
+def rights_text(page: PageContext, rights: list[str]) -> str:
     return ", ".join(page.gettext(RIGHT_LABELS.get(r, r)) for r in rights)
 
 
 def _owned_view(page: PageContext, owned: owner_service.OwnedWork) -> dict[str, Any]:
     return {"work": owned.work,
-            "holdings": [{"holder": h.holder_name, "rights": _rights(page, h.rights), "share": h.share,
+            "holdings": [{"holder": h.holder_name, "rights": rights_text(page, h.rights), "share": h.share,
                           "territories": ", ".join(h.territories), "in_conflict": h.in_conflict}
                          for h in owned.holdings],
-            "conflicts": [{"right": _rights(page, [c.right]), "share": format_share(c.total_share_ppm),
+            "conflicts": [{"right": rights_text(page, [c.right]), "share": format_share(c.total_share_ppm),
                            "kind": page.gettext(KIND_LABELS.get(c.kind, c.kind))}
                           for c in owned.open_conflicts]}
 
@@ -117,7 +121,76 @@ def register_work(page: Page, person: SignedInPerson, request: Request, type: Te
 
 
 @router.get("/owner/works/{work_id}")
-def my_work(page: Page, db: DB, person: SignedInPerson, work_id: str, registered: str | None = None) -> Response:
+def my_work(page: Page, db: DB, person: SignedInPerson, work_id: str, registered: str | None = None,
+            saved: str | None = None) -> Response:
     owned = owner_service.owned_work(db, person.principal, work_id)
-    return page.render("registry/my_work.html", registered=registered == "1", type_names=_type_names(page, db),
-                       **_owned_view(page, owned))
+    return page.render("registry/my_work.html", registered=registered == "1", saved=saved == "1",
+                       type_names=_type_names(page, db), **_owned_view(page, owned))
+
+
+# Editing a work: the form carries the version it showed, so a stale form is refused (412) as the
+# API's If-Match is, with what was typed kept.
+LongText = Annotated[str, Form(max_length=20_000)]
+
+
+def _edit_values(db: Session, work: Work) -> dict[str, str]:
+    outgoing = [r for r in repository.relations_of(db, work.id) if r.from_work_id == work.id]
+    return {"title": work.title, "length": str(work.length or ""), "version": str(work.version),
+            "creators": "\n".join(c.name for c in work.creators),
+            "identifiers": "\n".join(f"{i.scheme.upper()} {i.value}" for i in work.identifiers),
+            "relations": "\n".join(f"{r.kind} {r.to_work_id}" for r in outgoing)}
+
+
+def _lines(text: str) -> list[list[str]]:
+    return [line.split(None, 1) for line in text.splitlines() if line.strip()]
+
+
+def _work_update(form: dict[str, str], work: Work) -> tuple[WorkUpdate, int | None]:
+    """The form as the API's PATCH body (same validation); a creator keeps its role by name."""
+    roles = {c.name: c.role for c in work.creators}
+    body: dict[str, Any] = {
+        "title": form["title"], "length": form["length"].strip() or None,
+        "creators": [{"name": n, "role": roles.get(n, "author")}
+                     for n in (line.strip() for line in form["creators"].splitlines()) if n],
+        "identifiers": [{"scheme": p[0].lower(), "value": p[1] if len(p) > 1 else ""}
+                        for p in _lines(form["identifiers"])],
+        "relations": [{"kind": p[0].lower(), "work_id": p[1].strip() if len(p) > 1 else ""}
+                      for p in _lines(form["relations"])]}
+    if body["length"] is None:
+        del body["length"]
+    try:
+        return WorkUpdate.model_validate(body), int(form["version"]) if form["version"].isdigit() else None
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = str(first["loc"][0]) if first["loc"] else None
+        raise ValidationFailed(f"{where}: {first['msg']}" if where else first["msg"], field=where) from exc
+
+
+def _edit_form(page: PageContext, work: Work, form: dict[str, str], error: DomainError | None,
+               status: int = 200) -> Response:
+    return page.render("registry/edit.html", status_code=status, work=work, form=form, error=error)
+
+
+@router.get("/owner/works/{work_id}/edit")
+def edit_form(page: Page, db: DB, person: SignedInPerson, work_id: str) -> Response:
+    work = works_service.get_work(db, work_id)
+    works_service.require_manage(db, person.principal, work)
+    return _edit_form(page, work, _edit_values(db, work), None)
+
+
+@router.post("/owner/works/{work_id}/edit")
+def edit_work(page: Page, person: SignedInPerson, request: Request, work_id: str, title: Text = "",
+              length: Text = "", creators: LongText = "", identifiers: LongText = "",
+              relations: LongText = "", version: Text = "") -> Response:
+    form = {"title": title, "length": length, "creators": creators, "identifiers": identifiers,
+            "relations": relations, "version": version}
+    try:
+        with unit_of_work(write_sessions(request)) as db:
+            work = works_service.get_work(db, work_id)
+            works_service.require_manage(db, person.principal, work)
+            data, seen_version = _work_update(form, work)
+            works_service.update_work(db, person.principal, work_id, data, seen_version)
+    except (ValidationFailed, Conflict, StaleVersion) as exc:
+        with unit_of_work(request.app.state.read_sessions) as db:
+            return _edit_form(page, works_service.get_work(db, work_id), form, exc, status=exc.status)
+    return page.redirect(f"/owner/works/{work_id}?saved=1")

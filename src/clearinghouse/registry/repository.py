@@ -298,3 +298,12 @@ def active_holdings_of_holder(session: Session, holder_id: str) -> Sequence[Hold
     return session.scalars(
         select(Holding).where(Holding.holder_id == holder_id, Holding.status == "active")
     ).all()
+
+
+def page_of_holdings_of_holder(session: Session, holder_id: str, *, offset: int, limit: int
+                               ) -> tuple[Sequence[Holding], int]:
+    """Every holding of one holder, claims and withdrawn ones too, newest first, and the total."""
+    query = select(Holding).where(Holding.holder_id == holder_id)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = session.scalars(query.order_by(Holding.created_at.desc(), Holding.id).offset(offset).limit(limit)).all()
+    return rows, total
