@@ -14,7 +14,7 @@ from clearinghouse.api.deps import write_sessions
 from clearinghouse.core.db import unit_of_work
 from clearinghouse.core.errors import Conflict, TooManyAttempts, Unauthenticated, ValidationFailed
 from clearinghouse.web.pages import Page, PageContext, SignedInPerson, page_router, safe_next
-from clearinghouse.web.visitor import SESSION_COOKIE, set_session_cookie
+from clearinghouse.web.visitor import clear_session_cookie, set_session_cookie
 
 router = page_router()
 Text = Annotated[str, Form(max_length=400)]
@@ -79,7 +79,7 @@ def sign_out(page: Page, person: SignedInPerson, request: Request) -> Response:
     with unit_of_work(write_sessions(request)) as db:
         accounts.sign_out(db, person.token_hash)
     response = page.redirect("/")
-    response.delete_cookie(SESSION_COOKIE, path="/")
+    clear_session_cookie(response, secure=page.is_https)
     return response
 
 
@@ -88,5 +88,5 @@ def sign_out_everywhere(page: Page, person: SignedInPerson, request: Request) ->
     with unit_of_work(write_sessions(request)) as db:
         ended = accounts.sign_out_everywhere(db, person)
     response = page.redirect(f"/sign-in?ended={quote(str(ended))}")
-    response.delete_cookie(SESSION_COOKIE, path="/")
+    clear_session_cookie(response, secure=page.is_https)
     return response

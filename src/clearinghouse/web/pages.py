@@ -19,7 +19,7 @@ from jinja2 import Environment, FileSystemLoader, PrefixLoader, StrictUndefined
 from clearinghouse.access.domain import Role
 from clearinghouse.accounts.service import SignedIn
 from clearinghouse.core.errors import DomainError, Forbidden, Unauthenticated
-from clearinghouse.web import error_words, features, i18n, visitor
+from clearinghouse.web import error_words, features, i18n, security, visitor
 
 SIGN_IN_PATH = "/sign-in"
 
@@ -76,7 +76,7 @@ class PageContext:
 
     @property
     def is_https(self) -> bool:
-        return self.request.url.scheme == "https"
+        return security.came_over_https(self.request)
 
     @property
     def path_with_query(self) -> str:
