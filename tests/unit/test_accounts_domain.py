@@ -32,3 +32,19 @@ def test_a_session_stores_only_the_hash_of_its_token_and_ends_after_its_lifetime
     assert domain.is_live(session.expires_at, now + domain.SESSION_LIFETIME - timedelta(seconds=1))
     assert not domain.is_live(session.expires_at, now + domain.SESSION_LIFETIME)
     assert domain.new_session(now).token != session.token
+
+
+def test_a_lockout_lasts_until_enough_failures_have_left_the_moving_window():
+    from datetime import UTC, datetime, timedelta
+
+    from clearinghouse.accounts.domain import lockout_seconds
+
+    now = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
+    failures = [now - timedelta(minutes=m) for m in (10, 8, 6, 4, 2)]
+    assert lockout_seconds(failures[1:], limit=5, now=now, window_seconds=900) == 0
+    # the oldest (10 min ago) leaves the 15-minute window in 5 minutes
+    assert lockout_seconds(failures, limit=5, now=now, window_seconds=900) == 300
+    # more failures than the limit (two workers at once): wait until all but limit - 1 are gone
+    six = [now - timedelta(minutes=12), *failures]
+    assert lockout_seconds(six, limit=5, now=now, window_seconds=900) == 300
+    assert lockout_seconds([now - timedelta(minutes=20)] * 9, limit=5, now=now, window_seconds=900) == 0

@@ -38,15 +38,17 @@ def sign_in(page: Page, request: Request, email: Text = "", password: Secret = "
     target = safe_next(next, "/search")
     client = request.app.state.auth.client_address(request)
     try:
-        with unit_of_work(write_sessions(request)) as db:
-            new = accounts.sign_in(db, request.app.state.sign_in_throttle, client, email, password)
-    except (Unauthenticated, TooManyAttempts) as exc:
-        status = 429 if isinstance(exc, TooManyAttempts) else 401
-        response = page.render("accounts/sign_in.html", status_code=status, next=target, error=exc,
+        with unit_of_work(write_sessions(request)) as db:  # a failure is written and committed too
+            new = accounts.sign_in(db, client, email, password)
+    except TooManyAttempts as exc:
+        response = page.render("accounts/sign_in.html", status_code=429, next=target, error=exc,
                                email=email[:254])
-        if isinstance(exc, TooManyAttempts):
-            response.headers["Retry-After"] = str(exc.retry_after)
+        response.headers["Retry-After"] = str(exc.retry_after)
         return response
+    if new is None:
+        wrong = Unauthenticated(accounts.WRONG, field="password")
+        return page.render("accounts/sign_in.html", status_code=401, next=target, error=wrong,
+                           email=email[:254])
     return _signed_in_response(page, new, target)
 
 

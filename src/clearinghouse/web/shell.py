@@ -9,7 +9,6 @@ from pathlib import Path
 from fastapi import FastAPI, Response
 from fastapi.staticfiles import StaticFiles
 
-from clearinghouse.accounts.service import SignInThrottle
 from clearinghouse.web import features, i18n
 from clearinghouse.web.pages import Page, page_router, safe_next
 from clearinghouse.web.security import SecurityHeaders
@@ -33,7 +32,6 @@ def switch_language(page: Page, code: str, next: str | None = None) -> Response:
 
 
 def install(app: FastAPI) -> None:
-    app.state.sign_in_throttle = SignInThrottle()
     app.mount("/static/vendor", StaticFiles(directory=VENDOR_DIR, check_dir=False), name="vendor")
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(router)
