@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export SPARK_LOCAL_IP ?= 127.0.0.1
 
-.PHONY: demo test install lint messages bench-search bench-quote bench-load bench-import bench-grants clean-demo
+.PHONY: demo test install lint messages bench-search bench-quote bench-load bench-import bench-grants bench-pages clean-demo
 
 $(STAMP): pyproject.toml package-lock.json
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,9 @@ clean-demo:
 
 bench-grants: $(STAMP)
 	$(BIN)/python -m bench.grants
+
+bench-pages: $(STAMP)
+	$(BIN)/python -m bench.pages
 
 ## Extract the web pages' messages and merge them into the Chinese catalogue (docs/web.md)
 messages: $(STAMP)

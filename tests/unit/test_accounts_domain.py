@@ -40,3 +40,17 @@ def test_an_invitation_is_open_until_used_or_expired():
     assert domain.invitation_state(until, None, now) == "open"
     assert domain.invitation_state(until, None, until) == "expired"  # the last instant is past
     assert domain.invitation_state(until, now, now) == "used"  # used beats open, once and for all
+def test_a_lockout_lasts_until_enough_failures_have_left_the_moving_window():
+    from datetime import UTC, datetime, timedelta
+
+    from clearinghouse.accounts.domain import lockout_seconds
+
+    now = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
+    failures = [now - timedelta(minutes=m) for m in (10, 8, 6, 4, 2)]
+    assert lockout_seconds(failures[1:], limit=5, now=now, window_seconds=900) == 0
+    # the oldest (10 min ago) leaves the 15-minute window in 5 minutes
+    assert lockout_seconds(failures, limit=5, now=now, window_seconds=900) == 300
+    # more failures than the limit (two workers at once): wait until all but limit - 1 are gone
+    six = [now - timedelta(minutes=12), *failures]
+    assert lockout_seconds(six, limit=5, now=now, window_seconds=900) == 300
+    assert lockout_seconds([now - timedelta(minutes=20)] * 9, limit=5, now=now, window_seconds=900) == 0

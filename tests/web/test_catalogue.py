@@ -12,7 +12,8 @@ from clearinghouse.web import features, i18n
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "src" / "clearinghouse"
-METHODS = [("**/pages.py", "python"), ("**_pages.py", "python"), ("**/templates/**.html", "jinja2")]
+METHODS = [("**/pages.py", "python"), ("**_pages.py", "python"), ("**/error_words.py", "python"),
+           ("**/templates/**.html", "jinja2")]
 OPTIONS = {"**/templates/**.html": {"extensions": "jinja2.ext.i18n", "trim_blocks": "true",
                                     "lstrip_blocks": "true"}}
 # What may stand outside {{ _() }} in a template: markup, expressions, names of the languages

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -91,3 +93,29 @@ def invitation_state(expires_at: datetime, used_at: datetime | None, now: dateti
     if used_at is not None:
         return "used"
     return "open" if is_live(expires_at, now) else "expired"
+class FailureScope(StrEnum):
+    """What a failed sign-in is counted against: the email typed, and the client's address."""
+
+    ACCOUNT = "account"
+    CLIENT = "client"
+
+
+def failure_subject(scope: FailureScope, value: str) -> str:
+    """Only a hash is kept: people type passwords into the email box."""
+    return hashlib.sha256(f"{scope.value}:{value}".encode()).hexdigest()
+
+
+def failure_limit(scope: FailureScope) -> int:
+    return FAILURES_PER_ACCOUNT if scope is FailureScope.ACCOUNT else FAILURES_PER_CLIENT
+
+
+def lockout_seconds(failed_at: Sequence[datetime], limit: int, now: datetime,
+                    window_seconds: int = FAILURE_WINDOW_SECONDS) -> int:
+    """Whole seconds until one more attempt is allowed (0: now), given the failures in the moving
+    window: with `limit` or more, the wait ends when all but limit - 1 of them have left it."""
+    window = timedelta(seconds=window_seconds)
+    recent = sorted(at for at in failed_at if now - window < at <= now)
+    if len(recent) < limit:
+        return 0
+    frees_at = recent[len(recent) - limit] + window
+    return max(1, math.ceil((frees_at - now).total_seconds()))

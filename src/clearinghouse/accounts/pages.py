@@ -14,7 +14,7 @@ from clearinghouse.api.deps import DB, write_sessions
 from clearinghouse.core.db import unit_of_work
 from clearinghouse.core.errors import Conflict, TooManyAttempts, Unauthenticated, ValidationFailed
 from clearinghouse.web.pages import Page, PageContext, SignedInPerson, page_router, safe_next
-from clearinghouse.web.visitor import SESSION_COOKIE, set_session_cookie
+from clearinghouse.web.visitor import clear_session_cookie, set_session_cookie
 
 router = page_router()
 Text = Annotated[str, Form(max_length=400)]
@@ -38,15 +38,17 @@ def sign_in(page: Page, request: Request, email: Text = "", password: Secret = "
     target = safe_next(next, "/search")
     client = request.app.state.auth.client_address(request)
     try:
-        with unit_of_work(write_sessions(request)) as db:
-            new = accounts.sign_in(db, request.app.state.sign_in_throttle, client, email, password)
-    except (Unauthenticated, TooManyAttempts) as exc:
-        status = 429 if isinstance(exc, TooManyAttempts) else 401
-        response = page.render("accounts/sign_in.html", status_code=status, next=target, error=exc,
+        with unit_of_work(write_sessions(request)) as db:  # a failure is written and committed too
+            new = accounts.sign_in(db, client, email, password)
+    except TooManyAttempts as exc:
+        response = page.render("accounts/sign_in.html", status_code=429, next=target, error=exc,
                                email=email[:254])
-        if isinstance(exc, TooManyAttempts):
-            response.headers["Retry-After"] = str(exc.retry_after)
+        response.headers["Retry-After"] = str(exc.retry_after)
         return response
+    if new is None:
+        wrong = Unauthenticated(accounts.WRONG, field="password")
+        return page.render("accounts/sign_in.html", status_code=401, next=target, error=wrong,
+                           email=email[:254])
     return _signed_in_response(page, new, target)
 
 
@@ -81,7 +83,7 @@ def sign_out(page: Page, person: SignedInPerson, request: Request) -> Response:
     with unit_of_work(write_sessions(request)) as db:
         accounts.sign_out(db, person.token_hash)
     response = page.redirect("/")
-    response.delete_cookie(SESSION_COOKIE, path="/")
+    clear_session_cookie(response, secure=page.is_https)
     return response
 
 
@@ -90,5 +92,5 @@ def sign_out_everywhere(page: Page, person: SignedInPerson, request: Request) ->
     with unit_of_work(write_sessions(request)) as db:
         ended = accounts.sign_out_everywhere(db, person)
     response = page.redirect(f"/sign-in?ended={quote(str(ended))}")
-    response.delete_cookie(SESSION_COOKIE, path="/")
+    clear_session_cookie(response, secure=page.is_https)
     return response

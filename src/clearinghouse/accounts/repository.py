@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from clearinghouse.accounts.tables import Account, WebSession
+from clearinghouse.accounts.tables import Account, SignInFailure, WebSession
 
 
 def account_by_email(session: Session, email: str) -> Account | None:
@@ -44,3 +44,14 @@ def delete_expired_sessions_of(session: Session, account_id: str, now: datetime)
 def accounts_of_party(session: Session, party_id: str) -> Sequence[Account]:
     return session.scalars(select(Account).where(Account.party_id == party_id)
                            .order_by(Account.created_at, Account.id)).all()
+def failures_since(session: Session, subject: str, since: datetime) -> list[datetime]:
+    return list(session.scalars(select(SignInFailure.failed_at).where(
+        SignInFailure.subject == subject, SignInFailure.failed_at > since)))
+
+
+def add_failures(session: Session, subjects: list[str], at: datetime) -> None:
+    session.add_all(SignInFailure(subject=subject, failed_at=at) for subject in subjects)
+
+
+def prune_failures(session: Session, before: datetime) -> None:
+    session.execute(delete(SignInFailure).where(SignInFailure.failed_at <= before))

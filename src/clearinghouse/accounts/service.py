@@ -1,4 +1,4 @@
-"""Accounts: sign up, sign in (throttled), resume a session, sign out (here or everywhere).
+"""Accounts: sign up, sign in (throttled in the database), resume a session, sign out (here or everywhere).
 
 Services flush and never commit: the page that calls them owns the transaction.
 """
@@ -6,19 +6,18 @@ Services flush and never commit: the page that calls them owns the transaction.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.orm import Session
 
 from clearinghouse.access.domain import Principal, Role
-from clearinghouse.access.throttle import FailedAuthThrottle, ThrottleLimits
 from clearinghouse.accounts import domain, repository
 from clearinghouse.accounts.tables import Account, WebSession
 from clearinghouse.core.audit import record
 from clearinghouse.core.clock import utcnow
-from clearinghouse.core.errors import Conflict, Forbidden, TooManyAttempts, Unauthenticated, ValidationFailed
+from clearinghouse.core.errors import Conflict, Forbidden, TooManyAttempts, ValidationFailed
 from clearinghouse.core.ids import new_id
 from clearinghouse.registry import parties_service
 from clearinghouse.registry import repository as registry_repository
@@ -51,23 +50,28 @@ class NewSession:
     expires_at: datetime
 
 
-class SignInThrottle:
-    """Failed sign-ins per typed email and per client address (process memory, like API keys)."""
+def _subjects(client: str, email_key: str) -> list[tuple[domain.FailureScope, str]]:
+    return [(domain.FailureScope.ACCOUNT, domain.failure_subject(domain.FailureScope.ACCOUNT, email_key)),
+            (domain.FailureScope.CLIENT, domain.failure_subject(domain.FailureScope.CLIENT, client))]
 
-    def __init__(self) -> None:
-        self._throttle = FailedAuthThrottle(ThrottleLimits(
-            per_client=domain.FAILURES_PER_CLIENT, per_key_prefix=domain.FAILURES_PER_ACCOUNT,
-            window_seconds=domain.FAILURE_WINDOW_SECONDS))
 
-    def check(self, client: str, email: str) -> None:
-        wait = self._throttle.retry_after(client, email)
-        if wait:
-            minutes = max(1, round(wait / 60))
-            raise TooManyAttempts(f"too many failed sign-ins; try again in {minutes} min",
-                                  retry_after=wait)
+def check_throttle(session: Session, client: str, email_key: str, now: datetime) -> None:
+    """Refuses before the password is checked once the email or the address used up its budget.
+    The failures are rows of the database: every worker process and a restart see them."""
+    since = now - timedelta(seconds=domain.FAILURE_WINDOW_SECONDS)
+    wait = max(domain.lockout_seconds(repository.failures_since(session, subject, since),
+                                      domain.failure_limit(scope), now)
+               for scope, subject in _subjects(client, email_key))
+    if wait:
+        minutes = max(1, round(wait / 60))
+        raise TooManyAttempts(f"too many failed sign-ins; try again in {minutes} min",
+                              retry_after=wait)
 
-    def failed(self, client: str, email: str) -> None:
-        self._throttle.record_failure(client, email)
+
+def record_failure(session: Session, client: str, email_key: str, now: datetime) -> None:
+    repository.prune_failures(session, now - timedelta(seconds=domain.FAILURE_WINDOW_SECONDS))
+    repository.add_failures(session, [subject for _, subject in _subjects(client, email_key)], now)
+    session.flush()
 
 
 def _refused(exc: domain.AccountRefused) -> ValidationFailed:
@@ -139,11 +143,14 @@ def sign_up(session: Session, kind: str, name: str, email: str, password: str,
     return _start_session(session, account, now or utcnow())
 
 
-def sign_in(session: Session, throttle: SignInThrottle, client: str, email: str, password: str,
-            now: datetime | None = None) -> NewSession:
-    """The same answer for an unknown email and a wrong password; locked after repeated failures."""
+def sign_in(session: Session, client: str, email: str, password: str,
+            now: datetime | None = None) -> NewSession | None:
+    """A new session, or None for a wrong email or password (the same answer for both): the
+    failure is then written in this transaction, so the caller commits it and shows WRONG.
+    Locked (TooManyAttempts, nothing written) after repeated failures."""
+    at = now or utcnow()
     key = email.strip().lower()[:254]
-    throttle.check(client, key)
+    check_throttle(session, client, key, at)
     account = repository.account_by_email(session, key)
     try:
         _hasher.verify(account.password_hash if account else _DECOY_HASH,
@@ -152,11 +159,11 @@ def sign_in(session: Session, throttle: SignInThrottle, client: str, email: str,
     except (VerificationError, InvalidHashError):
         verified = False
     if not verified or account is None:
-        throttle.failed(client, key)
-        raise Unauthenticated(WRONG, field="password")
+        record_failure(session, client, key, at)
+        return None
     if _hasher.check_needs_rehash(account.password_hash):
         account.password_hash = _hasher.hash(password)
-    return _start_session(session, account, now or utcnow())
+    return _start_session(session, account, at)
 
 
 def resume(session: Session, token: str, now: datetime | None = None) -> SignedIn | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from clearinghouse.core.clock import utcnow
@@ -57,3 +57,13 @@ class OwnerInvitation(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+class SignInFailure(Base):
+    """A failed sign-in, counted against the email typed and the client address (hashed), so that
+    every worker process and a restarted server see the same lockout. Rows older than the
+    window are pruned as new ones come."""
+
+    __tablename__ = "sign_in_failures"
+    __table_args__ = (Index("ix_sign_in_failures_subject", "subject", "failed_at"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    subject: Mapped[str] = mapped_column(String(64), nullable=False)  # domain.failure_subject
+    failed_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, index=True)

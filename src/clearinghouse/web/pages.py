@@ -19,7 +19,7 @@ from jinja2 import Environment, FileSystemLoader, PrefixLoader, StrictUndefined
 from clearinghouse.access.domain import Role
 from clearinghouse.accounts.service import SignedIn
 from clearinghouse.core.errors import DomainError, Forbidden, Unauthenticated
-from clearinghouse.web import features, i18n, visitor
+from clearinghouse.web import error_words, features, i18n, security, visitor
 
 SIGN_IN_PATH = "/sign-in"
 
@@ -57,6 +57,10 @@ class PageContext:
         text = i18n.translations(self.lang).gettext(message)
         return text % values if values else text
 
+    def explain(self, error: DomainError) -> error_words.ErrorWords:
+        """A domain error in the visitor's language, else in English (marked lang="en")."""
+        return error_words.explain(error, i18n.translations(self.lang), self.html_lang)
+
     def render(self, template: str, status_code: int = 200, **values: Any) -> HTMLResponse:
         html = environment(self.lang).get_template(template).render(page=self, **values)
         response = HTMLResponse(html, status_code=status_code)
@@ -72,7 +76,7 @@ class PageContext:
 
     @property
     def is_https(self) -> bool:
-        return self.request.url.scheme == "https"
+        return security.came_over_https(self.request)
 
     @property
     def path_with_query(self) -> str:
@@ -135,6 +139,13 @@ def error_page(request: Request, exc: DomainError) -> Response:
     return response
 
 
+class RequestInvalid(DomainError):
+    """A form the page could not read at all (a field too long, a wrong type)."""
+
+    code = "request_invalid"
+    status = 422
+
+
 class PageRoute(APIRoute):
     """A route of a page: a domain error becomes an error page in the visitor's language (the
     JSON API keeps its JSON error shape); not signed in on a GET goes to the sign-in page."""
@@ -148,8 +159,7 @@ class PageRoute(APIRoute):
             except DomainError as exc:
                 return await run_in_threadpool(error_page, request, exc)
             except RequestValidationError as exc:
-                wrong = DomainError("; ".join(str(e.get("msg", "")) for e in exc.errors()[:3]))
-                wrong.status = 422
+                wrong = RequestInvalid("; ".join(str(e.get("msg", "")) for e in exc.errors()[:3]))
                 return await run_in_threadpool(error_page, request, wrong)
 
         return page_handler

@@ -73,3 +73,8 @@ def set_session_cookie(response: Response, new: accounts.NewSession, *, secure: 
     response.set_cookie(SESSION_COOKIE, new.token,
                         max_age=int(account_rules.SESSION_LIFETIME.total_seconds()),
                         httponly=True, samesite="lax", secure=secure, path="/")
+
+
+def clear_session_cookie(response: Response, *, secure: bool) -> None:
+    """The same attributes as when it was set, so that every browser drops it."""
+    response.delete_cookie(SESSION_COOKIE, httponly=True, samesite="lax", secure=secure, path="/")

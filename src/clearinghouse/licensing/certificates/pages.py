@@ -73,7 +73,8 @@ def _problem_words(page: PageContext, problem: DomainError) -> dict[str, str]:
         return {"message": page.gettext(problem.message, first=EARLIEST_DATE.isoformat(),
                                         last=LATEST_DATE.isoformat()), "detail": ""}
     known = ERRORS.get(problem.status)
-    return {"message": page.gettext(known) if known else problem.message, "detail": problem.message}
+    return {"message": page.gettext(known) if known else page.explain(problem).text,
+            "detail": problem.message}
 
 
 def _page(page: PageContext, answer: VerifyResult | None = None, *, status_code: int = 200,

@@ -82,7 +82,7 @@ def _price_or_error(db: Session, page: PageContext, form: use_form.UseForm) -> d
         else:
             result = quotes_service.price_for_visitor(db, data)
     except DomainError as exc:
-        return {"error": exc.message}
+        return {"error": page.explain(exc).text}
     return price_view(page, result)
 
 
