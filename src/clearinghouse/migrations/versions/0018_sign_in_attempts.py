@@ -1,7 +1,7 @@
 """sign-in attempts: failed sign-ins counted in the database, not in each process's memory
 
 Revision ID: 0018
-Revises: 0014
+Revises: 0015
 Create Date: 2026-11-30 18:00:00
 
 With `serve --workers N` each process counted failed sign-ins alone and a restart forgot them,
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0018"
-down_revision = "0014"
+down_revision = "0015"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """fts prefix: an FTS5 prefix index, so a word typed in part reads one doclist (SQLite)
 
 Revision ID: 0019
-Revises: 0014
+Revises: 0018
 Create Date: 2026-11-30 18:00:00
 
 Every Latin query ends in a prefix (`trav` finds "travel"). Without a prefix index FTS5 merges
@@ -17,7 +17,7 @@ PostgreSQL needs nothing: a tsquery prefix is answered by the GIN index.
 from alembic import op
 
 revision = "0019"
-down_revision = "0014"
+down_revision = "0018"
 branch_labels = None
 depends_on = None
 
