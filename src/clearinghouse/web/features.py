@@ -14,6 +14,7 @@ PAGE_MODULES = (
     "clearinghouse.search.pages",
     "clearinghouse.registry.pages",
     "clearinghouse.licensing.quotes.pages",
+    "clearinghouse.licensing.quotes.referral_pages",
     "clearinghouse.licensing.purchases.pages",
     "clearinghouse.licensing.licenses.pages",
     "clearinghouse.licensing.certificates.pages",

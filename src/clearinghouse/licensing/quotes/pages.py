@@ -15,6 +15,7 @@ from clearinghouse.access.domain import Role
 from clearinghouse.api.deps import DB
 from clearinghouse.core.errors import DomainError, Forbidden
 from clearinghouse.core.money import Money
+from clearinghouse.licensing.quotes import referrals
 from clearinghouse.licensing.quotes import service as quotes_service
 from clearinghouse.licensing.quotes import use_form
 from clearinghouse.licensing.quotes.facts import QuoteResult
@@ -48,7 +49,9 @@ def price_view(page: PageContext, result: QuoteResult) -> dict[str, Any]:
                    "holder": line.holder_name, "share": line.share,
                    "amount": money(page, totals.currency, line.upfront_converted_minor)}
                   for line in result.lines],
-        "unclearable": [{"right": page.gettext(RIGHT_LABELS.get(u.right, u.right)), "message": u.message}
+        "unclearable": [{"right": page.gettext(RIGHT_LABELS.get(u.right, u.right)), "message": u.message,
+                         "right_code": u.right, "holder_id": u.holder_id,
+                         "referable": bool(u.holder_id) and u.reason in referrals.REFERABLE}
                         for u in result.unclearable],
         "subtotal": money(page, totals.currency, totals.subtotal_minor),
         "fee": money(page, totals.currency, totals.licensee_fee_minor),
