@@ -15,9 +15,8 @@ from clearinghouse.access.domain import Role
 from clearinghouse.api.deps import DB
 from clearinghouse.core.errors import DomainError, Forbidden
 from clearinghouse.core.money import Money
-from clearinghouse.licensing.quotes import referrals
+from clearinghouse.licensing.quotes import referrals, use_form
 from clearinghouse.licensing.quotes import service as quotes_service
-from clearinghouse.licensing.quotes import use_form
 from clearinghouse.licensing.quotes.facts import QuoteResult
 from clearinghouse.platforms import service as platforms_service
 from clearinghouse.registry import repository as registry_repository

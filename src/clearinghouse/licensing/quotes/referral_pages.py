@@ -16,9 +16,8 @@ from clearinghouse.api.deps import DB, settings_of, write_sessions
 from clearinghouse.core.db import unit_of_work
 from clearinghouse.core.errors import ValidationFailed
 from clearinghouse.licensing.catalogue.domain import Price
-from clearinghouse.licensing.quotes import referrals
+from clearinghouse.licensing.quotes import referrals, use_form
 from clearinghouse.licensing.quotes import service as quotes_service
-from clearinghouse.licensing.quotes import use_form
 from clearinghouse.licensing.quotes.pages import money
 from clearinghouse.licensing.quotes.schemas import MessageCreate, ReferralCreate, ReferralStep
 from clearinghouse.licensing.tables import Referral
