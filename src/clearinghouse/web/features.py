@@ -17,6 +17,7 @@ PAGE_MODULES = (
     "clearinghouse.licensing.quotes.referral_pages",
     "clearinghouse.licensing.purchases.pages",
     "clearinghouse.licensing.licenses.pages",
+    "clearinghouse.licensing.licenses.platform_pages",
     "clearinghouse.licensing.certificates.pages",
     "clearinghouse.licensing.delivery.pages",
 )
