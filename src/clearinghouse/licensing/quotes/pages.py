@@ -35,6 +35,17 @@ def N_(message: str) -> str:  # noqa: N802 - marks a message for extraction; tra
 
 TERRITORY_LABELS = {"CN": N_("Mainland China"), "GREATER_CHINA": N_("Greater China"),
                     "APAC": N_("Asia-Pacific"), "WORLD": N_("Worldwide")}
+# The referrals' words (referral_pages.py): kept here, where the catalogue's extraction looks.
+REFERRAL_STATUS_LABELS = {
+    "open": N_("waiting for the holder"), "countered": N_("the holder proposes a price"),
+    "accepted": N_("agreed: ready to buy"), "declined": N_("declined by the holder"),
+    "withdrawn": N_("withdrawn"), "purchased": N_("bought"),
+}
+REFERRAL_KIND_LABELS = {
+    "request": N_("request"), "message": N_("message"), "counter": N_("counter-offer"),
+    "accept": N_("accepted"), "decline": N_("declined"), "withdraw": N_("withdrawn"),
+}
+RUNNING_TERMS = N_("running terms: see the messages")
 
 
 def money(page: PageContext, currency: str, minor: int) -> str:

@@ -18,7 +18,12 @@ from clearinghouse.core.errors import ValidationFailed
 from clearinghouse.licensing.catalogue.domain import Price
 from clearinghouse.licensing.quotes import referrals, use_form
 from clearinghouse.licensing.quotes import service as quotes_service
-from clearinghouse.licensing.quotes.pages import money
+from clearinghouse.licensing.quotes.pages import (
+    REFERRAL_KIND_LABELS,
+    REFERRAL_STATUS_LABELS,
+    RUNNING_TERMS,
+    money,
+)
 from clearinghouse.licensing.quotes.schemas import MessageCreate, ReferralCreate, ReferralStep
 from clearinghouse.licensing.tables import Referral
 from clearinghouse.registry import repository as registry_repository
@@ -31,21 +36,6 @@ Body = Annotated[str, Form(max_length=4000)]
 SHOWN = 100
 
 
-def N_(message: str) -> str:  # noqa: N802 - marks a message for extraction; translated on render
-    return message
-
-
-STATUS_LABELS = {
-    "open": N_("waiting for the holder"), "countered": N_("the holder proposes a price"),
-    "accepted": N_("agreed: ready to buy"), "declined": N_("declined by the holder"),
-    "withdrawn": N_("withdrawn"), "purchased": N_("bought"),
-}
-KIND_LABELS = {
-    "request": N_("request"), "message": N_("message"), "counter": N_("counter-offer"),
-    "accept": N_("accepted"), "decline": N_("declined"), "withdraw": N_("withdrawn"),
-}
-
-
 def _price_text(page: PageContext, price: dict[str, Any] | None) -> str | None:
     """A holder's fixed fee as money; running terms (per play, per copy, a share) are named."""
     if not price:
@@ -53,7 +43,7 @@ def _price_text(page: PageContext, price: dict[str, Any] | None) -> str | None:
     terms = Price.from_json(price)
     if terms.fixed_fee_minor is not None:
         return money(page, terms.currency, terms.fixed_fee_minor)
-    return page.gettext("running terms: see the messages")
+    return page.gettext(RUNNING_TERMS)
 
 
 def _view(db: Session, page: PageContext, ref: Referral, with_messages: bool = False) -> dict[str, Any]:
@@ -62,7 +52,7 @@ def _view(db: Session, page: PageContext, ref: Referral, with_messages: bool = F
     names: dict[str, str] = {}
     view: dict[str, Any] = {
         "id": ref.id, "status": ref.status,
-        "status_label": page.gettext(STATUS_LABELS.get(ref.status, ref.status)),
+        "status_label": page.gettext(REFERRAL_STATUS_LABELS.get(ref.status, ref.status)),
         "work_id": ref.work_id, "work": work.title if work else ref.work_id,
         "right": page.gettext(RIGHT_LABELS.get(ref.right, ref.right)),
         "holder": holder.name if holder else ref.holder_id,
@@ -85,7 +75,7 @@ def _view(db: Session, page: PageContext, ref: Referral, with_messages: bool = F
                 names[msg.author_id] = author.name if author else msg.author_id
             messages.append({
                 "author": names[msg.author_id], "at": msg.at.strftime("%Y-%m-%d %H:%M"),
-                "kind": page.gettext(KIND_LABELS.get(msg.kind, msg.kind)), "body": msg.body,
+                "kind": page.gettext(REFERRAL_KIND_LABELS.get(msg.kind, msg.kind)), "body": msg.body,
                 "price": _price_text(page, msg.price), "mine": msg.author_id == page.party_id()})
         view["messages"] = messages
     return view
