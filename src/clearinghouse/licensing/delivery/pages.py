@@ -30,5 +30,5 @@ def work_preview(page: Page, db: DB, request: Request, work_id: str) -> Response
     """A short, low-quality preview of the work's file (public, like the work page)."""
     found = previews.preview_of(db, settings_of(request), work_id)
     return FileResponse(found.path, media_type=found.media_type,
-                        headers={"Cache-Control": "public, max-age=86400",
+                        headers={"Cache-Control": "public, max-age=3600",
                                  "Content-Disposition": "inline"})
