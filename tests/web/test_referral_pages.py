@@ -40,7 +40,7 @@ def test_a_licensee_asks_the_holder_reads_the_answer_accepts_and_buys(browser_cl
     listed = browser_client.get("/referrals")
     assert listed.status_code == 200 and f"/referrals/{referral_id}" in listed.text
     thread = browser_client.get(f"/referrals/{referral_id}")
-    assert "可以用15秒吗？" in thread.text and "waiting for the holder" in thread.text
+    assert "可以用15秒吗？" in thread.text and "等待权利人回复" in thread.text  # waiting for the holder
 
     # the holder answers with a price (through the API; the owner's inbox calls the same service)
     version = int(VERSION.findall(thread.text)[0])
@@ -63,7 +63,7 @@ def test_a_licensee_asks_the_holder_reads_the_answer_accepts_and_buys(browser_cl
         "csrf_token": form_token(thread), "version": VERSION.findall(thread.text)[0]}, follow_redirects=False)
     assert accepted.status_code == 303, accepted.text[-600:]
     thread = browser_client.get(f"/referrals/{referral_id}")
-    assert "agreed: ready to buy" in thread.text
+    assert "已谈妥：可以购买" in thread.text  # agreed: ready to buy
     total = re.search(r'name="expected_total_minor" value="(\d+)"', thread.text)
     assert total and int(total[1]) > 88800  # the holder's price plus the service fee
     bought = browser_client.post(f"/referrals/{referral_id}/buy", data={

@@ -112,6 +112,8 @@ def test_previews_are_short_small_and_never_the_file(browser_client):
     title = browser_client.get(f"/api/v1/works/{video_id}").json()["title"]
     hits = browser_client.get("/search", params={"q": title})
     assert f'<video class="preview" controls preload="none" src="/works/{video_id}/preview"' in hits.text
+    assert f'<video class="preview" controls preload="none" src="/works/{video_id}/preview"' in \
+        browser_client.get(f"/works/{video_id}").text  # and on the work's own page
     # the full file is still delivered only through a paid licence
     assert original_video not in browser_client.get(f"/api/v1/works/{video_id}/file").content
 

@@ -136,7 +136,8 @@ def _create_parties(session: Session) -> dict[str, Party]:
         except NotFound:
             continue  # the operator removed it from the list
         platforms_service.update_platform(session, operator, key,
-                                          PlatformUpdate(party_id=parties[key].id), row.version)
+                                          PlatformUpdate.model_validate({"party_id": parties[key].id}),
+                                          row.version)
     grants: list[tuple[str, str, list[Right]]] = [("mcn", s, []) for s in names.MCN_STUDIOS]
     grants += [("society", pub, [Right.PERFORM_PUBLIC]) for pub, _, _ in names.PUBLISHERS]
     for agent, owner, rights in grants:

@@ -24,6 +24,7 @@ from clearinghouse.licensing.delivery.service import store_for
 FOLDER = "previews"
 VERSION = "v1"  # bump when preview_media's output changes, so old previews are made again
 _kinds: dict[str, str | None] = {}  # sha256 -> kind; a file's content never changes under it
+KINDS_KEPT = 10_000  # then the memo starts again: a few bytes read per file are cheap
 _making = threading.Lock()  # one preview made at a time: a burst of requests must not fork ffmpeg jobs
 
 
@@ -40,6 +41,8 @@ def kinds(session: Session, settings: Settings, work_ids: list[str]) -> dict[str
     out: dict[str, str] = {}
     for work_id, (key, sha) in files.items():
         if sha not in _kinds:
+            if len(_kinds) >= KINDS_KEPT:
+                _kinds.clear()
             _kinds[sha] = preview_media.kind_of(store_for(settings).head(key, SNIFF_BYTES))
         kind = _kinds[sha]
         if kind is not None:

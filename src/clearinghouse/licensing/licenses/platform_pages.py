@@ -4,6 +4,7 @@ are platform_console.py's and coverage.py's."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Annotated, Any
 
@@ -17,6 +18,7 @@ from clearinghouse.core.errors import DomainError, Forbidden
 from clearinghouse.licensing.licenses import platform_console
 from clearinghouse.licensing.licenses import service as licenses
 from clearinghouse.licensing.licenses.pages import STATUS_LABELS
+from clearinghouse.licensing.licenses.tables import License
 from clearinghouse.platforms import service as platforms_service
 from clearinghouse.registry import repository as registry
 from clearinghouse.web.pages import Page, PageContext, SignedInPerson, page_router
@@ -48,15 +50,16 @@ def check_upload(page: Page, db: DB, person: PlatformPerson,
     """The form, and its answer once a work and an uploader are given: licensed or not, with
     the licences that cover the use."""
     codes = platform_console.platforms_of(person.principal, db)
-    values = {"work": work, "uploader": uploader, "channel": channel or (codes[0] if codes else ""),
-              "country": country or "CN", "on": on or licenses.today()}
+    chosen, day = channel or (codes[0] if codes else ""), on or licenses.today()
+    values = {"work": work, "uploader": uploader, "channel": chosen, "country": country or "CN",
+              "on": day}
     answer: dict[str, Any] | None = None
     problem, status = None, 200
     if work.strip() or uploader.strip():
         try:
             found = platform_console.check_upload(
-                db, person.principal, work=work, uploader_id=uploader, channel=values["channel"],
-                country=values["country"], on=values["on"])
+                db, person.principal, work=work, uploader_id=uploader, channel=chosen,
+                country=country or "CN", on=day)
             answer = {"licensed": found.licensed, "work": found.work.title, "work_id": found.work.id,
                       "uploader": found.uploader.name, "license_ids": found.license_ids,
                       "on": found.on, "country": found.country}
@@ -72,14 +75,17 @@ def licences_on_platform(page: Page, db: DB, person: PlatformPerson,
     """Licences that grant uses on the platform: who holds each, for which works, until when."""
     codes = platform_console.platforms_of(person.principal, db)
     chosen = channel or (codes[0] if codes else "")
-    rows, total = ([], 0)
+    rows: Sequence[License] = []
+    total = 0
     if chosen:
         rows, total = platform_console.licences_on(db, person.principal, chosen, offset=offset,
                                                    limit=SHOWN)
     titles = registry.works_by_ids(db, sorted({w for lic in rows for w in lic.work_ids}))
-    holders = {pid: registry.get_party(db, pid) for pid in {lic.licensee_id for lic in rows}}
-    items = [{"id": lic.id, "licensee": holders[lic.licensee_id].name if holders[lic.licensee_id] else lic.licensee_id,
-              "licensee_id": lic.licensee_id,
+    names = {}
+    for party_id in {lic.licensee_id for lic in rows}:
+        party = registry.get_party(db, party_id)
+        names[party_id] = party.name if party else party_id
+    items = [{"id": lic.id, "licensee": names[lic.licensee_id], "licensee_id": lic.licensee_id,
               "titles": " · ".join(titles[w].title for w in lic.work_ids if w in titles),
               "status": page.gettext(STATUS_LABELS.get(licenses.effective_status(lic), lic.status)),
               "from": lic.valid_from, "to": lic.valid_to} for lic in rows]

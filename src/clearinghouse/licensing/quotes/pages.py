@@ -12,9 +12,10 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from clearinghouse.access.domain import Role
-from clearinghouse.api.deps import DB
+from clearinghouse.api.deps import DB, settings_of
 from clearinghouse.core.errors import DomainError, Forbidden
 from clearinghouse.core.money import Money
+from clearinghouse.licensing.delivery import previews
 from clearinghouse.licensing.quotes import referrals, use_form
 from clearinghouse.licensing.quotes import service as quotes_service
 from clearinghouse.licensing.quotes.facts import QuoteResult
@@ -142,5 +143,6 @@ def work_page(page: Page, db: DB, work_id: str, request: Request) -> Response:
     form = use_form.read(params, params.get("work_id") or default_work)
     rights = {h.id: ", ".join(page.gettext(RIGHT_LABELS.get(r, r)) for r in h.rights)
               for h in holdings}
+    preview = previews.kinds(db, settings_of(request), [work.id]).get(work.id)
     return page.render("quotes/work.html", work=work, holdings=holdings, rights=rights, songs=songs,
-                       **form_context(db, page, form, recordings))
+                       preview=preview, **form_context(db, page, form, recordings))
