@@ -27,6 +27,8 @@ from clearinghouse.demo.catalogue import HoldingSpec, WorkSpec, build_catalogue,
 from clearinghouse.licensing.catalogue import offers as offers_service
 from clearinghouse.licensing.catalogue import templates as templates_service
 from clearinghouse.licensing.catalogue.offer_schemas import OfferCreate
+from clearinghouse.platforms import service as platforms_service
+from clearinghouse.platforms.schemas import PlatformUpdate
 from clearinghouse.registry import (
     claims_service,
     holdings_service,
@@ -128,6 +130,14 @@ def _create_parties(session: Session) -> dict[str, Party]:
     operator = parties_service.principal_for(session, parties["operator"])
     for key, spec in _party_specs().items():
         parties[key] = parties_service.create_party(session, operator, spec)
+    for key, *_ in names.PLATFORMS:  # each platform party runs the listed platform of its code
+        try:
+            row = platforms_service.get_platform(session, key)
+        except NotFound:
+            continue  # the operator removed it from the list
+        platforms_service.update_platform(session, operator, key,
+                                          PlatformUpdate.model_validate({"party_id": parties[key].id}),
+                                          row.version)
     grants: list[tuple[str, str, list[Right]]] = [("mcn", s, []) for s in names.MCN_STUDIOS]
     grants += [("society", pub, [Right.PERFORM_PUBLIC]) for pub, _, _ in names.PUBLISHERS]
     for agent, owner, rights in grants:

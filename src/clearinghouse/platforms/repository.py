@@ -32,3 +32,9 @@ def get(session: Session, code: str, *, for_update: bool = False) -> PlatformRow
 def add(session: Session, row: PlatformRow) -> None:
     session.add(row)
     session.flush()
+
+
+def codes_of_party(session: Session, party_id: str) -> list[str]:
+    """The platforms a party runs (their `party_id` link), by code."""
+    return list(session.scalars(select(PlatformRow.code).where(PlatformRow.party_id == party_id)
+                                .order_by(PlatformRow.code)))

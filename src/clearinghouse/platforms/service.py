@@ -47,6 +47,11 @@ def list_platforms(session: Session) -> Sequence[PlatformRow]:
     return repository.all_platforms(session)
 
 
+def codes_run_by(session: Session, party_id: str) -> list[str]:
+    """The codes of the platforms this party runs (a platform party linked by the operator)."""
+    return repository.codes_of_party(session, party_id)
+
+
 def get_platform(session: Session, code: str, *, for_update: bool = False) -> PlatformRow:
     row = repository.get(session, code, for_update=for_update)
     if row is None:

@@ -7,9 +7,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from clearinghouse.licensing.licenses.tables import Download
+from clearinghouse.registry.tables import Work
 
 
 def record_download(
@@ -24,3 +26,12 @@ def record_download(
     session.add(Download(license_id=license_id, work_id=work_id, file_sha256=file_sha256,
                          bytes=size, link_expires_at=link_expires_at))
     session.flush()
+
+
+def stored_files(session: Session, work_ids: list[str]) -> dict[str, tuple[str, str]]:
+    """work id -> (file key, sha256) of those of the works that have a file."""
+    if not work_ids:
+        return {}
+    rows = session.execute(select(Work.id, Work.file_key, Work.file_sha256)
+                           .where(Work.id.in_(work_ids), Work.file_key.is_not(None)))
+    return {work_id: (key, sha) for work_id, key, sha in rows if key and sha}

@@ -1,7 +1,8 @@
 """Is this use licensed? The question every later feature asks, answered from license_grants.
 
 `covering` answers one question for a caller who may ask it: the licensee about itself, the
-holders and managers of the work (or their agents) about anyone, the operator about anything.
+holders and managers of the work (or their agents) about anyone, a platform about uses on the
+platforms it runs (its uploads), the operator about anything.
 `covering_batch` answers many at once for trusted callers inside the process (the usage pipeline,
 identification); it does not check access, its callers do. `write_for` stores a new license's
 grants at purchase.
@@ -14,7 +15,7 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
-from clearinghouse.access.domain import Principal
+from clearinghouse.access.domain import Principal, Role
 from clearinghouse.core import platforms
 from clearinghouse.core.errors import Forbidden, NotFound, ValidationFailed
 from clearinghouse.core.territories import ALL_COUNTRIES
@@ -22,6 +23,7 @@ from clearinghouse.licensing.licenses import grants_repository, grants_snapshot
 from clearinghouse.licensing.licenses.grants import CoverageQuestion, LineScope, grant_rows
 from clearinghouse.licensing.licenses.tables import License
 from clearinghouse.licensing.terms import Channel, resolve_channel, short_video_platforms
+from clearinghouse.platforms import service as platforms_service
 from clearinghouse.registry import repository
 from clearinghouse.registry.domain import ALL_RIGHTS
 from clearinghouse.registry.management import managers_of
@@ -64,6 +66,9 @@ def question(
 def _may_ask(session: Session, principal: Principal, q: CoverageQuestion) -> bool:
     if principal.is_operator or principal.party_id == q.licensee_id:
         return True
+    if principal.has(Role.PLATFORM) and q.channel in platforms_service.codes_run_by(
+            session, principal.party_id):
+        return True  # a platform checks the uploads on its own platform
     work = repository.get_work(session, q.work_id)
     if work is None:
         raise NotFound(f"work {q.work_id} not found", field="work_id")
@@ -82,7 +87,8 @@ def covering(session: Session, principal: Principal, q: CoverageQuestion) -> lis
     """The active licenses that cover the question (none: the use is not licensed)."""
     if not _may_ask(session, principal, q):
         raise Forbidden(
-            "ask about your own licenses, or about works you hold or manage",
+            "ask about your own licenses, about works you hold or manage, or (a platform) "
+            "about uses on your platform",
             field="licensee_id",
         )
     return grants_repository.covering(session, q)

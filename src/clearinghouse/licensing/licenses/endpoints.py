@@ -75,7 +75,8 @@ def license_coverage(
 ) -> CoverageOut:
     """Is this use licensed? The active licenses that cover work, licensee, platform, country and
     day (and right). A licensee asks about itself; the work's holders and managers (and their
-    agents) and the operator ask about anyone."""
+    agents) and the operator ask about anyone; a platform party asks about uses on the platforms
+    it runs (`channel` one of them)."""
     q = coverage.question(
         work_id, licensee_id, channel, country, on or licenses_service.today(), right
     )

@@ -16,6 +16,7 @@ from clearinghouse.licensing.licenses.tables import (
     Download,
     License,
     LicenseEvent,
+    LicenseGrant,
     LicenseLine,
     Payment,
 )
@@ -121,3 +122,15 @@ def download_counts(session: Session, license_ids: Sequence[str]) -> dict[str, i
     )
     counts.update({license_id: int(n) for license_id, n in rows})
     return counts
+
+
+def licenses_on_channel(session: Session, channel: str, *, offset: int,
+                        limit: int) -> tuple[Sequence[License], int]:
+    """Newest first, and the total: licenses that grant a use on this platform."""
+    granted = select(LicenseGrant.license_id).where(LicenseGrant.channel == channel)
+    query = select(License).where(License.id.in_(granted))
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = session.scalars(
+        query.order_by(License.created_at.desc(), License.id).offset(offset).limit(limit)
+    ).all()
+    return rows, total

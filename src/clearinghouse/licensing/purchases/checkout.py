@@ -47,6 +47,17 @@ def buy(session: Session, principal: Principal, use: QuoteCreate, expected_total
     return Bought(result.license, payment, settled)
 
 
+def buy_quote(session: Session, principal: Principal, quote_id: str, expected_total_minor: int,
+              key: str, settings: Settings) -> Bought:
+    """An existing quote (an agreed referral's) bought at the total shown."""
+    result = purchases.purchase(session, principal, purchases.PurchaseRequest(
+        quote_id, False, expected_total_minor), f"web:{key}", settings)
+    payment, settled = result.payment, False
+    if result.created and payment is not None and settings.demo_settles_payments:
+        payment, settled = settle_for_demo(session, payment), True
+    return Bought(result.license, payment, settled)
+
+
 def settle_for_demo(session: Session, payment: Payment) -> Payment:
     """The demo has no bank: the operator 'receives' the transfer at once."""
     operator = parties_service.principal_for(

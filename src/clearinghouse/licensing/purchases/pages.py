@@ -1,5 +1,5 @@
-"""Buy and pay: the checkout form's POST (someone new signs up on the same form). Then to the
-licence's page."""
+"""Buy and pay: the checkout form's POST (someone new signs up on the same form), and an agreed
+referral's quote. Then to the licence's page."""
 
 from __future__ import annotations
 
@@ -16,8 +16,8 @@ from clearinghouse.api.deps import settings_of, write_sessions
 from clearinghouse.core.db import unit_of_work
 from clearinghouse.core.errors import Conflict, Forbidden, ValidationFailed
 from clearinghouse.licensing.purchases import checkout
-from clearinghouse.licensing.quotes import use_form
-from clearinghouse.web.pages import Page, page_router
+from clearinghouse.licensing.quotes import referrals, use_form
+from clearinghouse.web.pages import LicenseePerson, Page, page_router
 from clearinghouse.web.visitor import set_session_cookie
 
 router = page_router()
@@ -57,3 +57,20 @@ def buy_and_pay(page: Page, request: Request, work_id: Field = "", channel: Fiel
     if new_session is not None:
         set_session_cookie(response, new_session, secure=page.is_https)
     return response
+
+
+@router.post("/referrals/{referral_id}/buy")
+def buy_agreed_referral(page: Page, request: Request, person: LicenseePerson, referral_id: str,
+                        expected_total_minor: Field = "") -> Response:
+    """The price a holder agreed to in a referral, bought as its quote says; the referral's id
+    is the purchase key, so sending the form twice buys once."""
+    if not expected_total_minor.isdigit():
+        raise ValidationFailed("reload the referral and buy again", field="expected_total_minor")
+    with unit_of_work(write_sessions(request)) as db:
+        ref = referrals.get_referral(db, person.principal, referral_id)
+        if ref.licensee_id != person.principal.party_id or ref.quote_id is None:
+            raise Forbidden("only the licensee buys an agreed referral", field="referral_id")
+        bought = checkout.buy_quote(db, person.principal, ref.quote_id, int(expected_total_minor),
+                                    f"referral:{ref.id}", settings_of(request))
+    suffix = "?settled=demo" if bought.settled_by_demo else ""
+    return page.redirect(f"/licences/{bought.license.id}{suffix}")

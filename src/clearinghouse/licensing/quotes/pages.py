@@ -12,11 +12,12 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from clearinghouse.access.domain import Role
-from clearinghouse.api.deps import DB
+from clearinghouse.api.deps import DB, settings_of
 from clearinghouse.core.errors import DomainError, Forbidden
 from clearinghouse.core.money import Money
+from clearinghouse.licensing.delivery import previews
+from clearinghouse.licensing.quotes import referrals, use_form
 from clearinghouse.licensing.quotes import service as quotes_service
-from clearinghouse.licensing.quotes import use_form
 from clearinghouse.licensing.quotes.facts import QuoteResult
 from clearinghouse.platforms import service as platforms_service
 from clearinghouse.registry import repository as registry_repository
@@ -35,6 +36,17 @@ def N_(message: str) -> str:  # noqa: N802 - marks a message for extraction; tra
 
 TERRITORY_LABELS = {"CN": N_("Mainland China"), "GREATER_CHINA": N_("Greater China"),
                     "APAC": N_("Asia-Pacific"), "WORLD": N_("Worldwide")}
+# The referrals' words (referral_pages.py): kept here, where the catalogue's extraction looks.
+REFERRAL_STATUS_LABELS = {
+    "open": N_("waiting for the holder"), "countered": N_("the holder proposes a price"),
+    "accepted": N_("agreed: ready to buy"), "declined": N_("declined by the holder"),
+    "withdrawn": N_("withdrawn"), "purchased": N_("bought"),
+}
+REFERRAL_KIND_LABELS = {
+    "request": N_("request"), "message": N_("message"), "counter": N_("counter-offer"),
+    "accept": N_("accepted"), "decline": N_("declined"), "withdraw": N_("withdrawn"),
+}
+RUNNING_TERMS = N_("running terms: see the messages")
 
 
 def money(page: PageContext, currency: str, minor: int) -> str:
@@ -48,7 +60,9 @@ def price_view(page: PageContext, result: QuoteResult) -> dict[str, Any]:
                    "holder": line.holder_name, "share": line.share,
                    "amount": money(page, totals.currency, line.upfront_converted_minor)}
                   for line in result.lines],
-        "unclearable": [{"right": page.gettext(RIGHT_LABELS.get(u.right, u.right)), "message": u.message}
+        "unclearable": [{"right": page.gettext(RIGHT_LABELS.get(u.right, u.right)), "message": u.message,
+                         "right_code": u.right, "holder_id": u.holder_id,
+                         "referable": bool(u.holder_id) and u.reason in referrals.REFERABLE}
                         for u in result.unclearable],
         "subtotal": money(page, totals.currency, totals.subtotal_minor),
         "fee": money(page, totals.currency, totals.licensee_fee_minor),
@@ -129,5 +143,6 @@ def work_page(page: Page, db: DB, work_id: str, request: Request) -> Response:
     form = use_form.read(params, params.get("work_id") or default_work)
     rights = {h.id: ", ".join(page.gettext(RIGHT_LABELS.get(r, r)) for r in h.rights)
               for h in holdings}
+    preview = previews.kinds(db, settings_of(request), [work.id]).get(work.id)
     return page.render("quotes/work.html", work=work, holdings=holdings, rights=rights, songs=songs,
-                       **form_context(db, page, form, recordings))
+                       preview=preview, **form_context(db, page, form, recordings))
