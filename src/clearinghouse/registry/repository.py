@@ -257,6 +257,16 @@ def conflicts_of_work(session: Session, work_id: str) -> Sequence[OwnershipConfl
     ).all()
 
 
+def open_conflicts_of_works(session: Session, work_ids: Sequence[str]) -> Sequence[OwnershipConflict]:
+    if not work_ids:
+        return []
+    return session.scalars(
+        select(OwnershipConflict).where(OwnershipConflict.work_id.in_(work_ids),
+                                        OwnershipConflict.status == "open")
+        .order_by(OwnershipConflict.work_id, OwnershipConflict.id)
+    ).all()
+
+
 def list_conflicts(session: Session, *, status: str | None) -> list[OwnershipConflict]:
     query = select(OwnershipConflict)
     if status:
