@@ -136,9 +136,14 @@ def principal_of(request: Request) -> Principal | None:
     return principal
 
 
-def check_credentials(request: Request) -> None:
-    """App-wide: a bad `Authorization` header is refused on every route, before its inputs."""
-    principal_of(request)
+async def check_credentials(request: Request) -> None:
+    """App-wide: a bad `Authorization` header is refused on every route, before its inputs.
+    Async: most requests send no header and need no database, so they skip the thread pool
+    (a sync dependency cost every request a trip through it)."""
+    if "authorization" in request.headers:
+        await run_in_threadpool(principal_of, request)
+    else:
+        request.state.principal = None
 
 
 async def _principal(request: Request) -> Principal | None:

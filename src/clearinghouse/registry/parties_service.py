@@ -143,10 +143,12 @@ def authenticate(session: Session, token: str) -> Principal:
     parsed = parse_token(token)
     if parsed is None:
         raise Unauthenticated("malformed API key")
-    key = repository.find_key_by_lookup(session, parsed[0])
-    if key is None or key.revoked_at is not None or not secret_matches(parsed[1], key.secret_hash):
+    found = repository.key_and_party_by_lookup(session, parsed[0])
+    if found is None:
         raise Unauthenticated("invalid or revoked API key")
-    party = get_party(session, key.party_id)
+    key, party = found
+    if key.revoked_at is not None or not secret_matches(parsed[1], key.secret_hash):
+        raise Unauthenticated("invalid or revoked API key")
     return principal_for(session, party, key.id)
 
 

@@ -53,6 +53,13 @@ def find_key_by_lookup(session: Session, lookup: str) -> ApiKey | None:
     return session.scalars(select(ApiKey).where(ApiKey.lookup == lookup)).first()
 
 
+def key_and_party_by_lookup(session: Session, lookup: str) -> tuple[ApiKey, Party] | None:
+    """A key with its party in one statement: every authenticated request asks."""
+    row = session.execute(select(ApiKey, Party).join(Party, Party.id == ApiKey.party_id)
+                          .where(ApiKey.lookup == lookup)).first()
+    return None if row is None else (row[0], row[1])
+
+
 def key_ids_by_lookup(session: Session, lookups: Iterable[str]) -> dict[str, str]:
     wanted = sorted(set(lookups))
     if not wanted:

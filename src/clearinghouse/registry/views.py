@@ -8,6 +8,7 @@ from clearinghouse.access.domain import Principal
 from clearinghouse.core.shares import format_share
 from clearinghouse.registry import repository
 from clearinghouse.registry.holdings_service import open_conflict_holding_ids
+from clearinghouse.registry.page_repository import WorkPage
 from clearinghouse.registry.parties_service import may_see_contact, may_see_settings
 from clearinghouse.registry.schemas import (
     ConflictOut,
@@ -62,6 +63,23 @@ def work_out(session: Session, work: Work) -> WorkOut:
         publication_date=work.publication_date,
         identifiers=[IdentifierOut(scheme=i.scheme, value=i.value) for i in work.identifiers],
         relations=relations, moral_rights=work.moral_rights, registrant_id=work.registrant_id,
+        has_file=work.file_key is not None, version=work.version,
+        created_at=work.created_at, updated_at=work.updated_at,
+    )
+
+
+def work_page_out(page: WorkPage) -> WorkOut:
+    """The same answer as `work_out`, from the page's Core rows (registry/page_repository.py)."""
+    work = page.work
+    return WorkOut(
+        id=work.id, type=work.type_code, title=work.title, alt_titles=list(work.alt_titles),
+        creators=[CreatorOut(name=n, role=r, party_id=p) for n, r, p in page.creators],
+        length=work.length, length_unit=work.length_unit or "seconds",
+        language=work.language, tags=page.tags, description=work.description,
+        publication_date=work.publication_date,
+        identifiers=[IdentifierOut(scheme=s, value=v) for s, v in page.identifiers],
+        relations=[RelationOut(kind=k, from_work_id=f, to_work_id=t) for k, f, t in page.relations],
+        moral_rights=work.moral_rights, registrant_id=work.registrant_id,
         has_file=work.file_key is not None, version=work.version,
         created_at=work.created_at, updated_at=work.updated_at,
     )

@@ -11,7 +11,7 @@ from clearinghouse.core.errors import Conflict, Forbidden, NotFound, ValidationF
 from clearinghouse.core.identifiers import InvalidIdentifier, normalize_identifier
 from clearinghouse.core.ids import new_id
 from clearinghouse.core.versioning import check_version
-from clearinghouse.registry import repository
+from clearinghouse.registry import page_repository, repository
 from clearinghouse.registry.domain import ALL_RIGHTS, RelationKind
 
 # Re-exported: delivery checks uploads with them.
@@ -51,6 +51,14 @@ def get_work(session: Session, work_id: str, *, for_update: bool = False) -> Wor
     if work is None:
         raise NotFound(f"work {work_id} not found", field="work_id")
     return work
+
+
+def get_work_page(session: Session, work_id: str) -> page_repository.WorkPage:
+    """What a work's public page shows, read without loading ORM records."""
+    page = page_repository.work_page(session, work_id)
+    if page is None:
+        raise NotFound(f"work {work_id} not found", field="work_id")
+    return page
 
 
 def get_type(session: Session, code: str, field: str = "type") -> WorkType:

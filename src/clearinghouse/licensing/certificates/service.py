@@ -31,7 +31,7 @@ from clearinghouse.licensing.licenses import reasons
 from clearinghouse.licensing.licenses import service as licenses
 from clearinghouse.licensing.licenses.tables import License
 from clearinghouse.licensing.policies import odrl
-from clearinghouse.registry import repository
+from clearinghouse.registry import page_repository, repository
 
 CERTIFICATE_TYPE = "clearinghouse.license-certificate"
 # 2: each right states its own countries and period, and `not_cleared` lists what a partial
@@ -50,8 +50,8 @@ def payload_for(session: Session, lic: License, settings: Settings) -> dict[str,
     use = use_from_json(lic.use)
     grants = [Grant.of_line(line) for line in lic.lines]
     licensee = repository.get_party(session, lic.licensee_id)
-    works = repository.works_by_ids(session, lic.work_ids)
-    operator = licenses.operator_id(session)
+    works = page_repository.work_identities(session, lic.work_ids)
+    operator = licenses.operator_party(session)
 
     def party(party_id: str, name: str | None = None) -> dict[str, str]:
         if name is None:
@@ -68,7 +68,7 @@ def payload_for(session: Session, lic: License, settings: Settings) -> dict[str,
         "license_id": lic.id,
         "quote_id": lic.quote_id,
         "issued_at": utcnow().replace(microsecond=0).isoformat().replace("+00:00", "Z"),
-        "issuer": party(operator) | {"url": base},
+        "issuer": party(operator.id, operator.name) | {"url": base},
         "licensee": party(lic.licensee_id, licensee.name if licensee else None),
         "valid_from": lic.valid_from.isoformat(),
         "valid_until": valid_until,
@@ -77,7 +77,7 @@ def payload_for(session: Session, lic: License, settings: Settings) -> dict[str,
                 "id": w.id,
                 "title": w.title,
                 "type": w.type_code,
-                "identifiers": {i.scheme: i.value for i in w.identifiers},
+                "identifiers": dict(w.identifiers),
             }
             for w in (works[wid] for wid in lic.work_ids if wid in works)
         ],

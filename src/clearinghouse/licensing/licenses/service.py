@@ -30,6 +30,7 @@ from clearinghouse.licensing.licenses.payment_rows import cancel_row
 from clearinghouse.licensing.licenses.reasons import ReasonCode, describe, label
 from clearinghouse.licensing.licenses.tables import License, LicenseEvent, Payment
 from clearinghouse.registry import repository as registry_repository
+from clearinghouse.registry.tables import Party
 
 PENDING, ACTIVE, EXPIRED, REVOKED, SUSPENDED = (
     "pending_payment",
@@ -281,7 +282,11 @@ def payments_of(session: Session, license_id: str) -> Sequence[Payment]:
 
 def operator_id(session: Session) -> str:
     """The operator party: the clearinghouse, which issues licenses on the holders' behalf."""
+    return operator_party(session).id
+
+
+def operator_party(session: Session) -> Party:
     party = registry_repository.first_operator_party(session)
     if party is None:
         raise NotFound("no operator party yet: run `clearinghouse init` first")
-    return party.id
+    return party

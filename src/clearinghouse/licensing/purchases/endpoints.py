@@ -5,10 +5,13 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Request, Response
+from sqlalchemy.orm import Session
 
+from clearinghouse.access.domain import Principal
 from clearinghouse.api.auth import LicenseeCaller
-from clearinghouse.api.deps import DB, Caller, etag, settings_of
+from clearinghouse.api.deps import etag, in_transaction, settings_of, write_sessions
 from clearinghouse.api.responses import WRITE, errors
+from clearinghouse.core.settings import Settings
 from clearinghouse.licensing.licenses import service as licenses_service
 from clearinghouse.licensing.licenses.schemas import (
     LicenseCreate,
@@ -29,13 +32,12 @@ IdempotencyKey = Annotated[
 ]
 
 
-def _one_out(db: DB, lic: License, base_url: str) -> LicenseOut:
+def _one_out(db: Session, lic: License, base_url: str) -> LicenseOut:
     return license_out(lic, base_url, licenses_service.page_details(db, [lic])[lic.id])
 
 
-def _purchase(
-    db: DB,
-    caller: Caller,
+async def _purchase(
+    caller: Principal,
     request: Request,
     response: Response,
     quote_id: str,
@@ -43,18 +45,20 @@ def _purchase(
     key: str | None,
 ) -> LicenseOut:
     body = body or PurchaseBody(accept_partial=False, expected_total_minor=None)
-    settings = settings_of(request)
-    result = purchase_service.purchase(
-        db,
-        caller,
-        purchase_service.PurchaseRequest(quote_id, body.accept_partial, body.expected_total_minor),
-        key,
-        settings,
-    )
-    response.status_code = 201 if result.created else 200
-    response.headers["Location"] = f"/api/v1/licenses/{result.license.id}"
-    response.headers["ETag"] = etag(result.license.version)
-    return _one_out(db, result.license, settings.public_url)
+    wanted = purchase_service.PurchaseRequest(quote_id, body.accept_partial, body.expected_total_minor)
+    # The purchase, its answer and its commit in one trip through the thread pool.
+    created, out = await in_transaction(write_sessions(request), _buy, caller, wanted, key,
+                                        settings_of(request))
+    response.status_code = 201 if created else 200
+    response.headers["Location"] = f"/api/v1/licenses/{out.id}"
+    response.headers["ETag"] = etag(out.version)
+    return out
+
+
+def _buy(db: Session, caller: Principal, wanted: purchase_service.PurchaseRequest, key: str | None,
+         settings: Settings) -> tuple[bool, LicenseOut]:
+    result = purchase_service.purchase(db, caller, wanted, key, settings)
+    return result.created, _one_out(db, result.license, settings.public_url)
 
 
 PURCHASE_RESPONSES = (
@@ -75,8 +79,7 @@ PURCHASE_RESPONSES = (
     tags=["licenses"],
     responses=PURCHASE_RESPONSES,
 )
-def purchase_quote(
-    db: DB,
+async def purchase_quote(
     caller: LicenseeCaller,
     request: Request,
     response: Response,
@@ -86,7 +89,7 @@ def purchase_quote(
 ) -> LicenseOut:
     """Buy every line of your quote in one go (or none). 201 with the license and how to pay;
     409 when holdings, prices or exclusivity changed, 410 when the quote expired."""
-    return _purchase(db, caller, request, response, quote_id, body, idempotency_key)
+    return await _purchase(caller, request, response, quote_id, body, idempotency_key)
 
 
 @router.post(
@@ -96,8 +99,7 @@ def purchase_quote(
     tags=["licenses"],
     responses=PURCHASE_RESPONSES,
 )
-def create_license(
-    db: DB,
+async def create_license(
     caller: LicenseeCaller,
     request: Request,
     response: Response,
@@ -108,4 +110,4 @@ def create_license(
     data = PurchaseBody(
         accept_partial=body.accept_partial, expected_total_minor=body.expected_total_minor
     )
-    return _purchase(db, caller, request, response, body.quote_id, data, idempotency_key)
+    return await _purchase(caller, request, response, body.quote_id, data, idempotency_key)

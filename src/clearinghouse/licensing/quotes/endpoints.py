@@ -6,7 +6,9 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
+from sqlalchemy.orm import Session, sessionmaker
 
+from clearinghouse.access.domain import Principal
 from clearinghouse.api.auth import LicenseeCaller, QuoteRequesterCaller
 from clearinghouse.api.deps import (
     DB,
@@ -14,8 +16,9 @@ from clearinghouse.api.deps import (
     IfMatch,
     Limit,
     Offset,
-    ReadDB,
     etag,
+    in_transaction,
+    read_sessions,
     write_sessions,
 )
 from clearinghouse.api.responses import AUTHED, UPDATE, WRITE, errors
@@ -50,14 +53,22 @@ def _valid_seconds(request: Request) -> int:
 
 @router.post("/quotes", response_model=QuoteOut, status_code=201, tags=["quotes"],
              responses=WRITE)
-def create_quote(read: ReadDB, caller: QuoteRequesterCaller, body: QuoteCreate, request: Request,
-                 response: Response) -> QuoteOut:
+async def create_quote(caller: QuoteRequesterCaller, body: QuoteCreate, request: Request,
+                       response: Response) -> QuoteOut:
     """State a use once; get every right and co-holder it needs, priced, and what is
     referral-only. The price holds until `expires_at`."""
+    # A hot route: the whole of it in one trip through the thread pool.
+    out = await in_transaction(read_sessions(request), _create_quote, caller, body,
+                               write_sessions(request), _valid_seconds(request))
+    response.headers["Location"] = f"/api/v1/quotes/{out.id}"
+    return out
+
+
+def _create_quote(read: Session, caller: Principal, body: QuoteCreate,
+                  writes: sessionmaker[Session], valid_seconds: int) -> QuoteOut:
     priced = quotes_service.price_quote(read, caller, body)  # reads only: no write lock held
-    with unit_of_work(write_sessions(request)) as db:
-        quote = quotes_service.keep_quote(db, caller, priced, _valid_seconds(request))
-    response.headers["Location"] = f"/api/v1/quotes/{quote.id}"
+    with unit_of_work(writes) as db:
+        quote = quotes_service.keep_quote(db, caller, priced, valid_seconds)
     hints = quotes_service.recordings_not_named(read, [quote])
     return quote_out(quote, quotes_service.effective_status(quote), hints[quote.id])
 

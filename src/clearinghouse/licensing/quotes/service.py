@@ -141,7 +141,9 @@ def price_quote(session: Session, principal: Principal, data: QuoteCreate,
                 now: datetime | None = None) -> PricedQuote:
     """`now`: the moment the quote is made (the clock unless given)."""
     licensee_id = _licensee(principal, data.licensee_id)
-    if registry_repository.get_party(session, licensee_id) is None:
+    # The caller's own party was read with its key; only another party (the operator quoting
+    # for a licensee) needs looking up.
+    if licensee_id != principal.party_id and registry_repository.get_party(session, licensee_id) is None:
         raise ValidationFailed(f"party {licensee_id} not found", field="licensee_id")
     today = (now or utcnow()).date()
     platforms_service.refresh(session)

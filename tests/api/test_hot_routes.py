@@ -1,0 +1,166 @@
+"""The routes of the load mix (search, work page, quote, purchase) stay cheap: a bounded number
+of statements and of trips through the thread pool per answer, on both engines, with the same
+answers as before (docs/operations.md, "Capacity")."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import anyio.to_thread
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import event, select
+from sqlalchemy.engine import Engine
+
+from clearinghouse.api.app import create_app
+from clearinghouse.core.db import make_engine, session_factory, unit_of_work
+from clearinghouse.core.settings import Settings
+from clearinghouse.registry import views, works_service
+from clearinghouse.registry.tables import Work, WorkCreator, WorkIdentifier, WorkRelation, WorkTag
+
+BRAND = {"Authorization": "Bearer chk_de0000000005_demo-licensee-brand"}
+USE = {"purpose": "advertising", "channels": ["douyin"], "uses": 1,
+       "portion": {"unit": "seconds", "value": 15}, "modified": False,
+       "territories": ["CN"], "term_days": 365, "currency": "CNY"}
+# Statements per answer (SQLite's BEGIN not counted), measured with bench/statements.py; in
+# brackets what the same answer took before on PostgreSQL.
+WORK_PAGE = 2  # (6) the work with its type; every list of the page in one UNION ALL
+SEARCH = 5  # (5) a search with matches
+QUOTE = 14  # (15-16) the key and its party in one; the caller's own party not read again
+PURCHASE = 27  # (31) the certificate names its works and issuer in 3 statements (was 6)
+
+
+@pytest.fixture
+def client(demo_db_url: str, tmp_path: Path) -> Iterator[TestClient]:
+    settings = Settings(data_dir=tmp_path / "data", database_url=demo_db_url)
+    settings.data_dir.mkdir(parents=True)
+    with TestClient(create_app(settings), raise_server_exceptions=False) as c:
+        yield c
+
+
+@contextmanager
+def statements() -> Iterator[list[str]]:
+    """The statements sent while inside (not SQLite's BEGIN, which is no work for the server)."""
+    seen: list[str] = []
+
+    def count(conn, cursor, statement, parameters, context, executemany) -> None:  # noqa: ANN001
+        if not statement.startswith("BEGIN"):
+            seen.append(statement)
+
+    event.listen(Engine, "before_cursor_execute", count)
+    try:
+        yield seen
+    finally:
+        event.remove(Engine, "before_cursor_execute", count)
+
+
+@contextmanager
+def thread_pool_trips(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """Every hand-off to the worker threads (sync dependencies, sync endpoints, run_in_threadpool)."""
+    trips: list[str] = []
+    real = anyio.to_thread.run_sync
+
+    async def counted(func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        trips.append(getattr(func, "__qualname__", repr(func)))
+        return await real(func, *args, **kwargs)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(anyio.to_thread, "run_sync", counted)
+        yield trips
+
+
+def _songs(client: TestClient) -> list[str]:
+    page = client.get("/api/v1/works", params={"type": "sound_recording", "limit": 100})
+    return [w["id"] for w in page.json()["items"]]
+
+
+def _richest_works(url: str) -> list[str]:
+    """Works with creators, identifiers, tags and relations: the page's lists all filled."""
+    engine = make_engine(url)
+    try:
+        with unit_of_work(session_factory(engine)) as s:
+            related = select(WorkRelation.from_work_id).union(select(WorkRelation.to_work_id))
+            return list(s.scalars(
+                select(Work.id).where(Work.id.in_(related),
+                                      Work.id.in_(select(WorkCreator.work_id)),
+                                      Work.id.in_(select(WorkIdentifier.work_id)),
+                                      Work.id.in_(select(WorkTag.work_id)))
+                .order_by(Work.id).limit(5)))
+    finally:
+        engine.dispose()
+
+
+def test_a_work_page_says_what_the_record_says_in_two_statements(client, demo_db_url) -> None:
+    work_ids = _richest_works(demo_db_url)
+    assert work_ids, "the demo has works with every list filled"
+    engine = make_engine(demo_db_url)
+    try:
+        for work_id in work_ids:
+            with statements() as seen:
+                page = client.get(f"/api/v1/works/{work_id}")
+            assert page.status_code == 200, page.text
+            assert len(seen) <= WORK_PAGE, seen
+            with unit_of_work(session_factory(engine)) as s:
+                record = views.work_out(s, works_service.get_work(s, work_id))
+            assert page.json() == record.model_dump(mode="json")
+            assert page.headers["ETag"] == f'"{record.version}"'
+            assert page.json()["relations"] and page.json()["creators"] and page.json()["tags"]
+    finally:
+        engine.dispose()
+    missing = client.get("/api/v1/works/wrk_nothere")
+    assert missing.status_code == 404
+    assert missing.json()["error"]["code"] == "not_found"
+
+
+def test_anonymous_reads_take_one_trip_through_the_thread_pool(client, monkeypatch) -> None:
+    work_id = _songs(client)[0]
+    with thread_pool_trips(monkeypatch) as trips:
+        assert client.get("/api/v1/works", params={"q": "summer"}).status_code == 200
+        assert client.get(f"/api/v1/works/{work_id}").status_code == 200
+    assert len(trips) == 2, trips
+
+
+def test_a_bad_key_is_still_refused_on_a_public_route(client) -> None:
+    refused = client.get("/api/v1/works", headers={"Authorization": "Bearer chk_nope"})
+    assert refused.status_code == 401
+    assert client.get("/api/v1/works", headers=BRAND).status_code == 200
+
+
+def test_search_quote_and_purchase_stay_within_their_statements(client, monkeypatch) -> None:
+    songs = _songs(client)
+    with statements() as seen:
+        found = client.get("/api/v1/works", params={"q": "summer", "limit": 20})
+    assert found.status_code == 200 and found.json()["items"]
+    assert len(seen) <= SEARCH, seen
+
+    bought = 0
+    for song in songs:
+        with statements() as seen, thread_pool_trips(monkeypatch) as trips:
+            quote = client.post("/api/v1/quotes", headers=BRAND, json={**USE, "work_ids": [song]})
+        assert quote.status_code == 201, quote.text
+        assert len(seen) <= QUOTE, seen
+        assert len(trips) == 2, trips  # the key, then the whole quote
+        if quote.json()["unclearable"]:
+            continue
+        body = {"expected_total_minor": quote.json()["total"]["minor"]}
+        headers = {**BRAND, "Idempotency-Key": f"hot-{song}"}
+        with statements() as seen:
+            first = client.post(f"/api/v1/quotes/{quote.json()['id']}/purchase", headers=headers, json=body)
+        assert first.status_code == 201, first.text
+        assert len(seen) <= PURCHASE, seen
+        signed = client.get(f"/api/v1/licenses/{first.json()['id']}/certificate", headers=BRAND).json()
+        work = client.get(f"/api/v1/works/{song}").json()
+        named = {w["id"]: w for w in signed["certificate"]["works"]}
+        assert named[song] == {"id": song, "title": work["title"], "type": work["type"],
+                               "identifiers": {i["scheme"]: i["value"] for i in work["identifiers"]}}
+        assert signed["certificate"]["issuer"]["name"] == "Clearinghouse operator" or \
+            signed["certificate"]["issuer"]["name"]
+        again = client.post(f"/api/v1/quotes/{quote.json()['id']}/purchase", headers=headers, json=body)
+        assert again.status_code == 200 and again.json()["id"] == first.json()["id"]
+        bought += 1
+        if bought == 2:
+            break
+    assert bought == 2
