@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import text
 
-from clearinghouse.core.db import is_postgres, unit_of_work
+from clearinghouse.core.db import unit_of_work
 from clearinghouse.search import index_repository, indexer, service
 from tests.support.factories import make_work
 
@@ -27,12 +27,6 @@ def fts_table(sessions) -> str:  # noqa: ANN001
                    .scalar_one())
 
 
-@pytest.fixture
-def sqlite_only(engine):  # noqa: ANN001, ANN201
-    if is_postgres(engine):
-        pytest.skip("the FTS5 table is SQLite's")
-
-
 def test_every_prefix_length_finds_the_same_works(sessions, catalogue):  # noqa: ANN001
     """Prefixes of 2 to 5 characters are read from the prefix index, longer ones by merging
     the words they start, the whole word as a word: the same works either way."""
@@ -48,13 +42,18 @@ def test_every_prefix_length_finds_the_same_works(sessions, catalogue):  # noqa:
     assert find(sessions, creator="lily chenow") == [longer]
 
 
-def test_the_full_text_table_has_a_prefix_index(sessions, sqlite_only):  # noqa: ANN001
+SQLITE_ONLY = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)  # the FTS5 table is SQLite's
+
+
+@SQLITE_ONLY
+def test_the_full_text_table_has_a_prefix_index(sessions):  # noqa: ANN001
     assert "prefix='2 3 4 5'" in fts_table(sessions)
     with unit_of_work(sessions) as s:
         assert index_repository.fts_is_current(s)
 
 
-def test_reindex_makes_an_old_full_text_table_again(sessions, catalogue, sqlite_only):  # noqa: ANN001
+@SQLITE_ONLY
+def test_reindex_makes_an_old_full_text_table_again(sessions, catalogue):  # noqa: ANN001
     with unit_of_work(sessions) as s:  # a database restored from before migration 0019
         s.execute(text("DROP TABLE search_fts"))
         s.execute(text(OLD_FTS_TABLE))
