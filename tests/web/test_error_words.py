@@ -65,3 +65,21 @@ def test_an_error_without_a_catalogue_entry_falls_back_to_its_english_message():
     by_body = error_words.explain(NotFound("licence x not found", field="license_id"), zh, "zh-CN")
     assert by_body.text == "本平台没有该许可，请检查许可编号。"
     assert error_words.msgid_of(DomainError("anything")) is None
+
+
+def test_a_right_the_checkout_cannot_clear_is_explained_in_the_visitors_language(browser_client):
+    """An edited use needs the author's approval: on a Chinese page the reason is Chinese (the
+    engine's English sentence, with its names, kept behind a 'details' switch); in English the
+    engine's own sentence, with no switch."""
+    found = browser_client.get("/api/v1/works", params={"owner": "一条视频", "type": "short_video", "limit": 1})
+    use = {"work_id": found.json()["items"][0]["id"], "channel": "douyin", "seconds": "15", "edited": "1"}
+    _zh(browser_client)
+    zh = browser_client.get("/checkout", params=use)
+    assert zh.status_code == 200
+    unclearable = zh.text.split('class="unclearable"', 1)[1].split("</ul>", 1)[0]
+    assert "请询问权利人" in unclearable or "请向其权利人询问" in unclearable
+    assert "详情（英文）" in unclearable and 'lang="en"' in unclearable
+    browser_client.cookies.set(i18n.COOKIE, "en")
+    en = browser_client.get("/checkout", params=use)
+    unclearable = en.text.split('class="unclearable"', 1)[1].split("</ul>", 1)[0]
+    assert "approv" in unclearable and "请" not in unclearable and "Details (in English)" not in unclearable

@@ -47,6 +47,31 @@ REFERRAL_KIND_LABELS = {
     "accept": N_("accepted"), "decline": N_("declined"), "withdraw": N_("withdrawn"),
 }
 RUNNING_TERMS = N_("running terms: see the messages")
+# Why a right cannot be cleared here, by the quote engine's reason code: the engine's own sentence
+# (with names and shares) is English, so other languages get this one and the English detail.
+UNCLEARABLE_WORDS = {
+    "adaptation_right_not_cleared": N_("The use is edited, so it also needs the right to modify the work "
+                                       "and the author's approval; that share is not in this quote: "
+                                       "ask its holder."),
+    "unclaimed_share": N_("Part of this right has no registered holder for the whole period in some "
+                          "countries; that part cannot be licensed here."),
+    "ownership_conflict": N_("Who holds this right is disputed; it cannot be licensed here until the "
+                             "dispute is settled."),
+    "collective_management": N_("This share is administered by a collecting society: license it from "
+                                "the society, or ask the holder."),
+    "author_approval_required": N_("The author must approve edits: ask the holder."),
+    "declined": N_("The holder declined to license this right for this use."),
+    "no_offer": N_("The holder offers no routine licence of this right for this use: ask the holder."),
+    "no_exchange_rate": N_("The holder prices this right in another currency and there is no exchange "
+                           "rate to yours: quote in the holder's currency, or ask the holder."),
+}
+
+
+def unclearable_words(page: PageContext, reason: str, message: str) -> tuple[str, str | None]:
+    """(what the visitor reads, the engine's English detail when that is not what they read)."""
+    if page.lang == "en" or reason not in UNCLEARABLE_WORDS:
+        return message, None
+    return page.gettext(UNCLEARABLE_WORDS[reason]), message
 
 
 def money(page: PageContext, currency: str, minor: int) -> str:
@@ -60,7 +85,9 @@ def price_view(page: PageContext, result: QuoteResult) -> dict[str, Any]:
                    "holder": line.holder_name, "share": line.share,
                    "amount": money(page, totals.currency, line.upfront_converted_minor)}
                   for line in result.lines],
-        "unclearable": [{"right": page.gettext(RIGHT_LABELS.get(u.right, u.right)), "message": u.message,
+        "unclearable": [{"right": page.gettext(RIGHT_LABELS.get(u.right, u.right)),
+                         "message": unclearable_words(page, u.reason, u.message)[0],
+                         "detail": unclearable_words(page, u.reason, u.message)[1],
                          "right_code": u.right, "holder_id": u.holder_id,
                          "referable": bool(u.holder_id) and u.reason in referrals.REFERABLE}
                         for u in result.unclearable],
