@@ -81,6 +81,9 @@ def test_a_wrong_register_form_shows_the_error_and_keeps_what_was_typed(browser_
         "length": "", "scheme": "iswc", "identifier": "T-000.000.000-0"})
     assert wrong.status_code == 422
     assert 'id="form-error"' in wrong.text
+    error = wrong.text.split('id="form-error">', 1)[1].split("</p>", 1)[0]
+    assert "请检查表单" in error  # the advice is Chinese; the service's English detail is marked as English
+    assert '<span class="meta" lang="en">' in error
     assert 'value="雨中的外滩"' in wrong.text and 'value="T-000.000.000-0"' in wrong.text
     assert "雨中的外滩" not in browser_client.get("/owner/works").text  # nothing half-registered
 
