@@ -205,17 +205,29 @@ def _p95(values: list[float]) -> float:
     return statistics.quantiles(values, n=20)[-1] if len(values) >= 2 else (values[0] if values else 0.0)
 
 
-def measure(base: str, count: int) -> tuple[list[PageRow], float]:
+@dataclass
+class Viewer:
+    """A page and who saw it (at which URL), or why no one could."""
+
+    path: str
+    who: str = ""
+    client: httpx.Client | None = None
+    url: str = ""
+    note: str = ""
+
+
+def find_pages(base: str, *, with_file: bool = True) -> tuple[list[tuple[str, httpx.Client]], list[Viewer]]:
+    """Every GET page of the app and a demo person who may see it. `with_file` gives the bought
+    recording a file (the demo's works have none) so its delivery can be asked for too."""
     people = _visitors(base)
     by_who = dict(people)
     found = by_who["visitor"].get("/api/v1/works", params={"q": "夏日的风", "type": "sound_recording"})
     work_id = str(found.json()["items"][0]["id"])
-    put = by_who["visitor"].put(f"/api/v1/works/{work_id}/file", headers=OPERATOR,
-                                files={"file": ("summer-wind.wav", _silence_wav(), "audio/wav")})
-    assert put.status_code == 200, put.text[:300]
+    if with_file:
+        put = by_who["visitor"].put(f"/api/v1/works/{work_id}/file", headers=OPERATOR,
+                                    files={"file": ("summer-wind.wav", _silence_wav(), "audio/wav")})
+        assert put.status_code == 200, put.text[:300]
     examples = {"work_id": work_id, "license_id": _buy_a_licence(by_who, work_id)}
-    _, healthz = _timings(by_who["visitor"], "/healthz", count)
-    healthz_p50 = statistics.median(healthz)
     routes = page_routes()
     links: dict[str, set[str]] = {who: set() for who, _ in people}
     for who, client in people:  # the links each person is shown on the pages without ids
@@ -227,18 +239,28 @@ def measure(base: str, count: int) -> tuple[list[PageRow], float]:
                     parser = Assets()
                     parser.feed(answer.text)
                     links[who].update(parser.links)
-    rows = []
+    viewers = []
     for route in routes:
         viewer = _find_viewer(route, people, examples, links)
-        if isinstance(viewer, str):
-            rows.append(PageRow(route.path, "", "", "", note=viewer))
+        viewers.append(Viewer(route.path, note=viewer) if isinstance(viewer, str) else Viewer(route.path, *viewer))
+    return people, viewers
+
+
+def measure(base: str, count: int) -> tuple[list[PageRow], float]:
+    people, viewers = find_pages(base)
+    _, healthz = _timings(dict(people)["visitor"], "/healthz", count)
+    healthz_p50 = statistics.median(healthz)
+    rows = []
+    for viewer in viewers:
+        if viewer.client is None:
+            rows.append(PageRow(viewer.path, "", "", "", note=viewer.note))
             continue
-        who, client, url = viewer
+        client, url = viewer.client, viewer.url
         first = client.get(url)
         kind = "html" if "html" in first.headers.get("content-type", "") else \
             first.headers.get("content-type", "").split(";")[0] or f"{first.status_code} redirect"
         server, wall = _timings(client, url, count)
-        row = PageRow(route.path, url, who, kind, statistics.median(server), _p95(server),
+        row = PageRow(viewer.path, url, viewer.who, kind, statistics.median(server), _p95(server),
                       statistics.median(wall) / healthz_p50)
         if kind == "html":
             size, row.assets = _first_load(client, url, first.text)
