@@ -29,6 +29,8 @@ from sqlalchemy import event
 from starlette.testclient import TestClient
 
 from bench.load import BRAND, SEARCHES, USE
+from clearinghouse.api.app import create_app
+from clearinghouse.core.settings import Settings
 
 AUTH = {"Authorization": f"Bearer {BRAND}"}
 
@@ -94,9 +96,6 @@ def operations(client: TestClient, rng: random.Random) -> dict[str, Callable[[],
 
 
 def measure(database_url: str | None, repeat: int, show: str | None) -> None:
-    from clearinghouse.api.app import create_app
-    from clearinghouse.core.settings import Settings
-
     data_dir = Path(tempfile.mkdtemp(prefix="ch-stmt-"))
     _demo(data_dir, database_url)
     app = create_app(Settings(data_dir=data_dir, database_url=database_url))
