@@ -4,11 +4,10 @@ New templates, with their terms, are made through the API or the CLI."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any, TypeVar
+from typing import Annotated
 
 from fastapi import Form, Query, Request
 from fastapi.responses import Response
-from pydantic import BaseModel, ValidationError
 
 from clearinghouse.api.deps import write_sessions
 from clearinghouse.console.guard import OperatorPerson
@@ -18,25 +17,12 @@ from clearinghouse.core.errors import Conflict, DomainError, StaleVersion, Valid
 from clearinghouse.licensing.catalogue import rates, templates
 from clearinghouse.licensing.catalogue.offer_schemas import FeeCreate, RateCreate
 from clearinghouse.licensing.catalogue.template_schemas import TemplateUpdate
-from clearinghouse.web.pages import Page, PageContext, page_router
+from clearinghouse.web.pages import Page, PageContext, form_as_body, page_router
 
 router = page_router()
 Text = Annotated[str, Form(max_length=2000)]
 TEMPLATES_SHOWN = 100
 RATES_SHOWN = 50
-
-
-M = TypeVar("M", bound=BaseModel)
-
-
-def _model(model: type[M], body: dict[str, Any]) -> M:
-    """The form as the API's body, so the same validation answers; the first problem is shown."""
-    try:
-        return model.model_validate(body)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = str(first["loc"][0]) if first["loc"] else None
-        raise ValidationFailed(f"{where}: {first['msg']}" if where else first["msg"], field=where) from exc
 
 
 def _catalogue_page(page: PageContext, request: Request, *, rate_offset: int = 0,
@@ -70,7 +56,7 @@ def update_template(page: Page, request: Request, person: OperatorPerson, templa
                     description_en: Text = "", description_zh: Text = "",
                     active: Annotated[str, Form(max_length=10)] = "") -> Response:
     try:
-        data = _model(TemplateUpdate, {
+        data = form_as_body(TemplateUpdate, {
             "name_en": name_en, "name_zh": name_zh, "description_en": description_en.strip() or None,
             "description_zh": description_zh.strip() or None, "active": active == "on"})
         with unit_of_work(write_sessions(request)) as db:
@@ -85,7 +71,7 @@ def set_fees(page: Page, request: Request, person: OperatorPerson, licensee_pct:
              owner_pct: Text = "", effective: Text = "") -> Response:
     form = {"licensee_pct": licensee_pct[:20], "owner_pct": owner_pct[:20], "effective": effective[:20]}
     try:
-        data = _model(FeeCreate, {k: v.strip() for k, v in form.items()})
+        data = form_as_body(FeeCreate, {k: v.strip() for k, v in form.items()})
         with unit_of_work(write_sessions(request)) as db:
             rates.set_fees(db, person.principal, data)
     except (ValidationFailed, Conflict) as exc:
@@ -99,7 +85,7 @@ def set_rate(page: Page, request: Request, person: OperatorPerson, base: Text = 
     form = {"base": base[:3], "quote": quote[:3], "rate": rate[:30], "effective": effective[:20],
             "source": source[:200]}
     try:
-        data = _model(RateCreate, {"base": base.strip().upper(), "quote": quote.strip().upper(),
+        data = form_as_body(RateCreate, {"base": base.strip().upper(), "quote": quote.strip().upper(),
                                    "rate": rate.strip(), "effective": effective.strip(),
                                    "source": source.strip() or None})
         with unit_of_work(write_sessions(request)) as db:

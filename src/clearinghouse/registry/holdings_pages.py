@@ -9,7 +9,6 @@ from typing import Annotated, Any
 
 from fastapi import Form, Query, Request
 from fastapi.responses import Response
-from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from clearinghouse.api.deps import DB, write_sessions
@@ -20,7 +19,7 @@ from clearinghouse.registry import claims_service, holdings_service, owner_servi
 from clearinghouse.registry.domain import Right
 from clearinghouse.registry.pages import KIND_LABELS, RIGHT_LABELS, STATUS_LABELS, rights_text
 from clearinghouse.registry.schemas import ClaimAccept, ClaimReject, HoldingCreate
-from clearinghouse.web.pages import Page, PageContext, SignedInPerson, page_router
+from clearinghouse.web.pages import Page, PageContext, SignedInPerson, form_as_body, page_router
 
 router = page_router()
 
@@ -66,12 +65,7 @@ def _holding_create(form: dict[str, Any]) -> HoldingCreate:
     body = {"rights": form["rights"], "share": form["share"].strip(),
             "territories": [t.strip().upper() for t in form["territories"].replace("，", ",").split(",") if t.strip()],
             "warranty": {"accepted": form["warranty"]}}
-    try:
-        return HoldingCreate.model_validate(body)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = str(first["loc"][0]) if first["loc"] else None
-        raise ValidationFailed(f"{where}: {first['msg']}" if where else first["msg"], field=where) from exc
+    return form_as_body(HoldingCreate, body)
 
 
 @router.post("/owner/holdings/new")

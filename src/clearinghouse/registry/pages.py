@@ -8,7 +8,6 @@ from typing import Annotated, Any
 
 from fastapi import Form, Query, Request
 from fastapi.responses import Response
-from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from clearinghouse.api.deps import DB, write_sessions
@@ -18,7 +17,7 @@ from clearinghouse.core.shares import format_share
 from clearinghouse.registry import owner_service, repository, works_service
 from clearinghouse.registry.schemas import WorkCreate, WorkUpdate
 from clearinghouse.registry.tables import Work
-from clearinghouse.web.pages import Page, PageContext, SignedInPerson, page_router
+from clearinghouse.web.pages import Page, PageContext, SignedInPerson, form_as_body, page_router
 
 router = page_router()
 
@@ -95,12 +94,7 @@ def _work_create(form: dict[str, str]) -> WorkCreate:
         body["length"] = form["length"].strip()
     if form["identifier"].strip():
         body["identifiers"] = [{"scheme": form["scheme"] or "isrc", "value": form["identifier"]}]
-    try:
-        return WorkCreate.model_validate(body)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = str(first["loc"][0]) if first["loc"] else None
-        raise ValidationFailed(f"{where}: {first['msg']}" if where else first["msg"], field=where) from exc
+    return form_as_body(WorkCreate, body)
 
 
 @router.post("/owner/works/new")
@@ -158,12 +152,7 @@ def _work_update(form: dict[str, str], work: Work) -> tuple[WorkUpdate, int | No
                       for p in _lines(form["relations"])]}
     if body["length"] is None:
         del body["length"]
-    try:
-        return WorkUpdate.model_validate(body), int(form["version"]) if form["version"].isdigit() else None
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = str(first["loc"][0]) if first["loc"] else None
-        raise ValidationFailed(f"{where}: {first['msg']}" if where else first["msg"], field=where) from exc
+    return form_as_body(WorkUpdate, body), int(form["version"]) if form["version"].isdigit() else None
 
 
 def _edit_form(page: PageContext, work: Work, form: dict[str, str], error: DomainError | None,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Request, Response
@@ -15,10 +15,11 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.routing import APIRoute
 from jinja2 import Environment, FileSystemLoader, PrefixLoader, StrictUndefined
+from pydantic import BaseModel, ValidationError
 
 from clearinghouse.access.domain import Role
 from clearinghouse.accounts.service import SignedIn
-from clearinghouse.core.errors import DomainError, Forbidden, Unauthenticated
+from clearinghouse.core.errors import DomainError, Forbidden, Unauthenticated, ValidationFailed
 from clearinghouse.web import error_words, features, i18n, security, visitor
 
 SIGN_IN_PATH = "/sign-in"
@@ -144,6 +145,20 @@ class RequestInvalid(DomainError):
 
     code = "request_invalid"
     status = 422
+
+
+Body = TypeVar("Body", bound=BaseModel)
+
+
+def form_as_body(model: type[Body], body: dict[str, Any]) -> Body:
+    """A form read as the API's body, so the API's validation answers it; its first problem is
+    what the page shows (with the field, so the form can say what to mend)."""
+    try:
+        return model.model_validate(body)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = str(first["loc"][0]) if first["loc"] else None
+        raise ValidationFailed(f"{where}: {first['msg']}" if where else first["msg"], field=where) from exc
 
 
 class PageRoute(APIRoute):

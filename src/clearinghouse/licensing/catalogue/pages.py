@@ -5,11 +5,10 @@ API's own bodies). What a buyer would pay is the quotes' page (quotes/preview_pa
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
 from fastapi import Form, Request
 from fastapi.responses import Response
-from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from clearinghouse.api.deps import DB, write_sessions
@@ -23,7 +22,7 @@ from clearinghouse.licensing.tables import LicenseTemplate, Offer
 from clearinghouse.registry import owner_service
 from clearinghouse.registry.domain import Right
 from clearinghouse.registry.pages import RIGHT_LABELS
-from clearinghouse.web.pages import Page, PageContext, SignedInPerson, page_router
+from clearinghouse.web.pages import Page, PageContext, SignedInPerson, form_as_body, page_router
 
 router = page_router()
 LOCALES = {"zh": "zh_CN", "en": "en"}
@@ -33,7 +32,6 @@ LongText = Annotated[str, Form(max_length=30_000)]
 Rights = Annotated[list[str] | None, Form(max_length=20)]
 # The amounts a page sets, in major units as a person types them; the rest keep their API values.
 AMOUNTS = ("fixed_fee", "per_1000_plays")
-Body = TypeVar("Body", OfferCreate, OfferUpdate)
 
 
 def _template_name(page: PageContext, template: LicenseTemplate) -> str:
@@ -92,22 +90,13 @@ def _body(form: dict[str, Any]) -> dict[str, Any]:
     return body
 
 
-def _validated(model: type[Body], body: dict[str, Any]) -> Body:
-    try:
-        return model.model_validate(body)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = str(first["loc"][0]) if first["loc"] else None
-        raise ValidationFailed(f"{where}: {first['msg']}" if where else first["msg"], field=where) from exc
-
-
 def _offer_create(form: dict[str, Any]) -> OfferCreate:
     body = _body(form) | {"template_id": form["template_id"], "scope": form["scope"],
                           "declined": form["declined"],
                           "work_ids": [w.strip() for w in form["work_ids"].split() if w.strip()]}
     if body["declined"]:
         body = {k: v for k, v in body.items() if not k.endswith("_minor") and k != "revenue_share_pct"}
-    return _validated(OfferCreate, {k: v for k, v in body.items() if v is not None})
+    return form_as_body(OfferCreate, {k: v for k, v in body.items() if v is not None})
 
 
 def _choices(page: PageContext, db: Session) -> dict[str, Any]:
@@ -198,7 +187,7 @@ def change_offer(page: Page, person: SignedInPerson, request: Request, offer_id:
                 offers_service.withdraw_offer(db, person.principal, offer_id, _version(version))
             else:
                 offers_service.update_offer(db, person.principal, offer_id,
-                                            _validated(OfferUpdate, _body(form)), _version(version))
+                                            form_as_body(OfferUpdate, _body(form)), _version(version))
     except (ValidationFailed, StaleVersion) as exc:
         with unit_of_work(request.app.state.read_sessions) as db:
             return _edit_form(page, db, offers_service.get_offer(db, offer_id), form, exc, status=exc.status)
