@@ -6,7 +6,8 @@ do. Entries are never changed: a mistake is corrected by a reversing entry.
 
 Accounts are named `<kind>:<party>:<purpose>` for a party's account (`holder:pty_…:earnings`) or
 `<kind>:<purpose>` for the clearinghouse's own (`operator:fees`, `clearing:cash`).
-Royalties, payouts and refunds will add purposes; the rules below do not change.
+Royalties add purposes (their entries are built in `ledger.royalty_entries`); the rules below
+do not change.
 
 A holder paid in another currency than the licence's (its payout currency) gets a conversion
 entry: its earnings leave in the licence currency and arrive in the payout currency through the
@@ -38,11 +39,15 @@ class Side(StrEnum):
 
 
 # Purposes whose balances grow on the credit side; everything else is debit-normal.
-CREDIT_PURPOSES = frozenset({"earnings", "fees", "payable_out", "refunds_due"})
+CREDIT_PURPOSES = frozenset(
+    {"earnings", "fees", "payable_out", "refunds_due", "advance_applied", "suspense"}
+)
 
 OPERATOR_FEES = "operator:fees"
 CLEARING_CASH = "clearing:cash"
 CLEARING_FX = "clearing:fx"  # what currency conversions owe or hold, per currency
+# Money received for a share nobody (yet) holds: kept until a holder proves it, never paid out.
+CLEARING_SUSPENSE = "clearing:suspense"
 
 
 def licensee_payable(party_id: str) -> str:
@@ -53,6 +58,21 @@ def licensee_payable(party_id: str) -> str:
 def holder_earnings(party_id: str) -> str:
     """What the clearinghouse owes a holder from licenses sold (paid out later)."""
     return f"holder:{party_id}:earnings"
+
+
+def holder_payable_out(party_id: str) -> str:
+    """A holder's earnings decided for payout and not yet sent."""
+    return f"holder:{party_id}:payable_out"
+
+
+def holder_advance_recouped(party_id: str) -> str:
+    """Royalties a holder earned back against advances it was already paid (memorandum)."""
+    return f"holder:{party_id}:advance_recouped"
+
+
+def licensee_advance_applied(party_id: str) -> str:
+    """Royalties a licensee owed that its advances paid (memorandum, the other side of the above)."""
+    return f"licensee:{party_id}:advance_applied"
 
 
 @dataclass(frozen=True)
