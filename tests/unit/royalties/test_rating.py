@@ -130,7 +130,7 @@ def test_revenue_in_usd_rated_in_cny_and_paid_out_in_usd() -> None:
     # Licensee fee 5% = 4,397.15 → 4,397; owner fee 10% = 8,794.3 → 8,794; net 79,149 = 791.49.
     assert (rating.licensee_fee_minor, rating.owner_fee_minor) == (4_397, 8_794)
     assert (rating.holder_net_minor, rating.licensee_owes_minor) == (79_149, 92_340)
-    # Paid in USD: 791.49 ÷ 7.1234 = 111.11126… USD → 111.11 (the recorded rate used inversely).
+    # Paid in USD: 791.49 ÷ 7.1234 = 111.11127… USD → 111.11 (the recorded rate used inversely).
     assert rating.payout_currency == "USD"
     assert rating.holder_payout_minor == 11_111
     assert rating.payout_conversion is not None and rating.payout_conversion.inverse
