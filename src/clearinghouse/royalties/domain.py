@@ -280,12 +280,16 @@ def rate_line(terms: LineTerms, period: str, usage: PeriodUsage, carried: Carrie
     payout_conv: Conversion | None = None
     if net and target != terms.license_currency:
         conv = rates.convert(net, terms.license_currency, target)
-        conversions.append(conv)
-        payout_conv = conv
-        payout = conv.rounded_minor or 0
-        trail.append(TrailItem("payout converted", f"{net} {terms.license_currency} minor at "
-                               f"{conv.rate.base}/{conv.rate.quote} {conv.rate.rate}",
-                               f"{_shown(conv.exact)} → {payout} {target} minor"))
+        if not conv.rounded_minor:  # less than a minor unit there: it stays in the licence currency
+            target = terms.license_currency
+        else:
+            conversions.append(conv)
+            payout_conv = conv
+            payout = conv.rounded_minor
+            trail.append(TrailItem(
+                "payout converted", f"{net} {terms.license_currency} minor at "
+                f"{conv.rate.base}/{conv.rate.quote} {conv.rate.rate}",
+                f"{_shown(conv.exact)} → {payout} {target} minor"))
 
     next_state = replace(
         carried, advance_unrecouped_minor=carried.advance_unrecouped_minor - recouped,

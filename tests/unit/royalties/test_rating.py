@@ -196,3 +196,13 @@ def test_the_guarantee_is_trued_up_in_the_period_of_the_licences_last_day() -> N
     assert guarantee_end_period(date(2024, 2, 29), None) == "2025-02"
     # A period the line states wins.
     assert guarantee_end_period(date(2026, 1, 1), None, "2026-06") == "2026-06"
+
+
+def test_a_net_under_one_minor_unit_of_the_payout_currency_stays_in_the_licence_currency() -> None:
+    # 20 plays × 50 / 1,000 = 1 fen; 1 fen ÷ 7.1234 = 0.14 US cent → 0: converting would lose it,
+    # so the holder keeps the fen in CNY until a payout converts its balance.
+    terms = label_line(advance_minor=0, minimum_guarantee_minor=0, guarantee_end=None)
+    rating = rate_line(terms, "2026-01", PeriodUsage(plays=20), Carried.start(terms),
+                       PeriodRates([USD_CNY]), FeeRates(), payout_currency="USD")
+    assert (rating.holder_net_minor, rating.payout_currency, rating.holder_payout_minor) == (1, "CNY", 1)
+    assert rating.payout_conversion is None
