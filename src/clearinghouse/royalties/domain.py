@@ -192,6 +192,15 @@ class LineRating:
     trail: tuple[TrailItem, ...] = field(default=())
 
 
+def _converted(name: str, conv: Conversion) -> TrailItem:
+    rate = f"{conv.rate.base}/{conv.rate.quote} {conv.rate.rate}{' (inverse)' if conv.inverse else ''}"
+    result = _shown(conv.exact)
+    if conv.rounded_minor is not None:
+        result += f" → {conv.rounded_minor}"
+    return TrailItem(name, f"{_shown(conv.from_amount)} {conv.from_currency} minor at {rate}",
+                     f"{result} {conv.to_currency} minor")
+
+
 def _earned_exact(terms: LineTerms, usage: PeriodUsage, rates: PeriodRates,
                   trail: list[TrailItem], conversions: list[Conversion]) -> Decimal:
     total = Decimal(0)
@@ -213,11 +222,7 @@ def _earned_exact(terms: LineTerms, usage: PeriodUsage, rates: PeriodRates,
                     conv = rates.convert_exact(amount, rev.currency, terms.currency)
                     conversions.append(conv)
                     amount = conv.exact
-                    trail.append(TrailItem(
-                        "revenue converted",
-                        f"{rev.minor} {rev.currency} minor at {conv.rate.base}/{conv.rate.quote} "
-                        f"{conv.rate.rate}{' (inverse)' if conv.inverse else ''}",
-                        f"{_shown(amount)} {terms.currency} minor"))
+                    trail.append(_converted("revenue converted", conv))
                 part = amount * terms.revenue_share_pct / 100
                 trail.append(TrailItem("revenue share", f"{_shown(amount)} × {terms.revenue_share_pct}%",
                                        f"{_shown(part)} {terms.currency} minor"))
@@ -247,6 +252,7 @@ def rate_line(terms: LineTerms, period: str, usage: PeriodUsage, carried: Carrie
 
     true_up = 0
     settled = carried.guarantee_settled
+    # Trued up in the first period rated at or after the guarantee's last, once.
     if terms.minimum_guarantee_minor and not settled and terms.guarantee_end is not None \
             and period >= terms.guarantee_end:
         credited = max(earned_to_date, terms.advance_minor)
@@ -264,9 +270,7 @@ def rate_line(terms: LineTerms, period: str, usage: PeriodUsage, carried: Carrie
         conversions.append(conv)
         due_conv = conv
         due = conv.rounded_minor or 0
-        trail.append(TrailItem("due converted", f"{due_terms} {terms.currency} minor at "
-                               f"{conv.rate.base}/{conv.rate.quote} {conv.rate.rate}",
-                               f"{_shown(conv.exact)} → {due} {terms.license_currency} minor"))
+        trail.append(_converted("due converted", conv))
 
     licensee_fee = round_half_even(Decimal(due) * fees.licensee_pct / 100)
     owner_fee = round_half_even(Decimal(due) * fees.owner_pct / 100)
@@ -286,10 +290,7 @@ def rate_line(terms: LineTerms, period: str, usage: PeriodUsage, carried: Carrie
             conversions.append(conv)
             payout_conv = conv
             payout = conv.rounded_minor
-            trail.append(TrailItem(
-                "payout converted", f"{net} {terms.license_currency} minor at "
-                f"{conv.rate.base}/{conv.rate.quote} {conv.rate.rate}",
-                f"{_shown(conv.exact)} → {payout} {target} minor"))
+            trail.append(_converted("payout converted", conv))
 
     next_state = replace(
         carried, advance_unrecouped_minor=carried.advance_unrecouped_minor - recouped,

@@ -5,18 +5,25 @@ true-up (licence currency; when a period has both, its net and fees are shared b
 `allocate` in proportion to the two amounts, so they add up to the rating exactly), then the
 holder's conversion to its payout currency at the period's rate. A holder's earnings therefore
 already sit in its payout currency when `payout_rules` decides the payout.
+
+A society's amount, once split (`splits.split_society_amount`), is one `royalty.society` entry:
+each holder's part less the owner fee (half-even); no licensee fee, as no licensee pays it.
 """
 
 from __future__ import annotations
 
-from clearinghouse.core.money import allocate
+from decimal import Decimal
+
+from clearinghouse.core.money import allocate, round_half_even
 from clearinghouse.ledger.domain import Entry, SaleLine, holder_conversion
 from clearinghouse.ledger.royalty_entries import (
     advance_recoupment,
     guarantee_true_up,
     royalty_accrual,
+    society_distribution,
 )
 from clearinghouse.royalties.domain import LineRating
+from clearinghouse.royalties.splits import Split
 
 
 def rating_entries(r: LineRating) -> list[Entry]:
@@ -46,3 +53,11 @@ def rating_entries(r: LineRating) -> list[Entry]:
             t.holder_id, r.holder_net_minor, t.license_currency, r.holder_payout_minor, conv.rate,
             f"{where}: {t.license_currency} to {r.payout_currency}", t.license_id))
     return entries
+
+
+def society_entry(currency: str, parts: Split, owner_pct: Decimal, memo: str) -> Entry:
+    lines = []
+    for part in parts.parts:
+        fee = round_half_even(Decimal(part.amount_minor) * owner_pct / 100)
+        lines.append(SaleLine(part.party_id, part.amount_minor - fee, fee, memo))
+    return society_distribution(currency, parts.total_minor, lines, parts.unheld_minor, memo)

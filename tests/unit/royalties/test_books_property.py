@@ -9,9 +9,8 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from clearinghouse.core.money import round_half_even
-from clearinghouse.ledger.domain import Books, FxRate, SaleLine, holder_earnings
-from clearinghouse.ledger.royalty_entries import payout_due, society_distribution
+from clearinghouse.ledger.domain import Books, FxRate, holder_earnings
+from clearinghouse.ledger.royalty_entries import payout_due
 from clearinghouse.royalties.domain import (
     Carried,
     FeeRates,
@@ -22,7 +21,7 @@ from clearinghouse.royalties.domain import (
     rate_line,
 )
 from clearinghouse.royalties.payout_rules import EarningsBalance, PayoutPolicy, payouts
-from clearinghouse.royalties.postings import rating_entries
+from clearinghouse.royalties.postings import rating_entries, society_entry
 from clearinghouse.royalties.splits import split
 
 CURRENCIES = ["CNY", "USD", "JPY"]  # JPY has no minor unit: exercises the exponents
@@ -105,12 +104,8 @@ def test_a_split_sums_exactly_and_no_part_is_off_by_more_than_a_minor_unit(
 def test_society_distributions_and_payouts_keep_the_books_balanced(
         received: int, shares: list[int], owner_pct: Decimal, threshold: int) -> None:
     result = split(received, [(f"pty_{i}", s) for i, s in enumerate(shares)])
-    lines = []
-    for part in result.parts:
-        fee = round_half_even(Decimal(part.amount_minor) * owner_pct / 100)
-        lines.append(SaleLine(part.party_id, part.amount_minor - fee, fee))
     books = Books()
-    books.post(society_distribution("CNY", received, lines, result.unheld_minor, "statement"))
+    books.post(society_entry("CNY", result, owner_pct, "statement"))
     balances = [EarningsBalance(p.party_id, "CNY", -books.balance(holder_earnings(p.party_id), "CNY"))
                 for p in result.parts]
     for decision in payouts(balances, {}, RATES, PayoutPolicy({"CNY": threshold})):

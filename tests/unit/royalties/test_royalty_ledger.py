@@ -31,7 +31,8 @@ from clearinghouse.ledger.royalty_entries import (
     society_distribution,
 )
 from clearinghouse.royalties.domain import Carried, PeriodRates, PeriodUsage, Revenue, rate_line
-from clearinghouse.royalties.postings import rating_entries
+from clearinghouse.royalties.postings import rating_entries, society_entry
+from clearinghouse.royalties.splits import Holding, split_society_amount
 from tests.unit.royalties.test_rating import FEES, USD_CNY, label_line, three_periods
 
 
@@ -93,14 +94,19 @@ def test_reversing_a_revoked_licences_royalties_restores_every_balance() -> None
 
 def test_a_society_distribution_pays_holders_fees_and_suspense_to_the_cent() -> None:
     # 1,000.01 CNY received for a work in CN; split 50,001 / 25,000 / 25,000 unheld (test_splits);
-    # owner fee 10%: 5,000.1 → 5,000 and 2,500.
-    lines = [SaleLine("pty_pub_a", 45_001, 5_000), SaleLine("pty_pub_b", 22_500, 2_500)]
-    entry = society_distribution("CNY", 100_001, lines, 25_000, "society statement 2026-01")
+    # owner fee 10%: 5,000.1 → 5,000 and 2,500; nets 45,001 and 22,500.
+    holdings = [Holding("pty_pub_a", "performance", 500_000),
+                Holding("pty_pub_b", "performance", 250_000, frozenset({"CN"}))]
+    parts = split_society_amount(100_001, "performance", "CN", holdings)
+    entry = society_entry("CNY", parts, Decimal(10), "society statement 2026-01")
+    assert entry.kind == "royalty.society"
     books = Books()
     books.post(entry)
     assert books.balance(CLEARING_CASH, "CNY") == 100_001
     assert -books.balance(CLEARING_SUSPENSE, "CNY") == 25_000
     assert -books.balance(holder_earnings("pty_pub_a"), "CNY") == 45_001
+    assert -books.balance(holder_earnings("pty_pub_b"), "CNY") == 22_500
+    assert -books.balance(OPERATOR_FEES, "CNY") == 7_500
 
 
 def test_a_society_distribution_that_does_not_add_up_is_refused() -> None:
