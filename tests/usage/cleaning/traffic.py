@@ -69,7 +69,7 @@ def catalogue(rng: random.Random, size: int = 150) -> list[Content]:
             for i in range(size)]
 
 
-def _row(device: str, when: datetime, event_type: str, *, watch: int = 0, content: Content | None = None,
+def row(device: str, when: datetime, event_type: str, *, watch: int = 0, content: Content | None = None,
          territory: str = "CN", province: str | None = "CN-BJ", channel: str = "douyin",
          age_band: str = "18-24", gender: str = "f") -> dict[str, str]:
     return {
@@ -89,16 +89,16 @@ def person_day(traffic: Traffic, rng: random.Random, works: list[Content], devic
     when = day
     for start in starts:
         when = max(when + timedelta(minutes=5), day + timedelta(hours=start))
-        _emit(traffic, actor, _row(device, when, "launch", province=province, channel=channel), copies, rng)
+        _emit(traffic, actor, row(device, when, "launch", province=province, channel=channel), copies, rng)
         for _ in range(rng.randint(5, 40)):
             when += timedelta(seconds=rng.randint(1, 8))
             work = rng.choice(works)
             watch = work.seconds if rng.random() < 0.4 else rng.randint(2, work.seconds)
-            _emit(traffic, actor, _row(device, when, "play", watch=watch, content=work, province=province,
+            _emit(traffic, actor, row(device, when, "play", watch=watch, content=work, province=province,
                                        channel=channel), copies, rng)
             when += timedelta(seconds=watch)
             if watch == work.seconds:
-                _emit(traffic, actor, _row(device, when, "complete", content=work, province=province,
+                _emit(traffic, actor, row(device, when, "complete", content=work, province=province,
                                            channel=channel), copies, rng)
 
 
@@ -135,11 +135,11 @@ def travelling_people(traffic: Traffic, rng: random.Random, works: list[Content]
     day = DAYS[0]
     for i in range(6):  # three plays in Beijing at 08:00, three in Shanghai three hours later
         when = day + timedelta(hours=8 + 3 * (i // 3), minutes=2 * i)
-        traffic.add(HUMAN, _row("flyer", when, "play", watch=min(60, works[i].seconds), content=works[i],
+        traffic.add(HUMAN, row("flyer", when, "play", watch=min(60, works[i].seconds), content=works[i],
                                 province=PROVINCES[i // 3]))
     for i, (territory, province) in enumerate([("CN", "CN-GD"), ("HK", None), ("CN", "CN-GD")]):
         when = day + timedelta(hours=10, minutes=40 * i)
-        traffic.add(HUMAN, _row("commuter", when, "play", watch=min(30, works[1].seconds), content=works[1],
+        traffic.add(HUMAN, row("commuter", when, "play", watch=min(30, works[1].seconds), content=works[1],
                                 territory=territory,
                                 province=province))
 
@@ -150,7 +150,7 @@ def click_farm(traffic: Traffic, rng: random.Random, day: datetime) -> None:
     for phone in range(5):
         when = day + timedelta(seconds=rng.randint(0, 30))
         while when < day + timedelta(hours=23, minutes=59):
-            traffic.add(CLICK_FARM, _row(f"farm-{phone}", when, "play", watch=10, content=song))
+            traffic.add(CLICK_FARM, row(f"farm-{phone}", when, "play", watch=10, content=song))
             when += timedelta(seconds=rng.randint(20, 30))
 
 
@@ -160,7 +160,7 @@ def burst_bot(traffic: Traffic, rng: random.Random, works: list[Content], day: d
     for hour in (3, 4):
         for i in range(50):
             when = day + timedelta(hours=hour, seconds=i * 0.8)
-            traffic.add(BURST_BOT, _row("burster", when.replace(microsecond=0), "play", watch=0,
+            traffic.add(BURST_BOT, row("burster", when.replace(microsecond=0), "play", watch=0,
                                         content=works[i]))
 
 
@@ -169,7 +169,7 @@ def all_day_device(traffic: Traffic, day: datetime) -> None:
     loop = Content("dy_loop", 60)
     when = day
     while when < day + timedelta(hours=23, minutes=58):
-        traffic.add(ALL_DAY_DEVICE, _row("always-on", when, "play", watch=60, content=loop))
+        traffic.add(ALL_DAY_DEVICE, row("always-on", when, "play", watch=60, content=loop))
         when += timedelta(seconds=61)
 
 
@@ -177,7 +177,7 @@ def teleporter(traffic: Traffic, rng: random.Random, works: list[Content], day: 
     """Plays in Beijing, then in the United States ten minutes later, then in Beijing again."""
     for i, territory in enumerate(["CN", "CN", "US", "CN"]):
         when = day + timedelta(hours=12, minutes=10 * i)
-        traffic.add(TELEPORTER, _row("jumper", when, "play", watch=min(30, works[i + 2].seconds), content=works[i + 2],
+        traffic.add(TELEPORTER, row("jumper", when, "play", watch=min(30, works[i + 2].seconds), content=works[i + 2],
                                      territory=territory, province="CN-BJ" if territory == "CN" else None))
 
 
@@ -187,10 +187,10 @@ def rotating_ids(traffic: Traffic, day: datetime) -> None:
     for n in range(30):
         when = day + timedelta(minutes=40 * n + 1)
         device = f"rot-{n:03d}"
-        traffic.add(ROTATING_IDS, _row(device, when, "launch"))
+        traffic.add(ROTATING_IDS, row(device, when, "launch"))
         for content, watch, pause in script:
             when += timedelta(seconds=2)
-            traffic.add(ROTATING_IDS, _row(device, when, "play", watch=watch, content=content))
+            traffic.add(ROTATING_IDS, row(device, when, "play", watch=watch, content=content))
             when += timedelta(seconds=watch + pause)
 
 
@@ -199,4 +199,4 @@ def lying_player(traffic: Traffic, rng: random.Random, works: list[Content], day
     short = Content("dy_short", 30)
     for i in range(20):
         when = day + timedelta(hours=9, minutes=2 * i)
-        traffic.add(LYING_PLAYER, _row("liar", when, "play", watch=5000, content=short))
+        traffic.add(LYING_PLAYER, row("liar", when, "play", watch=5000, content=short))

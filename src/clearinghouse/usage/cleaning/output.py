@@ -24,10 +24,15 @@ def write_cleaned(cleaned: Cleaned, *, clean_path: Path, removed_path: Path) -> 
 def _write(table: ir.Table, schema: pa.Schema, path: Path) -> int:
     path.parent.mkdir(parents=True, exist_ok=True)
     temp = path.with_name(path.name + TEMP_SUFFIX)
-    rows = 0
-    with pq.ParquetWriter(temp, schema) as writer:
-        for batch in table.to_pyarrow_batches():
-            writer.write_batch(batch.cast(schema))
-            rows += batch.num_rows
+    if table.get_backend().name == "duckdb":
+        # DuckDB streams the result into the file itself (Ibis's batch reader fails on DuckDB 2).
+        table.cast(schema).to_parquet(temp)
+        rows = pq.ParquetFile(temp).metadata.num_rows
+    else:
+        rows = 0
+        with pq.ParquetWriter(temp, schema) as writer:
+            for batch in table.to_pyarrow_batches():
+                writer.write_batch(batch.cast(schema))
+                rows += batch.num_rows
     os.replace(temp, path)
     return rows
