@@ -27,7 +27,7 @@ def _write(table: ir.Table, schema: pa.Schema, path: Path) -> int:
     if table.get_backend().name == "duckdb":
         # DuckDB streams the result into the file itself (Ibis's batch reader fails on DuckDB 2).
         table.cast(schema).to_parquet(temp)
-        rows = pq.ParquetFile(temp).metadata.num_rows
+        rows = int(pq.ParquetFile(temp).metadata.num_rows)
     else:
         rows = 0
         with pq.ParquetWriter(temp, schema) as writer:

@@ -109,7 +109,7 @@ def aggregate_usage(clean_events: ir.Table, *, report_id: str, reporter_id: str,
 
 def usage_lines(table: pa.Table) -> Iterator[UsageLine]:
     """The rows of `aggregate_usage` as `records.UsageLine`s."""
-    fields = set(UsageLine.__slots__)  # type: ignore[attr-defined]
+    fields = set(UsageLine.__slots__)
     for batch in table.to_batches():
         for row in batch.to_pylist():
             values = {k: v for k, v in row.items() if k in fields}
