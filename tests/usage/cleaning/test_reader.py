@@ -98,3 +98,18 @@ def test_staging_streams_in_batches_and_leaves_no_partial_file(tmp_path: Path):
     assert parquet.schema_arrow == EVENT_SCHEMA
     assert pq.read_schema(rejections) == REJECTION_SCHEMA
     assert sorted(p.name for p in tmp_path.iterdir()) == ["events.parquet", "rejections.parquet"]
+
+
+def test_a_gb18030_line_after_an_ascii_start_is_read_as_gb18030(tmp_path: Path):
+    ascii_lines = "".join(GOOD.replace("d1", f"d{i}").replace("抖音", "douyin") for i in range(400))  # past a peek
+    chinese = GOOD.replace("dy_1", "快手视频").replace("抖音", "快手")
+    staged, events, _ = stage_bytes((HEADER + ascii_lines).encode() + chinese.encode("gb18030"), tmp_path)
+    assert (staged.events, staged.rejections) == (401, 0)
+    last = pq.read_table(events).to_pylist()[-1]
+    assert (last["platform_content_id"], last["channel"]) == ("快手视频", "kuaishou")
+
+
+def test_a_file_cut_in_the_middle_of_a_line_says_it_is_truncated(tmp_path: Path):
+    staged, events, rejections = stage_bytes((HEADER + GOOD + GOOD[:30]).encode(), tmp_path)
+    assert (staged.events, staged.rejections) == (1, 1)
+    assert rejections_by_line(rejections)[3]["reason"] == "truncated"

@@ -106,7 +106,7 @@ def test_thresholds_change_outcomes(traffic: Traffic, traffic_events: Path):
         assert {rule for actor, rule in outcome if actor == bot} == {None}, bot
     assert {rule for actor, rule in outcome if actor == LYING_PLAYER} == {Rule.IMPOSSIBLE_WATCH.value}
 
-    strict = CleaningRules(max_plays_per_device_day=60)  # a tenth of the people play more than 60 a day
+    strict = CleaningRules(max_plays_per_device_day=60)  # below what keen people play
     outcome = _rules_of(traffic, traffic_events, strict)
     assert outcome[(HUMAN, Rule.TOO_MANY_PLAYS.value)] > 0
 

@@ -60,8 +60,11 @@ def read_event_log(source: BinaryIO, *, fmt: LogFormat, period: str, today: date
         try:
             text = raw.decode(encoding).rstrip("\r\n").lstrip("\ufeff")
         except UnicodeDecodeError:
-            yield _rejection(line_no, RejectionReason.MALFORMED, f"line is not {encoding} text", raw)
-            continue
+            if encoding == "gb18030":
+                yield _rejection(line_no, RejectionReason.MALFORMED, "line is neither UTF-8 nor GB18030 text", raw)
+                continue
+            encoding = "gb18030"  # the start of the file was ASCII: this is the first Chinese line
+            text = raw.decode(encoding, errors="replace").rstrip("\r\n")
         if not text.strip():
             continue
         if fmt == "csv" and header is None:
@@ -75,7 +78,11 @@ def read_event_log(source: BinaryIO, *, fmt: LogFormat, period: str, today: date
             fields = _fields(text, fmt, header or [])
             yield _event(line_no, fields, period, today)
         except _Refused as refused:
-            yield _rejection(line_no, refused.reason, refused.message, raw, refused.field)
+            if not raw.endswith(b"\n"):  # the last line, cut short: say so rather than blame a field
+                yield _rejection(line_no, RejectionReason.TRUNCATED,
+                                 f"the file ends in the middle of this line ({refused.message})", raw, refused.field)
+            else:
+                yield _rejection(line_no, refused.reason, refused.message, raw, refused.field)
 
 
 def _rejection(line_no: int, reason: RejectionReason, message: str, raw: bytes,
