@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from uuid import uuid4
 
 import ibis
 import ibis.expr.types as ir
@@ -60,11 +61,21 @@ def clean(events: ir.Table, rules: CleaningRules | None = None) -> Cleaned:
     attributed = unique.mutate(rule=ibis.cases(*((unique[r.value], r.value) for r in later_rules),
                                                else_=ibis.null().cast("string")))
     columns = [*EVENT_SCHEMA.names, "rule"]
-    every = duplicates.select(columns).union(attributed.select(columns))
+    every = _computed_once(duplicates.select(columns).union(attributed.select(columns)))
     return Cleaned(
         clean=every.filter(every.rule.isnull()).select(*EVENT_SCHEMA.names),
         removed=every.filter(every.rule.notnull()),
     )
+
+
+def _computed_once(table: ir.Table) -> ir.Table:
+    """The table computed once on its engine, since the clean events, the removed ones, the summary
+    and the usage lines all read it. DuckDB: a temporary table (it spills to disk when large; Ibis's
+    `cache` fails to drop its table on DuckDB 2); Spark: a persisted DataFrame."""
+    backend = table.get_backend()
+    if backend.name == "duckdb":
+        return backend.create_table(f"_cleaned_events_{uuid4().hex}", table, temp=True)
+    return table.cache()
 
 
 def clean_event_file(con: ibis.BaseBackend, events_path: str, rules: CleaningRules | None = None) -> Cleaned:

@@ -56,6 +56,7 @@ def read_event_log(source: BinaryIO, *, fmt: LogFormat, period: str, today: date
     head = peek(SNIFF_BYTES)[:SNIFF_BYTES] if peek else b""
     encoding = sniff_encoding(head) if head else "utf-8-sig"
     header: list[str] | None = None
+    lookups = _Lookups()
     for line_no, raw in enumerate(source, start=1):
         try:
             text = raw.decode(encoding).rstrip("\r\n").lstrip("\ufeff")
@@ -76,7 +77,7 @@ def read_event_log(source: BinaryIO, *, fmt: LogFormat, period: str, today: date
             continue
         try:
             fields = _fields(text, fmt, header or [])
-            yield _event(line_no, fields, period, today)
+            yield _event(line_no, fields, period, today, lookups)
         except _Refused as refused:
             if not raw.endswith(b"\n"):  # the last line, cut short: say so rather than blame a field
                 yield _rejection(line_no, RejectionReason.TRUNCATED,
@@ -118,6 +119,8 @@ def _seconds(fields: dict[str, str], name: str) -> int | None:
     value = fields.get(name)
     if not value:
         return None
+    if value.isdigit() and len(value) < 10:  # the usual case, without Decimal's cost
+        return int(value)
     try:
         number = Decimal(value)
     except InvalidOperation:
@@ -127,7 +130,7 @@ def _seconds(fields: dict[str, str], name: str) -> int | None:
     return int(number.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
-def _event_time(value: str, period: str, today: date) -> tuple[datetime, date]:
+def _event_time(value: str, period: str, today: date) -> tuple[datetime, date]:  # period: YYYY-MM
     try:
         written = datetime.fromisoformat(value)
     except ValueError:
@@ -139,13 +142,48 @@ def _event_time(value: str, period: str, today: date) -> tuple[datetime, date]:
     local_day = written.date()
     if local_day > today:
         raise _Refused(RejectionReason.FUTURE, f"event_time {value!r} is after today", "event_time")
-    if local_day.strftime("%Y-%m") != period:
+    if (local_day.year, local_day.month) != (int(period[:4]), int(period[5:7])):
         raise _Refused(RejectionReason.OUTSIDE_PERIOD,
                        f"event_time {value!r} is outside the report's period {period}", "event_time")
     return written.astimezone(UTC), local_day
 
 
-def _event(line_no: int, fields: dict[str, str], period: str, today: date) -> Event:
+class _Lookups:
+    """Channel codes and ISRCs already resolved in this log (a log names few of each, many times)."""
+
+    LIMIT = 100_000  # entries kept per kind, so memory stays bounded on a log of unique ISRCs
+
+    def __init__(self) -> None:
+        self.channels: dict[str, str] = {}
+        self.isrcs: dict[str, str] = {}
+
+    def channel(self, name: str) -> str:
+        code = self.channels.get(name)
+        if code is None:
+            try:
+                code = platforms.current().resolve(name)
+            except platforms.UnknownPlatform as exc:
+                raise _Refused(RejectionReason.UNKNOWN_CHANNEL, str(exc), "channel") from None
+            self._keep(self.channels, name, code)
+        return code
+
+    def isrc(self, value: str) -> str:
+        normal = self.isrcs.get(value)
+        if normal is None:
+            try:
+                normal = normalize_identifier("isrc", value)[1]
+            except InvalidIdentifier as exc:
+                raise _Refused(RejectionReason.BAD_VALUE, str(exc), "isrc") from None
+            self._keep(self.isrcs, value, normal)
+        return normal
+
+    def _keep(self, cache: dict[str, str], key: str, value: str) -> None:
+        if len(cache) >= self.LIMIT:
+            cache.clear()
+        cache[key] = value
+
+
+def _event(line_no: int, fields: dict[str, str], period: str, today: date, lookups: _Lookups) -> Event:
     for name in REQUIRED:
         if not fields.get(name):
             raise _Refused(RejectionReason.MISSING_FIELD, f"{name} is missing", name)
@@ -165,16 +203,10 @@ def _event(line_no: int, fields: dict[str, str], period: str, today: date) -> Ev
         raise _Refused(RejectionReason.BAD_VALUE,
                        f"province {province!r} is not a subdivision of {territory} (e.g. {territory}-XX)",
                        "province")
-    try:
-        channel = platforms.current().resolve(fields["channel"])
-    except platforms.UnknownPlatform as exc:
-        raise _Refused(RejectionReason.UNKNOWN_CHANNEL, str(exc), "channel") from None
+    channel = lookups.channel(fields["channel"])
     isrc = _text(fields, "isrc")
     if isrc is not None:
-        try:
-            isrc = normalize_identifier("isrc", isrc)[1]
-        except InvalidIdentifier as exc:
-            raise _Refused(RejectionReason.BAD_VALUE, str(exc), "isrc") from None
+        isrc = lookups.isrc(isrc)
     content = (_text(fields, "platform_content_id"), _text(fields, "work_id"), isrc)
     if event_type in CONTENT_EVENTS and not any(content):
         raise _Refused(RejectionReason.MISSING_FIELD,
