@@ -17,13 +17,15 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def spark() -> Iterator[ibis.BaseBackend]:
+def spark(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ibis.BaseBackend]:
     """A minimal local session (tests/support/spark.py, being written beside this, will replace it)."""
     pyspark_sql = pytest.importorskip("pyspark.sql")
     os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
     session = (pyspark_sql.SparkSession.builder.master("local[1]").appName("cleaning-tests")
                .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "1")
-               .config("spark.sql.session.timeZone", "UTC").getOrCreate())
+               .config("spark.sql.session.timeZone", "UTC")
+               .config("spark.sql.warehouse.dir", str(tmp_path_factory.mktemp("spark-warehouse")))
+               .getOrCreate())
     yield ibis.pyspark.connect(session)
     session.stop()
 

@@ -10,13 +10,18 @@ import math
 import ibis
 import ibis.expr.types as ir
 
-from clearinghouse.usage.cleaning.places import centroid_table
+from clearinghouse.usage.cleaning.places import CN_PROVINCES, COUNTRIES
 from clearinghouse.usage.cleaning.rules import CleaningRules, Rule
 
 DEVICE = "device_id"
 DAY = "event_date"
 EARTH_RADIUS_KM = 6371.0
 _SIGNATURE_MODULI = (1_000_003, 998_244_353)  # two sums of hashes: a collision needs both to agree
+COUNTRY_LAT = {code: lat for code, (lat, _) in COUNTRIES.items()}
+COUNTRY_LON = {code: lon for code, (_, lon) in COUNTRIES.items()}
+PROVINCE_LAT = {code: lat for code, (lat, _) in CN_PROVINCES.items()}
+PROVINCE_LON = {code: lon for code, (_, lon) in CN_PROVINCES.items()}
+_NO_PLACE = ibis.null().cast("float64")
 
 
 def prepare(events: ir.Table) -> ir.Table:
@@ -108,14 +113,12 @@ def mark_implausible_places(events: ir.Table, rules: CleaningRules) -> ir.Table:
     than `place_tolerance_km` and faster than `max_travel_kmh`. Unlisted places are never judged."""
     if not rules.enabled(Rule.IMPLAUSIBLE_PLACE):
         return events.mutate(implausible_place=ibis.literal(False))
-    centroids = ibis.memtable(centroid_table())
-    by_province = centroids.rename(province_key="place", p_lat="lat", p_lon="lon")
-    by_country = centroids.rename(country_key="place", c_lat="lat", c_lon="lon")
-    located = events.left_join(by_province, events.province == by_province.province_key) \
-        .left_join(by_country, events.territory == by_country.country_key)
-    located = located.mutate(lat=ibis.coalesce(located.p_lat, located.c_lat),
-                             lon=ibis.coalesce(located.p_lon, located.c_lon)) \
-        .drop("province_key", "p_lat", "p_lon", "country_key", "c_lat", "c_lon")
+    # a CASE per coordinate rather than a join: nothing to register on the engine, no shuffle
+    lat = ibis.coalesce(events.province.substitute(PROVINCE_LAT, else_=_NO_PLACE),
+                        events.territory.substitute(COUNTRY_LAT, else_=_NO_PLACE))
+    lon = ibis.coalesce(events.province.substitute(PROVINCE_LON, else_=_NO_PLACE),
+                        events.territory.substitute(COUNTRY_LON, else_=_NO_PLACE))
+    located = events.mutate(lat=lat, lon=lon)
     order = {"group_by": DEVICE, "order_by": ["t", "line_no"]}
     moved = located.mutate(prev_lat=located.lat.lag().over(**order), prev_lon=located.lon.lag().over(**order),
                            prev_t=located.t.lag().over(**order))

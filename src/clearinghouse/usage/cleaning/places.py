@@ -7,8 +7,6 @@ Coordinates are (latitude, longitude) in degrees, to about a degree.
 
 from __future__ import annotations
 
-import pyarrow as pa
-
 COUNTRIES: dict[str, tuple[float, float]] = {
     "CN": (35.0, 103.0), "HK": (22.3, 114.2), "MO": (22.2, 113.5), "TW": (23.7, 121.0),
     "JP": (36.2, 138.3), "KR": (36.5, 127.9), "KP": (40.3, 127.5), "MN": (46.9, 103.8),
@@ -48,12 +46,3 @@ CN_PROVINCES: dict[str, tuple[float, float]] = {
     "CN-QH": (35.7, 96.0), "CN-NX": (37.3, 106.2), "CN-XJ": (41.1, 85.2),
 }
 
-
-def centroid_table() -> pa.Table:
-    """Places and their centroids, keyed as `place` = province when listed, else territory."""
-    places = {**COUNTRIES, **CN_PROVINCES}
-    return pa.table({
-        "place": list(places),
-        "lat": [lat for lat, _ in places.values()],
-        "lon": [lon for _, lon in places.values()],
-    })
