@@ -9,8 +9,7 @@ from pathlib import Path
 import ibis
 import pyarrow.parquet as pq
 
-from clearinghouse.usage.cleaning import REMOVED_EVENT_SCHEMA, clean_event_file, usage_lines
-from clearinghouse.usage.cleaning.output import write_cleaned
+from clearinghouse.usage.cleaning import REMOVED_EVENT_SCHEMA, clean_event_file, run_cleaning, usage_lines
 from clearinghouse.usage.lake import Area, Lake
 from clearinghouse.usage.records import USAGE_LINE_SCHEMA, UsageKind
 from tests.usage.cleaning.logs import stage_bytes
@@ -53,16 +52,19 @@ def test_usage_lines_are_clean_plays_per_day_platform_country_and_content(tmp_pa
         (UsageKind.PLAYS, "douyin", "2026-10", 0, None)
 
 
-def test_clean_and_removed_events_land_in_the_lake_whole(tmp_path: Path):
+def test_a_cleaning_run_lands_clean_and_removed_events_in_the_lake_whole(tmp_path: Path):
     _, events, _ = stage_bytes(small_log().csv_bytes(), tmp_path / "staged")
     lake = Lake(tmp_path / "lake")
-    clean_path = lake.file(Area.EVENTS, "2026-10", "pty_dy", "rep_1")
-    removed_path = lake.file(Area.REMOVED, "2026-10", "pty_dy", "rep_1")
-    counts = write_cleaned(clean_event_file(ibis.duckdb.connect(), str(events)),
-                           clean_path=clean_path, removed_path=removed_path)
-    assert counts == (6, 1)
-    removed = pq.read_table(removed_path)
+    run = run_cleaning(ibis.duckdb.connect(), events, lake=lake, period="2026-10", reporter_id="pty_dy",
+                       report_id="rep_1")
+    assert (run.clean_events, run.removed_events) == (6, 1)
+    removed = pq.read_table(lake.file(Area.REMOVED, "2026-10", "pty_dy", "rep_1"))
     assert [(f.name, f.type) for f in removed.schema] == [(f.name, f.type) for f in REMOVED_EVENT_SCHEMA]
     assert removed.select(["device_id", "rule"]).to_pylist() == [{"device_id": "c", "rule": "impossible_watch"}]
-    assert pq.read_table(clean_path).num_rows == 6
+    assert pq.read_table(lake.file(Area.EVENTS, "2026-10", "pty_dy", "rep_1")).num_rows == 6
     assert not list(lake.root.rglob("*.partial"))
+    assert run.summary.to_pylist() == [{
+        "channel": "douyin", "rule": "impossible_watch", "events_removed": 1, "plays_removed": 1,
+        "events_total": 7, "plays_total": 6, "share_of_plays": 1 / 6,
+    }]
+    assert sum(run.usage.column("plays").to_pylist()) == 5

@@ -4,11 +4,13 @@ clean plays aggregated into usage lines (docs/usage-cleaning.md).
 
     staged = stage_event_log(file, fmt="csv", period="2026-10", today=today, report_id=...,
                              events_path=..., rejections_path=...)
-    cleaned = clean_event_file(ibis.duckdb.connect(), str(events_path), CleaningRules())
-    cleaned.summary(); cleaned.usage_lines(report_id=..., reporter_id=..., period="2026-10")
+    run = run_cleaning(ibis.duckdb.connect(), events_path, lake=Lake(root), period="2026-10",
+                       reporter_id=..., report_id=..., rules=CleaningRules())
+    run.summary, run.usage  # removed traffic per platform and rule; the usage lines to land
 """
 
 from clearinghouse.usage.cleaning.events import EVENT_SCHEMA, REMOVED_EVENT_SCHEMA, Event, EventType
+from clearinghouse.usage.cleaning.output import CleaningRun, run_cleaning, write_cleaned
 from clearinghouse.usage.cleaning.pipeline import (
     SUMMARY_SCHEMA,
     Cleaned,
@@ -24,6 +26,6 @@ from clearinghouse.usage.cleaning.staging import StagedLog, stage_event_log
 
 __all__ = [
     "EVENT_SCHEMA", "REMOVED_EVENT_SCHEMA", "RULE_ORDER", "SUMMARY_SCHEMA", "Cleaned", "CleaningRules",
-    "Event", "EventType", "Rule", "StagedLog", "aggregate_usage", "clean", "clean_event_file",
-    "read_event_log", "removal_summary", "stage_event_log", "usage_lines",
+    "CleaningRun", "Event", "EventType", "Rule", "StagedLog", "aggregate_usage", "clean", "clean_event_file",
+    "read_event_log", "removal_summary", "run_cleaning", "stage_event_log", "usage_lines", "write_cleaned",
 ]
