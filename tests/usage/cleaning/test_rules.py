@@ -121,3 +121,10 @@ def test_an_event_several_rules_flag_counts_under_the_first(tmp_path: Path, duck
     _, events, _ = stage_bytes(log.csv_bytes(), tmp_path)
     removed = clean_event_file(duckdb, str(events)).removed.to_pyarrow()
     assert Counter(removed.column("rule").to_pylist()) == {"impossible_watch": 10, "burst": 30}
+
+
+@pytest.mark.parametrize("change", [{"burst_plays": 0}, {"max_plays_per_device_day": -1},
+                                    {"gap_slack_seconds": -1}, {"clone_min_ids": 1}])
+def test_a_threshold_that_means_nothing_is_refused_when_the_rules_are_made(change: dict):
+    with pytest.raises(ValueError, match=next(iter(change))):
+        CleaningRules(**change)
