@@ -21,7 +21,7 @@ from clearinghouse.core.territories import ALL_COUNTRIES
 from clearinghouse.usage.records import Rejection
 
 SNIFF_BYTES = 64 * 1024
-READ_BYTES = 1024 * 1024
+READ_BYTES = 64 * 1024
 UTF8 = "utf-8"
 GB18030 = "gb18030"
 
@@ -63,12 +63,14 @@ def text_lines(source: BinaryIO, encoding: str | None = None) -> Iterator[str]:
     chosen = encoding or detect_encoding(head)
     decoder = codecs.getincrementaldecoder(chosen)(errors="surrogateescape")
     pending = ""
-    chunk = head
+    chunk, head = head, b""
     while chunk:
         pending += decoder.decode(chunk)
-        *complete, pending = pending.split("\n")
-        for line in complete:
-            yield line + "\n"
+        start = 0  # one line at a time: a list of a block's lines would cost more than the block
+        while (end := pending.find("\n", start)) != -1:
+            yield pending[start : end + 1]
+            start = end + 1
+        pending = pending[start:]
         chunk = source.read(READ_BYTES)
     pending += decoder.decode(b"", final=True)
     if pending:
@@ -81,7 +83,9 @@ def undecodable(text: str) -> bool:
 
 
 def cut_raw(text: str) -> str:
-    return text.rstrip("\r\n")[: Rejection.RAW_LIMIT]
+    """The line as a rejection keeps it: cut, and undecodable bytes shown as U+FFFD (Parquet and
+    the database store only valid Unicode)."""
+    return _UNDECODABLE.sub("\ufffd", text.rstrip("\r\n")[: Rejection.RAW_LIMIT])
 
 
 def parse_decimal(text: str, what: str) -> Decimal:
