@@ -6,6 +6,7 @@ import io
 import tracemalloc
 from collections.abc import Iterator
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -303,3 +304,13 @@ def test_a_large_file_streams_in_bounded_memory() -> None:
     tracemalloc.stop()
     assert count == blocks
     assert size > 1_500_000 and peak < 1024 * 1024  # a read block or two, never the whole file
+
+
+def test_the_documented_example_reads_as_documented() -> None:
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "usage-formats.md").read_text("utf-8")
+    example = docs.split("A basic audio file", 1)[1].split("```\n", 2)[1]
+    (line,) = read(example.replace("→", "\t").encode())
+    assert isinstance(line, UsageLine)
+    assert (line.channel, line.territory, line.plays, line.revenue_minor, line.isrc, line.iswc,
+            line.platform_content_id, line.title) == (
+        "douyin", "CN", 1500, 1234, "CNA011700001", "T0345246801", "RES-1", "月光")

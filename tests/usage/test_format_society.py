@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -172,3 +173,15 @@ def test_a_bad_report_wide_default_is_the_callers_error() -> None:
 
 def test_an_empty_file_is_refused() -> None:
     assert [r.reason for r in rejections(read(b""))] == [R.MALFORMED]
+
+
+def test_the_documented_examples_read_as_documented() -> None:
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "usage-formats.md").read_text("utf-8")
+    dmp = docs.split("its sample statement", 1)[1].split("```\n", 2)[1]
+    (line,) = read(dmp, currency="EUR", territory="HR")
+    assert isinstance(line, UsageLine) and (line.work_id, line.right, line.revenue_minor) == (
+        "X126", "performance", 10051)
+    chinese = docs.split("A Chinese statement", 1)[1].split("```\n", 2)[1]
+    for encoding in ("utf-8", "gb18030"):
+        got = [(x.right, x.territory, x.revenue_minor) for x in lines(read(chinese.encode(encoding)))]
+        assert got == [("performance", "CN", 1234), ("mechanical", "HK", -100)]
