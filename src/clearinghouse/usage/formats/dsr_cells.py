@@ -7,8 +7,9 @@ from datetime import date
 from decimal import Decimal
 
 from clearinghouse.core import money
-from clearinghouse.core.identifiers import InvalidIdentifier, normalize_identifier
+from clearinghouse.core.identifiers import InvalidIdentifier
 from clearinghouse.usage.formats.text_input import ValueRefused, minor_units, parse_decimal, period_bounds
+from clearinghouse.usage.formats.text_input import identifier as cached_identifier
 from clearinghouse.usage.records import RejectionReason
 
 MAX_USAGES = 10**12  # per record: a trillion plays is beyond any platform's month
@@ -43,7 +44,7 @@ def identifier(scheme: str, text: str, cell: str) -> str | None:
     if not first:
         return None
     try:
-        return normalize_identifier(scheme, first)[1]
+        return cached_identifier(scheme, first)
     except InvalidIdentifier as exc:
         raise Refused(R.BAD_VALUE, f"{cell}: {exc}", cell) from exc
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 PROFILES = {"basicaudioprofile": "BasicAudioProfile", "ugcprofile": "UgcProfile"}
 
@@ -113,17 +114,29 @@ class ColumnNames:
     """Column-name rows seen so far: record base type → folded cell name → 0-based index."""
 
     by_type: dict[str, dict[str, int]] = field(default_factory=dict)
+    _resolved: dict[tuple[str, int], int | None] = field(default_factory=dict)
 
     def learn(self, cells: list[str]) -> None:
         record_type = cells[0].lstrip("#").strip()
         if not record_type:
             return
         self.by_type[base_type(record_type)] = {fold_name(c): i for i, c in enumerate(cells)}
+        self._resolved.clear()
 
     def index(self, record_type: str, cell: Cell) -> int | None:
         """0-based index of `cell` in a record of `record_type`; None when the file names no such
         column (then the reader treats the cell as empty)."""
-        named = self.by_type.get(base_type(record_type))
+        # Once per record type and cell, not once per record; cells are module constants, so
+        # their id is a cheap key.
+        key = (record_type, id(cell))
+        try:
+            return self._resolved[key]
+        except KeyError:
+            found = self._resolved[key] = self._find(base_type(record_type), cell)
+            return found
+
+    def _find(self, base: str, cell: Cell) -> int | None:
+        named = self.by_type.get(base)
         if named is None:
             return cell.position - 1 if cell.position else None
         for name in cell.names:
@@ -133,9 +146,6 @@ class ColumnNames:
         return None
 
 
+@lru_cache(maxsize=256)
 def base_type(record_type: str) -> str:
     return record_type.split(".", 1)[0].upper()
-
-
-def version_of(record_type: str) -> str:
-    return record_type.partition(".")[2]

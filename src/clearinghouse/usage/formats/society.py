@@ -17,7 +17,7 @@ from datetime import date
 from typing import BinaryIO
 
 from clearinghouse.core import money
-from clearinghouse.core.identifiers import InvalidIdentifier, normalize_identifier
+from clearinghouse.core.identifiers import InvalidIdentifier
 from clearinghouse.core.text import TextRefused, clean
 from clearinghouse.usage.formats import society_columns
 from clearinghouse.usage.formats.society_columns import ColumnsRefused, map_columns, right_of
@@ -32,6 +32,9 @@ from clearinghouse.usage.formats.text_input import (
     period_bounds,
     text_lines,
     undecodable,
+)
+from clearinghouse.usage.formats.text_input import (
+    identifier as cached_identifier,
 )
 from clearinghouse.usage.records import Rejection, RejectionReason, UsageKind, UsageLine
 
@@ -175,7 +178,7 @@ class _Statement:
         for scheme in ("iswc", "isrc"):
             if found[scheme]:
                 try:
-                    found[scheme] = normalize_identifier(scheme, found[scheme])[1]
+                    found[scheme] = cached_identifier(scheme, found[scheme])
                 except InvalidIdentifier as exc:
                     raise _Refused(R.BAD_VALUE, str(exc), scheme) from exc
         for field in ("work_id", "title"):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Mapping
+from functools import lru_cache
 
 FIELDS = ("work_id", "iswc", "isrc", "title", "right", "territory", "amount", "currency", "units")
 
@@ -75,6 +76,7 @@ def map_columns(header: list[str], chosen: Mapping[str, str | int] | None) -> di
     return found
 
 
+@lru_cache(maxsize=256)
 def right_of(text: str) -> str | None:
     """The stored right a statement's cell names, or None."""
     key = fold(text)

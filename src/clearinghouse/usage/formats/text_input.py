@@ -14,9 +14,11 @@ import re
 from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 from typing import BinaryIO
 
 from clearinghouse.core import money
+from clearinghouse.core.identifiers import normalize_identifier
 from clearinghouse.core.territories import ALL_COUNTRIES
 from clearinghouse.usage.records import Rejection
 
@@ -107,15 +109,23 @@ def minor_units(amount: Decimal, currency: str) -> int:
     return money.round_half_even(amount.scaleb(money.currency_exponent(currency)))
 
 
+@lru_cache(maxsize=1024)  # a report names few currencies, countries and works, many times over
 def currency_code(text: str, on: date) -> str:
     """An ISO 4217 code in circulation on `on`; `money.MoneyError` otherwise."""
     return money.check_circulating_currency(text.strip().upper(), on)
 
 
+@lru_cache(maxsize=1024)
 def country_code(text: str) -> str | None:
     """The ISO 3166-1 alpha-2 code `text` is, upper-cased, or None."""
     code = text.strip().upper()
     return code if code in ALL_COUNTRIES else None
+
+
+@lru_cache(maxsize=65536)
+def identifier(scheme: str, text: str) -> str:
+    """The stored form of an ISRC or ISWC (`InvalidIdentifier` if it is none)."""
+    return normalize_identifier(scheme, text)[1]
 
 
 def period_bounds(period: str) -> tuple[date, date]:
