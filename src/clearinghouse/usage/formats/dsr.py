@@ -316,8 +316,8 @@ class _DsrReader:
                            "licensor in LI01 records, which this reader does not read",
                            "SummaryRecordId")
         summary = self._summary_for(record_type, summary_id)
-        if self._cell(record_type, cells, cell.get("royalty_bearing", layout.Cell(0, ()))) \
-                .casefold() == "false":
+        royalty_bearing = cell.get("royalty_bearing")  # SU03 has no such cell
+        if royalty_bearing and self._cell(record_type, cells, royalty_bearing).casefold() == "false":
             raise Refused(R.UNSUPPORTED, "IsRoyaltyBearing is false: use no royalty is owed "
                            "for is not rated", "IsRoyaltyBearing")
         resource, content_id = self._transacted(record_type, cells, cell)
