@@ -24,7 +24,8 @@ def summary(record_id: str = "1", territory: str = "CN", currency: str = "CNY", 
 
 
 def release(block: str, reference: str = "R1", dsp_id: str = "REL-1") -> Record:
-    return ["RE01.03", block, reference, dsp_id, "", "", "", "An Album"]
+    # RE01 cells: 3 ReleaseReference, 4 DspReleaseId, 5-9 ids and artist, 10 Title.
+    return ["RE01.03", block, reference, dsp_id, "", "", "", "歌手", "", "An Album"]
 
 
 def resource(block: str, reference: str = "1", dsp_id: str = "RES-1", isrc: str = "CNA011700001",
@@ -40,29 +41,31 @@ def work(block: str, iswc: str = "T0345246801", title: str = "月光") -> Record
 
 
 def streams(block: str, summary_id: str = "1", resource_ref: str = "1", usages: str = "1500",
-            revenue: str = "12.34", release_ref: str = "", royalty: str = "true",
+            price: str = "0.01", release_ref: str = "", royalty: str = "true",
             transaction: str = "T-1") -> Record:
     # SU02 cells: 1 type, 2 BlockId, 3 SummaryRecordId, 4 SalesTransactionId, 5 release ref,
-    # 6 resource ref, 7 IsRoyaltyBearing, 8 usages, 9 NetRevenue.
-    return ["SU02.03", block, summary_id, transaction, release_ref, resource_ref, royalty, usages, revenue]
+    # 6 resource ref, 7 IsRoyaltyBearing, 8 NumberOfStreams, 9 PriceConsumerPaidExcSalesTax.
+    return ["SU02.03", block, summary_id, transaction, release_ref, resource_ref, royalty, usages, price]
 
 
-def downloads(block: str, summary_id: str = "1", resource_ref: str = "1", sales: str = "3",
-              revenue: str = "2.97") -> Record:
-    return ["SU01.03", block, summary_id, "T-D", "", resource_ref, "true", "false", sales, revenue]
+def downloads(block: str, summary_id: str = "1", resource_ref: str = "1", sales: str = "3") -> Record:
+    # SU01 cells: as SU02 to 7, 8 SalesUpgrade, 9 Usages, 10 Returns, 11 PriceConsumerPaidExcSalesTax.
+    return ["SU01.03", block, summary_id, "T-D", "", resource_ref, "true", "false", sales, "0", "0.99"]
 
 
 def ugc_usage(block: str, summary_id: str = "1", dsp_id: str = "UGC-VIDEO-9", usages: str = "400",
-              revenue: str = "0.50", record_type: str = "SU03.03") -> Record:
-    if record_type == "SU03.02":
-        return [record_type, block, "T-U", summary_id, dsp_id, usages, revenue]
-    return [record_type, block, summary_id, "T-U", dsp_id, usages, revenue]
+              revenue: str = "0.50", record_type: str = "SU03.03", royalty: str = "true",
+              transaction: str = "T-U") -> Record:
+    # SU03 cells: 3 SummaryRecordId, 4 SalesTransactionId (swapped before SU03.03), 5 DspResourceId,
+    # 6 Usages, 7 NetRevenue, 8-9 validity period, 10 ContentCategory, 11 IsRoyaltyBearing.
+    ids = [transaction, summary_id] if record_type in ("SU03.01", "SU03.02") else [summary_id, transaction]
+    return [record_type, block, *ids, dsp_id, usages, revenue, "", "", "", royalty]
 
 
 def basic_audio() -> list[Record]:
     return [head(), summary(), resource("1"), work("1"), streams("1"),
             release("2"), resource("2", dsp_id="RES-2", isrc="CNA011700002", title="Sun"),
-            streams("2", resource_ref="", release_ref="R1", usages="10", revenue="0.10")]
+            streams("2", resource_ref="", release_ref="R1", usages="10")]
 
 
 def ugc() -> list[Record]:

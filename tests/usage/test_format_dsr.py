@@ -35,14 +35,15 @@ def test_basic_audio_streams_become_plays_with_identifiers_money_and_channel() -
     results = read(f.dsr_bytes(f.basic_audio()))
     assert rejections(results) == []
     by_resource, by_release = lines(results)
+    # SU02 carries streams and a price, no revenue: the period's revenue is the summary's pool.
     assert by_resource == UsageLine(
         line_no=5, period="2026-10", usage_date=None, channel="douyin", territory="CN",
-        kind=UsageKind.PLAYS, plays=1500, revenue_minor=1234, currency="CNY",
-        isrc="CNA011700001", iswc="T0345246801", platform_content_id="RES-1", title="月光",
+        kind=UsageKind.PLAYS, plays=1500, isrc="CNA011700001", iswc="T0345246801",
+        platform_content_id="RES-1", title="月光",
     )
     # A release-level record: the DSP's release id is what matching has to go on.
     assert (by_release.line_no, by_release.platform_content_id, by_release.plays) == (8, "REL-1", 10)
-    assert by_release.isrc is None
+    assert (by_release.isrc, by_release.title) == (None, "An Album")
 
 
 def test_the_registered_reader_for_dsr_is_this_one() -> None:
@@ -56,8 +57,9 @@ def test_ugc_usage_takes_the_video_id_and_the_master_recordings_identifiers() ->
         "UGC-VIDEO-9", "CNA011700001", "T0345246801", 400, 50)
 
 
-def test_ugc_profile_version_one_su03_02_reads_its_swapped_cells() -> None:
-    records = [*f.ugc()[:3], f.ugc_usage("1", record_type="SU03.02", usages="7")]
+@pytest.mark.parametrize("record_type", ["SU03.01", "SU03.02"])
+def test_ugc_profile_version_one_reads_its_swapped_cells(record_type: str) -> None:
+    records = [*f.ugc()[:3], f.ugc_usage("1", record_type=record_type, usages="7")]
     (line,) = read(f.dsr_bytes(records))
     assert isinstance(line, UsageLine) and line.plays == 7 and line.territory == "CN"
 
@@ -66,17 +68,30 @@ def test_downloads_become_copies() -> None:
     records = [f.head(), f.summary(record_type="SY01.03"), f.resource("1"), f.downloads("1", sales="3")]
     (line,) = read(f.dsr_bytes(records))
     assert isinstance(line, UsageLine)
-    assert (line.kind, line.copies, line.plays, line.revenue_minor) == (UsageKind.COPIES, 3, 0, 297)
+    assert (line.kind, line.copies, line.plays, line.revenue_minor) == (UsageKind.COPIES, 3, 0, None)
 
 
 def test_revenue_is_rounded_half_even_to_the_currencys_minor_units_exactly() -> None:
-    records = [f.head(), f.summary(), f.summary("2", currency="JPY"), f.resource("1"),
-               f.streams("1", revenue="0.125"), f.streams("1", revenue="0.135", transaction="T-2"),
-               f.streams("1", summary_id="2", revenue="12.5", transaction="T-3"),
-               f.streams("1", revenue="123456789012.345", transaction="T-4")]
+    records = [f.head(profile="UgcProfile"), f.summary(), f.summary("2", currency="JPY"),
+               f.resource("1", record_type="AS02.04"),
+               f.ugc_usage("1", revenue="0.125"), f.ugc_usage("1", revenue="0.135", transaction="T-2"),
+               f.ugc_usage("1", summary_id="2", revenue="12.5", transaction="T-3"),
+               f.ugc_usage("1", revenue="123456789012.345", transaction="T-4")]
     got = [(line.revenue_minor, line.currency) for line in lines(read(f.dsr_bytes(records)))]
     # 0.125 → 12 and 0.135 → 14 (to even); JPY has no minor unit; no float ever touches the value.
     assert got == [(12, "CNY"), (14, "CNY"), (12, "JPY"), (12345678901234, "CNY")]
+
+
+def test_subscription_and_market_share_summaries_give_territory_and_currency() -> None:
+    # SY05 (use per licensor): Territory 7, CurrencyOfReporting 18; SY09: Territory 5, currency 16.
+    sy05 = ["SY05.02", "5", "", "", "SubscriptionModel", "Stream", "HK", "Premium", "SOC", "", "PerformingRight",
+            "1000", "100", "0.1", "10.00", "10.00", "0.1", "HKD"]
+    sy09 = ["SY09.02", "9", "SubscriptionModel", "Stream", "TW", "Premium", "", "SOC", "", "MechanicalRight",
+            "1000", "100", "10.00", "", "0.1", "TWD"]
+    records = [f.head(profile="UgcProfile"), sy05, sy09, f.resource("1", record_type="AS02.04"),
+               f.ugc_usage("1", summary_id="5"), f.ugc_usage("1", summary_id="9", transaction="T-2")]
+    got = [(x.territory, x.currency, x.revenue_minor) for x in lines(read(f.dsr_bytes(records)))]
+    assert got == [("HK", "HKD", 50), ("TW", "TWD", 50)]
 
 
 def test_fractional_ugc_usages_are_rounded_to_whole_plays() -> None:
@@ -115,11 +130,11 @@ def test_foot_counts_include_empty_lines_and_ignored_lines() -> None:
 
 
 def test_records_of_types_not_read_are_refused_by_name_not_ignored() -> None:
-    records = [*f.ugc(), ["LI01.02", "1", "1", "T-U", "SACEM", "200", "0.25"], ["SY05.04", "9", "x"],
+    records = [*f.ugc(), ["LI01.02", "1", "1", "T-U", "SACEM", "200", "0.25"], ["SY07.01", "9", "x"],
                ["LC01.01", "1", "1", "RES-1", "CNA011700001", "月光"]]
     results = read(f.dsr_bytes(records))
     refused = {r.raw.split("\t")[0]: r for r in rejections(results) if r.raw}
-    assert set(refused) == {"LI01.02", "SY05.04"}  # LC01 is read and skipped, as documented
+    assert set(refused) == {"LI01.02", "SY07.01"}  # LC01 is read and skipped, as documented
     assert all(r.reason == R.UNSUPPORTED and r.raw.split("\t")[0] in r.message for r in refused.values())
 
 
@@ -171,22 +186,29 @@ def test_a_summarys_distribution_channel_names_the_platform() -> None:
     assert {line.channel for line in lines(read(f.dsr_bytes(records)))} == {"kuaishou"}
 
 
-@pytest.mark.parametrize(("usages", "revenue", "reason"), [
-    ("-5", "1.00", R.NEGATIVE),
-    ("1500", "-1.00", R.NEGATIVE),
-    ("10000000000000", "1.00", R.ABSURD),
-    ("many", "1.00", R.BAD_VALUE),
-    ("10", "1,00", R.BAD_VALUE),
-    ("10", "1e3", R.BAD_VALUE),
-    ("", "1.00", R.MISSING_FIELD),
+@pytest.mark.parametrize(("usages", "reason"), [
+    ("-5", R.NEGATIVE),
+    ("10000000000000", R.ABSURD),
+    ("many", R.BAD_VALUE),
+    ("1,000", R.BAD_VALUE),
+    ("1e3", R.BAD_VALUE),
+    ("", R.MISSING_FIELD),
 ])
-def test_bad_numbers_are_refused_per_record(usages: str, revenue: str, reason: RejectionReason) -> None:
-    records = [*f.basic_audio()[:4], f.streams("1", usages=usages, revenue=revenue), *f.basic_audio()[5:]]
+def test_bad_counts_are_refused_per_record(usages: str, reason: RejectionReason) -> None:
+    records = [*f.basic_audio()[:4], f.streams("1", usages=usages), *f.basic_audio()[5:]]
     results = read(f.dsr_bytes(records))
     (bad,) = rejections(results)
     assert (bad.line_no, bad.reason) == (5, reason)
     assert bad.raw is not None and bad.raw.startswith("SU02.03")
     assert len(lines(results)) == 1  # the other block still reads
+
+
+@pytest.mark.parametrize(("revenue", "reason"), [
+    ("-1.00", R.NEGATIVE), ("1,00", R.BAD_VALUE), ("1e3", R.BAD_VALUE), ("1" + "0" * 20, R.ABSURD),
+])
+def test_bad_revenue_is_refused_per_record(revenue: str, reason: RejectionReason) -> None:
+    (bad,) = read(f.dsr_bytes([*f.ugc(), f.ugc_usage("1", revenue=revenue, transaction="T-2")]))[1:]
+    assert isinstance(bad, Rejection) and (bad.line_no, bad.reason, bad.field) == (5, reason, "NetRevenue")
 
 
 def test_summary_problems_refuse_the_summary_and_the_usage_that_points_to_it() -> None:
@@ -199,7 +221,7 @@ def test_summary_problems_refuse_the_summary_and_the_usage_that_points_to_it() -
 
 
 def test_revenue_without_any_currency_is_missing_a_field_unless_the_report_names_one() -> None:
-    records = [f.head(), f.summary(currency=""), f.resource("1"), f.streams("1")]
+    records = [f.head(), f.summary(currency=""), f.resource("1", record_type="AS02.04"), f.ugc_usage("1")]
     assert rejections(read(f.dsr_bytes(records)))[0].reason == R.MISSING_FIELD
     (line,) = read(f.dsr_bytes(records), currency="USD")
     assert isinstance(line, UsageLine) and line.currency == "USD"
@@ -220,8 +242,16 @@ def test_usage_of_a_resource_the_block_does_not_describe_is_refused() -> None:
 
 
 def test_non_royalty_bearing_use_is_refused_as_unsupported() -> None:
-    records = [f.head(), f.summary(), f.resource("1"), f.streams("1", royalty="false")]
-    assert rejections(read(f.dsr_bytes(records)))[0].reason == R.UNSUPPORTED
+    for usage in (f.streams("1", royalty="false"), f.ugc_usage("1", royalty="false")):
+        records = [f.head(), f.summary(), f.resource("1", record_type="AS02.04"), usage]
+        (refused,) = rejections(read(f.dsr_bytes(records)))
+        assert (refused.reason, refused.field) == (R.UNSUPPORTED, "IsRoyaltyBearing")
+
+
+def test_an_escaped_tab_stays_in_its_cell() -> None:
+    records = [f.head(), f.summary(), f.resource("1", title="Moon\\\tlight"), f.streams("1")]
+    (line,) = read(f.dsr_bytes(records))
+    assert isinstance(line, UsageLine) and line.title == "Moon\tlight" and line.plays == 1500
 
 
 def test_records_before_head_and_after_foot_are_malformed() -> None:
@@ -313,4 +343,4 @@ def test_the_documented_example_reads_as_documented() -> None:
     assert isinstance(line, UsageLine)
     assert (line.channel, line.territory, line.plays, line.revenue_minor, line.isrc, line.iswc,
             line.platform_content_id, line.title) == (
-        "douyin", "CN", 1500, 1234, "CNA011700001", "T0345246801", "RES-1", "月光")
+        "douyin", "CN", 1500, None, "CNA011700001", "T0345246801", "RES-1", "月光")

@@ -11,7 +11,6 @@ is in docs/usage-formats.md. Pure and streaming: memory is the summaries and one
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -19,7 +18,14 @@ from typing import BinaryIO
 
 from clearinghouse.core import money, platforms
 from clearinghouse.usage.formats import dsr_layout as layout
-from clearinghouse.usage.formats.dsr_cells import Refused, dsr_date, identifier, net_revenue, usage_count
+from clearinghouse.usage.formats.dsr_cells import (
+    Refused,
+    dsr_date,
+    identifier,
+    net_revenue,
+    split_cells,
+    usage_count,
+)
 from clearinghouse.usage.formats.text_input import (
     ValueRefused,
     country_code,
@@ -32,7 +38,6 @@ from clearinghouse.usage.formats.text_input import (
 )
 from clearinghouse.usage.records import Rejection, RejectionReason, UsageKind, UsageLine
 
-_ISWC_CELL = re.compile(r"T\d{10}")
 R = RejectionReason
 
 
@@ -54,7 +59,7 @@ class _Resource:
 @dataclass
 class _Block:
     block_id: str
-    releases: dict[str, str] = field(default_factory=dict)  # ReleaseReference → DspReleaseId
+    releases: dict[str, _Resource] = field(default_factory=dict)  # by ReleaseReference
     resources: dict[str, _Resource] = field(default_factory=dict)
     last_resource: _Resource | None = None
 
@@ -99,12 +104,12 @@ class _DsrReader:
             text = raw.rstrip("\n").rstrip("\r")
             if not text.strip() or text.startswith("#"):
                 if text.startswith("#"):
-                    self.columns.learn(text.split("\t"))
+                    self.columns.learn(split_cells(text))
                 continue  # empty records and ignored lines count for FOOT but hold nothing
             try:
                 if undecodable(text):
                     raise Refused(R.MALFORMED, "the line holds bytes that are not UTF-8 or GB18030")
-                line = self._record(line_no, text.split("\t"))
+                line = self._record(line_no, split_cells(text))
             except Refused as refused:
                 yield Rejection(line_no, refused.reason, refused.message, refused.cell, cut_raw(text))
             else:
@@ -135,19 +140,19 @@ class _DsrReader:
         if self.refuse_all is not None:
             raise Refused(self.refuse_all.reason, f"{self.refuse_all.message} "
                            f"(HEAD, line {self.head_line})", self.refuse_all.cell)
-        if base in layout.SUMMARY_TYPES:
+        if base in layout.SUMMARY:
             self._summary(line_no, record_type, cells)
-        elif base in layout.RELEASE_TYPES:
+        elif base == "RE01":
             self._release(record_type, cells)
-        elif base in layout.RESOURCE_TYPES:
+        elif base in layout.RESOURCE:
             self._resource(record_type, cells)
-        elif base in layout.WORK_TYPES:
+        elif base == "MW01":
             self._work(record_type, cells)
-        elif base in layout.USAGE_TYPES:
+        elif base in layout.USAGE:
             return self._usage(line_no, record_type, cells)
         elif base not in layout.SKIPPED_TYPES:
             raise Refused(R.UNSUPPORTED, f"record type {record_type!r} is not read (this reader "
-                           "reads SY01-SY03, RE01, AS01, AS02, MW01, SU01-SU03 and skips LC01; "
+                           "reads SY01-SY05, SY09, RE01, AS01, AS02, MW01, SU01-SU03 and skips LC01; "
                            "see docs/usage-formats.md)", "RecordType")
         return None
 
@@ -229,7 +234,7 @@ class _DsrReader:
     # --- summaries and blocks ---------------------------------------------------------------
 
     def _summary(self, line_no: int, record_type: str, cells: list[str]) -> None:
-        summary = layout.SUMMARY
+        summary = layout.SUMMARY[layout.base_type(record_type)]
         summary_id = self._require(record_type, cells, summary["summary_id"])
         if summary_id in self.summaries:
             raise Refused(R.MALFORMED, f"SummaryRecordId {summary_id!r} is used twice",
@@ -242,7 +247,7 @@ class _DsrReader:
             raise
 
     def _read_summary(self, record_type: str, cells: list[str]) -> _Summary:
-        summary = layout.SUMMARY
+        summary = layout.SUMMARY[layout.base_type(record_type)]
         territory_cell = self._require(record_type, cells, summary["territory"])
         territory = country_code(territory_cell)
         if territory is None:
@@ -273,10 +278,11 @@ class _DsrReader:
     def _release(self, record_type: str, cells: list[str]) -> None:
         reference = self._require(record_type, cells, layout.RELEASE["release_ref"])
         dsp_id = self._require(record_type, cells, layout.RELEASE["dsp_release_id"])
-        self._current_block().releases[reference] = dsp_id
+        title = self._cell(record_type, cells, layout.RELEASE["title"]) or None
+        self._current_block().releases[reference] = _Resource(dsp_id, title=title)
 
     def _resource(self, record_type: str, cells: list[str]) -> None:
-        cell = layout.RESOURCE
+        cell = layout.RESOURCE[layout.base_type(record_type)]
         reference = self._require(record_type, cells, cell["resource_ref"])
         resource = _Resource(
             dsp_id=self._cell(record_type, cells, cell["dsp_resource_id"]) or None,
@@ -286,8 +292,6 @@ class _DsrReader:
         block.resources[reference] = block.last_resource = resource
         # Identifiers last: a bad one is refused on this line, the resource stays usable.
         iswc = self._cell(record_type, cells, cell["iswc"])
-        if not iswc and cell["iswc"].position == 0 and record_type.upper().startswith("AS02"):
-            iswc = next((c for c in cells[10:] if _ISWC_CELL.fullmatch(c.strip())), "").strip()
         isrc = self._cell(record_type, cells, cell["isrc"])
         refused = [r for r in (_set_identifier(resource, "isrc", isrc, "ResourceISRC"),
                                _set_identifier(resource, "iswc", iswc, "ResourceISWC")) if r]
@@ -309,7 +313,8 @@ class _DsrReader:
 
     def _usage(self, line_no: int, record_type: str, cells: list[str]) -> UsageLine:
         base = layout.base_type(record_type)
-        cell = layout.SU03_02 if record_type.upper() == "SU03.02" else layout.USAGE[base]
+        old_ugc = base == "SU03" and record_type.partition(".")[2] in ("01", "02")
+        cell = layout.SU03_BEFORE_03 if old_ugc else layout.USAGE[base]
         summary_id = self._cell(record_type, cells, cell["summary_id"])
         if not summary_id and base == "SU03":
             raise Refused(R.UNSUPPORTED, "SU03 without SummaryRecordId: its use is split by "
@@ -371,10 +376,11 @@ class _DsrReader:
         if not release_ref:
             raise Refused(R.MISSING_FIELD, f"{record_type} names neither a release nor a "
                            "resource", "TransactedResourceReference")
-        if release_ref not in block.releases:
+        release = block.releases.get(release_ref)
+        if release is None:
             raise Refused(R.BAD_VALUE, f"TransactedReleaseReference {release_ref!r} names no "
-                           f"release of block {block.block_id!r}", "TransactedReleaseReference")
-        return None, block.releases[release_ref]
+                          f"release of block {block.block_id!r}", "TransactedReleaseReference")
+        return release, release.dsp_id
 
 
 def _set_identifier(resource: _Resource, scheme: str, text: str, cell: str) -> Refused | None:

@@ -16,6 +16,28 @@ MAX_USAGES = 10**12  # per record: a trillion plays is beyond any platform's mon
 MAX_REVENUE_MINOR = 10**15
 _DSR_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 R = RejectionReason
+CELL_SEPARATOR = "\t"
+ESCAPE = "\\"  # Part 1: a backslash makes the next character (a tab, a |, itself) plain text
+
+
+def split_cells(text: str) -> list[str]:
+    """A record's cells: split at tabs, a backslash-escaped tab staying in its cell."""
+    if ESCAPE not in text:
+        return text.split(CELL_SEPARATOR)
+    cells, current, escaped = [], [], False
+    for char in text:
+        if escaped:
+            current.append(char)
+            escaped = False
+        elif char == ESCAPE:
+            escaped = True
+        elif char == CELL_SEPARATOR:
+            cells.append("".join(current))
+            current = []
+        else:
+            current.append(char)
+    cells.append("".join(current))
+    return cells
 
 
 class Refused(Exception):

@@ -1,6 +1,8 @@
 """Where the DDEX DSR flat-file cells this reader uses are, per record type (docs/usage-formats.md).
 
-Positions are the 1-based cell numbers of DSR Part 8 (record type definitions). A file may carry
+Positions are the 1-based cell numbers of DSR Part 8 (record type definitions), as DDEX's own
+schemas for the basic audio and UGC profiles (ddexnet/dsrf, profile versions 1.2) list them;
+later record versions add cells at the end. A file may carry
 column-name rows (``#SU02.03<TAB>BlockId<TAB>SummaryRecordId…``, lines Part 1 says to ignore);
 when it does, the cells of that record type are found by name instead, so a sender whose version
 moves a cell is still read right.
@@ -14,16 +16,6 @@ from functools import lru_cache
 
 PROFILES = {"basicaudioprofile": "BasicAudioProfile", "ugcprofile": "UgcProfile"}
 
-# Record types read for usage, by base type (the ``.03`` version suffix is accepted for any).
-SUMMARY_TYPES = frozenset({"SY01", "SY02", "SY03"})  # downloads, ad-supported/streaming, subscription
-RELEASE_TYPES = frozenset({"RE01"})  # read for the DSP's release id, no usage of its own
-RESOURCE_TYPES = frozenset({"AS01", "AS02"})
-WORK_TYPES = frozenset({"MW01"})
-USAGE_TYPES = frozenset({"SU01", "SU02", "SU03"})
-SKIPPED_TYPES = {  # read and skipped: they repeat what the records above carry and hold no usage
-    "LC01": "label copy as the record company sent it (the AS02 record of the block is read)",
-}
-
 _NAME_FOLD = re.compile(r"[\s_]+")
 
 
@@ -33,79 +25,93 @@ def fold_name(name: str) -> str:
 
 @dataclass(frozen=True)
 class Cell:
-    """A cell: its Part 8 position (1-based) and the names a column-name row may give it."""
+    """A cell: its Part 8 position (1-based; 0 when the record version has no such cell) and the
+    names a column-name row may give it."""
 
     position: int
     names: tuple[str, ...]
 
 
-HEAD = {
+Layout = dict[str, Cell]
+
+HEAD: Layout = {
     "message_version": Cell(2, ("MessageVersion",)),
     "profile": Cell(3, ("Profile",)),
-    "profile_version": Cell(4, ("ProfileVersion",)),
-    "message_id": Cell(5, ("MessageId",)),
-    "file_number": Cell(7, ("FileNumber",)),
     "number_of_files": Cell(8, ("NumberOfFiles",)),
     "usage_start": Cell(9, ("UsageStartDate",)),
     "usage_end": Cell(10, ("UsageEndDate",)),
     "sender_name": Cell(12, ("SenderName",)),
 }
-FOOT = {
+FOOT: Layout = {
     "lines_in_file": Cell(2, ("NumberOfLinesInFile",)),
     "summary_records": Cell(4, ("NumberOfSummaryRecords",)),
     "blocks_in_file": Cell(5, ("NumberOfBlocksInFile",)),
 }
-SUMMARY = {
-    "summary_id": Cell(2, ("SummaryRecordId",)),
-    "distribution_channel": Cell(3, ("DistributionChannel",)),
-    "commercial_model": Cell(5, ("CommercialModel",)),
-    "use_type": Cell(6, ("UseType",)),
-    "territory": Cell(7, ("Territory",)),
-    "service": Cell(8, ("ServiceDescription",)),
-    "currency": Cell(11, ("Currency", "CurrencyOfReporting", "CurrencyOfTransaction")),
+_CURRENCY_NAMES = ("CurrencyOfReporting", "Currency")
+
+
+def _summary(territory: int, currency: int, distribution_channel: int = 3) -> Layout:
+    return {
+        "summary_id": Cell(2, ("SummaryRecordId",)),
+        "distribution_channel": Cell(distribution_channel, ("DistributionChannel",)),
+        "territory": Cell(territory, ("Territory",)),
+        "currency": Cell(currency, _CURRENCY_NAMES),
+    }
+
+
+# Summary records: the sales context (territory, currency, channel) usage records point to.
+SUMMARY: dict[str, Layout] = {
+    "SY01": _summary(7, 11),  # basic summary (downloads, streaming)
+    "SY02": _summary(7, 11),  # ad-supported and interactive streaming
+    "SY03": _summary(7, 11),  # subscription services
+    "SY04": _summary(7, 15),  # per-subscriber minima
+    "SY05": _summary(7, 18),  # subscription use per licensor
+    "SY09": _summary(5, 16, distribution_channel=0),  # rights controllers' market shares
 }
-RELEASE = {
+RELEASE: Layout = {  # RE01: read for the DSP's release id, no usage of its own
     "release_ref": Cell(3, ("ReleaseReference",)),
     "dsp_release_id": Cell(4, ("DspReleaseId",)),
+    "title": Cell(10, ("Title", "ReleaseTitle")),
 }
-RESOURCE = {
+_RESOURCE: Layout = {
     "resource_ref": Cell(3, ("ResourceReference",)),
     "dsp_resource_id": Cell(4, ("DspResourceId",)),
-    "isrc": Cell(5, ("ResourceISRC", "ISRC")),
-    "title": Cell(6, ("ResourceTitle",)),
-    # AS02's work cells come after the resource's own; without a column-name row the ISWC is the
-    # cell after the 10th that holds one (T and ten digits cannot be mistaken for anything else).
-    "iswc": Cell(0, ("ResourceISWC", "MusicalWorkISWC", "ISWC")),
+    "isrc": Cell(5, ("ISRC", "ResourceISRC")),
+    "title": Cell(6, ("Title", "ResourceTitle")),
 }
-WORK = {
-    "iswc": Cell(4, ("MusicalWorkISWC", "ISWC")),
-    "title": Cell(5, ("MusicalWorkTitle",)),
+RESOURCE: dict[str, Layout] = {
+    "AS01": {**_RESOURCE, "iswc": Cell(0, ("ISWC", "ResourceISWC"))},  # no work details
+    "AS02": {**_RESOURCE, "iswc": Cell(12, ("ISWC", "ResourceISWC", "MusicalWorkISWC"))},
 }
-_BASIC_USAGE = {
+WORK: Layout = {  # MW01: the work embodied in the resource before it
+    "iswc": Cell(4, ("ISWC", "MusicalWorkISWC")),
+    "title": Cell(5, ("Title", "MusicalWorkTitle")),
+}
+_BASIC_USAGE: Layout = {
     "summary_id": Cell(3, ("SummaryRecordId",)),
-    "transaction_id": Cell(4, ("SalesTransactionId",)),
-    "release_ref": Cell(5, ("TransactedReleaseReference", "TransactedRelease")),
-    "resource_ref": Cell(6, ("TransactedResourceReference", "TransactedResource")),
+    "release_ref": Cell(5, ("TransactedRelease", "TransactedReleaseReference")),
+    "resource_ref": Cell(6, ("TransactedResource", "TransactedResourceReference")),
     "royalty_bearing": Cell(7, ("IsRoyaltyBearing",)),
+    # SU01 and SU02 carry a price, not revenue; the revenue is the summary record's.
+    "net_revenue": Cell(0, ("NetRevenue",)),
 }
-USAGE = {
-    "SU01": {**_BASIC_USAGE, "usages": Cell(9, ("NumberOfSales", "Usages")),
-             "net_revenue": Cell(10, ("NetRevenue",))},
-    "SU02": {**_BASIC_USAGE, "usages": Cell(8, ("NumberOfStreams", "Usages")),
-             "net_revenue": Cell(9, ("NetRevenue",))},
-    "SU03": {
-        "summary_id": Cell(3, ("SummaryRecordId",)),
-        "transaction_id": Cell(4, ("SalesTransactionId",)),
-        "dsp_resource_id": Cell(5, ("DspResourceId",)),
-        "usages": Cell(6, ("Usages",)),
-        "net_revenue": Cell(7, ("NetRevenue",)),
-    },
+_UGC_USAGE: Layout = {
+    "summary_id": Cell(3, ("SummaryRecordId",)),
+    "dsp_resource_id": Cell(5, ("DspResourceId", "DspReleaseId")),
+    "usages": Cell(6, ("Usages",)),
+    "net_revenue": Cell(7, ("NetRevenue",)),
+    "royalty_bearing": Cell(11, ("IsRoyaltyBearing",)),
 }
-# SU03.02 (UGC profile 1.0) had SalesTransactionId before SummaryRecordId.
-SU03_02 = {
-    **USAGE["SU03"],
-    "transaction_id": Cell(3, ("SalesTransactionId",)),
-    "summary_id": Cell(4, ("SummaryRecordId",)),
+USAGE: dict[str, Layout] = {
+    "SU01": {**_BASIC_USAGE, "usages": Cell(9, ("Usages", "NumberOfSales"))},  # downloads
+    "SU02": {**_BASIC_USAGE, "usages": Cell(8, ("NumberOfStreams", "Usages"))},  # streams
+    "SU03": _UGC_USAGE,  # UGC
+}
+# SU03.01 and SU03.02 (UGC profile 1.0, 1.1) put SalesTransactionId before SummaryRecordId.
+SU03_BEFORE_03 = {**_UGC_USAGE, "summary_id": Cell(4, ("SummaryRecordId",))}
+
+SKIPPED_TYPES = {  # read and skipped: they repeat what the records above carry and hold no usage
+    "LC01": "label copy as the record company sent it (the AS02 record of the block is read)",
 }
 
 
