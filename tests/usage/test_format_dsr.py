@@ -147,6 +147,17 @@ def test_another_profile_refuses_every_record_with_the_reason() -> None:
     assert "AudioVisualProfile" in rejections(results)[0].message
 
 
+def test_the_single_record_block_variant_is_refused_whole() -> None:
+    data = b"SRHE\tdsrf/30\tBasicAudioProfile\t1.2\n" \
+           b"SY02.02\t1\t\t\tAdvertisementSupportedModel\tStream\tCN\tFree\t1\t1\tCNY\t1.00\n" \
+           b"SR02\t1\tRES-1\tCNA011700001\tMoon\n" \
+           b"SRFO\t4\t1\n"
+    results = read(data)
+    assert lines(results) == [] and len(results) == 4  # every line refused once, nothing truncated
+    assert {r.reason for r in rejections(results)} == {R.UNSUPPORTED}
+    assert "single-record" in rejections(results)[0].message
+
+
 def test_a_multi_file_message_is_refused() -> None:
     results = read(f.dsr_bytes([f.head(files="3"), *f.basic_audio()[1:]]))
     assert lines(results) == [] and rejections(results)[0].field == "NumberOfFiles"

@@ -124,6 +124,14 @@ class _DsrReader:
         base = layout.base_type(record_type)
         if self.foot_line:
             raise Refused(R.MALFORMED, f"a {record_type} record after FOOT (line {self.foot_line})")
+        if base in ("SRHE", "SRFO"):  # the single-record block variant's header and footer
+            if base == "SRHE":
+                self.head_line = line_no
+            else:
+                self.foot_line = line_no
+            self.refuse_all = Refused(R.UNSUPPORTED, "the single-record block variant (SRHE … SRFO) "
+                                      "is not read; send the multi-record block variant", "RecordType")
+            raise self.refuse_all
         if base == "HEAD":
             self._head(line_no, record_type, cells)
             return None
