@@ -20,9 +20,10 @@ from clearinghouse.core import money, platforms
 from clearinghouse.usage.formats import dsr_layout as layout
 from clearinghouse.usage.formats.dsr_cells import (
     Refused,
+    Resource,
     dsr_date,
-    identifier,
     net_revenue,
+    set_identifier,
     split_cells,
     usage_count,
 )
@@ -49,19 +50,11 @@ class _Summary:
 
 
 @dataclass
-class _Resource:
-    dsp_id: str | None
-    isrc: str | None = None
-    iswc: str | None = None
-    title: str | None = None
-
-
-@dataclass
 class _Block:
     block_id: str
-    releases: dict[str, _Resource] = field(default_factory=dict)  # by ReleaseReference
-    resources: dict[str, _Resource] = field(default_factory=dict)
-    last_resource: _Resource | None = None
+    releases: dict[str, Resource] = field(default_factory=dict)  # by ReleaseReference
+    resources: dict[str, Resource] = field(default_factory=dict)
+    last_resource: Resource | None = None
 
 
 def read_dsr(
@@ -287,12 +280,12 @@ class _DsrReader:
         reference = self._require(record_type, cells, layout.RELEASE["release_ref"])
         dsp_id = self._require(record_type, cells, layout.RELEASE["dsp_release_id"])
         title = self._cell(record_type, cells, layout.RELEASE["title"]) or None
-        self._current_block().releases[reference] = _Resource(dsp_id, title=title)
+        self._current_block().releases[reference] = Resource(dsp_id, title=title)
 
     def _resource(self, record_type: str, cells: list[str]) -> None:
         cell = layout.RESOURCE[layout.base_type(record_type)]
         reference = self._require(record_type, cells, cell["resource_ref"])
-        resource = _Resource(
+        resource = Resource(
             dsp_id=self._cell(record_type, cells, cell["dsp_resource_id"]) or None,
             title=self._cell(record_type, cells, cell["title"]) or None,
         )
@@ -301,8 +294,8 @@ class _DsrReader:
         # Identifiers last: a bad one is refused on this line, the resource stays usable.
         iswc = self._cell(record_type, cells, cell["iswc"])
         isrc = self._cell(record_type, cells, cell["isrc"])
-        refused = [r for r in (_set_identifier(resource, "isrc", isrc, "ResourceISRC"),
-                               _set_identifier(resource, "iswc", iswc, "ResourceISWC")) if r]
+        refused = [r for r in (set_identifier(resource, "isrc", isrc, "ResourceISRC"),
+                               set_identifier(resource, "iswc", iswc, "ResourceISWC")) if r]
         if refused:
             raise refused[0]
 
@@ -312,7 +305,7 @@ class _DsrReader:
             raise Refused(R.MALFORMED, f"{record_type} describes the work of the resource "
                            "before it, and no AS record comes before it in its block")
         resource.title = resource.title or self._cell(record_type, cells, layout.WORK["title"])
-        refused = _set_identifier(resource, "iswc", self._cell(record_type, cells,
+        refused = set_identifier(resource, "iswc", self._cell(record_type, cells,
                                                                layout.WORK["iswc"]), "MusicalWorkISWC")
         if refused:
             raise refused
@@ -363,7 +356,7 @@ class _DsrReader:
 
     def _transacted(
         self, record_type: str, cells: list[str], cell: dict[str, layout.Cell]
-    ) -> tuple[_Resource | None, str | None]:
+    ) -> tuple[Resource | None, str | None]:
         """The resource a usage record is about (if any) and the DSP's id for what was used."""
         block = self._current_block()
         if "dsp_resource_id" in cell:  # SU03: the UGC item's own id; the block's master resource
@@ -389,14 +382,3 @@ class _DsrReader:
             raise Refused(R.BAD_VALUE, f"TransactedReleaseReference {release_ref!r} names no "
                           f"release of block {block.block_id!r}", "TransactedReleaseReference")
         return release, release.dsp_id
-
-
-def _set_identifier(resource: _Resource, scheme: str, text: str, cell: str) -> Refused | None:
-    """Set the resource's identifier from `text` if it has one; a bad one is returned, unset."""
-    try:
-        value = identifier(scheme, text, cell)
-    except Refused as refused:
-        return refused
-    if value:
-        setattr(resource, scheme, value)
-    return None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
@@ -44,6 +45,16 @@ class Refused(Exception):
     def __init__(self, reason: RejectionReason, message: str, cell: str | None = None) -> None:
         super().__init__(message)
         self.reason, self.message, self.cell = reason, message, cell
+
+
+@dataclass
+class Resource:
+    """What a block says about a recording or release a usage record may point to."""
+
+    dsp_id: str | None
+    isrc: str | None = None
+    iswc: str | None = None
+    title: str | None = None
 
 
 def dsr_date(text: str, what: str, end: bool = False) -> date:
@@ -97,3 +108,14 @@ def net_revenue(text: str, currency: str | None) -> int:
     if minor > MAX_REVENUE_MINOR:
         raise Refused(R.ABSURD, f"NetRevenue {text} {currency} is beyond any one record", "NetRevenue")
     return minor
+
+
+def set_identifier(resource: Resource, scheme: str, text: str, cell: str) -> Refused | None:
+    """Set the resource's identifier from `text` if it has one; a bad one is returned, unset."""
+    try:
+        value = identifier(scheme, text, cell)
+    except Refused as refused:
+        return refused
+    if value:
+        setattr(resource, scheme, value)
+    return None
