@@ -92,6 +92,7 @@ def licensees_of(session: Session, license_ids: Iterable[str]) -> dict[str, str]
     ids = sorted(set(license_ids))
     found: dict[str, str] = {}
     for start in range(0, len(ids), 500):
-        found.update(session.execute(select(License.id, License.licensee_id).where(
-            License.id.in_(ids[start:start + 500]))).tuples())
+        rows = session.execute(select(License.id, License.licensee_id).where(
+            License.id.in_(ids[start:start + 500])))
+        found.update((license_id, licensee_id) for license_id, licensee_id in rows)
     return found
