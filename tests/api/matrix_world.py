@@ -108,6 +108,19 @@ class MatrixWorld:
         assert resp.status_code == 202, resp.text
         return str(resp.json()["id"])
 
+    def usage_csv(self) -> bytes:
+        return (f"date,platform_content_id,territory,plays\n2026-10-01,{self.unique('v')},CN,5\n"
+                "2026-10-01,v,CN,-1\n").encode()
+
+    def fresh_usage_report(self) -> str:
+        """A usage report the platform submitted, landed (its reporter and the operator see it)."""
+        resp = self.call("platform", "POST", "/api/v1/usage/reports", content=self.usage_csv(),
+                         params={"format": "csv", "period": "2026-10"},
+                         headers={"Content-Type": "text/csv"})
+        assert resp.status_code == 202, resp.text
+        self.client.app.state.jobs.wait_idle(timeout=60)
+        return str(resp.json()["id"])
+
     def fresh_quote(self, work: str | None = None) -> str:
         use = ad_use([work or self.ids["song"]], start=date.today().isoformat())
         return str(self.ok("licensee", "POST", "/api/v1/quotes", json=use)["id"])
