@@ -16,6 +16,7 @@ from clearinghouse.core.db import make_engine, session_factory
 from clearinghouse.core.settings import Settings
 from tests.api.matrix_world import ROLES, SLIVER, MatrixWorld, build_matrix_world
 from tests.licensing.catalogue_world import ad_use, offer_body
+from tests.usage.support import PERIOD
 
 EVERYONE = frozenset(ROLES)
 SIGNED_IN = EVERYONE - {"anonymous"}
@@ -305,7 +306,7 @@ MATRIX: dict[tuple[str, str], Rule] = {
     # reporter's and the operator's, to anyone else it does not exist.
     ("POST", "/api/v1/usage/reports"): Rule(lambda w, r: w.call(
         r, "POST", "/api/v1/usage/reports", content=w.usage_csv(),
-        params={"format": "csv", "period": "2026-10"}, headers={"Content-Type": "text/csv"}),
+        params={"format": "csv", "period": PERIOD}, headers={"Content-Type": "text/csv"}),
         frozenset({"platform", "licensee", "operator"})),
     ("GET", "/api/v1/usage/reports"): Rule(get("/api/v1/usage/reports"), SIGNED_IN),
     ("GET", "/api/v1/usage/reports/{report_id}"): Rule(

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import Any
 
 from tests.support.factories import Actor
+
+_LAST_MONTH = date.today().replace(day=1) - timedelta(days=1)
+# Reports are for a month that has begun: last month is always one, whatever today is.
+PERIOD = _LAST_MONTH.strftime("%Y-%m")
+EARLIER = (_LAST_MONTH.replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
 
 URL = "/api/v1/usage/reports"
 HEADER = "date,platform_content_id,license_id,territory,channel,plays,revenue,currency"
@@ -14,7 +20,7 @@ def csv_report(*lines: str) -> bytes:
     return ("\n".join([HEADER, *lines]) + "\n").encode()
 
 
-def post_report(client: Any, actor: Actor, body: bytes, period: str = "2026-10",
+def post_report(client: Any, actor: Actor, body: bytes, period: str = PERIOD,
                 content_type: str = "text/csv", **params: Any) -> Any:
     return client.post(URL, content=body, headers=actor.headers | {"content-type": content_type},
                        params={"format": "csv", "period": period} | params)

@@ -15,12 +15,13 @@ from sqlalchemy import select
 
 from clearinghouse.access.domain import Role
 from clearinghouse.core.db import unit_of_work
+from clearinghouse.core.settings import get_settings
 from clearinghouse.usage import repository
 from clearinghouse.usage.lake import Area, Lake
 from clearinghouse.usage.tables import UsageReport
-from clearinghouse.core.settings import get_settings
 from tests.support.cli import Cli
 from tests.support.factories import make_actor
+from tests.usage.support import PERIOD
 
 LINES = 300_000  # between four and five row groups: the kill lands well before the end
 SRC = Path(__file__).resolve().parents[2] / "src"
@@ -32,13 +33,13 @@ def generate(path: Path) -> None:
         out.write("date,platform_content_id,territory,channel,plays,unique_viewers,revenue,currency\n")
         for i in range(LINES):
             plays = -1 if i % 997 == 0 else i % 5000  # a negative line now and then
-            out.write(f"2026-10-{i % 28 + 1:02d},v{i},{'CN' if i % 3 else 'HK'},{channels[i % 4]},"
+            out.write(f"{PERIOD}-{i % 28 + 1:02d},v{i},{'CN' if i % 3 else 'HK'},{channels[i % 4]},"
                       f"{plays},{i % 700},{i % 100}.{i % 10}0,CNY\n")
 
 
 def submit_command(file: Path, reporter: str) -> list[str]:
     return [sys.executable, "-m", "clearinghouse.cli.main", "usage", "submit", str(file),
-            "--format", "csv", "--period", "2026-10", "--as", reporter, "--json"]
+            "--format", "csv", "--period", PERIOD, "--as", reporter, "--json"]
 
 
 def report_of(sessions, reporter: str) -> UsageReport:
@@ -82,12 +83,12 @@ def test_a_landing_killed_mid_way_counts_nothing_and_a_rerun_gives_a_clean_runs_
     killed = report_of(sessions, crashed.party_id)
     assert killed.status == "landing" and killed.lines_read == 0
     with unit_of_work(sessions) as s:
-        assert repository.landed_report_ids(s, "2026-10") == []  # nothing of it counts
+        assert repository.landed_report_ids(s, PERIOD) == []  # nothing of it counts
 
-    rerun = cli("usage", "submit", str(report_file), "--format", "csv", "--period", "2026-10",
+    rerun = cli("usage", "submit", str(report_file), "--format", "csv", "--period", PERIOD,
                 "--as", crashed.party_id, "--json")
     assert rerun.exit_code == 4, rerun.output  # landed, with the negative lines rejected
-    reference = cli("usage", "submit", str(report_file), "--format", "csv", "--period", "2026-10",
+    reference = cli("usage", "submit", str(report_file), "--format", "csv", "--period", PERIOD,
                     "--as", clean.party_id, "--json")
     assert reference.exit_code == 4, reference.output
 
@@ -100,12 +101,12 @@ def test_a_landing_killed_mid_way_counts_nothing_and_a_rerun_gives_a_clean_runs_
     assert redone.lines_read == LINES and redone.lines_rejected == len(range(0, LINES, 997))
     assert not list(lake.root.rglob("*.partial"))
     for area in (Area.USAGE, Area.REJECTIONS):
-        ours = pq.read_table(lake.file(area, "2026-10", crashed.party_id, redone.id))
-        theirs = pq.read_table(lake.file(area, "2026-10", clean.party_id, uninterrupted.id))
+        ours = pq.read_table(lake.file(area, PERIOD, crashed.party_id, redone.id))
+        theirs = pq.read_table(lake.file(area, PERIOD, clean.party_id, uninterrupted.id))
         drop = [c for c in ("report_id", "reporter_id") if c in ours.column_names]
         assert ours.drop(drop).equals(theirs.drop(drop))
     with unit_of_work(sessions) as s:
-        assert sorted(repository.landed_report_ids(s, "2026-10")) == sorted(
+        assert sorted(repository.landed_report_ids(s, PERIOD)) == sorted(
             [(redone.id, crashed.party_id), (uninterrupted.id, clean.party_id)])
     engine.dispose()
     get_settings.cache_clear()

@@ -14,9 +14,9 @@ from clearinghouse.usage import repository
 from clearinghouse.usage.records import ReportFormat
 from clearinghouse.usage.service import Submission, submit
 from tests.support.factories import make_actor, principal
-from tests.usage.support import URL, csv_report, landed, post_report
+from tests.usage.support import PERIOD, URL, csv_report, landed, post_report
 
-BODY = csv_report("2026-10-01,v1,,CN,web,1200,15.50,CNY", "2026-10-02,v2,,CN,web,7,,")
+BODY = csv_report(f"{PERIOD}-01,v1,,CN,web,1200,15.50,CNY", f"{PERIOD}-02,v2,,CN,web,7,,")
 
 
 def test_a_landing_cut_by_a_restart_fails_and_the_same_bytes_land_it_again(client, sessions):
@@ -25,8 +25,8 @@ def test_a_landing_cut_by_a_restart_fails_and_the_same_bytes_land_it_again(clien
     operator = make_actor(sessions, "清算所 Operator", Role.OPERATOR)
     with unit_of_work(sessions) as s:  # what the crashed server had recorded: a landing begun
         report = submit(s, principal(s, operator), Submission(
-            ReportFormat.AGGREGATE_CSV, "2026-10", hashlib.sha256(BODY).hexdigest(), len(BODY)),
-            date(2026, 11, 30)).report
+            ReportFormat.AGGREGATE_CSV, PERIOD, hashlib.sha256(BODY).hexdigest(), len(BODY)),
+            date.today()).report
         jobs.mark_running(s, report.job_id)
         repository.set_fields(s, report.id, status="landing", landing_by="gone-host-or-pid:1")
         report_id, job_id = report.id, report.job_id
@@ -34,7 +34,7 @@ def test_a_landing_cut_by_a_restart_fails_and_the_same_bytes_land_it_again(clien
     failed = client.get(f"{URL}/{report_id}", headers=operator.headers).json()
     assert failed["status"] == "failed" and "send the same file again" in failed["error"].lower()
     with unit_of_work(sessions) as s:
-        assert repository.landed_report_ids(s, "2026-10") == []
+        assert repository.landed_report_ids(s, PERIOD) == []
         assert jobs.get_job(s, principal(s, operator), job_id).status == "failed"
 
     resent = post_report(client, operator, BODY)
@@ -42,7 +42,7 @@ def test_a_landing_cut_by_a_restart_fails_and_the_same_bytes_land_it_again(clien
     again = landed(client, operator, resent)
     assert again["status"] == "landed" and again["totals"]["plays"] == 1207
     with unit_of_work(sessions) as s:
-        assert repository.landed_report_ids(s, "2026-10") == [(report_id, operator.party_id)]
+        assert repository.landed_report_ids(s, PERIOD) == [(report_id, operator.party_id)]
 
 
 def test_a_report_whose_file_cannot_be_read_fails_with_the_reason_and_counts_nothing(

@@ -19,13 +19,13 @@ from clearinghouse.usage.records import ReportFormat
 from clearinghouse.usage.service import Submission, submit
 from clearinghouse.usage.tables import UsageReport
 from tests.support.factories import make_actor, principal
-from tests.usage.support import URL, csv_report, landed, post_report, rejections
+from tests.usage.support import EARLIER, PERIOD, URL, csv_report, landed, post_report, rejections
 
-LINES = ("2026-10-01,v1,,CN,douyin,1200,15.50,CNY",
-         "2026-10-01,v2,,CN,douyin,-3,,",  # negative
-         "2026-10-02,v3,,HK,douyin,800,2.00,HKD",
-         "2026-10-02,v4,,CN,dooyin,5,,",  # unknown channel
-         "2026-10-03,v5,,CN,douyin,30,0.05,CNY")
+LINES = (f"{PERIOD}-01,v1,,CN,douyin,1200,15.50,CNY",
+         f"{PERIOD}-01,v2,,CN,douyin,-3,,",  # negative
+         f"{PERIOD}-02,v3,,HK,douyin,800,2.00,HKD",
+         f"{PERIOD}-02,v4,,CN,dooyin,5,,",  # unknown channel
+         f"{PERIOD}-03,v5,,CN,douyin,30,0.05,CNY")
 
 
 @pytest.fixture
@@ -60,12 +60,12 @@ def test_a_report_lands_with_its_counts_totals_lake_files_and_rejections_in_line
         (3, "negative", "plays"), (5, "unknown_channel", "channel")]
     assert rejections(client, douyin, report["id"], offset=1, limit=1)["items"][0]["line_no"] == 5
     lake = Lake(settings.lake_dir)
-    lines = pq.read_table(lake.file(Area.USAGE, "2026-10", douyin.party_id, report["id"]))
+    lines = pq.read_table(lake.file(Area.USAGE, PERIOD, douyin.party_id, report["id"]))
     assert lines.column("line_no").to_pylist() == [2, 4, 6]
     assert set(lines.column("report_id").to_pylist()) == {report["id"]}
     assert not list(settings.lake_dir.rglob("*.partial"))
     with unit_of_work(sessions) as s:
-        assert repository.landed_report_ids(s, "2026-10") == [(report["id"], douyin.party_id)]
+        assert repository.landed_report_ids(s, PERIOD) == [(report["id"], douyin.party_id)]
 
 
 def test_the_same_bytes_twice_are_one_report_and_count_once(client, sessions, douyin):
@@ -78,34 +78,34 @@ def test_the_same_bytes_twice_are_one_report_and_count_once(client, sessions, do
     listed = client.get(URL, headers=douyin.headers).json()
     assert (listed["total"], [r["id"] for r in listed["items"]]) == (1, [first["id"]])
     # The same bytes for another period are another report.
-    other = landed(client, douyin, post_report(client, douyin, body.replace(b"2026-10", b"2026-09"),
-                                               period="2026-09"))
+    other = landed(client, douyin, post_report(client, douyin, body.replace(PERIOD.encode(), EARLIER.encode()),
+                                               period=EARLIER))
     assert other["id"] != first["id"]
 
 
 def test_a_correction_lands_and_supersedes_its_original_so_totals_never_count_both(
         client, sessions, douyin):
     original = landed(client, douyin, post_report(client, douyin, csv_report(*LINES)))
-    fixed = csv_report("2026-10-01,v1,,CN,douyin,1300,16.00,CNY")
+    fixed = csv_report(f"{PERIOD}-01,v1,,CN,douyin,1300,16.00,CNY")
     correction = landed(client, douyin, post_report(client, douyin, fixed, replaces=original["id"]))
     assert correction["status"] == "landed" and correction["replaces_id"] == original["id"]
     now = client.get(f"{URL}/{original['id']}", headers=douyin.headers).json()
     assert now["status"] == "superseded" and now["superseded_by_id"] == correction["id"]
     with unit_of_work(sessions) as s:
-        assert repository.landed_report_ids(s, "2026-10") == [(correction["id"], douyin.party_id)]
+        assert repository.landed_report_ids(s, PERIOD) == [(correction["id"], douyin.party_id)]
     # A superseded report cannot be corrected again, and another period is refused.
-    again = post_report(client, douyin, fixed + b"2026-10-02,v9,,CN,douyin,1,,\n",
+    again = post_report(client, douyin, fixed + f"{PERIOD}-02,v9,,CN,douyin,1,,\n".encode(),
                         replaces=original["id"])
     assert again.status_code == 409 and again.json()["error"]["code"] == "conflict"
-    elsewhere = post_report(client, douyin, csv_report("2026-09-01,v1,,CN,douyin,1,,"),
-                            period="2026-09", replaces=correction["id"])
+    elsewhere = post_report(client, douyin, csv_report(f"{EARLIER}-01,v1,,CN,douyin,1,,"),
+                            period=EARLIER, replaces=correction["id"])
     assert elsewhere.status_code == 422 and elsewhere.json()["error"]["details"][0]["field"] == "period"
 
 
 def test_a_platform_reporting_another_platforms_content_gets_foreign_content_rejections(
         client, douyin):
-    body = csv_report("2026-10-01,v1,,CN,kuaishou,100,,", "2026-10-01,v2,,CN,,100,,",
-                      "2026-10-01,v3,,CN,web,100,,")
+    body = csv_report(f"{PERIOD}-01,v1,,CN,kuaishou,100,,", f"{PERIOD}-01,v2,,CN,,100,,",
+                      f"{PERIOD}-01,v3,,CN,web,100,,")
     report = landed(client, douyin, post_report(client, douyin, body))
     assert report["totals"]["rejections"] == {"foreign_content": 1}
     assert rejections(client, douyin, report["id"])["items"][0]["line_no"] == 2
@@ -118,7 +118,7 @@ def test_a_licensee_reports_use_under_its_own_licences_only(client, sessions):
     quote = make_quote(sessions, market.licensee, use=use_of(market.work_id))
     licence = buy(client, market.licensee, quote).json()["id"]
     stranger = make_actor(sessions, "另一个被许可人 Another licensee", Role.LICENSEE)
-    body = csv_report(f"2026-10-01,,{licence},CN,douyin,100,,", "2026-10-01,,lic_nosuch,CN,douyin,5,,")
+    body = csv_report(f"{PERIOD}-01,,{licence},CN,douyin,100,,", f"{PERIOD}-01,,lic_nosuch,CN,douyin,5,,")
     mine = landed(client, market.licensee, post_report(client, market.licensee, body))
     assert (mine["lines_accepted"], mine["totals"]["rejections"]) == (1, {"foreign_content": 1})
     theirs = landed(client, stranger, post_report(client, stranger, body))
@@ -171,16 +171,16 @@ def test_a_report_over_the_upload_limit_is_413_and_records_nothing(settings, ses
         assert resp.json()["error"]["code"] == "payload_too_large"
         chunked = client.post(URL, content=iter([body[:1500], body[1500:]]),
                               headers=douyin.headers | {"content-type": "text/csv"},
-                              params={"format": "csv", "period": "2026-10"})
+                              params={"format": "csv", "period": PERIOD})
         assert chunked.status_code == 413
     assert count_reports(sessions) == 0
     assert not list((small.data_dir / "uploads").glob("usage-*"))
 
 
 def test_gbk_and_multipart_uploads_land_and_say_which_encoding_was_found(client, douyin):
-    body = "日期,内容ID,地区,渠道,播放量\n2026-10-01,v1,CN,抖音,12\n".encode("gbk")
+    body = f"日期,内容ID,地区,渠道,播放量\n{PERIOD}-01,v1,CN,抖音,12\n".encode("gbk")
     resp = client.post(URL, files={"file": ("usage.csv", body, "text/csv")},
-                       headers=douyin.headers, params={"format": "csv", "period": "2026-10"})
+                       headers=douyin.headers, params={"format": "csv", "period": PERIOD})
     report = landed(client, douyin, resp)
     assert (report["encoding"], report["lines_accepted"], report["totals"]["plays"]) == (
         "gb18030", 1, 12)
@@ -188,7 +188,7 @@ def test_gbk_and_multipart_uploads_land_and_say_which_encoding_was_found(client,
 
 def test_rejections_are_refused_until_the_report_has_landed(client, sessions, douyin):
     with unit_of_work(sessions) as s:
-        report = submit(s, principal(s, douyin), Submission(ReportFormat.AGGREGATE_CSV, "2026-10",
-                                                            "0" * 64, 10), date(2026, 11, 30))
+        report = submit(s, principal(s, douyin), Submission(ReportFormat.AGGREGATE_CSV, PERIOD,
+                                                            "0" * 64, 10), date.today())
     resp = client.get(f"{URL}/{report.report.id}/rejections", headers=douyin.headers)
     assert resp.status_code == 409 and resp.json()["error"]["code"] == "conflict"

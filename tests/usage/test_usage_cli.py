@@ -9,10 +9,10 @@ import pytest
 from clearinghouse.access.domain import Role
 from clearinghouse.core.db import make_engine, session_factory
 from tests.support.factories import make_actor
-from tests.usage.support import csv_report
+from tests.usage.support import PERIOD, csv_report
 
-LINES = ("2026-10-01,v1,,CN,web,1200,15.50,CNY", "2026-10-01,v2,,CN,web,-3,,",
-         "2026-10-02,v3,,HK,web,800,2.00,HKD")
+LINES = (f"{PERIOD}-01,v1,,CN,web,1200,15.50,CNY", f"{PERIOD}-01,v2,,CN,web,-3,,",
+         f"{PERIOD}-02,v3,,HK,web,800,2.00,HKD")
 
 
 @pytest.fixture
@@ -26,7 +26,7 @@ def operator(db_url):
 def test_submit_lands_a_report_and_status_and_rejections_show_it(cli, tmp_path, operator):
     report_file = tmp_path / "usage.csv"
     report_file.write_bytes(csv_report(*LINES))
-    args = ("usage", "submit", str(report_file), "--format", "csv", "--period", "2026-10",
+    args = ("usage", "submit", str(report_file), "--format", "csv", "--period", PERIOD,
             "--as", operator.party_id)
     first = cli(*args, "--json")
     assert first.exit_code == 4, first.output  # landed, one line rejected
@@ -54,5 +54,5 @@ def test_submit_refuses_a_future_period_and_an_unknown_format(cli, tmp_path, ope
     future = cli("usage", "submit", str(report_file), "--format", "csv", "--period", "2099-01",
                  "--as", operator.party_id)
     assert future.exit_code == 4 and "has not begun" in future.output
-    unknown = cli("usage", "submit", str(report_file), "--format", "xlsx", "--period", "2026-10")
+    unknown = cli("usage", "submit", str(report_file), "--format", "xlsx", "--period", PERIOD)
     assert unknown.exit_code == 2

@@ -9,6 +9,7 @@ The files alone count for nothing: the report's row says `landed` only after bot
 from __future__ import annotations
 
 import os
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -25,8 +26,10 @@ from clearinghouse.usage.records import (
 )
 
 BATCH_ROWS = 65_536
-_LINE_FIELDS = [f.name for f in USAGE_LINE_SCHEMA][2:]  # after report_id and reporter_id
-_REJECTION_FIELDS = [f.name for f in REJECTION_SCHEMA][1:]  # after report_id
+# The item's attributes in schema order, after the constant columns (report_id, reporter_id);
+# `kind` and `reason` are StrEnums, stored as their text.
+_LINE_VALUES = attrgetter(*[f.name for f in USAGE_LINE_SCHEMA][2:])
+_REJECTION_VALUES = attrgetter(*[f.name for f in REJECTION_SCHEMA][1:])
 
 
 class _ParquetStream:
@@ -38,11 +41,13 @@ class _ParquetStream:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.writer = pq.ParquetWriter(self.temp, schema, compression="zstd")
         self.columns: dict[str, list[Any]] = {f.name: [] for f in schema if f.name not in constants}
+        self.lists = list(self.columns.values())
         self.pending = 0
 
-    def append(self, values: dict[str, Any]) -> None:
-        for name, column in self.columns.items():
-            column.append(values[name])
+    def append(self, values: tuple[Any, ...]) -> None:
+        """One row: its values in the order of the schema's non-constant columns."""
+        for column, value in zip(self.lists, values, strict=True):
+            column.append(value)
         self.pending += 1
         if self.pending >= BATCH_ROWS:
             self.flush()
@@ -105,11 +110,9 @@ class LakeWriter:
     def add(self, item: UsageLine | Rejection) -> None:
         self.totals.add(item)
         if isinstance(item, Rejection):
-            self.rejections.append({name: getattr(item, name) for name in _REJECTION_FIELDS}
-                                   | {"reason": item.reason.value})
+            self.rejections.append(_REJECTION_VALUES(item))
         else:
-            self.lines.append({name: getattr(item, name) for name in _LINE_FIELDS}
-                              | {"kind": item.kind.value})
+            self.lines.append(_LINE_VALUES(item))
 
     def close(self) -> ReportTotals:
         """Both files complete on disk, then renamed into place (rejections first)."""
