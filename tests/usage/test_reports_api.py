@@ -15,6 +15,7 @@ from clearinghouse.core.db import unit_of_work
 from clearinghouse.platforms.tables import PlatformRow
 from clearinghouse.usage import repository
 from clearinghouse.usage.lake import Area, Lake
+from clearinghouse.usage.lake_reading import landed_usage_files
 from clearinghouse.usage.records import ReportFormat
 from clearinghouse.usage.service import Submission, submit
 from clearinghouse.usage.tables import UsageReport
@@ -84,7 +85,7 @@ def test_the_same_bytes_twice_are_one_report_and_count_once(client, sessions, do
 
 
 def test_a_correction_lands_and_supersedes_its_original_so_totals_never_count_both(
-        client, sessions, douyin):
+        client, sessions, settings, douyin):
     original = landed(client, douyin, post_report(client, douyin, csv_report(*LINES)))
     fixed = csv_report(f"{PERIOD}-01,v1,,CN,douyin,1300,16.00,CNY")
     correction = landed(client, douyin, post_report(client, douyin, fixed, replaces=original["id"]))
@@ -93,6 +94,9 @@ def test_a_correction_lands_and_supersedes_its_original_so_totals_never_count_bo
     assert now["status"] == "superseded" and now["superseded_by_id"] == correction["id"]
     with unit_of_work(sessions) as s:
         assert repository.landed_report_ids(s, PERIOD) == [(correction["id"], douyin.party_id)]
+        counted = landed_usage_files(s, Lake(settings.lake_dir), PERIOD)
+    assert [p.stem for p in counted] == [correction["id"]] and counted[0].exists()
+    assert Lake(settings.lake_dir).file(Area.USAGE, PERIOD, douyin.party_id, original["id"]).exists()
     # A superseded report cannot be corrected again, and another period is refused.
     again = post_report(client, douyin, fixed + f"{PERIOD}-02,v9,,CN,douyin,1,,\n".encode(),
                         replaces=original["id"])

@@ -1,11 +1,15 @@
-"""Reading back what landed: a report's rejections, a page at a time, in line order."""
+"""Reading back what landed: a report's rejections a page at a time, in line order, and the
+usage files that count for a period."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pyarrow.parquet as pq
+from sqlalchemy.orm import Session
 
+from clearinghouse.usage import repository
 from clearinghouse.usage.lake import Area, Lake
 from clearinghouse.usage.tables import UsageReport
 
@@ -33,3 +37,10 @@ def rejections_page(lake: Lake, report: UsageReport, offset: int, limit: int
         if len(rows) >= limit:
             break
     return rows, total
+
+
+def landed_usage_files(session: Session, lake: Lake, period: str) -> list[Path]:
+    """The usage files that count for `period`: those of its landed reports, as the database
+    lists them (a file left by a crash or by a superseded report is not among them)."""
+    return [lake.file(Area.USAGE, period, reporter_id, report_id)
+            for report_id, reporter_id in repository.landed_report_ids(session, period)]
