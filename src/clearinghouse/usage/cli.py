@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from sqlalchemy.orm import Session
 
 from clearinghouse.access.domain import Principal
@@ -103,7 +103,7 @@ def submit(
 
 
 def _land(runner: JobRunner, job_id: str, request: LandingRequest, quiet: bool) -> None:
-    progress = Progress(TextColumn("{task.description}"), BarColumn(), DownloadColumn(),
+    progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                         TimeElapsedColumn(), console=err_console, transient=True, disable=quiet)
     with progress:
         task = progress.add_task("landing", total=None)

@@ -98,14 +98,15 @@ class _Landing:
     def _read(self, fmt: ReportFormat, period: str, scope: ReporterScope,
               writer: LakeWriter) -> ReportTotals:
         reader = reader_for(fmt)
-        total = self.request.path.stat().st_size
+        total = -(-self.request.path.stat().st_size // service.KIB)
         with self.request.path.open("rb") as source:
             for batch in _batches(iter(reader(source, period=period, today=self.today))):
                 self.ctx.check_stop()
                 licensees = self._licensees(scope, batch)
                 for item in batch:
                     writer.add(item if isinstance(item, Rejection) else scope.screen(item, licensees))
-                self.ctx.progress(min(source.tell(), total), total, "landing")
+                self.ctx.progress(min(-(-source.tell() // service.KIB), total), total,
+                                  "landing (KiB read)")
         return writer.totals
 
     def _licensees(self, scope: ReporterScope, batch: list[UsageLine | Rejection]) -> dict[str, str]:

@@ -33,6 +33,7 @@ from clearinghouse.usage.records import ReportFormat
 from clearinghouse.usage.tables import UsageReport
 
 KIND = "usage.land"  # the job that lands a report
+KIB = 1024  # a landing's progress counts KiB read (a job's progress is a 32-bit integer)
 SUBMITTED_FORMATS = (ReportFormat.AGGREGATE_CSV, ReportFormat.AGGREGATE_JSONL, ReportFormat.DSR,
                      ReportFormat.SOCIETY)
 
@@ -109,7 +110,7 @@ def submit(session: Session, caller: Principal, sub: Submission, today: date) ->
         if existing is None:
             raise
         return _again(session, existing)
-    job, _ = jobs.submit(session, kind=KIND, owner_party_id=reporter_id, total=sub.byte_size)
+    job, _ = jobs.submit(session, kind=KIND, owner_party_id=reporter_id, total=-(-sub.byte_size // KIB))
     report.job_id = job.id
     record(session, caller, "usage.report.submit", "usage_report", report.id, None,
            {"format": report.format, "period": report.period, "sha256": report.sha256,
@@ -124,7 +125,7 @@ def _again(session: Session, report: UsageReport) -> Submitted:
             report.status != ReportStatus.FAILED and _alive(report.landing_by)):
         return Submitted(report, land=False, created=False)
     job, _ = jobs.submit(session, kind=KIND, owner_party_id=report.reporter_id,
-                         total=report.byte_size)
+                         total=-(-report.byte_size // KIB))
     repo.set_fields(session, report.id, status=ReportStatus.RECEIVED.value,
                     attempt=report.attempt + 1, landing_by=this_process(), job_id=job.id,
                     error=None)
