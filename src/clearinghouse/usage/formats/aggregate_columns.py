@@ -74,6 +74,7 @@ class LineChecker:
     today: date
     _channels: dict[str, str] = field(default_factory=dict)  # name → code
     _unknown_channels: dict[str, str] = field(default_factory=dict)  # name → why
+    _currencies: dict[str, str] = field(default_factory=dict)  # as written → ISO code
 
     def __post_init__(self) -> None:
         year, month = (int(part) for part in self.period.split("-"))
@@ -123,11 +124,15 @@ class LineChecker:
                 raise Refused(RejectionReason.FUTURE, f"the period {self.period} has not begun",
                               "period")
             return None
-        match = _DATE.fullmatch(value)
-        try:
-            day = date(*(int(g) for g in match.groups())) if match else None
+        try:  # ISO dates first: nearly every line has one
+            day = date.fromisoformat(value) if len(value) == 10 and value[4] == "-" else None
         except ValueError:
             day = None
+        if day is None and (match := _DATE.fullmatch(value)) is not None:
+            try:
+                day = date(*(int(g) for g in match.groups()))
+            except ValueError:
+                day = None
         if day is None:
             raise Refused(RejectionReason.BAD_VALUE, f"date {value!r} is not a date such as "
                           "2026-10-31", "date")
@@ -180,10 +185,12 @@ class LineChecker:
             return None, None
         if currency is None:
             raise Refused(RejectionReason.MISSING_FIELD, "revenue needs its currency", "currency")
-        try:
-            code = check_circulating_currency(currency, self.today)
-        except MoneyError as exc:
-            raise Refused(RejectionReason.UNKNOWN_CURRENCY, str(exc), "currency") from None
+        code = self._currencies.get(currency)
+        if code is None:
+            try:
+                code = self._currencies[currency] = check_circulating_currency(currency, self.today)
+            except MoneyError as exc:
+                raise Refused(RejectionReason.UNKNOWN_CURRENCY, str(exc), "currency") from None
         if amount is not None:
             try:
                 scaled = Decimal(amount).scaleb(currency_exponent(code))
@@ -229,7 +236,10 @@ def _integer(value: Any, name: str) -> int:
         if value.is_integer():
             return int(value)
         raise Refused(RejectionReason.BAD_VALUE, f"{name} {value} is not a whole number", name)
-    text = str(value).strip().replace(",", "").replace("_", "")
+    text = str(value).strip()
+    if text.isascii() and text.isdigit() and len(text) <= 19:
+        return int(text)
+    text = text.replace(",", "").replace("_", "")
     if not re.fullmatch(r"[+-]?\d{1,19}", text):
         raise Refused(RejectionReason.BAD_VALUE, f"{name} {value!r} is not a whole number", name)
     return int(text)
