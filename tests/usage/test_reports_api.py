@@ -107,12 +107,16 @@ def test_a_correction_lands_and_supersedes_its_original_so_totals_never_count_bo
 
 
 def test_a_platform_reporting_another_platforms_content_gets_foreign_content_rejections(
-        client, douyin):
+        client, settings, douyin):
     body = csv_report(f"{PERIOD}-01,v1,,CN,kuaishou,100,,", f"{PERIOD}-01,v2,,CN,,100,,",
                       f"{PERIOD}-01,v3,,CN,web,100,,")
     report = landed(client, douyin, post_report(client, douyin, body))
     assert report["totals"]["rejections"] == {"foreign_content": 1}
     assert rejections(client, douyin, report["id"])["items"][0]["line_no"] == 2
+    # A line without a channel is on the platform's own one; a general channel stays as it is.
+    lines = pq.read_table(Lake(settings.lake_dir).file(Area.USAGE, PERIOD, douyin.party_id,
+                                                       report["id"]))
+    assert lines.column("channel").to_pylist() == ["douyin", "web"]
 
 
 def test_a_licensee_reports_use_under_its_own_licences_only(client, sessions):

@@ -7,7 +7,7 @@ request. Reports are seen by their reporter and the operator only (a 404 for any
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from functools import partial
 from typing import Annotated, Any, Literal
 
@@ -48,7 +48,7 @@ EXISTING: dict[int | str, dict[str, Any]] = {200: {
                    "existing report, and nothing counts twice"}}
 
 
-def _today() -> Any:
+def _today() -> date:
     return datetime.now(UTC).date()
 
 
