@@ -23,6 +23,7 @@ from clearinghouse.registry import parties_service
 from clearinghouse.registry.schemas import KeyCreate, MandateCreate
 from tests.licensing.catalogue_world import ad_use, offer_body
 from tests.support.factories import Actor, make_actor, make_holding, make_work
+from tests.usage.support import PERIOD
 
 ROLES = ("anonymous", "operator", "owner_a", "owner_b", "agent", "licensee", "platform")
 SLIVER = {"rights": ["perform_public"], "share": "0.0001", "territories": ["AQ"],
@@ -106,6 +107,19 @@ class MatrixWorld:
         resp = self.call("owner_a", "POST", "/api/v1/works/import", content=rows,
                          headers={"Content-Type": "application/json"})
         assert resp.status_code == 202, resp.text
+        return str(resp.json()["id"])
+
+    def usage_csv(self) -> bytes:
+        return (f"date,platform_content_id,territory,plays\n{PERIOD}-01,{self.unique('v')},CN,5\n"
+                f"{PERIOD}-01,v,CN,-1\n").encode()
+
+    def fresh_usage_report(self) -> str:
+        """A usage report the platform submitted, landed (its reporter and the operator see it)."""
+        resp = self.call("platform", "POST", "/api/v1/usage/reports", content=self.usage_csv(),
+                         params={"format": "csv", "period": PERIOD},
+                         headers={"Content-Type": "text/csv"})
+        assert resp.status_code == 202, resp.text
+        self.client.app.state.jobs.wait_idle(timeout=60)
         return str(resp.json()["id"])
 
     def fresh_quote(self, work: str | None = None) -> str:

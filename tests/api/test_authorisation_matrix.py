@@ -16,6 +16,7 @@ from clearinghouse.core.db import make_engine, session_factory
 from clearinghouse.core.settings import Settings
 from tests.api.matrix_world import ROLES, SLIVER, MatrixWorld, build_matrix_world
 from tests.licensing.catalogue_world import ad_use, offer_body
+from tests.usage.support import PERIOD
 
 EVERYONE = frozenset(ROLES)
 SIGNED_IN = EVERYONE - {"anonymous"}
@@ -301,6 +302,19 @@ MATRIX: dict[tuple[str, str], Rule] = {
     ("POST", "/api/v1/ledger/entries/{entry_id}/reverse"): Rule(_on(
         lambda w: w.fresh_entry(), "POST", "/api/v1/ledger/entries/{id}/reverse",
         lambda w, r: {"memo": "matrix"}), OPERATOR),
+    # -- usage reports: platforms, licensees and the operator report; a report is its
+    # reporter's and the operator's, to anyone else it does not exist.
+    ("POST", "/api/v1/usage/reports"): Rule(lambda w, r: w.call(
+        r, "POST", "/api/v1/usage/reports", content=w.usage_csv(),
+        params={"format": "csv", "period": PERIOD}, headers={"Content-Type": "text/csv"}),
+        frozenset({"platform", "licensee", "operator"})),
+    ("GET", "/api/v1/usage/reports"): Rule(get("/api/v1/usage/reports"), SIGNED_IN),
+    ("GET", "/api/v1/usage/reports/{report_id}"): Rule(
+        _on(lambda w: w.fresh_usage_report(), "GET", "/api/v1/usage/reports/{id}"),
+        frozenset({"platform", "operator"}), others=404),
+    ("GET", "/api/v1/usage/reports/{report_id}/rejections"): Rule(
+        _on(lambda w: w.fresh_usage_report(), "GET", "/api/v1/usage/reports/{id}/rejections"),
+        frozenset({"platform", "operator"}), others=404),
     # -- platforms ------------------------------------------------------------------------------
     ("GET", "/api/v1/platforms"): Rule(get("/api/v1/platforms"), EVERYONE),
     ("GET", "/api/v1/platforms/{code}"): Rule(get("/api/v1/platforms/douyin"), EVERYONE),

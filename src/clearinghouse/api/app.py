@@ -23,6 +23,7 @@ from clearinghouse.core.jobs.runner import JobRunner, Recovery, recover_interrup
 from clearinghouse.core.settings import Settings, get_settings
 from clearinghouse.platforms import service as platforms_service
 from clearinghouse.registry import import_job, import_recovery
+from clearinghouse.usage import job as usage_job
 from clearinghouse.web import shell as web_shell
 from clearinghouse.wiring import wire
 
@@ -42,10 +43,12 @@ FEATURE_ROUTERS = (
     "clearinghouse.ledger.endpoints",
     "clearinghouse.platforms.endpoints",
     "clearinghouse.core.jobs.endpoints",
+    "clearinghouse.usage.endpoints",
 )
 # Kinds of job that clean up after a crash (e.g. undo an all-or-nothing import's batches).
-JOB_RECOVERIES: dict[str, Recovery] = {import_job.KIND: import_recovery.recover}
-UPLOAD_PATHS = ("/api/v1/works/import", "/file")
+JOB_RECOVERIES: dict[str, Recovery] = {import_job.KIND: import_recovery.recover,
+                                        usage_job.KIND: usage_job.recover}
+UPLOAD_PATHS = ("/api/v1/works/import", "/file", "/api/v1/usage/reports")
 
 
 class Health(BaseModel):
@@ -113,7 +116,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
 
 def _is_upload(path: str) -> bool:
-    return path.startswith(UPLOAD_PATHS[0]) or path.endswith(UPLOAD_PATHS[1])
+    return path.startswith(UPLOAD_PATHS[0]) or path.endswith(UPLOAD_PATHS[1]) or \
+        path == UPLOAD_PATHS[2]
 
 
 def _with_limits(app: FastAPI, settings: Settings) -> FastAPI:

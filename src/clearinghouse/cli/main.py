@@ -39,6 +39,7 @@ FEATURE_CLIS = (
     ("clearinghouse.ledger.cli", "ledger_app", "ledger"),
     ("clearinghouse.platforms.cli", "platforms_app", "platforms"),
     ("clearinghouse.backup.cli", "register", None),
+    ("clearinghouse.usage.cli", "usage_app", "usage"),
 )
 
 

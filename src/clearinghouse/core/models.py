@@ -15,6 +15,7 @@ FEATURE_TABLE_MODULES = (
     "clearinghouse.platforms.tables",
     "clearinghouse.core.jobs.tables",
     "clearinghouse.accounts.tables",
+    "clearinghouse.usage.tables",
 )
 
 

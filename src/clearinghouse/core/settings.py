@@ -109,6 +109,11 @@ class Settings(BaseSettings):
         return self.data_dir / "keys"
 
     @property
+    def lake_dir(self) -> Path:
+        """The usage lake (Parquet files of usage lines, see usage/lake.py)."""
+        return self.data_dir / "lake"
+
+    @property
     def files_url(self) -> str:
         return self.file_store_url or str((self.data_dir / "files").resolve())
 

@@ -1,0 +1,129 @@
+"""Lands a report's lines in the lake: usage lines and rejections streamed into two Parquet
+files, a row group per `BATCH_ROWS`, each written under a temporary name, flushed to disk and
+renamed into place only when complete. Memory holds one batch, whatever the report's length.
+
+The files alone count for nothing: the report's row says `landed` only after both are in place
+(usage/service.finish_landing), and readers take their list of reports from the database.
+"""
+
+from __future__ import annotations
+
+import os
+from operator import attrgetter
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from clearinghouse.usage.domain import ReportTotals
+from clearinghouse.usage.lake import TEMP_SUFFIX, Area, Lake
+from clearinghouse.usage.records import (
+    REJECTION_SCHEMA,
+    USAGE_LINE_SCHEMA,
+    Rejection,
+    UsageLine,
+)
+
+BATCH_ROWS = 65_536
+# The item's attributes in schema order, after the constant columns (report_id, reporter_id);
+# `kind` and `reason` are StrEnums, stored as their text.
+_LINE_VALUES = attrgetter(*[f.name for f in USAGE_LINE_SCHEMA][2:])
+_REJECTION_VALUES = attrgetter(*[f.name for f in REJECTION_SCHEMA][1:])
+
+
+class _ParquetStream:
+    """One Parquet file written batch by batch under `<file>.partial`."""
+
+    def __init__(self, path: Path, schema: pa.Schema, constants: dict[str, str]) -> None:
+        self.path, self.schema, self.constants = path, schema, constants
+        self.temp = path.with_name(path.name + TEMP_SUFFIX)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.writer = pq.ParquetWriter(self.temp, schema, compression="zstd")
+        self.columns: dict[str, list[Any]] = {f.name: [] for f in schema if f.name not in constants}
+        self.lists = list(self.columns.values())
+        self.pending = 0
+
+    def append(self, values: tuple[Any, ...]) -> None:
+        """One row: its values in the order of the schema's non-constant columns."""
+        for column, value in zip(self.lists, values, strict=True):
+            column.append(value)
+        self.pending += 1
+        if self.pending >= BATCH_ROWS:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.pending:
+            return
+        data: dict[str, Any] = dict(self.columns)
+        for name, value in self.constants.items():
+            data[name] = pa.array([value] * self.pending, pa.string())
+        self.writer.write_table(pa.Table.from_pydict(data, schema=self.schema))
+        for column in self.columns.values():
+            column.clear()
+        self.pending = 0
+
+    def complete(self) -> None:
+        """Every row on disk under the temporary name (renamed by `publish`)."""
+        self.flush()
+        self.writer.close()
+        with self.temp.open("rb") as handle:
+            os.fsync(handle.fileno())
+
+    def publish(self) -> None:
+        os.replace(self.temp, self.path)
+        _fsync_dir(self.path.parent)
+
+    def discard(self) -> None:
+        try:
+            self.writer.close()
+        finally:
+            self.temp.unlink(missing_ok=True)
+
+
+def _fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    except OSError:  # some file systems cannot sync a directory; the rename is still atomic
+        pass
+    finally:
+        os.close(fd)
+
+
+class LakeWriter:
+    """A report's two lake files; `add` each item in file order, then `close` (or `discard`)."""
+
+    def __init__(self, lake: Lake, report_id: str, reporter_id: str, period: str) -> None:
+        self.totals = ReportTotals()
+        self.lines = _ParquetStream(lake.file(Area.USAGE, period, reporter_id, report_id),
+                                    USAGE_LINE_SCHEMA,
+                                    {"report_id": report_id, "reporter_id": reporter_id})
+        try:
+            self.rejections = _ParquetStream(
+                lake.file(Area.REJECTIONS, period, reporter_id, report_id), REJECTION_SCHEMA,
+                {"report_id": report_id})
+        except BaseException:
+            self.lines.discard()
+            raise
+
+    def add(self, item: UsageLine | Rejection) -> None:
+        self.totals.add(item)
+        if isinstance(item, Rejection):
+            self.rejections.append(_REJECTION_VALUES(item))
+        else:
+            self.lines.append(_LINE_VALUES(item))
+
+    def close(self) -> ReportTotals:
+        """Both files complete on disk, then renamed into place (rejections first)."""
+        self.lines.complete()
+        self.rejections.complete()
+        self.rejections.publish()
+        self.lines.publish()
+        return self.totals
+
+    def discard(self) -> None:
+        try:
+            self.lines.discard()
+        finally:
+            self.rejections.discard()

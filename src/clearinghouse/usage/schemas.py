@@ -1,0 +1,61 @@
+"""Usage reports as the API shows them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from clearinghouse.usage.tables import UsageReport
+
+Status = Literal["received", "landing", "landed", "failed", "superseded"]
+
+
+class ReportTotalsOut(BaseModel):
+    plays: int
+    copies: int
+    revenue: dict[str, int] = Field(description="Revenue per currency, in minor units (fen, cents)")
+    rejections: dict[str, int] = Field(description="Rejected lines per reason")
+
+
+class UsageReportOut(BaseModel):
+    id: str
+    reporter_id: str
+    format: str
+    period: str = Field(description="YYYY-MM")
+    status: Status = Field(description="received → landing → landed (its lines count), failed "
+                                       "(send the same file again to redo it) or superseded")
+    sha256: str
+    byte_size: int
+    encoding: str | None = Field(description="The text encoding found (utf-8-sig or gb18030)")
+    replaces_id: str | None
+    superseded_by_id: str | None
+    job_id: str | None = Field(description="The landing job (GET /api/v1/jobs/{id})")
+    lines_read: int
+    lines_accepted: int
+    lines_rejected: int
+    totals: ReportTotalsOut | None = Field(description="Of the accepted lines, once landed")
+    error: str | None = Field(description="When failed: why")
+    created_at: datetime
+    landed_at: datetime | None
+
+
+class RejectionOut(BaseModel):
+    line_no: int = Field(description="1-based line of the file (0: the file as a whole)")
+    reason: str
+    message: str
+    field: str | None
+    raw: str | None = Field(description="The line as received, cut to 500 characters")
+
+
+def report_out(report: UsageReport) -> UsageReportOut:
+    totals = ReportTotalsOut.model_validate(report.totals) if report.totals else None
+    return UsageReportOut(
+        id=report.id, reporter_id=report.reporter_id, format=report.format, period=report.period,
+        status=report.status,  # type: ignore[arg-type]
+        sha256=report.sha256, byte_size=report.byte_size, encoding=report.encoding,
+        replaces_id=report.replaces_id, superseded_by_id=report.superseded_by_id,
+        job_id=report.job_id, lines_read=report.lines_read, lines_accepted=report.lines_accepted,
+        lines_rejected=report.lines_rejected, totals=totals, error=report.error,
+        created_at=report.created_at, landed_at=report.landed_at)
