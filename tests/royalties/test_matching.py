@@ -38,6 +38,7 @@ def _reports(scene: Scene, lake: Lake, society_id: str) -> list[LandedReport]:
             line(11, work_id=w, license_id=scene.unpaid_licence_id),  # someone else's licence
             line(12, isrc="CNA019900009"),
             line(13, work_id=w, channel="kuaishou", kind="copies", plays=0, copies=3),
+            line(14, isrc="cn-a01-17-00001"),  # as people type it
         ]),
         land(lake, scene.other.party_id, "rpt_other", [
             line(1, work_id=w),  # its own licence is unpaid
@@ -73,7 +74,7 @@ EXPECTED = {
     ("rpt_licensee", 10): ("unmatched", "unknown_identifier"),
     ("rpt_licensee", 11): ("unmatched", "unknown_license"),
     ("rpt_licensee", 12): ("unmatched", "unknown_identifier"),
-    ("rpt_licensee", 13): ("matched", None),
+    ("rpt_licensee", 13): ("matched", None), ("rpt_licensee", 14): ("matched", None),
     ("rpt_other", 1): ("unlicensed", "not_active"),
     ("rpt_other", 2): ("unmatched", "unknown_license"),
     ("rpt_stranger", 1): ("unlicensed", "never_licensed"),
@@ -163,6 +164,17 @@ def test_running_a_period_again_replaces_its_outcomes(client, sessions, tmp_path
     assert (again.lines, again.matched_rows, again.unlicensed, again.unmatched) == (1, 0, 1, 0)
     assert before[Outcome.MATCHED] and not _outcomes(lake)[Outcome.MATCHED]
     assert first.lines == len(EXPECTED)
+
+
+@SQLITE_ONLY
+def test_a_period_with_no_landed_report_writes_three_empty_outcomes(sessions, tmp_path):  # noqa: ANN001
+    lake = Lake(tmp_path / "lake")
+    with sessions() as s:
+        counts = run_matching(s, lake, "2026-06", [])
+    assert (counts.lines, counts.matched_rows, counts.unlicensed, counts.unmatched) == (0, 0, 0, 0)
+    for outcome in Outcome:
+        assert read(outcome_file(lake, outcome, "2026-06")) == []
+    assert not (lake.root / "_work").exists() or not any((lake.root / "_work").iterdir())
 
 
 @SQLITE_ONLY

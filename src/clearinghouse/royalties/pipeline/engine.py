@@ -34,19 +34,16 @@ class Engine:
     spark: Any = None  # the SparkSession when name is SPARK
 
     def read_parquet(self, paths: Sequence[Path], schema: pa.Schema) -> Table:
-        """The rows of `paths` as one table; an empty table of `schema` when there are none.
+        """The rows of `paths` (at least one) as one table of `schema`'s columns.
 
         Columns come from the files only: the lake's `period=…/reporter=…` folders are not
         read as columns (the files carry both)."""
-        if not paths:
-            if self.spark is None:
-                name = f"t_{uuid.uuid4().hex[:12]}"
-                return self.backend.create_table(name, schema.empty_table(), temp=True)
-            return self._spark_table(self.spark.createDataFrame([], _spark_schema(schema)))
         files = [str(p) for p in paths]
         if self.spark is None:
-            return self.backend.read_parquet(files, hive_partitioning=False)
-        return self._spark_table(self.spark.read.parquet(*files))
+            table = self.backend.read_parquet(files, hive_partitioning=False)
+        else:
+            table = self._spark_table(self.spark.read.parquet(*files))
+        return table.select(*schema.names)
 
     def arrow_batches(self, expr: Table, schema: pa.Schema) -> Iterator[pa.RecordBatch]:
         """The rows of `expr` as record batches of `schema` (columns in its order)."""
@@ -54,7 +51,9 @@ class Engine:
         if self.spark is None:
             # Straight from DuckDB's Arrow stream (ibis 12's batch reader predates DuckDB 2).
             sql = str(self.backend.compile(expr))
-            for batch in self.backend.con.sql(sql).to_arrow_reader(100_000):
+            relation = self.backend.con.sql(sql)
+            reader = getattr(relation, "to_arrow_reader", None) or relation.fetch_arrow_reader
+            for batch in reader(100_000):
                 yield batch.cast(schema)
             return
         # Spark hands the result to the driver as Arrow (pyspark ≥ 4), no pandas in between.
@@ -93,9 +92,3 @@ def _spark_session(master: str) -> Any:
             .config("spark.ui.enabled", "false")
             .config("spark.sql.session.timeZone", "UTC")
             .getOrCreate())
-
-
-def _spark_schema(schema: pa.Schema) -> Any:
-    from pyspark.sql.pandas.types import from_arrow_schema
-
-    return from_arrow_schema(schema)

@@ -76,6 +76,12 @@ def _true(expr: BooleanValue) -> BooleanValue:
     return expr.fill_null(False)
 
 
+def _code(value: ibis.Value) -> ibis.Value:
+    """An ISRC or ISWC as the registry stores it: upper case, no separators ("cn-a01-17-00001"
+    is CNA011700001)."""
+    return value.upper().replace("-", "").replace(".", "").replace(" ", "")
+
+
 def _lookup(base: Table, table: Table, on: dict[str, str], take: dict[str, str]) -> Table:
     """`base` with `take` columns (new name → `table` column) from the row of `table` whose
     `on` columns (base column → table column) are equal; null when none. `table` must be unique
@@ -105,10 +111,11 @@ def _with_work(b: Table, t: Inputs, line_title_keys: Table) -> Table:
                 .filter(ibis._._n == 1))
     by_title = (t.titles.group_by("title_key")
                 .aggregate(_tn=ibis._.work_id.nunique(), _twork=ibis._.work_id.min()))
-    b = b.mutate(_scheme=ibis.literal("platform:") + b.channel)
+    b = b.mutate(_scheme=ibis.literal("platform:") + b.channel, _isrc=_code(b.isrc),
+                 _iswc=_code(b.iswc))
     b = _lookup(b, t.works, {"work_id": "work_id"}, {"_w_id": "work_id"})
-    b = _lookup(b, ids.filter(ids.scheme == "isrc"), {"isrc": "value"}, {"_w_isrc": "work_id"})
-    b = _lookup(b, ids.filter(ids.scheme == "iswc"), {"iswc": "value"}, {"_w_iswc": "work_id"})
+    b = _lookup(b, ids.filter(ids.scheme == "isrc"), {"_isrc": "value"}, {"_w_isrc": "work_id"})
+    b = _lookup(b, ids.filter(ids.scheme == "iswc"), {"_iswc": "value"}, {"_w_iswc": "work_id"})
     b = _lookup(b, ids, {"_scheme": "scheme", "platform_content_id": "value"},
                 {"_w_platform": "work_id"})
     b = _lookup(b, one_work, {"license_id": "license_id"}, {"_w_licence": "_work"})

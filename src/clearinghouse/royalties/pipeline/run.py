@@ -98,6 +98,9 @@ def run_matching(
         tables = Inputs(**{name: eng.read_parquet([files.path(name)], schema)
                            for name, schema in inputs.SCHEMAS.items()})
         paths = [lake.file(Area.USAGE, period, r.reporter_id, r.report_id) for r in reports]
+        if not paths:  # a period nobody reported: the same plan over no lines
+            paths = [work / "no_lines.parquet"]
+            pq.write_table(USAGE_LINE_SCHEMA.empty_table(), paths[0])
         lines = eng.read_parquet(paths, USAGE_LINE_SCHEMA)
         title_keys = _title_keys(eng, lines, work / "line_titles.parquet")
         start, end = period_days(period)
