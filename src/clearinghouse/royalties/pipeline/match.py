@@ -192,24 +192,25 @@ def match(lines: Table, t: Inputs, line_title_keys: Table, *, period_start: date
     cand = _covering_candidates(plays, t, period_start, period_end)
     covered = cand.filter(cand._miss.isnull())
     chosen = covered.group_by(*KEY).aggregate(_chosen=covered.g_license_id.min())
+    # One row per line of the chosen licence: a line has one grant per country and platform.
     covered = covered.join(chosen, [*KEY]).filter(lambda r: r.g_license_id == r._chosen)
     matched_plays = covered.select(
         *_HEAD, work_id=covered._work, license_id=covered.g_license_id,
-        license_line_id=covered.g_line_id, right=covered.g_right, **_amounts(covered)).distinct()
+        license_line_id=covered.g_line_id, right=covered.g_right, **_amounts(covered))
     matched_society = society_held.select(
         *_HEAD, work_id=society_held._work, license_id=_str(), license_line_id=_str(),
         right=society_held.right, **_amounts(society_held))
 
     ranked = cand.anti_join(chosen, [*KEY]).mutate(_rank=ibis.row_number().over(
         group_by=[*KEY], order_by=[ibis.desc("_score"), "g_license_id", "_miss"]))
-    nearest = ranked.filter(ranked._rank == 0)
-    unlicensed_near = nearest.select(*_HEAD, work_id=nearest._work, reason=nearest._miss,
-                                     nearest_license_id=nearest.g_license_id,
-                                     **_amounts(nearest))
-    never = plays.anti_join(cand, [*KEY])
-    unlicensed_never = never.select(*_HEAD, work_id=never._work,
-                                    reason=ibis.literal(UnlicensedReason.NEVER_LICENSED.value),
-                                    nearest_license_id=_str(), **_amounts(never))
+    nearest = ranked.filter(ranked._rank == 0).select(
+        *KEY, _reason=ranked._miss, _nearest=ranked.g_license_id)
+    uncovered = plays.anti_join(chosen, [*KEY])
+    uncovered = uncovered.left_join(nearest, [*KEY]).select(*uncovered.columns, "_reason", "_nearest")
+    unlicensed = uncovered.select(
+        *_HEAD, work_id=uncovered._work,
+        reason=uncovered._reason.fill_null(UnlicensedReason.NEVER_LICENSED.value),
+        nearest_license_id=uncovered._nearest, **_amounts(uncovered))
 
     unmatched_first = unmatched_early.select(*_HEAD, reason=unmatched_early._unmatched,
                                              identifier=unmatched_early._identifier,
@@ -220,7 +221,7 @@ def match(lines: Table, t: Inputs, line_title_keys: Table, *, period_start: date
                                       **_amounts(no_holder))
     return Outcomes(
         matched=matched_plays.union(matched_society),
-        unlicensed=unlicensed_near.union(unlicensed_never),
+        unlicensed=unlicensed,
         unmatched=unmatched_first.union(unmatched_held),
     )
 
