@@ -19,7 +19,7 @@ MATCHING_SCHEMES = ("isrc", "iswc")  # and every "platform:<code>"
 PLATFORM_PREFIX = "platform:"
 
 
-def _batches(session: Session, query: Select[Any], size: int) -> Rows:
+def _batches(session: Session, query: Select[*tuple[Any, ...]], size: int) -> Rows:
     result = session.execute(query.execution_options(yield_per=size))
     for part in result.partitions():
         yield [tuple(row) for row in part]
