@@ -85,10 +85,12 @@ def connect(
 def _spark_session(master: str) -> Any:
     from pyspark.sql import SparkSession
 
+    builder = (SparkSession.builder.master(master).appName("clearinghouse-royalties")
+               .config("spark.ui.enabled", "false")
+               .config("spark.sql.session.timeZone", "UTC"))
     if master.startswith("local"):
         # A laptop's hostname may resolve to an address the driver cannot bind.
         os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
-    return (SparkSession.builder.master(master).appName("clearinghouse-royalties")
-            .config("spark.ui.enabled", "false")
-            .config("spark.sql.session.timeZone", "UTC")
-            .getOrCreate())
+        # Spark's 200 shuffle partitions are for clusters; one machine wants a few per core.
+        builder = builder.config("spark.sql.shuffle.partitions", str(2 * (os.cpu_count() or 1)))
+    return builder.getOrCreate()
