@@ -184,3 +184,4 @@ def dialect_of(url: str) -> str:
 
 
 from tests.support.cli import cli  # noqa: E402,F401  (fixture)
+from tests.support.spark import spark  # noqa: E402,F401  (fixture)

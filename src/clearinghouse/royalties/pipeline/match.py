@@ -1,0 +1,230 @@
+"""Usage lines → matched / unlicensed / unmatched, as Ibis expressions (no engine's own SQL), so
+DuckDB and Spark run the same plan. Every input line ends in exactly one outcome.
+
+1. The licence a line names, if any, must be the reporter's own or one on a platform the
+   reporter runs (a platform reports its uploaders' licensed uses); otherwise UNKNOWN_LICENSE.
+2. The work: the line's work id, else its ISRC, ISWC or platform content id (`platform:<channel>`)
+   through the registry's identifiers, else the one work of the licence it names, else (society
+   amounts only) its title, when exactly one work has that normalised title (several:
+   AMBIGUOUS_TITLE). None of these: UNKNOWN_IDENTIFIER.
+3. Plays and copies: the grants of that work to the licensee (the named licence's, else the
+   reporter's own licences) that cover the territory, the channel and the day (a line without a
+   day: every day of the period, [period_start, period_end)), with the licence active. Covered →
+   MATCHED on one licence (the smallest id when several cover the same use, so a use is never
+   paid twice) and fanned out to each of its lines for the work: one matched row per co-holder's
+   line, rating splits by the line. Not covered → UNLICENSED, with the grant that came closest
+   (most of the checks passed) as evidence, and the first check it failed as the reason; no
+   grant at all → NEVER_LICENSED.
+4. Society amounts: money already collected for a work and right is paid to its holders, not
+   rated by a licence: MATCHED with no licence when an accepted holding of the work has the right
+   (any right when the line names none), else UNMATCHED NO_HOLDER.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import ibis
+from ibis.expr.types import BooleanValue, Table
+
+from clearinghouse.royalties.contracts import UnlicensedReason, UnmatchedReason
+from clearinghouse.usage.records import UsageKind
+
+KEY = ("report_id", "line_no")
+_HEAD = ("period", "report_id", "reporter_id", "line_no")
+_AMOUNTS = ("usage_date", "channel", "territory", "kind", "plays", "copies", "revenue_minor",
+            "currency")
+ACTIVE = "active"
+ANY_RIGHT = "*"  # a society line naming no right: any holding of the work pays it
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """The exported database tables (`inputs.SCHEMAS`) as tables of one engine."""
+
+    grants: Table
+    licences: Table
+    licence_works: Table
+    identifiers: Table
+    works: Table
+    titles: Table
+    holdings: Table
+    platform_parties: Table
+
+
+@dataclass(frozen=True)
+class Outcomes:
+    matched: Table
+    unlicensed: Table
+    unmatched: Table
+
+
+def titles_wanted(lines: Table) -> Table:
+    """The distinct titles that may need matching by title (society amounts); the caller maps
+    each to `titles.title_key` and hands the mapping (title, title_key) to `match`."""
+    return (lines.filter((lines.kind == UsageKind.AMOUNT.value) & lines.title.notnull())
+            .select("title").distinct())
+
+
+def _str() -> ibis.Value:
+    return ibis.null().cast("string")
+
+
+def _true(expr: BooleanValue) -> BooleanValue:
+    """SQL's NULL as false: a comparison with a missing value is not a match."""
+    return expr.fill_null(False)
+
+
+def _code(value: ibis.Value) -> ibis.Value:
+    """An ISRC or ISWC as the registry stores it: upper case, no separators ("cn-a01-17-00001"
+    is CNA011700001)."""
+    return value.upper().replace("-", "").replace(".", "").replace(" ", "")
+
+
+def _lookup(base: Table, table: Table, on: dict[str, str], take: dict[str, str]) -> Table:
+    """`base` with `take` columns (new name → `table` column) from the row of `table` whose
+    `on` columns (base column → table column) are equal; null when none. `table` must be unique
+    on its `on` columns."""
+    right = table.select(**{f"_k{i}": table[col] for i, col in enumerate(on.values())},
+                         **{new: table[col] for new, col in take.items()})
+    joined = base.left_join(right, [base[col] == right[f"_k{i}"] for i, col in enumerate(on)])
+    return joined.select(*base.columns, *take)
+
+
+def _with_licence(lines: Table, t: Inputs) -> Table:
+    on_platform = (t.grants.join(t.platform_parties, t.grants.channel == t.platform_parties.code)
+                   .select("license_id", "party_id").distinct().mutate(_seen=ibis.literal(True)))
+    b = _lookup(lines, t.licences, {"license_id": "license_id"}, {"_licensee": "licensee_id"})
+    b = _lookup(b, on_platform, {"license_id": "license_id", "reporter_id": "party_id"},
+                {"_on_platform": "_seen"})
+    licence_ok = (b.license_id.isnull() | _true(b._licensee == b.reporter_id)
+                  | b._on_platform.notnull())
+    return b.mutate(_licence_ok=licence_ok,
+                    _party=ibis.ifelse(b.license_id.isnull(), b.reporter_id, b._licensee))
+
+
+def _with_work(b: Table, t: Inputs, line_title_keys: Table) -> Table:
+    ids = t.identifiers
+    one_work = (t.licence_works.group_by("license_id")
+                .aggregate(_n=ibis._.work_id.nunique(), _work=ibis._.work_id.min())
+                .filter(ibis._._n == 1))
+    by_title = (t.titles.group_by("title_key")
+                .aggregate(_tn=ibis._.work_id.nunique(), _twork=ibis._.work_id.min()))
+    b = b.mutate(_scheme=ibis.literal("platform:") + b.channel, _isrc=_code(b.isrc),
+                 _iswc=_code(b.iswc))
+    b = _lookup(b, t.works, {"work_id": "work_id"}, {"_w_id": "work_id"})
+    b = _lookup(b, ids.filter(ids.scheme == "isrc"), {"_isrc": "value"}, {"_w_isrc": "work_id"})
+    b = _lookup(b, ids.filter(ids.scheme == "iswc"), {"_iswc": "value"}, {"_w_iswc": "work_id"})
+    b = _lookup(b, ids, {"_scheme": "scheme", "platform_content_id": "value"},
+                {"_w_platform": "work_id"})
+    b = _lookup(b, one_work, {"license_id": "license_id"}, {"_w_licence": "_work"})
+    b = _lookup(b, line_title_keys, {"title": "title"}, {"_tkey": "title_key"})
+    b = _lookup(b, by_title, {"_tkey": "title_key"}, {"_tn": "_tn", "_twork": "_twork"})
+    society = b.kind == UsageKind.AMOUNT.value
+    by_title_work = ibis.ifelse(society & _true(b._tn == 1), b._twork, _str())
+    work = ibis.coalesce(b._w_id, b._w_isrc, b._w_iswc, b._w_platform, b._w_licence, by_title_work)
+    reason = ibis.cases(
+        (~b._licence_ok, UnmatchedReason.UNKNOWN_LICENSE.value),
+        (work.isnull() & society & _true(b._tn > 1), UnmatchedReason.AMBIGUOUS_TITLE.value),
+        (work.isnull(), UnmatchedReason.UNKNOWN_IDENTIFIER.value),
+        else_=_str(),
+    )
+    identifier = ibis.cases(
+        (b.work_id.notnull(), "work:" + b.work_id),
+        (b.isrc.notnull(), "isrc:" + b.isrc),
+        (b.iswc.notnull(), "iswc:" + b.iswc),
+        (b.platform_content_id.notnull(),
+         "platform:" + b.channel.fill_null("") + ":" + b.platform_content_id),
+        (b.license_id.notnull(), "license:" + b.license_id),
+        else_=_str(),
+    )
+    return b.mutate(_work=work, _unmatched=reason, _identifier=identifier)
+
+
+def _covering_candidates(plays: Table, t: Inputs, period_start: date, period_end: date) -> Table:
+    """Each play/copy line beside every grant of its work to its party (of its named licence
+    only, when it names one), with the checks each grant passes."""
+    g = t.grants.select(**{f"g_{c}": t.grants[c] for c in t.grants.columns})
+    c = plays.join(g, [plays._work == g.g_work_id, plays._party == g.g_licensee_id])
+    c = c.filter(c.license_id.isnull() | (c.g_license_id == c.license_id),
+                 c.right.isnull() | (c.g_right == c.right))
+    dated = c.usage_date.notnull()
+    started = _true(ibis.ifelse(dated, c.g_valid_from <= c.usage_date,
+                                c.g_valid_from <= ibis.literal(period_start)))
+    not_ended = _true(c.g_valid_to.isnull() | ibis.ifelse(
+        dated, c.usage_date < c.g_valid_to, ibis.literal(period_end) <= c.g_valid_to))
+    in_country = _true(c.g_country == c.territory)
+    on_channel = _true(c.g_channel == c.channel)
+    active = c.g_status == ACTIVE
+    checks = [started & not_ended, in_country, on_channel, active]
+    miss = ibis.cases(
+        (~started, UnlicensedReason.NOT_YET_VALID.value),
+        (~not_ended, UnlicensedReason.EXPIRED.value),
+        (~in_country, UnlicensedReason.OTHER_TERRITORY.value),
+        (~on_channel, UnlicensedReason.OTHER_CHANNEL.value),
+        (~active, UnlicensedReason.NOT_ACTIVE.value),
+        else_=_str(),
+    )
+    score = sum((check.cast("int64") for check in checks[1:]), checks[0].cast("int64"))
+    return c.mutate(_miss=miss, _score=score)
+
+
+def match(lines: Table, t: Inputs, line_title_keys: Table, *, period_start: date,
+          period_end: date) -> Outcomes:
+    """The three outcomes of `lines` (USAGE_LINE_SCHEMA columns) for one period, whose days are
+    [period_start, period_end)."""
+    b = _with_work(_with_licence(lines, t), t, line_title_keys)
+    unmatched_early = b.filter(b._unmatched.notnull())
+    known = b.filter(b._unmatched.isnull())
+    society = known.filter(known.kind == UsageKind.AMOUNT.value)
+    plays = known.filter(known.kind != UsageKind.AMOUNT.value)
+
+    # Society amounts: held or not.
+    held = t.holdings.select("work_id", "right").union(
+        t.holdings.select("work_id", right=ibis.literal(ANY_RIGHT))).distinct()
+    society = society.mutate(_hright=society.right.fill_null(ANY_RIGHT))
+    held_on = [society._work == held.work_id, society._hright == held.right]
+    society_held = society.semi_join(held, held_on)
+    no_holder = society.anti_join(held, held_on)
+
+    # Plays and copies: covered or not.
+    cand = _covering_candidates(plays, t, period_start, period_end)
+    covered = cand.filter(cand._miss.isnull())
+    chosen = covered.group_by(*KEY).aggregate(_chosen=covered.g_license_id.min())
+    # One row per line of the chosen licence: a line has one grant per country and platform.
+    covered = covered.join(chosen, [*KEY]).filter(lambda r: r.g_license_id == r._chosen)
+    matched_plays = covered.select(
+        *_HEAD, work_id=covered._work, license_id=covered.g_license_id,
+        license_line_id=covered.g_line_id, right=covered.g_right, **_amounts(covered))
+    matched_society = society_held.select(
+        *_HEAD, work_id=society_held._work, license_id=_str(), license_line_id=_str(),
+        right=society_held.right, **_amounts(society_held))
+
+    ranked = cand.anti_join(chosen, [*KEY]).mutate(_rank=ibis.row_number().over(
+        group_by=[*KEY], order_by=[ibis.desc("_score"), "g_license_id", "_miss"]))
+    nearest = ranked.filter(ranked._rank == 0).select(
+        *KEY, _reason=ranked._miss, _nearest=ranked.g_license_id)
+    uncovered = plays.anti_join(chosen, [*KEY])
+    uncovered = uncovered.left_join(nearest, [*KEY]).select(*uncovered.columns, "_reason", "_nearest")
+    unlicensed = uncovered.select(
+        *_HEAD, work_id=uncovered._work,
+        reason=uncovered._reason.fill_null(UnlicensedReason.NEVER_LICENSED.value),
+        nearest_license_id=uncovered._nearest, **_amounts(uncovered))
+
+    unmatched_first = unmatched_early.select(*_HEAD, reason=unmatched_early._unmatched,
+                                             identifier=unmatched_early._identifier,
+                                             title=unmatched_early.title,
+                                             **_amounts(unmatched_early))
+    unmatched_held = no_holder.select(*_HEAD, reason=ibis.literal(UnmatchedReason.NO_HOLDER.value),
+                                      identifier=no_holder._identifier, title=no_holder.title,
+                                      **_amounts(no_holder))
+    return Outcomes(
+        matched=matched_plays.union(matched_society),
+        unlicensed=unlicensed,
+        unmatched=unmatched_first.union(unmatched_held),
+    )
+
+
+def _amounts(t: Table) -> dict[str, ibis.Value]:
+    return {name: t[name] for name in _AMOUNTS}

@@ -1,0 +1,156 @@
+"""One period's matching: the landed usage files of the given reports through `match.match`, the
+three outcomes written to the lake, on DuckDB or Spark alike.
+
+    <lake>/matched/period=2026-10/usage.parquet       MATCHED_USAGE_SCHEMA
+    <lake>/unlicensed/period=2026-10/usage.parquet    UNLICENSED_USAGE_SCHEMA
+    <lake>/unmatched/period=2026-10/usage.parquet     UNMATCHED_USAGE_SCHEMA
+
+Each file is written beside its final name (`.partial`) and renamed into place only once all
+three are complete, so a crash leaves the previous run's files (or none), never a half file.
+Running a period again replaces its outcomes.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+from ibis.expr.types import Table
+from sqlalchemy.orm import Session
+
+from clearinghouse.royalties.contracts import (
+    MATCHED_USAGE_SCHEMA,
+    UNLICENSED_USAGE_SCHEMA,
+    UNMATCHED_USAGE_SCHEMA,
+)
+from clearinghouse.royalties.pipeline import inputs
+from clearinghouse.royalties.pipeline.engine import Engine, EngineName, connect
+from clearinghouse.royalties.pipeline.match import Inputs, match, titles_wanted
+from clearinghouse.royalties.pipeline.titles import title_key
+from clearinghouse.usage.lake import TEMP_SUFFIX, Area, Lake
+from clearinghouse.usage.records import USAGE_LINE_SCHEMA
+
+OUTCOME_FILE = "usage.parquet"
+_TITLE_KEYS = pa.schema([("title", pa.string()), ("title_key", pa.string())])
+
+
+class Outcome(StrEnum):
+    MATCHED = "matched"
+    UNLICENSED = "unlicensed"
+    UNMATCHED = "unmatched"
+
+
+SCHEMAS: dict[Outcome, pa.Schema] = {
+    Outcome.MATCHED: MATCHED_USAGE_SCHEMA,
+    Outcome.UNLICENSED: UNLICENSED_USAGE_SCHEMA,
+    Outcome.UNMATCHED: UNMATCHED_USAGE_SCHEMA,
+}
+
+
+@dataclass(frozen=True)
+class LandedReport:
+    """A report the database says has landed: its lake file is complete."""
+
+    report_id: str
+    reporter_id: str
+
+
+@dataclass(frozen=True)
+class MatchCounts:
+    lines: int  # usage lines read
+    matched_rows: int  # rows of the matched table (a line fans out to its licence's lines)
+    unlicensed: int
+    unmatched: int
+
+
+def outcome_file(lake: Lake, outcome: Outcome, period: str) -> Path:
+    return lake.root / outcome.value / f"period={period}" / OUTCOME_FILE
+
+
+def period_days(period: str) -> tuple[date, date]:
+    """The first day of `period` (YYYY-MM) and the first day after it."""
+    year, month = (int(part) for part in period.split("-"))
+    start = date(year, month, 1)
+    return start, date(year + month // 12, month % 12 + 1, 1)
+
+
+def run_matching(
+    session: Session,
+    lake: Lake,
+    period: str,
+    reports: Sequence[LandedReport],
+    *,
+    engine: Engine | str = EngineName.DUCKDB,
+) -> MatchCounts:
+    """Match the period's usage lines of `reports` and write the three outcomes."""
+    eng = engine if isinstance(engine, Engine) else connect(engine)
+    work = lake.root / "_work" / uuid.uuid4().hex  # beside the lake: Spark workers read it too
+    try:
+        files = inputs.export(session, work)
+        tables = Inputs(**{name: eng.read_parquet([files.path(name)], schema)
+                           for name, schema in inputs.SCHEMAS.items()})
+        paths = [lake.file(Area.USAGE, period, r.reporter_id, r.report_id) for r in reports]
+        if not paths:  # a period nobody reported: the same plan over no lines
+            paths = [work / "no_lines.parquet"]
+            pq.write_table(USAGE_LINE_SCHEMA.empty_table(), paths[0])
+        lines = eng.read_parquet(paths, USAGE_LINE_SCHEMA)
+        title_keys = _title_keys(eng, lines, work / "line_titles.parquet")
+        start, end = period_days(period)
+        outcomes = match(lines, tables, title_keys, period_start=start, period_end=end)
+        written = {
+            outcome: _write(eng, getattr(outcomes, outcome.value), SCHEMAS[outcome],
+                            outcome_file(lake, outcome, period))
+            for outcome in Outcome
+        }
+        for outcome in Outcome:  # all three complete: now they replace the last run's
+            final = outcome_file(lake, outcome, period)
+            os.replace(_partial(final), final)
+        return MatchCounts(
+            lines=_count(eng, lines),
+            matched_rows=written[Outcome.MATCHED],
+            unlicensed=written[Outcome.UNLICENSED],
+            unmatched=written[Outcome.UNMATCHED],
+        )
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _count(eng: Engine, table: Table) -> int:
+    batches = list(eng.arrow_batches(table.aggregate(n=table.count()),
+                                     pa.schema([("n", pa.int64())])))
+    return int(batches[0].column(0)[0].as_py()) if batches else 0
+
+
+def _title_keys(eng: Engine, lines: Table, path: Path) -> Table:
+    """The wanted titles of `lines` with their keys, computed here (Unicode normalisation is
+    Python's, not an engine's) and handed back to the engine as a file."""
+    with pq.ParquetWriter(path, _TITLE_KEYS) as writer:
+        wanted = eng.arrow_batches(titles_wanted(lines), pa.schema([("title", pa.string())]))
+        for batch in wanted:
+            titles = batch.column(0).to_pylist()
+            writer.write_batch(pa.record_batch(
+                [pa.array(titles, pa.string()), pa.array([title_key(t) for t in titles])],
+                schema=_TITLE_KEYS))
+    return eng.read_parquet([path], _TITLE_KEYS)
+
+
+def _partial(final: Path) -> Path:
+    return final.with_name(final.name + TEMP_SUFFIX)
+
+
+def _write(eng: Engine, expr: Table, schema: pa.Schema, final: Path) -> int:
+    final.parent.mkdir(parents=True, exist_ok=True)
+    rows = 0
+    with pq.ParquetWriter(_partial(final), schema) as writer:
+        for batch in eng.arrow_batches(expr, schema):
+            writer.write_batch(batch)
+            rows += batch.num_rows
+    return rows
