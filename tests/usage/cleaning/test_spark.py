@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import ibis
 import pytest
@@ -17,17 +16,9 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def spark(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ibis.BaseBackend]:
-    """A minimal local session (tests/support/spark.py, being written beside this, will replace it)."""
-    pyspark_sql = pytest.importorskip("pyspark.sql")
-    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
-    session = (pyspark_sql.SparkSession.builder.master("local[1]").appName("cleaning-tests")
-               .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "1")
-               .config("spark.sql.session.timeZone", "UTC")
-               .config("spark.sql.warehouse.dir", str(tmp_path_factory.mktemp("spark-warehouse")))
-               .getOrCreate())
-    yield ibis.pyspark.connect(session)
-    session.stop()
+def spark_backend(spark: Any) -> ibis.BaseBackend:
+    """Ibis over the suite's one local Spark session (tests/support/spark.py)."""
+    return ibis.pyspark.connect(spark)
 
 
 def outcome(con: ibis.BaseBackend, events: Path) -> tuple[dict[int, str], list[dict]]:
@@ -37,10 +28,10 @@ def outcome(con: ibis.BaseBackend, events: Path) -> tuple[dict[int, str], list[d
     return {r["line_no"]: r["rule"] for r in removed}, lines
 
 
-def test_spark_and_duckdb_remove_the_same_events_and_count_the_same_plays(spark: ibis.BaseBackend,
+def test_spark_and_duckdb_remove_the_same_events_and_count_the_same_plays(spark_backend: ibis.BaseBackend,
                                                                           tmp_path: Path):
     _, events, _ = stage_bytes(generate(seed=7, people=8).csv_bytes(), tmp_path)
     on_duckdb = outcome(ibis.duckdb.connect(), events)
-    on_spark = outcome(spark, events)
+    on_spark = outcome(spark_backend, events)
     assert set(on_duckdb[0].values()) == {rule.value for rule in Rule}  # every rule had work to do
     assert on_spark == on_duckdb
