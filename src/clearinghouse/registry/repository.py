@@ -7,7 +7,19 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Literal
 
-from sqlalchemy import String, bindparam, case, cast, func, literal_column, or_, select, union_all, update
+from sqlalchemy import (
+    ColumnElement,
+    String,
+    bindparam,
+    case,
+    cast,
+    func,
+    literal_column,
+    or_,
+    select,
+    union_all,
+    update,
+)
 from sqlalchemy.orm import Session, aliased
 
 from clearinghouse.registry.domain import RelationKind
@@ -295,11 +307,23 @@ def today_mandates(session: Session, agent_id: str, on: date) -> Sequence[Mandat
     ).all()
 
 
+def _is_operator() -> ColumnElement[bool]:
+    return cast(Party.roles, String).like('%"operator"%')
+
+
 def first_operator_party(session: Session) -> Party | None:
     """The operator: the first party registered with the operator role (made by `init`)."""
-    return session.scalars(
-        select(Party).where(cast(Party.roles, String).like('%"operator"%')).order_by(Party.created_at)
-    ).first()
+    return session.scalars(select(Party).where(_is_operator()).order_by(Party.created_at)).first()
+
+
+def operator_and_party_name(session: Session, party_id: str) -> tuple[tuple[str, str] | None, str | None]:
+    """The operator's (id, name) as `first_operator_party` finds it, and the name of `party_id`
+    (None when it does not exist): one statement, for a certificate's issuer and licensee."""
+    rows = session.execute(
+        select(Party.id, Party.name, _is_operator().label("operator"))
+        .where(or_(Party.id == party_id, _is_operator())).order_by(Party.created_at)).all()
+    operator = next(((r.id, r.name) for r in rows if r.operator), None)
+    return operator, next((r.name for r in rows if r.id == party_id), None)
 
 
 def lock_works(session: Session, work_ids: Sequence[str]) -> None:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+import orjson
+from fastapi import APIRouter, Query, Request, Response
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
@@ -71,7 +72,7 @@ async def search_works(
     exclusive: Annotated[bool | None, Query()] = None,
     currency: Annotated[str | None, Query(max_length=3, description="Currency of `from_price` "
                                           "(default CNY)")] = None,
-) -> SearchPage:
+) -> Response:
     """Search the registry of works. Public: no API key is needed (a bad key is still refused).
 
     **Text.** `q` is normalised (NFKC, so full-width letters fold to ASCII; case and Latin
@@ -123,9 +124,12 @@ async def search_works(
     return await run_in_threadpool(_search, request.app.state.read_sessions, params)
 
 
-def _search(sessions: sessionmaker[Session], params: service.SearchParams) -> SearchPage:
+def _search(sessions: sessionmaker[Session], params: service.SearchParams) -> Response:
     """The whole search in one worker thread, its read transaction included: a `DB` dependency
     would open and close the session in two further trips through the thread pool, which cost
-    more than a typical search does (see docs/search.md, "Measured")."""
+    more than a typical search does (see docs/search.md, "Measured"). The answer is serialised
+    here, once, from plain data shaped as `SearchPage` (the route's documented model): FastAPI
+    would otherwise validate and dump the page's every nested item again."""
     with unit_of_work(sessions) as session:
-        return service.search(session, params)
+        answer = service.search_answer(session, params)
+    return Response(orjson.dumps(answer), media_type="application/json")

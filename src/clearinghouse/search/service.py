@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy.orm import Session
 
 from clearinghouse.core.errors import ValidationFailed
 from clearinghouse.core.identifiers import PLATFORM_PREFIX, InvalidIdentifier, normalize_identifier
 from clearinghouse.core.money import Money
-from clearinghouse.registry.schemas import IdentifierOut
 from clearinghouse.search import page_repository, ranking, repository, use_filter
 from clearinghouse.search.query import (
     EVERYTHING,
@@ -24,14 +24,7 @@ from clearinghouse.search.query import (
     Tier,
     parse_text,
 )
-from clearinghouse.search.schemas import (
-    AltTitleOut,
-    FromPrice,
-    HolderOut,
-    LinkedWorkOut,
-    SearchPage,
-    WorkHit,
-)
+from clearinghouse.search.schemas import SearchPage
 from clearinghouse.search.tokens import normalise
 
 MAX_LIMIT = 100
@@ -302,11 +295,11 @@ def _rank_in_python(session: Session, req: SearchRequest,
     return [hit for _, hit in sorted(scored, key=lambda s: s[0])]
 
 
-def _describe(session: Session, hits: list[Hit], offset: int) -> list[WorkHit]:
+def _describe(session: Session, hits: list[Hit], offset: int) -> list[dict[str, Any]]:
     """The page's works with what a result shows, each with its recordings or compositions: one
     query for the links of every hit, one for the hits and their linked works together, none
-    per hit. Built with `model_construct`: the values come from the database, typed as the
-    models declare, so validating them again would only repeat the work."""
+    per hit. Plain dicts shaped as `WorkHit` (search/schemas.py): the API serialises them once;
+    building pydantic models of every nested item cost more than the page's queries."""
     if not hits:
         return []
     ids = [h.work_id for h in hits]
@@ -314,20 +307,15 @@ def _describe(session: Session, hits: list[Hit], offset: int) -> list[WorkHit]:
     works = page_repository.work_summaries(
         session, list(dict.fromkeys(ids + [link.linked_id for link in links])))
 
-    def identifiers_of(work: page_repository.WorkSummary) -> list[IdentifierOut]:
-        return [IdentifierOut.model_construct(scheme=s, value=v) for s, v in work.identifiers]
+    def linked(work: page_repository.WorkSummary) -> dict[str, Any]:
+        return {"id": work.id, "type": work.type_code, "title": work.title,
+                "identifiers": [{"scheme": s, "value": v} for s, v in work.identifiers],
+                "creators": work.creators,
+                "holders": [{"party_id": p, "name": n} for p, n in work.holders]}
 
-    def holders_of(work: page_repository.WorkSummary) -> list[HolderOut]:
-        return [HolderOut.model_construct(party_id=p, name=n) for p, n in work.holders]
-
-    def linked(work: page_repository.WorkSummary) -> LinkedWorkOut:
-        return LinkedWorkOut.model_construct(
-            id=work.id, type=work.type_code, title=work.title, identifiers=identifiers_of(work),
-            creators=work.creators, holders=holders_of(work))
-
-    recordings: dict[str, list[LinkedWorkOut]] = {}
+    recordings: dict[str, list[dict[str, Any]]] = {}
     recordings_total: dict[str, int] = {}
-    compositions: dict[str, list[LinkedWorkOut]] = {}
+    compositions: dict[str, list[dict[str, Any]]] = {}
     for link in links:
         if link.linked_id not in works:
             continue  # deleted between the two reads
@@ -336,24 +324,23 @@ def _describe(session: Session, hits: list[Hit], offset: int) -> list[WorkHit]:
             recordings_total[link.work_id] = link.total
         else:
             compositions.setdefault(link.work_id, []).append(linked(works[link.linked_id]))
-    out: list[WorkHit] = []
+    out: list[dict[str, Any]] = []
     for position, hit in enumerate(hits, start=offset + 1):
         work = works[hit.work_id]
-        out.append(WorkHit.model_construct(
-            id=work.id, type=work.type_code, title=work.title,
-            alt_titles=[AltTitleOut.model_construct(title=str(a.get("title", "")),
-                                                    language=a.get("language"))
+        item = linked(work)
+        item.update(
+            alt_titles=[{"title": str(a.get("title", "")), "language": a.get("language")}
                         for a in work.alt_titles],
-            creators=work.creators, tags=work.tags, identifiers=identifiers_of(work),
-            holders=holders_of(work), score=position, match=hit.tier, version=work.version,
+            tags=work.tags, score=position, match=hit.tier, version=work.version,
             recordings=recordings.get(work.id, []),
             recordings_total=recordings_total.get(work.id, 0),
-            compositions=compositions.get(work.id, []), from_price=None,
-        ))
+            compositions=compositions.get(work.id, []), from_price=None)
+        out.append(item)
     return out
 
 
-def search(session: Session, params: SearchParams) -> SearchPage:
+def search_answer(session: Session, params: SearchParams) -> dict[str, Any]:
+    """The page of results as the JSON the API answers (shaped as `SearchPage`)."""
     repository.begin_search(session)
     by_use = use_filter.parse(session, params.use) if params.use and params.use.given() else None
     req = build_request(session, params, by_use)
@@ -368,8 +355,13 @@ def search(session: Session, params: SearchParams) -> SearchPage:
     items = _describe(session, hits, req.offset)
     if by_use is not None:
         for item in items:
-            price = Money(by_use.currency, prices[item.id])
-            item.from_price = FromPrice(currency=price.currency, amount=str(price.to_decimal()),
-                                        minor=price.minor)
-    return SearchPage(items=items, total=total, offset=req.offset, limit=req.limit,
-                      total_capped=capped)
+            price = Money(by_use.currency, prices[item["id"]])
+            item["from_price"] = {"currency": price.currency, "amount": str(price.to_decimal()),
+                                  "minor": price.minor}
+    return {"items": items, "total": total, "offset": req.offset, "limit": req.limit,
+            "total_capped": capped}
+
+
+def search(session: Session, params: SearchParams) -> SearchPage:
+    """The page of results as models, for the web pages and the CLI."""
+    return SearchPage.model_validate(search_answer(session, params))

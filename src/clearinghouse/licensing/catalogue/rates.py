@@ -84,10 +84,10 @@ def fee_schedule_on(session: Session, on: date) -> FeeSchedule | None:
 
 def fees_on(session: Session, on: date) -> FeeFacts:
     """The schedule in force on `on`; none at all means no fees."""
-    row = fee_schedule_on(session, on)
-    if row is None:
+    pcts = repository.fee_pcts_on(session, on)
+    if pcts is None:
         return FeeFacts(Decimal(0), Decimal(0))
-    return FeeFacts(Decimal(row.licensee_pct), Decimal(row.owner_pct))
+    return FeeFacts(Decimal(pcts[0]), Decimal(pcts[1]))
 
 
 def rate_source(session: Session, rate: RateFacts) -> str | None:

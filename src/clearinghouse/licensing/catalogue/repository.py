@@ -189,3 +189,14 @@ def fee_schedules(session: Session) -> list[FeeSchedule]:
 def fee_schedule_on(session: Session, on: date) -> FeeSchedule | None:
     """The schedule in force on `on` (the latest that started by then)."""
     return session.scalars(_FEES_ON, {"on": on}).first()
+
+
+# What pricing needs of that schedule, as a plain row: every quote reads it.
+_FEE_PCTS_ON = (select(FeeSchedule.licensee_pct, FeeSchedule.owner_pct)
+                .where(FeeSchedule.effective <= _ON).order_by(FeeSchedule.effective.desc()).limit(1))
+
+
+def fee_pcts_on(session: Session, on: date) -> tuple[str, str] | None:
+    """(licensee_pct, owner_pct) of the schedule in force on `on`, as stored."""
+    row = session.execute(_FEE_PCTS_ON, {"on": on}).first()
+    return None if row is None else (row.licensee_pct, row.owner_pct)

@@ -49,9 +49,10 @@ def payload_for(session: Session, lic: License, settings: Settings) -> dict[str,
     base = settings.public_url
     use = use_from_json(lic.use)
     grants = [Grant.of_line(line) for line in lic.lines]
-    licensee = repository.get_party(session, lic.licensee_id)
+    operator, licensee_name = repository.operator_and_party_name(session, lic.licensee_id)
+    if operator is None:
+        raise NotFound("no operator party yet: run `clearinghouse init` first")
     works = page_repository.work_identities(session, lic.work_ids)
-    operator = licenses.operator_party(session)
 
     def party(party_id: str, name: str | None = None) -> dict[str, str]:
         if name is None:
@@ -68,8 +69,8 @@ def payload_for(session: Session, lic: License, settings: Settings) -> dict[str,
         "license_id": lic.id,
         "quote_id": lic.quote_id,
         "issued_at": utcnow().replace(microsecond=0).isoformat().replace("+00:00", "Z"),
-        "issuer": party(operator.id, operator.name) | {"url": base},
-        "licensee": party(lic.licensee_id, licensee.name if licensee else None),
+        "issuer": party(*operator) | {"url": base},
+        "licensee": party(lic.licensee_id, licensee_name),
         "valid_from": lic.valid_from.isoformat(),
         "valid_until": valid_until,
         "works": [

@@ -87,12 +87,14 @@ def works_touched(quote: Quote) -> list[str]:
     return sorted({line.work_id for line in quote.lines} | set(quote.use.work_ids))
 
 
-def lock_works(session: Session, work_ids: Iterable[str]) -> None:
-    """Serialise purchases touching these works until the transaction ends."""
+def lock_works(session: Session, work_ids: Iterable[str]) -> bool:
+    """Serialise purchases touching these works until the transaction ends. True when this may
+    have waited for another buyer, so that what was read before must be read again."""
     ids = sorted(set(work_ids))
     if not ids or not is_postgres(session):
-        return  # SQLite: BEGIN IMMEDIATE already made this transaction the only writer
+        return False  # SQLite: BEGIN IMMEDIATE already made this transaction the only writer
     registry_repository.lock_works(session, ids)
+    return True
 
 
 def existing_scopes(session: Session, work_ids: Sequence[str], *, on: date) -> list[GrantScope]:

@@ -58,7 +58,10 @@ async def _purchase(
 def _buy(db: Session, caller: Principal, wanted: purchase_service.PurchaseRequest, key: str | None,
          settings: Settings) -> tuple[bool, LicenseOut]:
     result = purchase_service.purchase(db, caller, wanted, key, settings)
-    return result.created, _one_out(db, result.license, settings.public_url)
+    if result.created:  # its only payment is the one just started, and nothing was downloaded
+        details = licenses_service.PageDetails(result.payment, downloads=0)
+        return True, license_out(result.license, settings.public_url, details)
+    return False, _one_out(db, result.license, settings.public_url)
 
 
 PURCHASE_RESPONSES = (

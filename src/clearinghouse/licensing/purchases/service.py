@@ -278,14 +278,13 @@ def purchase(
     if earlier is not None:
         return earlier
     quote = quotes_service.get_quote(session, principal, request.quote_id)
-    exclusivity.lock_works(session, exclusivity.works_touched(quote))
-    earlier = _replay(
-        session, principal.party_id, key, request
-    )  # a twin request may have won the lock
-    if earlier is not None:
-        return earlier
-    # Its state may have changed while we waited for the lock.
-    quote = quotes_service.get_quote(session, principal, quote.id, fresh=True)
+    if exclusivity.lock_works(session, exclusivity.works_touched(quote)):
+        # We may have waited for the lock: a twin request may have won it, and the quote's
+        # state may have changed meanwhile. (SQLite's writer held its lock from the start.)
+        earlier = _replay(session, principal.party_id, key, request)
+        if earlier is not None:
+            return earlier
+        quote = quotes_service.get_quote(session, principal, quote.id, fresh=True)
     _check_quote(quote, principal, request)
     _check_holdings(session, quote)
     exclusivity.check_quote(session, quote, quote.use.start, quote.use.end, on=licenses.today())

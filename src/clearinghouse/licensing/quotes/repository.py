@@ -8,13 +8,14 @@ statement costs more than running it. Plain rows, not ORM objects: a quote needs
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BindParameter, bindparam, func, select
+from sqlalchemy import BindParameter, String, bindparam, cast, func, null, select, union_all, update
 from sqlalchemy.orm import Session
 
-from clearinghouse.core.clock import as_utc
+from clearinghouse.core.clock import as_utc, utcnow
 from clearinghouse.licensing.catalogue.domain import countries_of
 from clearinghouse.licensing.domain import (
     EXPIRED,
@@ -49,13 +50,15 @@ from clearinghouse.registry.tables import (
 _IDS: BindParameter[Any] = bindparam("ids", expanding=True)
 _WORK_COLUMNS = (Work.id, Work.title, WorkType.category, WorkType.length_unit, Work.length,
                  Work.moral_rights)
-_WORKS = select(*_WORK_COLUMNS).join(WorkType, WorkType.code == Work.type_code).where(
-    Work.id.in_(_IDS))
-_EMBODIED = (select(WorkRelation.from_work_id.label("carrier"), *_WORK_COLUMNS)
-             .join(Work, Work.id == WorkRelation.to_work_id)
-             .join(WorkType, WorkType.code == Work.type_code)
-             .where(WorkRelation.from_work_id.in_(_IDS),
-                    WorkRelation.kind == RelationKind.EMBODIES.value))
+# The stated works (no carrier) and, in the same statement, the works they embody (carried by
+# a stated work: a recording's composition).
+_WORKS_AND_EMBODIED = union_all(
+    select(cast(null(), String).label("carrier"), *_WORK_COLUMNS)
+    .join(WorkType, WorkType.code == Work.type_code).where(Work.id.in_(_IDS)),
+    select(WorkRelation.from_work_id.label("carrier"), *_WORK_COLUMNS)
+    .join(Work, Work.id == WorkRelation.to_work_id)
+    .join(WorkType, WorkType.code == Work.type_code)
+    .where(WorkRelation.from_work_id.in_(_IDS), WorkRelation.kind == RelationKind.EMBODIES.value))
 _HOLDINGS = select(Holding.id, Holding.work_id, Holding.holder_id, Holding.rights,
                    Holding.share_ppm, Holding.territories, Holding.territories_excluded,
                    Holding.valid_from, Holding.valid_to, Holding.administrator_id,
@@ -72,9 +75,13 @@ _CONFLICTS = select(OwnershipConflict.id, OwnershipConflict.work_id, OwnershipCo
 
 def works_and_embodied(session: Session, work_ids: Sequence[str]) -> dict[str, WorkFacts]:
     """The stated works and the works they embody (a recording's composition)."""
-    rows: dict[str, Any] = {w.id: w for w in session.execute(_WORKS, {"ids": list(work_ids)})}
+    stated: list[Any] = []
+    embodied: list[Any] = []
+    for r in session.execute(_WORKS_AND_EMBODIED, {"ids": list(work_ids)}):
+        (stated if r.carrier is None else embodied).append(r)
+    rows: dict[str, Any] = {w.id: w for w in stated}
     embodies: dict[str, list[str]] = {}
-    for r in session.execute(_EMBODIED, {"ids": list(rows)}):
+    for r in embodied:
         embodies.setdefault(r.carrier, []).append(r.id)
         rows.setdefault(r.id, r)
     return {w.id: WorkFacts(w.id, w.title, w.category, w.length, w.length_unit, w.moral_rights,
@@ -151,14 +158,17 @@ def page(session: Session, *, licensee_id: str | None, state: str | None, now: d
     return [_from_row(r) for r in rows], total
 
 
-def set_status(session: Session, quote_id: str, status: str) -> Quote:
-    row = session.get(QuoteRow, quote_id)
-    if row is None:
-        raise LookupError(f"quote {quote_id} is gone")
-    row.status = status
-    row.touch()
-    session.flush()
-    return _from_row(row)
+def set_status(session: Session, quote: Quote, status: str) -> Quote:
+    """One UPDATE … RETURNING: the caller holds the quote it read, so it is not loaded again."""
+    now = utcnow()
+    version = session.execute(
+        update(QuoteRow).where(QuoteRow.id == quote.id)
+        .values(status=status, version=QuoteRow.version + 1, updated_at=now)
+        .returning(QuoteRow.version),
+    ).scalar_one_or_none()
+    if version is None:
+        raise LookupError(f"quote {quote.id} is gone")
+    return replace(quote, status=status, version=version)
 
 
 def set_referral_status(session: Session, referral_id: str, status: str) -> None:

@@ -223,7 +223,7 @@ def require_open(quote: Quote) -> None:
 def mark_purchased(session: Session, quote: Quote, principal: Principal | None = None) -> Quote:
     """Purchase calls this inside its transaction; an accepted referral follows its quote."""
     quote.require_open(utcnow())
-    bought = repository.set_status(session, quote.id, PURCHASED)
+    bought = repository.set_status(session, quote, PURCHASED)
     if bought.referral_id:
         repository.set_referral_status(session, bought.referral_id, PURCHASED)
     record(session, principal, "quote.purchase", "quote", bought.id, None, summary(bought))
