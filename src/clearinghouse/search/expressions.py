@@ -18,7 +18,6 @@ from clearinghouse.search.query import (
 )
 from clearinghouse.search.tokens import pair
 
-FTS_COLUMNS = ("title", "alt_titles", "creators", "keywords", "facets")
 # PostgreSQL keeps the four text fields in one tsvector, told apart by weight.
 PG_WEIGHTS = {Field.TITLE: "A", Field.ALT_TITLES: "B", Field.CREATORS: "C", Field.KEYWORDS: "D"}
 

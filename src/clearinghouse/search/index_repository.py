@@ -60,9 +60,9 @@ def _pg_upsert(session: Session, docs: Sequence[IndexedDocument],
 _COLUMNS = ", ".join(TEXT_COLUMNS)
 _VALUES = ", ".join(f":{c}" for c in TEXT_COLUMNS)
 _SELECT_OLD = text(f"SELECT doc_no, {_COLUMNS} FROM search_documents WHERE work_id = :w")
-# The FTS5 table holds no text of its own (contentless): it indexes each text field and, beside
-# it, the field's character pairs (tokens.character_pairs), which search_documents does not
-# store. So its terms are removed by telling it both, made again from the stored tokens.
+# The FTS5 table holds no text of its own (contentless): it indexes each text field and its
+# pairs (PAIRS_OF), which search_documents does not store. So a row's terms are removed by
+# telling it both, the pairs made again from the stored tokens.
 _FTS_COLUMNS = ", ".join([*TEXT_COLUMNS, *PAIR_COLUMNS])
 _FTS_VALUES = ", ".join(f":{c}" for c in [*TEXT_COLUMNS, *PAIR_COLUMNS])
 _FTS_DELETE = text(f"INSERT INTO search_fts (search_fts, rowid, {_FTS_COLUMNS}) "
@@ -181,7 +181,7 @@ PG_GIN_INDEXES = ("ix_search_documents_tsv", "ix_search_documents_facets_tsv",
 
 
 # The FTS5 table as migration 0021 makes it: contentless (the text is in search_documents; the
-# pairs are made again from it), each text field then its character pairs, and a prefix index
+# pairs are made again from it), the text fields then their pairs, and a prefix index
 # for prefixes of 2 to 5 characters (0019), so a word typed in part (`trav`) reads one doclist
 # instead of merging the doclist of every word it starts (see docs/search.md). FTS5 cannot
 # change a table's columns or options, so a rebuild that finds another form (a database

@@ -39,15 +39,15 @@ def _is_cjk(token: str) -> bool:
 
 def _pairs(indexed: str, pairable: Callable[[str], bool]) -> str:
     pairs: list[str] = []
-    before, chained = "", False
+    before, chained, ended = "", False, ""
     for token in indexed.split(" "):
         if token != GAP and pairable(token):
             if before:
-                if pairs and not chained:
+                if not chained and before == ended:
                     pairs.append(GAP)
                 both_cjk = _is_cjk(before) and _is_cjk(token)
                 pairs.append(before + ("" if both_cjk else PAIR_JOIN) + token)
-                chained = True
+                chained, ended = True, token
             else:
                 chained = False
             before = token
