@@ -30,10 +30,14 @@ def test_pairs_of_a_field_stop_where_a_run_of_characters_stops():
     assert character_pairs(indexed_text(["夏日城市"])) == "夏日 日城 城市"
     # The bracket breaks the run: 坦克 then 克现 must not read as the phrase 坦克现.
     assert character_pairs(indexed_text(["坦克（克现场）"])) == f"坦克 {GAP} 克现 现场"
-    assert character_pairs(indexed_text(["夏日 city 城市"])) == f"夏日 {GAP} 城市"
+    # A gap only where two runs could read as one (the next starts where the last ended).
+    assert character_pairs(indexed_text(["夏日 city 城市"])) == "夏日 城市"
+    assert character_pairs(indexed_text(["夏日 city 日光"])) == f"夏日 {GAP} 日光"
     assert character_pairs(indexed_text(["Summer City"])) == ""
     assert name_pairs(indexed_text(["Chloe Turner", "Sam Park", "王伟"])) == (
-        f"chloe{PAIR_JOIN}turner {GAP} sam{PAIR_JOIN}park {GAP} 王伟")
+        f"chloe{PAIR_JOIN}turner sam{PAIR_JOIN}park 王伟")
+    assert name_pairs(indexed_text(["Chloe Turner", "Turner Smith"])) == (
+        f"chloe{PAIR_JOIN}turner {GAP} turner{PAIR_JOIN}smith")
     assert name_pairs(indexed_text(["Madonna"])) == ""
 
 
@@ -43,7 +47,10 @@ def test_a_phrase_of_characters_finds_what_a_phrase_of_tokens_finds(sessions):  
     city = make_work(sessions, owner, title="我的夏日城市日记", alt_titles=[{"title": "城市夏日"}])
     spaced = make_work(sessions, owner, title="夏日 城市")  # a space joins, as before
     tagged = make_work(sessions, owner, title="Food", tags=["夏日城市美食"])
+    sunny = make_work(sessions, owner, title="夏日 Sunny 日光")
     assert find(sessions, q="坦克现") == []  # the pairs 坦克, 克现 sit either side of the bracket
+    assert find(sessions, q="夏日光") == []  # 夏日, 日光: a word stands between them
+    assert find(sessions, q="日光") == [sunny]
     assert find(sessions, q="克现场") == [tank]
     assert find(sessions, q="夏日城市") == sorted([city, spaced, tagged])
     assert find(sessions, q="日城") == sorted([city, spaced, tagged])
@@ -56,7 +63,8 @@ def test_a_phrase_of_characters_finds_what_a_phrase_of_tokens_finds(sessions):  
 def test_a_creator_name_of_several_words_is_found_by_its_pairs(sessions):  # noqa: ANN001
     owner = make_actor(sessions, "Label", Role.OWNER)
     noah = make_work(sessions, owner, title="One", creators=[
-        {"name": "Noah Wright", "role": "author"}, {"name": "Sam Park", "role": "author"}])
+        {"name": "Noah Wright", "role": "author"}, {"name": "Sam Park", "role": "author"},
+        {"name": "Park Lee", "role": "author"}])
     mary = make_work(sessions, owner, title="Two",
                      creators=[{"name": "Mary Ann Wrightson", "role": "author"}])
     wang = make_work(sessions, owner, title="Three", creators=[{"name": "王小明", "role": "author"}])
@@ -64,6 +72,8 @@ def test_a_creator_name_of_several_words_is_found_by_its_pairs(sessions):  # noq
     assert find(sessions, creator="noah wr") == [noah]  # the last word typed in part
     assert find(sessions, creator="Wright Noah") == [noah]  # two words the other way round
     assert find(sessions, creator="Wright Sam") == []  # never across two creators
+    assert find(sessions, creator="Sam Park Lee") == []  # "Sam Park", then "Park Lee"
+    assert find(sessions, creator="Park Lee") == [noah]
     assert find(sessions, creator="Ann Wright") == [mary]  # inside a longer name
     assert find(sessions, creator="Mary Ann Wrightson") == [mary]
     assert find(sessions, creator="Mary Wrightson") == []  # not side by side
