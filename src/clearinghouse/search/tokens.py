@@ -15,6 +15,9 @@ PostgreSQL tsvector is built from a literal, so both engines see exactly the tok
   a field: the index puts a gap token there, so a phrase never runs across them (`克现` must
   not find `坦克（现场版）`). Spaces, hyphens, apostrophes and full stops join words as before
   (`summer city` still finds `Summer-City`, `don't` finds `Don't`).
+- SQLite also indexes the *pairs* of each field (`character_pairs`, `name_pairs`): a phrase of
+  two or more characters, or of a name's words, is asked as the phrase of its pairs, whose
+  doclists are short (search/expressions.py).
 """
 
 from __future__ import annotations
@@ -215,7 +218,7 @@ def _pairs(indexed: str, pairable: Callable[[str], bool]) -> str:
             if before:
                 # Pairs side by side read as a phrase only when one ends with the token the
                 # next starts with; where a run ends on the token the next run starts with,
-                # a gap keeps them apart (a gap everywhere cost 13 % more index writes).
+                # a gap keeps them apart (a gap at every break was 13 % of the pair tokens).
                 if not chained and before == ended:
                     pairs.append(GAP)
                 pairs.append(pair(before, token))
@@ -230,7 +233,8 @@ def _pairs(indexed: str, pairable: Callable[[str], bool]) -> str:
 
 def character_pairs(indexed: str) -> str:
     """The pair tokens of an indexed field (`indexed_text`): every two Chinese characters (or
-    kana) that stand side by side, as one token, with a gap token where a run of them ends.
+    kana) that stand side by side, as one token, with a gap token where two runs of them
+    could otherwise read as one.
 
     A phrase of n characters is then a phrase of its n-1 pairs, and FTS5 reads the doclists of
     pairs (short) instead of those of single common characters (`城市夏日`: four long walks).
