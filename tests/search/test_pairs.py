@@ -5,10 +5,12 @@ tokens, on both databases, never across a break, and kept in step when a work ch
 from __future__ import annotations
 
 import pytest
+from alembic import command
 from sqlalchemy import text
 
 from clearinghouse.access.domain import Role
 from clearinghouse.core.db import unit_of_work
+from clearinghouse.core.migrate import alembic_config
 from clearinghouse.registry.tables import Work
 from clearinghouse.search import index_repository, indexer, service
 from clearinghouse.search.tokens import GAP, PAIR_JOIN, character_pairs, indexed_text, name_pairs
@@ -107,3 +109,21 @@ def test_reindex_makes_a_table_without_pairs_again(sessions, catalogue):  # noqa
         assert index_repository.fts_is_current(s)
     assert find(sessions, q="日城") == [catalogue.city]
     assert find(sessions, creator="Lily Chen") == [catalogue.breeze]
+
+
+@SQLITE_ONLY
+def test_migration_0021_indexes_the_pairs_of_every_document(sessions, engine, catalogue):  # noqa: ANN001
+    cfg = alembic_config(engine.url.render_as_string(hide_password=False))
+    for step, target in ((command.downgrade, "0019"), (command.upgrade, "head")):
+        with engine.begin() as connection:  # back to the table without pairs, then migrated
+            cfg.attributes["connection"] = connection
+            step(cfg, target)
+    with unit_of_work(sessions) as s:
+        assert index_repository.fts_is_current(s)
+    assert find(sessions, q="日城") == [catalogue.city]
+    assert find(sessions, q="旅行的故") == [catalogue.trip]
+    assert find(sessions, creator="Lily Chen") == [catalogue.breeze]
+    assert find(sessions, creator="王小明") == [catalogue.city]
+    with unit_of_work(sessions) as s:  # the migrated rows are forgotten exactly when removed
+        indexer.remove_work(s, catalogue.city)
+    assert find(sessions, q="日城") == []
