@@ -108,7 +108,7 @@ def catalogue(engine_name: str, args: argparse.Namespace, server: str | None) ->
     engine = make_engine(url)
     if reused:
         meta = json.loads(meta_path.read_text())
-        upgrade(engine)  # a catalogue built by older code: its index in today's form (0019)
+        upgrade(engine)  # a catalogue built by older code: its index in today's form (0019, 0021)
         if args.reindex:
             with unit_of_work(session_factory(engine)) as session:
                 meta["build_s"] = round(indexer.rebuild(session).seconds, 1)

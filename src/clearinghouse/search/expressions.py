@@ -16,8 +16,8 @@ from clearinghouse.search.query import (
     TextQuery,
     Tier,
 )
+from clearinghouse.search.tokens import pair
 
-FTS_COLUMNS = ("title", "alt_titles", "creators", "keywords", "facets")
 # PostgreSQL keeps the four text fields in one tsvector, told apart by weight.
 PG_WEIGHTS = {Field.TITLE: "A", Field.ALT_TITLES: "B", Field.CREATORS: "C", Field.KEYWORDS: "D"}
 
@@ -41,28 +41,45 @@ def _fts_string(tokens: tuple[str, ...] | list[str], prefix: bool = False) -> st
     return f'"{body}"' + ("*" if prefix else "")
 
 
-def _fts_body(query: TextQuery, mode: Mode) -> str:
-    if mode == Mode.PHRASE:
-        return _fts_string(query.tokens)
-    if mode == Mode.NAME and len(query.segments) > 1:
-        return _fts_name(query)
-    last = len(query.segments) - 1
-    parts = [
-        _fts_string(seg.tokens, prefix=(i == last and query.last_is_prefix))
-        for i, seg in enumerate(query.segments)
-    ]
-    return " AND ".join(parts)
+def _columns(fields: tuple[Field, ...], pairs: bool = False) -> str:
+    return "{" + " ".join(f.value + ("_pairs" if pairs else "") for f in fields) + "}"
 
 
-def _fts_name(query: TextQuery) -> str:
-    """See `name_phrases`: a phrase per order (a gap token between two names breaks both)."""
-    (typed, prefix), *others = name_phrases(query)
-    return " OR ".join([_fts_string(typed, prefix), *(_fts_string(t) for t, _ in others)])
+def _fts_phrase(fields: tuple[Field, ...], tokens: tuple[str, ...], cjk: bool,
+                prefix: bool = False) -> tuple[str, bool]:
+    """A phrase, and whether it is asked in the pair columns (index_repository.FTS_TABLE):
+    two or more Chinese characters, or any two or more tokens of a creator's name, are the
+    phrase of their pairs, the same documents found from the pairs' short doclists instead of
+    each common character's (or name's) whole doclist. A prefix stays the last token's: the
+    last pair is then a prefix (`chloe tur` → `"chloe‧tur"*`)."""
+    if len(tokens) > 1 and (cjk or fields == (Field.CREATORS,)):
+        return _fts_string([pair(a, b) for a, b in zip(tokens, tokens[1:], strict=False)],
+                           prefix), True
+    return _fts_string(tokens, prefix), False
+
+
+def _all_cjk(query: TextQuery) -> bool:
+    return all(seg.cjk for seg in query.segments)
 
 
 def _fts_clause(query: TextQuery, clause: Clause) -> str:
-    columns = " ".join(f.value for f in clause.fields)
-    return f"{{{columns}}} : ({_fts_body(query, clause.mode)})"
+    if clause.mode == Mode.PHRASE:
+        phrases, join = [_fts_phrase(clause.fields, query.tokens, _all_cjk(query))], ""
+    elif clause.mode == Mode.NAME and len(query.segments) > 1:
+        # See `name_phrases`: a phrase per order (a gap token between two names breaks both).
+        cjk = _all_cjk(query)
+        phrases = [_fts_phrase(clause.fields, t, cjk, p) for t, p in name_phrases(query)]
+        join = " OR "
+    else:
+        last = len(query.segments) - 1
+        phrases = [_fts_phrase(clause.fields, seg.tokens, seg.cjk,
+                               prefix=(i == last and query.last_is_prefix))
+                   for i, seg in enumerate(query.segments)]
+        join = " AND "
+    if not any(paired for _, paired in phrases):
+        return f"{_columns(clause.fields)} : ({join.join(p for p, _ in phrases)})"
+    return "(" + join.join(f"{_columns(clause.fields, paired)} : {p}"
+                           for p, paired in phrases) + ")"
 
 
 def fts_tier(query: TextQuery, tier: Tier) -> str:
@@ -88,8 +105,7 @@ def fts_filters(filters: Filters, groups: list[list[str]] | None = None) -> list
 
 def fts_words(words: list[str]) -> str:
     """Every word, whole, in any text field."""
-    columns = " ".join(f.value for f in TEXT_FIELDS)
-    return f"{{{columns}}} : (" + " AND ".join(_fts_string([w]) for w in words) + ")"
+    return f"{_columns(TEXT_FIELDS)} : (" + " AND ".join(_fts_string([w]) for w in words) + ")"
 
 
 def fts_match(*parts: str | None) -> str | None:

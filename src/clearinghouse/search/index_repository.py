@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,8 +14,14 @@ from clearinghouse.core.db import is_postgres
 from clearinghouse.registry.tables import Holding, Work, WorkCreator, WorkIdentifier, WorkTag
 from clearinghouse.search.documents import IndexedDocument
 from clearinghouse.search.tables import SearchDocument
+from clearinghouse.search.tokens import character_pairs, name_pairs
 
 TEXT_COLUMNS = ("title", "alt_titles", "creators", "keywords", "facets")
+# Each text field's pairs (FTS5 only: see FTS_TABLE): Chinese characters side by side, and
+# in a creator's name every two tokens.
+PAIRS_OF = {"title": character_pairs, "alt_titles": character_pairs, "creators": name_pairs,
+            "keywords": character_pairs}
+PAIR_COLUMNS = tuple(f"{c}_pairs" for c in PAIRS_OF)
 REGISTRY_TABLES_READ = ("works", "work_creators", "work_tags", "work_identifiers", "holdings",
                         "parties", "work_relations")
 
@@ -54,15 +60,34 @@ def _pg_upsert(session: Session, docs: Sequence[IndexedDocument],
 _COLUMNS = ", ".join(TEXT_COLUMNS)
 _VALUES = ", ".join(f":{c}" for c in TEXT_COLUMNS)
 _SELECT_OLD = text(f"SELECT doc_no, {_COLUMNS} FROM search_documents WHERE work_id = :w")
-# External-content FTS5 removes a row's terms only when told the text it indexed.
-_FTS_DELETE = text(f"INSERT INTO search_fts (search_fts, rowid, {_COLUMNS}) "
-                   f"VALUES ('delete', :doc_no, {_VALUES})")
-_FTS_INSERT = text(f"INSERT INTO search_fts (rowid, {_COLUMNS}) VALUES (:doc_no, {_VALUES})")
+# The FTS5 table holds no text of its own (contentless): it indexes each text field and its
+# pairs (PAIRS_OF), which search_documents does not store. So a row's terms are removed by
+# telling it both, the pairs made again from the stored tokens.
+_FTS_COLUMNS = ", ".join([*TEXT_COLUMNS, *PAIR_COLUMNS])
+_FTS_VALUES = ", ".join(f":{c}" for c in [*TEXT_COLUMNS, *PAIR_COLUMNS])
+_FTS_DELETE = text(f"INSERT INTO search_fts (search_fts, rowid, {_FTS_COLUMNS}) "
+                   f"VALUES ('delete', :doc_no, {_FTS_VALUES})")
+_FTS_INSERT = text(f"INSERT INTO search_fts (rowid, {_FTS_COLUMNS}) VALUES (:doc_no, {_FTS_VALUES})")
+# The same from stored rows, in SQL, the pairs made by a function of the connection (the bulk
+# paths: a statement per batch, no row read back into Python).
+_PAIRS_SQL = ", ".join(f"{make.__name__}({c})" for c, make in PAIRS_OF.items())
+_FTS_ROWS = f"doc_no, {_COLUMNS}, {_PAIRS_SQL} FROM search_documents"
 
 
 _LAST_DOC_NO = text("SELECT coalesce(max(doc_no), 0) FROM search_documents")
-_FTS_INSERT_AFTER = text(f"INSERT INTO search_fts (rowid, {_COLUMNS}) SELECT doc_no, {_COLUMNS} "
-                         "FROM search_documents WHERE doc_no > :last")
+_FTS_INSERT_AFTER = text(f"INSERT INTO search_fts (rowid, {_FTS_COLUMNS}) SELECT {_FTS_ROWS} "
+                         "WHERE doc_no > :last ORDER BY doc_no")
+
+
+def _with_pairs(row: Mapping[str, Any]) -> dict[str, Any]:
+    return dict(row) | {f"{c}_pairs": make(row[c]) for c, make in PAIRS_OF.items()}
+
+
+def _define_pairs_function(session: Session) -> None:
+    """Lets SQL on this connection make pairs (deterministic: SQLite may reuse a result)."""
+    connection = session.connection().connection.driver_connection
+    for make in set(PAIRS_OF.values()):
+        connection.create_function(make.__name__, 1, make, deterministic=True)
 
 
 def _sqlite_upsert(session: Session, doc: IndexedDocument) -> None:
@@ -71,7 +96,7 @@ def _sqlite_upsert(session: Session, doc: IndexedDocument) -> None:
     if old is not None:
         if all(old[c] == row[c] for c in TEXT_COLUMNS):
             return
-        session.execute(_FTS_DELETE, dict(old))
+        session.execute(_FTS_DELETE, _with_pairs(old))
         session.execute(
             text("UPDATE search_documents SET title_key = :title_key, "
                  + ", ".join(f"{c} = :{c}" for c in TEXT_COLUMNS) + " WHERE doc_no = :doc_no"),
@@ -84,7 +109,7 @@ def _sqlite_upsert(session: Session, doc: IndexedDocument) -> None:
                  f"VALUES (:work_id, :title_key, {_VALUES}) RETURNING doc_no"),
             row,
         ).scalar_one()
-    session.execute(_FTS_INSERT, row | {"doc_no": doc_no})
+    session.execute(_FTS_INSERT, _with_pairs(row) | {"doc_no": doc_no})
 
 
 def add_new_documents(session: Session, docs: Sequence[IndexedDocument]) -> None:
@@ -102,13 +127,15 @@ def add_new_documents(session: Session, docs: Sequence[IndexedDocument]) -> None
     # the new documents are numbered after every existing one, so FTS5 takes them by number.
     last = session.execute(_LAST_DOC_NO).scalar_one()
     bulk.insert_many(session, SearchDocument.__table__, [d.row() for d in docs])
+    _define_pairs_function(session)
     session.execute(_FTS_INSERT_AFTER, {"last": last})
 
 
 def delete_documents(session: Session, work_ids: Sequence[str]) -> None:
     if not is_postgres(session):
-        session.execute(text(f"INSERT INTO search_fts (search_fts, rowid, {_COLUMNS}) "
-                             f"SELECT 'delete', doc_no, {_COLUMNS} FROM search_documents "
+        _define_pairs_function(session)
+        session.execute(text(f"INSERT INTO search_fts (search_fts, rowid, {_FTS_COLUMNS}) "
+                             f"SELECT 'delete', {_FTS_ROWS} "
                              "WHERE work_id IN :ids").bindparams(bindparam("ids", expanding=True)),
                         {"ids": list(work_ids)})
     session.execute(text("DELETE FROM search_documents WHERE work_id IN :ids")
@@ -119,16 +146,19 @@ def delete_document(session: Session, work_id: str) -> None:
     if not is_postgres(session):
         old = session.execute(_SELECT_OLD, {"w": work_id}).mappings().first()
         if old is not None:
-            session.execute(_FTS_DELETE, dict(old))
+            session.execute(_FTS_DELETE, _with_pairs(old))
     session.execute(text("DELETE FROM search_documents WHERE work_id = :w"), {"w": work_id})
 
 
 def clear_documents(session: Session) -> None:
+    if not is_postgres(session):
+        _make_fts_current(session)
+        session.execute(text("INSERT INTO search_fts (search_fts) VALUES ('delete-all')"))
     session.execute(text("DELETE FROM search_documents"))
 
 
 def insert_documents(session: Session, docs: Sequence[IndexedDocument], first_doc_no: int) -> None:
-    """Bulk insert with explicit numbers; on SQLite the FTS index is built once at the end."""
+    """Bulk insert with explicit numbers (after `clear_documents`), and into the FTS index."""
     if not docs:
         return
     if is_postgres(session):
@@ -139,6 +169,8 @@ def insert_documents(session: Session, docs: Sequence[IndexedDocument], first_do
              f"(:doc_no, :work_id, :title_key, {_VALUES})"),
         [d.row() | {"doc_no": first_doc_no + i} for i, d in enumerate(docs)],
     )
+    _define_pairs_function(session)
+    session.execute(_FTS_INSERT_AFTER, {"last": first_doc_no - 1})
 
 
 # Every GIN index of `search_documents` (0002, 0011, 0014): one tsvector, the facets, and the
@@ -148,30 +180,35 @@ PG_GIN_INDEXES = ("ix_search_documents_tsv", "ix_search_documents_facets_tsv",
                   "ix_search_documents_alt_titles_tsv")
 
 
-# The FTS5 table as migration 0019 makes it: with a prefix index for prefixes of 2 to 5
-# characters, so a word typed in part (`trav`) reads one doclist instead of merging the doclist
-# of every word it starts (see docs/search.md). FTS5 cannot change a table's options, so a
-# rebuild that finds another form (a database restored from before 0019) makes it again.
+# The FTS5 table as migration 0021 makes it: contentless (the text is in search_documents; the
+# pairs are made again from it), the text fields then their pairs, and a prefix index
+# for prefixes of 2 to 5 characters (0019), so a word typed in part (`trav`) reads one doclist
+# instead of merging the doclist of every word it starts (see docs/search.md). FTS5 cannot
+# change a table's columns or options, so a rebuild that finds another form (a database
+# restored from before 0021) makes it again.
 FTS_PREFIX_LENGTHS = "2 3 4 5"
-_FTS_TABLE = ("CREATE VIRTUAL TABLE search_fts USING fts5("
-              " title, alt_titles, creators, keywords, facets,"
-              " content='search_documents', content_rowid='doc_no',"
-              f" tokenize='ascii', columnsize=0, prefix='{FTS_PREFIX_LENGTHS}')")
+FTS_TABLE = ("CREATE VIRTUAL TABLE search_fts USING fts5("
+             f" {_FTS_COLUMNS}, content='', tokenize='ascii', columnsize=0,"
+             f" prefix='{FTS_PREFIX_LENGTHS}')")
 
 
 def fts_is_current(session: Session) -> bool:
-    """Whether the SQLite full-text table has today's form (its prefix index); PostgreSQL: yes."""
+    """Whether the SQLite full-text table has today's form; PostgreSQL: yes."""
     if is_postgres(session):
         return True
     made_as = session.execute(text(
         "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'search_fts'")).scalar()
-    return made_as is not None and f"prefix='{FTS_PREFIX_LENGTHS}'" in made_as.replace('"', "'")
+    if made_as is None:
+        return False
+    made_as = made_as.replace('"', "'")
+    return all(part in made_as for part in (
+        *PAIR_COLUMNS, "content=''", f"prefix='{FTS_PREFIX_LENGTHS}'"))
 
 
 def _make_fts_current(session: Session) -> None:
     if not fts_is_current(session):
         session.execute(text("DROP TABLE IF EXISTS search_fts"))
-        session.execute(text(_FTS_TABLE))
+        session.execute(text(FTS_TABLE))
 
 
 def finish_rebuild(session: Session, last_doc_no: int) -> None:
@@ -191,8 +228,6 @@ def finish_rebuild(session: Session, last_doc_no: int) -> None:
         for table in ("search_documents", *REGISTRY_TABLES_READ):
             session.execute(text(f"ANALYZE {table}"))
     else:
-        _make_fts_current(session)
-        session.execute(text("INSERT INTO search_fts (search_fts) VALUES ('rebuild')"))
         session.execute(text("INSERT INTO search_fts (search_fts) VALUES ('optimize')"))
 
 

@@ -1,7 +1,8 @@
 """The search index: one row per work holding its normalised, tokenised text.
 
 Engine-specific parts are made by the migration `0002_search`, not by this model:
-- SQLite: the FTS5 table `search_fts` (external content = this table, rowid = `doc_no`);
+- SQLite: the FTS5 table `search_fts` (contentless, rowid = `doc_no`: it indexes these columns
+  and their pairs, made from them; migration 0021);
 - PostgreSQL: the columns `tsv` and `facets_tsv` (tsvector) with GIN indexes.
 """
 
