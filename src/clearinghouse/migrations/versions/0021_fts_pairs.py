@@ -1,7 +1,7 @@
 """fts pairs: each text field's Chinese character pairs beside it in the FTS5 table (SQLite)
 
 Revision ID: 0021
-Revises: 0019
+Revises: 0020
 Create Date: 2026-11-30 21:00:00
 
 A phrase of common Chinese characters (`城市夏日`, a creator `王伟`) made FTS5 walk each
@@ -23,7 +23,7 @@ from collections.abc import Callable
 from alembic import op
 
 revision = "0021"
-down_revision = "0019"
+down_revision = "0020"
 branch_labels = None
 depends_on = None
 
