@@ -18,8 +18,8 @@ from tests.support.factories import make_actor
 from tests.usage import dsr_files as f
 from tests.usage.support import PERIOD, landed, post_report, rejections
 
-STATEMENT = ('Something,Work ID,Something Else,Right,"Something, Again",Amount,Nonsense\n'
-             '"A title, maybe",X126,Who knows?,PR,100.51Really?,100.51,Really\n').encode()
+STATEMENT = (b'Something,Work ID,Something Else,Right,"Something, Again",Amount,Nonsense\n'
+             b'"A title, maybe",X126,Who knows?,PR,100.51Really?,100.51,Really\n')
 
 
 def period_head(sender: str) -> f.Record:
