@@ -86,6 +86,12 @@ def test_a_society_statement_takes_its_currency_territory_and_right_from_the_sub
                                            territory="hr", right="performance"))
     assert report["status"] == "landed" and report["lines_accepted"] == 1
     assert report["totals"]["revenue"] == {"EUR": 10051}
+    assert report["options"] == {"currency": "EUR", "territory": "HR", "right": "performance"}
+    # The same bytes read another way would count the same money twice: refused, naming why.
+    other_way = post(client, operator, STATEMENT, "society", currency="USD", territory="HR", right="performance")
+    assert other_way.status_code == 409 and report["id"] in other_way.json()["error"]["message"]
+    assert post(client, operator, STATEMENT, "society", currency="EUR", territory="HR",
+                right="performance").status_code == 200  # the same way: the same report
     other = STATEMENT + b'"Another",X127,,PR,,2.00,\n'
     without = landed(client, operator, post(client, operator, other, "society"))
     assert without["lines_accepted"] == 0  # no currency anywhere: the amounts mean nothing

@@ -94,7 +94,7 @@ def submit(
                                               submitted.report.job_id)
             if submitted.land and job_id is not None:
                 _land(JobRunner(sessions, read_sessions), job_id,
-                      LandingRequest(report_id, attempt, file, settings.lake_dir, options=options,
+                      LandingRequest(report_id, attempt, file, settings.lake_dir,
                                      cleaning=CleaningRules.from_config(settings.usage_cleaning)),
                       as_json)
             with unit_of_work(read_sessions) as db:

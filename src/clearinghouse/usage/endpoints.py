@@ -106,7 +106,7 @@ async def submit_report(
     except BaseException:
         spooled.path.unlink(missing_ok=True)
         raise
-    _start_or_drop(request, submitted, spooled, options)
+    _start_or_drop(request, submitted, spooled)
     if not submitted.land:
         response.status_code = 200
     response.headers["Location"] = f"/api/v1/usage/reports/{submitted.report.id}"
@@ -120,14 +120,13 @@ def _submit(request: Request, caller: Principal, sub: service.Submission) -> ser
         return submitted
 
 
-def _start_or_drop(request: Request, submitted: service.Submitted, spooled: Spooled,
-                   options: ReadOptions) -> None:
+def _start_or_drop(request: Request, submitted: service.Submitted, spooled: Spooled) -> None:
     report = submitted.report
     if not submitted.land or report.job_id is None:
         spooled.path.unlink(missing_ok=True)
         return
     landing = LandingRequest(report.id, report.attempt, spooled.path, _lake(request).root,
-                             delete_file=True, options=options, cleaning=CleaningRules.from_config(
+                             delete_file=True, cleaning=CleaningRules.from_config(
                                  request.app.state.settings.usage_cleaning))
     request.app.state.jobs.start(report.job_id, partial(run_landing, request=landing))
 

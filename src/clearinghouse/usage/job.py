@@ -31,7 +31,7 @@ from clearinghouse.usage.event_landing import EventLanding, land_event_log
 from clearinghouse.usage.formats import reader_for
 from clearinghouse.usage.lake import Lake
 from clearinghouse.usage.lake_writer import BATCH_ROWS, LakeWriter
-from clearinghouse.usage.options import ReadOptions, reader_arguments
+from clearinghouse.usage.options import reader_arguments
 from clearinghouse.usage.records import Rejection, ReportFormat, UsageLine
 
 KIND = service.KIND
@@ -47,7 +47,6 @@ class LandingRequest:
     lake_root: Path
     delete_file: bool = False  # an upload spooled for this job; never the user's own file
     today: date | None = None
-    options: ReadOptions = ReadOptions()  # checked at submission (usage/options.py)
     cleaning: CleaningRules = CleaningRules()  # for an event log: the operator's thresholds
 
 
@@ -77,6 +76,7 @@ class _Landing:
                 raise JobFailed(f"usage report {request.report_id} not found")
             fmt, period, reporter_id = ReportFormat(report.format), report.period, report.reporter_id
             scope = service.scope_of(session, report)
+            self.options = service.options_of(report)
         with unit_of_work(self.ctx.sessions) as session:
             if not service.begin_landing(session, request.report_id, request.attempt):
                 raise JobFailed("a newer landing of this report took over")
@@ -122,7 +122,7 @@ class _Landing:
     def _read(self, fmt: ReportFormat, period: str, scope: ReporterScope,
               writer: LakeWriter) -> ReportTotals:
         reader = reader_for(fmt)
-        arguments = reader_arguments(fmt, self.request.options, scope)
+        arguments = reader_arguments(fmt, self.options, scope)
         total = -(-self.request.path.stat().st_size // service.KIB)
         with self.request.path.open("rb") as source:
             for batch in _batches(iter(reader(source, period=period, today=self.today, **arguments))):

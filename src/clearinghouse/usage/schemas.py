@@ -56,6 +56,9 @@ class UsageReportOut(BaseModel):
     lines_accepted: int
     lines_rejected: int
     totals: ReportTotalsOut | None = Field(description="Of the accepted lines, once landed")
+    options: dict[str, str] = Field(
+        default_factory=dict, description="What the file was read with besides its own contents: "
+        "a statement's currency, territory, right (as submitted)")
     cleaning: CleaningOut | None = Field(
         default=None, description="An event log's: how much traffic the cleaning rules removed, once landed")
     error: str | None = Field(description="When failed: why")
@@ -72,8 +75,10 @@ class RejectionOut(BaseModel):
 
 
 def report_out(report: UsageReport) -> UsageReportOut:
-    totals = ReportTotalsOut.model_validate(report.totals) if report.totals else None
-    cleaning = (report.totals or {}).get("cleaning")
+    stored = report.totals or {}
+    # Before landing the column holds only the read options; the totals come with the landing.
+    totals = ReportTotalsOut.model_validate(stored) if "plays" in stored else None
+    cleaning = stored.get("cleaning")
     return UsageReportOut(
         id=report.id, reporter_id=report.reporter_id, format=report.format, period=report.period,
         status=report.status,  # type: ignore[arg-type]
@@ -82,4 +87,5 @@ def report_out(report: UsageReport) -> UsageReportOut:
         job_id=report.job_id, lines_read=report.lines_read, lines_accepted=report.lines_accepted,
         lines_rejected=report.lines_rejected, totals=totals, error=report.error,
         cleaning=CleaningOut.model_validate(cleaning) if cleaning else None,
+        options=stored.get("options", {}),
         created_at=report.created_at, landed_at=report.landed_at)

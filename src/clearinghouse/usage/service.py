@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import socket
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -38,6 +38,7 @@ KIND = "usage.land"  # the job that lands a report
 QUARANTINED = ("the file ends early (see its `truncated` rejection): none of it counts. Send the "
                "complete file to land it.")
 KIB = 1024  # a landing's progress counts KiB read (a job's progress is a 32-bit integer)
+OPTIONS = "options"  # the key of a report's read options in its totals (usage/options.py)
 SUBMITTED_FORMATS = (ReportFormat.AGGREGATE_CSV, ReportFormat.AGGREGATE_JSONL, ReportFormat.DSR,
                      ReportFormat.SOCIETY, ReportFormat.EVENTS)
 # Event logs name devices on a platform: they come from the platform (or the operator) only.
@@ -100,18 +101,19 @@ def submit(session: Session, caller: Principal, sub: Submission, today: date) ->
     if sub.fmt is ReportFormat.EVENTS and not set(roles) & set(EVENT_REPORTERS):
         raise ValidationFailed("event logs are reported by the platform they were logged on",
                                field="format")
-    check_options(sub.fmt, sub.options, today)
+    sub = replace(sub, options=check_options(sub.fmt, sub.options, today))
     if (why := check_period(sub.period, today)) is not None:
         raise ValidationFailed(why, field="period")
     existing = repo.find_by_bytes(session, reporter_id, sub.period, sub.sha256)
     if existing is not None:
-        return _again(session, existing)
+        return _again(session, existing, sub.options)
     if sub.replaces_id is not None:
         _check_original(session, caller, reporter_id, sub)
     report = UsageReport(
         id=new_id("rep"), reporter_id=reporter_id, format=sub.fmt.value, period=sub.period,
         sha256=sub.sha256, byte_size=sub.byte_size, encoding=sub.encoding,
         status=ReportStatus.RECEIVED.value, replaces_id=sub.replaces_id, attempt=1,
+        totals={OPTIONS: sub.options.given()} if sub.options.given() else None,
         landing_by=this_process(), lines_read=0, lines_accepted=0, lines_rejected=0,
         submitted_by_id=caller.party_id, submitted_by_key_id=caller.key_id, created_at=utcnow())
     try:
@@ -121,7 +123,7 @@ def submit(session: Session, caller: Principal, sub: Submission, today: date) ->
         existing = repo.find_by_bytes(session, reporter_id, sub.period, sub.sha256)
         if existing is None:
             raise
-        return _again(session, existing)
+        return _again(session, existing, sub.options)
     job, _ = jobs.submit(session, kind=KIND, owner_party_id=reporter_id, total=-(-sub.byte_size // KIB))
     report.job_id = job.id
     record(session, caller, "usage.report.submit", "usage_report", report.id, None,
@@ -131,8 +133,20 @@ def submit(session: Session, caller: Principal, sub: Submission, today: date) ->
     return Submitted(report, land=True, created=True)
 
 
-def _again(session: Session, report: UsageReport) -> Submitted:
-    """The same bytes again: the report as it is, or its landing redone when it died."""
+def options_of(report: UsageReport) -> ReadOptions:
+    """The options the report's file is read with (kept with its totals from submission on)."""
+    return ReadOptions(**(report.totals or {}).get(OPTIONS, {}))
+
+
+def _again(session: Session, report: UsageReport, options: ReadOptions) -> Submitted:
+    """The same bytes again: the report as it is, or its landing redone when it died. The same
+    bytes read with other options would count the same use twice: refused."""
+    stored = options_of(report)
+    if stored != options:
+        given = ", ".join(f"{k}={v}" for k, v in stored.given().items()) or "no options"
+        differing = sorted(set(stored.given().items()) ^ set(options.given().items()))
+        raise Conflict(f"these bytes were reported as {report.id}, read with {given}; a file is one "
+                       "report, read one way", field=differing[0][0])
     if ReportStatus(report.status) not in REDOABLE or (
             report.status != ReportStatus.FAILED and _alive(report.landing_by)):
         return Submitted(report, land=False, created=False)
@@ -200,7 +214,7 @@ def finish_landing(session: Session, report_id: str, attempt: int, totals: Repor
     if not repo.finish_attempt(session, report_id, attempt, status=ReportStatus.LANDED.value,
                                landed_at=now, lines_read=totals.read,
                                lines_accepted=totals.accepted, lines_rejected=totals.rejected,
-                               totals=totals.as_json() | ({"cleaning": cleaning} if cleaning else {})):
+                               totals=_totals_json(report, totals) | ({"cleaning": cleaning} if cleaning else {})):
         return False
     if report.replaces_id is not None:
         repo.set_fields(session, report.replaces_id, status=ReportStatus.SUPERSEDED.value,
@@ -210,12 +224,17 @@ def finish_landing(session: Session, report_id: str, attempt: int, totals: Repor
     return True
 
 
+def _totals_json(report: UsageReport | None, totals: ReportTotals) -> dict[str, Any]:
+    given = options_of(report).given() if report is not None else {}
+    return totals.as_json() | ({OPTIONS: given} if given else {})
+
+
 def quarantine_landing(session: Session, report_id: str, attempt: int, totals: ReportTotals) -> bool:
     """The file ended early: nothing of it counts, its counts and rejections are kept to say why."""
     quarantined = repo.finish_attempt(
         session, report_id, attempt, status=ReportStatus.QUARANTINED.value, lines_read=totals.read,
-        lines_accepted=totals.accepted, lines_rejected=totals.rejected, totals=totals.as_json(),
-        error=QUARANTINED)
+        lines_accepted=totals.accepted, lines_rejected=totals.rejected,
+        totals=_totals_json(repo.get(session, report_id), totals), error=QUARANTINED)
     if quarantined:
         record(session, None, "usage.report.quarantined", "usage_report", report_id, None,
                {"lines_read": totals.read} | totals.as_json())
