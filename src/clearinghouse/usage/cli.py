@@ -105,14 +105,14 @@ def submit(
         err_console.print(f"[yellow]these bytes were reported before (report {out.id}); "
                           "nothing counts twice. The report:[/yellow]")
     _show(out, as_json)
-    if out.status == ReportStatus.FAILED:
+    if out.status == ReportStatus.FAILED.value:
         err_console.print(f"[red]the landing failed[/red]: {out.error}")
         raise typer.Exit(EXIT_FAILED)
-    if out.status == ReportStatus.QUARANTINED:
+    if out.status == ReportStatus.QUARANTINED.value:
         err_console.print(f"[red]quarantined[/red]: {out.error}")
     if not submitted.land:
         raise typer.Exit(EXIT_ALREADY_REPORTED)
-    if out.lines_rejected or out.status == ReportStatus.QUARANTINED:
+    if out.lines_rejected or out.status == ReportStatus.QUARANTINED.value:
         raise typer.Exit(EXIT_REJECTED)
 
 
