@@ -162,7 +162,7 @@ def test_a_loop_that_falls_behind_is_noticed_and_new_requests_are_shed() -> None
         await send({"type": "http.response.start", "status": 200, "headers": []})
         await send({"type": "http.response.body", "body": b"ok"})
 
-    admission = AdmissionControl(app, limits, is_upload=lambda p: False, bypass=lambda p: p == "/healthz")
+    admission = AdmissionControl(app, limits, is_upload=lambda m, p: False, bypass=lambda p: p == "/healthz")
 
     async def call(path: str) -> int:
         async def receive() -> dict:
@@ -191,3 +191,45 @@ def test_a_loop_that_falls_behind_is_noticed_and_new_requests_are_shed() -> None
 
     # Shed at once only when both say so; health checks always answer.
     assert asyncio.run(scenario()) == [200, 200, 503, 200]
+
+
+def test_only_a_post_takes_the_upload_lane_so_listing_reports_is_served_while_uploads_are_busy() -> None:
+    from clearinghouse.api.admission import AdmissionControl, Limits
+    from clearinghouse.api.app import _is_upload
+
+    limits = Limits(max_active=4, max_queued=4, queue_timeout=1, max_active_uploads=1, body_timeout=1,
+                    max_loop_lag=60)
+    uploading = asyncio.Event()
+    finish_upload = asyncio.Event()
+
+    async def app(scope, receive, send) -> None:  # noqa: ANN001
+        if scope["method"] == "POST":
+            uploading.set()
+            await finish_upload.wait()  # holds the only upload turn
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"ok"})
+
+    admission = AdmissionControl(app, limits, is_upload=_is_upload, bypass=lambda p: p == "/healthz")
+
+    async def call(method: str, path: str) -> int:
+        sent: list[dict] = []
+
+        async def receive() -> dict:
+            return {"type": "http.request", "body": b"", "more_body": False}
+
+        async def send(message: dict) -> None:
+            sent.append(message)
+
+        await admission({"type": "http", "method": method, "path": path, "headers": []}, receive, send)
+        return next(m["status"] for m in sent if m["type"] == "http.response.start")
+
+    async def scenario() -> list[int]:
+        upload = asyncio.create_task(call("POST", "/api/v1/usage/reports"))
+        await uploading.wait()
+        statuses = [await call("GET", "/api/v1/usage/reports"),  # a list, not an upload: served
+                    await call("POST", "/api/v1/usage/reports")]  # a second upload: shed
+        finish_upload.set()
+        statuses.append(await upload)
+        return statuses
+
+    assert asyncio.run(scenario()) == [200, 503, 200]

@@ -158,3 +158,14 @@ def test_a_stream_that_cannot_seek_reads_the_same_gbk_lines():
 def test_the_format_registry_finds_both_readers():
     assert reader_for(ReportFormat.AGGREGATE_CSV) is read_csv
     assert reader_for(ReportFormat.AGGREGATE_JSONL) is read_jsonl
+
+
+def test_revenue_is_a_plain_decimal_read_as_every_text_format_reads_money():
+    # One money parser for every text format (usage/formats/text_input.py): exponents and
+    # special values are not amounts, and a revenue is never rounded.
+    lines = [f"2026-10-0{n},v{n},CN,web,1,{revenue},CNY" for n, revenue in
+             enumerate(["15.50", "1e3", "NaN", "0.005", "2."], start=1)]
+    items = read(("\n".join([HEADER, *lines]) + "\n").encode())
+    assert reasons(items) == {3: RejectionReason.BAD_VALUE, 4: RejectionReason.BAD_VALUE,
+                              5: RejectionReason.BAD_VALUE}
+    assert [i.revenue_minor for i in items if isinstance(i, UsageLine)] == [1550, 200]

@@ -52,6 +52,8 @@ def test_a_report_whose_file_cannot_be_read_fails_with_the_reason_and_counts_not
     report = landed(client, operator, resp)
     if report["status"] == "landed":  # the DSR reader exists: it refused the file line by line
         assert report["lines_accepted"] == 0
+    elif report["status"] == "quarantined":  # no FOOT: not a whole file, so none of it counts
+        assert not list(settings.lake_dir.rglob("usage/**/*.parquet*"))
     else:
         assert report["status"] == "failed" and report["error"]
         assert not list(settings.lake_dir.rglob("*.parquet*"))

@@ -159,7 +159,7 @@ def test_bad_submissions_get_the_one_error_shape_and_record_nothing(client, sess
     assert future.status_code == 422 and future.json()["error"]["details"][0]["field"] == "period"
     empty = post_report(client, douyin, b"")
     assert empty.status_code == 422
-    wrong_format = post_report(client, douyin, csv_report(*LINES), format="events")
+    wrong_format = post_report(client, douyin, csv_report(*LINES), format="xlsx")  # not a format
     assert wrong_format.status_code == 422
     assert count_reports(sessions) == 0
     assert not [p for p in (settings.data_dir / "uploads").glob("usage-*")]

@@ -56,3 +56,30 @@ def test_submit_refuses_a_future_period_and_an_unknown_format(cli, tmp_path, ope
     assert future.exit_code == 4 and "has not begun" in future.output
     unknown = cli("usage", "submit", str(report_file), "--format", "xlsx", "--period", PERIOD)
     assert unknown.exit_code == 2
+
+
+def test_submit_an_event_log_and_status_shows_what_cleaning_removed(cli, tmp_path, operator):
+    from tests.usage.test_event_reports import event_log
+
+    log = tmp_path / "events.csv"
+    log.write_bytes(event_log())
+    done = cli("usage", "submit", str(log), "--format", "events", "--period", PERIOD,
+               "--as", operator.party_id, "--json")
+    assert done.exit_code == 4, done.output  # landed, two lines of the log refused
+    report = json.loads(done.stdout)
+    assert report["status"] == "landed" and report["cleaning"]["removed_events"] == 40
+    shown = cli("usage", "status", report["id"], "--as", operator.party_id)
+    assert shown.exit_code == 0
+    assert "40 removed" in shown.stdout and "burst" in shown.stdout
+
+
+def test_submit_takes_a_statements_currency_and_refuses_a_bad_one(cli, tmp_path, operator):
+    statement = tmp_path / "statement.csv"
+    statement.write_bytes(b"Work ID,Amount\nX126,100.51\n")
+    bad = cli("usage", "submit", str(statement), "--format", "society", "--period", PERIOD,
+              "--currency", "XYZ", "--as", operator.party_id)
+    assert bad.exit_code == 4 and "currency" in bad.output
+    good = cli("usage", "submit", str(statement), "--format", "society", "--period", PERIOD,
+               "--currency", "CNY", "--territory", "CN", "--as", operator.party_id, "--json")
+    assert good.exit_code == 0, good.output
+    assert json.loads(good.stdout)["totals"]["revenue"] == {"CNY": 10051}

@@ -80,7 +80,7 @@ class _Lane:
 
 
 class AdmissionControl:
-    def __init__(self, app: ASGIApp, limits: Limits, is_upload: Callable[[str], bool],
+    def __init__(self, app: ASGIApp, limits: Limits, is_upload: Callable[[str, str], bool],
                  bypass: Callable[[str], bool]) -> None:
         self.app, self.limits, self.is_upload, self.bypass = app, limits, is_upload, bypass
         self.requests = _Lane(limits.max_active)
@@ -97,7 +97,7 @@ class AdmissionControl:
         if self.loop_lag.lag > self.limits.max_loop_lag and self.requests.free == 0:
             await _overloaded(send)
             return
-        if self.is_upload(scope["path"]):
+        if self.is_upload(scope.get("method", "GET"), scope["path"]):
             await self._upload(scope, receive, send)
             return
         body = await _read_body(receive, self.limits.body_timeout)

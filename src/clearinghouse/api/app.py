@@ -115,9 +115,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     return _with_limits(app, settings)
 
 
-def _is_upload(path: str) -> bool:
-    return path.startswith(UPLOAD_PATHS[0]) or path.endswith(UPLOAD_PATHS[1]) or \
-        path == UPLOAD_PATHS[2]
+def _is_upload(method: str, path: str) -> bool:
+    """Only a POST to an upload route sends a file: reading a list or downloading a file at the
+    same path is an ordinary request."""
+    return method == "POST" and (path.startswith(UPLOAD_PATHS[0]) or path.endswith(UPLOAD_PATHS[1])
+                                 or path == UPLOAD_PATHS[2])
 
 
 def _with_limits(app: FastAPI, settings: Settings) -> FastAPI:

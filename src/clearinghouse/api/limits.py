@@ -14,14 +14,14 @@ class _TooLarge(Exception):
 
 class BodySizeLimit:
     def __init__(self, app: ASGIApp, max_bytes: int, upload_max_bytes: int,
-                 is_upload: Callable[[str], bool]) -> None:
+                 is_upload: Callable[[str, str], bool]) -> None:
         self.app, self.max_bytes, self.upload_max, self.is_upload = app, max_bytes, upload_max_bytes, is_upload
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        limit = self.upload_max if self.is_upload(scope["path"]) else self.max_bytes
+        limit = self.upload_max if self.is_upload(scope.get("method", "GET"), scope["path"]) else self.max_bytes
         headers = dict(scope.get("headers") or [])
         # A browser's form (the web pages) gets a page it can show; API clients, the JSON error.
         page = b"text/html" in headers.get(b"accept", b"").lower()

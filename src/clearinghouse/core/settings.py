@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipaddress
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -73,6 +74,19 @@ class Settings(BaseSettings):
     trusted_proxies: str = Field(
         default="", description="Comma-separated proxy addresses or networks whose X-Forwarded-For is "
         "believed; empty: the client address is the connection's peer")
+
+    usage_cleaning: dict[str, Any] = Field(
+        default_factory=dict, description="Event-log cleaning thresholds as JSON, e.g. "
+        '{"burst_plays": 20, "disabled": ["many_ids"]}; unset fields keep their defaults '
+        "(docs/usage-cleaning.md)")
+
+    @field_validator("usage_cleaning")
+    @classmethod
+    def _cleaning_parses(cls, value: dict[str, Any]) -> dict[str, Any]:
+        from clearinghouse.usage.cleaning.rules import CleaningRules  # pure; only to check the values
+
+        CleaningRules.from_config(value)  # ValueError names the bad setting
+        return value
 
     @field_validator("trusted_proxies")
     @classmethod

@@ -2,8 +2,8 @@
 
 `submit` lands the report in the foreground (the same job as the API's, with a progress bar),
 reading the file where it lies: no upload limit. Exit codes: 0 landed with every line accepted;
-4 landed with rejected lines (see `usage rejections`), or refused; 5 these bytes were reported
-before (the existing report is shown); 1 the landing failed.
+4 landed with rejected lines (see `usage rejections`), refused, or quarantined (the file ended
+early); 5 these bytes were reported before (the existing report is shown); 1 the landing failed.
 """
 
 from __future__ import annotations
@@ -35,12 +35,14 @@ from clearinghouse.core.errors import DomainError
 from clearinghouse.core.jobs.runner import JobRunner
 from clearinghouse.core.settings import get_settings
 from clearinghouse.usage import service
+from clearinghouse.usage.cleaning.rules import CleaningRules
 from clearinghouse.usage.domain import ReportStatus
 from clearinghouse.usage.job import LandingRequest, run_landing
 from clearinghouse.usage.lake import Lake
 from clearinghouse.usage.lake_reading import rejections_page
+from clearinghouse.usage.options import ReadOptions, check_options
 from clearinghouse.usage.records import ReportFormat
-from clearinghouse.usage.schemas import report_out
+from clearinghouse.usage.schemas import UsageReportOut, report_out
 from clearinghouse.usage.upload import encoding_of
 
 EXIT_REJECTED, EXIT_ALREADY_REPORTED, EXIT_FAILED = 4, 5, 1
@@ -58,10 +60,16 @@ def _who(session: Session, as_party: str | None) -> Principal:
 def submit(
     file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True,
                                          help="The report (see docs/usage.md)")],
-    format: Annotated[str, typer.Option("--format", help="csv, jsonl, dsr or society")],
+    format: Annotated[str, typer.Option("--format", help="csv, jsonl, dsr, society or events")],
     period: Annotated[str, typer.Option("--period", help="The month reported, YYYY-MM")],
     replaces: Annotated[str | None, typer.Option(
         "--replaces", help="The report (rep_…) this one corrects")] = None,
+    currency: Annotated[str | None, typer.Option(
+        "--currency", help="society, dsr: the ISO 4217 currency of a file that gives none")] = None,
+    territory: Annotated[str | None, typer.Option(
+        "--territory", help="society: the country (ISO 3166-1) of a statement without one")] = None,
+    right: Annotated[str | None, typer.Option(
+        "--right", help="society: the right (performance, mechanical, …) of a statement without one")] = None,
     as_party: AsParty = None,
     as_json: AsJson = False,
 ) -> None:
@@ -69,22 +77,26 @@ def submit(
     try:
         fmt = ReportFormat(format)
     except ValueError:
-        raise typer.BadParameter("use csv, jsonl, dsr or society", param_hint="--format") from None
+        raise typer.BadParameter("use csv, jsonl, dsr, society or events", param_hint="--format") from None
+    settings = get_settings()
     with session_factories() as (sessions, read_sessions):
         try:
+            options = check_options(fmt, ReadOptions(currency, territory, right), datetime.now(UTC).date())
             with unit_of_work(read_sessions) as db:
                 who = _who(db, as_party)
             with file.open("rb") as raw:
                 sha256 = hashlib.file_digest(raw, "sha256").hexdigest()
             sub = service.Submission(fmt, period, sha256, file.stat().st_size, None, replaces,
-                                     encoding_of(file, fmt))
+                                     encoding_of(file, fmt), options)
             with unit_of_work(sessions) as db:
                 submitted = service.submit(db, who, sub, datetime.now(UTC).date())
                 report_id, attempt, job_id = (submitted.report.id, submitted.report.attempt,
                                               submitted.report.job_id)
             if submitted.land and job_id is not None:
                 _land(JobRunner(sessions, read_sessions), job_id,
-                      LandingRequest(report_id, attempt, file, get_settings().lake_dir), as_json)
+                      LandingRequest(report_id, attempt, file, settings.lake_dir,
+                                     cleaning=CleaningRules.from_config(settings.usage_cleaning)),
+                      as_json)
             with unit_of_work(read_sessions) as db:
                 out = report_out(service.get_report(db, who, report_id))
         except DomainError as exc:
@@ -93,12 +105,14 @@ def submit(
         err_console.print(f"[yellow]these bytes were reported before (report {out.id}); "
                           "nothing counts twice. The report:[/yellow]")
     _show(out, as_json)
-    if out.status == ReportStatus.FAILED:
+    if out.status == ReportStatus.FAILED.value:
         err_console.print(f"[red]the landing failed[/red]: {out.error}")
         raise typer.Exit(EXIT_FAILED)
+    if out.status == ReportStatus.QUARANTINED.value:
+        err_console.print(f"[red]quarantined[/red]: {out.error}")
     if not submitted.land:
         raise typer.Exit(EXIT_ALREADY_REPORTED)
-    if out.lines_rejected:
+    if out.lines_rejected or out.status == ReportStatus.QUARANTINED.value:
         raise typer.Exit(EXIT_REJECTED)
 
 
@@ -114,11 +128,18 @@ def _land(runner: JobRunner, job_id: str, request: LandingRequest, quiet: bool) 
         runner.run_here(job_id, partial(run_landing, request=request), listener=show)
 
 
-def _show(out: object, as_json: bool) -> None:
+def _show(out: UsageReportOut, as_json: bool) -> None:
     if as_json:
         emit_json(out)
-    else:
-        emit_record(out, title="usage report")  # type: ignore[arg-type]
+        return
+    emit_record(out.model_dump(mode="json", exclude={"cleaning"}), title="usage report")
+    if out.cleaning is not None:
+        cleaning = out.cleaning
+        console.print(f"cleaning: {cleaning.events:,} events read, {cleaning.lines_refused:,} lines refused, "
+                      f"{cleaning.clean_events:,} clean, {cleaning.removed_events:,} removed")
+        emit_table([r.model_dump() | {"share_of_plays": f"{r.share_of_plays:.2%}"} for r in cleaning.removed],
+                   ["channel", "rule", "events_removed", "plays_removed", "plays_total", "share_of_plays"],
+                   title="removed traffic (per platform and rule)")
 
 
 @usage_app.command("status")

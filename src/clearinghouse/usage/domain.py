@@ -19,6 +19,7 @@ class ReportStatus(StrEnum):
     LANDED = "landed"  # its lake files count
     FAILED = "failed"  # the landing stopped (a crash, an unreadable file); sending it again redoes it
     SUPERSEDED = "superseded"  # a correction replaced it; its files no longer count
+    QUARANTINED = "quarantined"  # the file ended early (truncated): nothing lands; its rejections say why
 
 
 # A report in these states may be landed again from scratch by sending the same bytes.
@@ -62,6 +63,12 @@ class ReportTotals:
     @property
     def read(self) -> int:
         return self.accepted + self.rejected
+
+    @property
+    def truncated(self) -> bool:
+        """The file ended early (a cut upload, a DSR file without its footer): none of it may count,
+        since what is missing cannot be told apart from use that did not happen."""
+        return self.reasons[RejectionReason.TRUNCATED.value] > 0
 
     def as_json(self) -> dict[str, Any]:
         return {"plays": self.plays, "copies": self.copies,

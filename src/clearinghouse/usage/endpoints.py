@@ -21,10 +21,12 @@ from clearinghouse.core.db import unit_of_work
 from clearinghouse.core.errors import Conflict, Forbidden, ValidationFailed
 from clearinghouse.core.schemas import Page
 from clearinghouse.usage import service
+from clearinghouse.usage.cleaning.rules import CleaningRules
 from clearinghouse.usage.domain import REPORTING_ROLES, ReportStatus, check_period
 from clearinghouse.usage.job import LandingRequest, run_landing
 from clearinghouse.usage.lake import Lake
 from clearinghouse.usage.lake_reading import rejections_page
+from clearinghouse.usage.options import ReadOptions, check_options
 from clearinghouse.usage.records import ReportFormat
 from clearinghouse.usage.schemas import RejectionOut, UsageReportOut, report_out
 from clearinghouse.usage.upload import Spooled, encoding_of, receive_report
@@ -62,14 +64,22 @@ async def submit_report(
     request: Request,
     response: Response,
     caller: Caller,
-    format: Annotated[Literal["csv", "jsonl", "dsr", "society"], Query(
-        description="csv or jsonl (aggregated usage), dsr (DDEX DSR flat file) or society "
-                    "(a society's statement); see docs/usage.md")],
+    format: Annotated[Literal["csv", "jsonl", "dsr", "society", "events"], Query(
+        description="csv or jsonl (aggregated usage), dsr (DDEX DSR flat file), society "
+                    "(a society's statement) or events (an event log, cleaned then aggregated; "
+                    "platforms only); see docs/usage.md")],
     period: Annotated[str, Query(pattern=r"^\d{4}-\d{2}$", description="The month reported, YYYY-MM")],
     replaces: Annotated[RefParam | None, Query(
         description="The report (rep_…) this one corrects; it is superseded once this lands")] = None,
     reporter: Annotated[RefParam | None, Query(
         description="The operator only: the party reported for (default: the caller)")] = None,
+    currency: Annotated[str | None, Query(
+        max_length=3, description="society, dsr: the ISO 4217 currency of a file that gives none")] = None,
+    territory: Annotated[str | None, Query(
+        max_length=2, description="society: the ISO 3166-1 country of a statement without one")] = None,
+    right: Annotated[str | None, Query(
+        max_length=40, description="society: the right (performance, mechanical, …) of a statement "
+                                   "without a right column")] = None,
 ) -> UsageReportOut:
     """Submit a usage report; it is checked line by line and landed in the usage lake as a job.
 
@@ -83,14 +93,15 @@ async def submit_report(
         raise Forbidden("only platforms, licensees and the operator report usage")
     if (why := check_period(period, _today())) is not None:
         raise ValidationFailed(why, field="period")
+    fmt = ReportFormat(format)
+    options = check_options(fmt, ReadOptions(currency, territory, right), _today())
     settings = request.app.state.settings
     spooled = await receive_report(request, settings.data_dir / "uploads",
                                     settings.max_upload_bytes)
     try:
-        fmt = ReportFormat(format)
         encoding = await run_in_threadpool(encoding_of, spooled.path, fmt)
         sub = service.Submission(fmt, period, spooled.sha256, spooled.byte_size, reporter,
-                                 replaces, encoding)
+                                 replaces, encoding, options)
         submitted = await run_in_threadpool(_submit, request, caller, sub)
     except BaseException:
         spooled.path.unlink(missing_ok=True)
@@ -115,7 +126,8 @@ def _start_or_drop(request: Request, submitted: service.Submitted, spooled: Spoo
         spooled.path.unlink(missing_ok=True)
         return
     landing = LandingRequest(report.id, report.attempt, spooled.path, _lake(request).root,
-                             delete_file=True)
+                             delete_file=True, cleaning=CleaningRules.from_config(
+                                 request.app.state.settings.usage_cleaning))
     request.app.state.jobs.start(report.job_id, partial(run_landing, request=landing))
 
 
@@ -137,9 +149,10 @@ def get_report(report_id: str, db: DB, caller: Caller) -> UsageReportOut:
 def list_rejections(request: Request, report_id: str, db: DB, caller: Caller,
                     offset: Offset = 0, limit: Limit = 20) -> Page[RejectionOut]:
     """The lines the report's landing refused, in line order, each with its reason; a 409
-    until the report has landed."""
+    until the report has landed (or been quarantined)."""
     report = service.get_report(db, caller, report_id)
-    if report.status not in (ReportStatus.LANDED.value, ReportStatus.SUPERSEDED.value):
+    if report.status not in (ReportStatus.LANDED.value, ReportStatus.SUPERSEDED.value,
+                             ReportStatus.QUARANTINED.value):
         raise Conflict(f"report {report_id} is {report.status}: its rejections are known once "
                        "it has landed")
     rows, total = rejections_page(_lake(request), report, offset, limit)

@@ -25,10 +25,13 @@ from clearinghouse.core.db import unit_of_work
 from clearinghouse.core.jobs.runner import JobContext, JobFailed, JobStopped, Recovered
 from clearinghouse.usage import repository as repo
 from clearinghouse.usage import service
+from clearinghouse.usage.cleaning.rules import CleaningRules
 from clearinghouse.usage.domain import ReporterScope, ReportTotals
+from clearinghouse.usage.event_landing import EventLanding, land_event_log
 from clearinghouse.usage.formats import reader_for
 from clearinghouse.usage.lake import Lake
 from clearinghouse.usage.lake_writer import BATCH_ROWS, LakeWriter
+from clearinghouse.usage.options import reader_arguments
 from clearinghouse.usage.records import Rejection, ReportFormat, UsageLine
 
 KIND = service.KIND
@@ -44,6 +47,7 @@ class LandingRequest:
     lake_root: Path
     delete_file: bool = False  # an upload spooled for this job; never the user's own file
     today: date | None = None
+    cleaning: CleaningRules = CleaningRules()  # for an event log: the operator's thresholds
 
 
 def run_landing(ctx: JobContext, request: LandingRequest) -> dict[str, Any]:
@@ -72,13 +76,23 @@ class _Landing:
                 raise JobFailed(f"usage report {request.report_id} not found")
             fmt, period, reporter_id = ReportFormat(report.format), report.period, report.reporter_id
             scope = service.scope_of(session, report)
+            self.options = service.options_of(report)
         with unit_of_work(self.ctx.sessions) as session:
             if not service.begin_landing(session, request.report_id, request.attempt):
                 raise JobFailed("a newer landing of this report took over")
         writer = LakeWriter(Lake(request.lake_root), request.report_id, reporter_id, period)
+        cleaning: dict[str, Any] | None = None
         try:
-            totals = self._read(fmt, period, scope, writer)
+            if fmt is ReportFormat.EVENTS:
+                cleaning = land_event_log(request.path, EventLanding(
+                    Lake(request.lake_root), request.report_id, reporter_id, period, self.today, scope,
+                    request.cleaning), writer, self.ctx.check_stop)
+                totals = writer.totals
+            else:
+                totals = self._read(fmt, period, scope, writer)
             self.ctx.check_stop()
+            if totals.truncated:
+                return self._quarantine(writer)
             writer.close()
         except BaseException as exc:
             writer.discard()
@@ -88,19 +102,30 @@ class _Landing:
                 service.fail_landing(session, request.report_id, request.attempt, why)
             raise
         with unit_of_work(self.ctx.sessions) as session:
-            landed = service.finish_landing(session, request.report_id, request.attempt, totals)
+            landed = service.finish_landing(session, request.report_id, request.attempt, totals, cleaning)
         if not landed:
             raise JobFailed("the report was not landed: a newer landing took over, or the "
                             "original it corrects is no longer landed")
         return {"report_id": request.report_id, "status": "landed", "lines_read": totals.read,
                 "lines_accepted": totals.accepted, "lines_rejected": totals.rejected}
 
+    def _quarantine(self, writer: LakeWriter) -> dict[str, Any]:
+        """A file that ended early: its rejections are kept (to say why), its lines are not."""
+        request = self.request
+        totals = writer.close_rejections_only()
+        with unit_of_work(self.ctx.sessions) as session:
+            if not service.quarantine_landing(session, request.report_id, request.attempt, totals):
+                raise JobFailed("a newer landing of this report took over")
+        return {"report_id": request.report_id, "status": "quarantined", "lines_read": totals.read,
+                "lines_accepted": totals.accepted, "lines_rejected": totals.rejected}
+
     def _read(self, fmt: ReportFormat, period: str, scope: ReporterScope,
               writer: LakeWriter) -> ReportTotals:
         reader = reader_for(fmt)
+        arguments = reader_arguments(fmt, self.options, scope)
         total = -(-self.request.path.stat().st_size // service.KIB)
         with self.request.path.open("rb") as source:
-            for batch in _batches(iter(reader(source, period=period, today=self.today))):
+            for batch in _batches(iter(reader(source, period=period, today=self.today, **arguments))):
                 self.ctx.check_stop()
                 licensees = self._licensees(scope, batch)
                 for item in batch:

@@ -122,6 +122,13 @@ class LakeWriter:
         self.lines.publish()
         return self.totals
 
+    def close_rejections_only(self) -> ReportTotals:
+        """A quarantined report: its rejections in place (they say why), its lines dropped."""
+        self.lines.discard()
+        self.rejections.complete()
+        self.rejections.publish()
+        return self.totals
+
     def discard(self) -> None:
         try:
             self.lines.discard()

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import os
 import socket
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
+from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -29,13 +30,19 @@ from clearinghouse.usage.domain import (
     ReportTotals,
     check_period,
 )
+from clearinghouse.usage.options import ReadOptions, check_options
 from clearinghouse.usage.records import ReportFormat
 from clearinghouse.usage.tables import UsageReport
 
 KIND = "usage.land"  # the job that lands a report
+QUARANTINED = ("the file ends early (see its `truncated` rejection): none of it counts. Send the "
+               "complete file to land it.")
 KIB = 1024  # a landing's progress counts KiB read (a job's progress is a 32-bit integer)
+OPTIONS = "options"  # the key of a report's read options in its totals (usage/options.py)
 SUBMITTED_FORMATS = (ReportFormat.AGGREGATE_CSV, ReportFormat.AGGREGATE_JSONL, ReportFormat.DSR,
-                     ReportFormat.SOCIETY)
+                     ReportFormat.SOCIETY, ReportFormat.EVENTS)
+# Event logs name devices on a platform: they come from the platform (or the operator) only.
+EVENT_REPORTERS = (Role.PLATFORM.value, Role.OPERATOR.value)
 
 
 def this_process() -> str:
@@ -68,6 +75,7 @@ class Submission:
     reporter_id: str | None = None  # the operator reporting for someone; default: the caller
     replaces_id: str | None = None
     encoding: str | None = None
+    options: ReadOptions = ReadOptions()
 
 
 @dataclass(frozen=True)
@@ -84,22 +92,28 @@ def submit(session: Session, caller: Principal, sub: Submission, today: date) ->
     reporter_id = sub.reporter_id or caller.party_id
     if reporter_id != caller.party_id and not caller.is_operator:
         raise Forbidden("only the operator reports usage for another party", field="reporter")
-    if repo.party_roles(session, reporter_id) is None:
+    roles = repo.party_roles(session, reporter_id)
+    if roles is None:
         raise ValidationFailed(f"no party {reporter_id}", field="reporter")
     if sub.fmt not in SUBMITTED_FORMATS:
         raise ValidationFailed(f"format {sub.fmt} is not submitted as a report; use "
                                f"{', '.join(SUBMITTED_FORMATS)}", field="format")
+    if sub.fmt is ReportFormat.EVENTS and not set(roles) & set(EVENT_REPORTERS):
+        raise ValidationFailed("event logs are reported by the platform they were logged on",
+                               field="format")
+    sub = replace(sub, options=check_options(sub.fmt, sub.options, today))
     if (why := check_period(sub.period, today)) is not None:
         raise ValidationFailed(why, field="period")
     existing = repo.find_by_bytes(session, reporter_id, sub.period, sub.sha256)
     if existing is not None:
-        return _again(session, existing)
+        return _again(session, existing, sub.options)
     if sub.replaces_id is not None:
         _check_original(session, caller, reporter_id, sub)
     report = UsageReport(
         id=new_id("rep"), reporter_id=reporter_id, format=sub.fmt.value, period=sub.period,
         sha256=sub.sha256, byte_size=sub.byte_size, encoding=sub.encoding,
         status=ReportStatus.RECEIVED.value, replaces_id=sub.replaces_id, attempt=1,
+        totals={OPTIONS: sub.options.given()} if sub.options.given() else None,
         landing_by=this_process(), lines_read=0, lines_accepted=0, lines_rejected=0,
         submitted_by_id=caller.party_id, submitted_by_key_id=caller.key_id, created_at=utcnow())
     try:
@@ -109,18 +123,30 @@ def submit(session: Session, caller: Principal, sub: Submission, today: date) ->
         existing = repo.find_by_bytes(session, reporter_id, sub.period, sub.sha256)
         if existing is None:
             raise
-        return _again(session, existing)
+        return _again(session, existing, sub.options)
     job, _ = jobs.submit(session, kind=KIND, owner_party_id=reporter_id, total=-(-sub.byte_size // KIB))
     report.job_id = job.id
     record(session, caller, "usage.report.submit", "usage_report", report.id, None,
            {"format": report.format, "period": report.period, "sha256": report.sha256,
-            "reporter_id": reporter_id, "replaces_id": report.replaces_id})
+            "reporter_id": reporter_id, "replaces_id": report.replaces_id} | sub.options.given())
     session.flush()
     return Submitted(report, land=True, created=True)
 
 
-def _again(session: Session, report: UsageReport) -> Submitted:
-    """The same bytes again: the report as it is, or its landing redone when it died."""
+def options_of(report: UsageReport) -> ReadOptions:
+    """The options the report's file is read with (kept with its totals from submission on)."""
+    return ReadOptions(**(report.totals or {}).get(OPTIONS, {}))
+
+
+def _again(session: Session, report: UsageReport, options: ReadOptions) -> Submitted:
+    """The same bytes again: the report as it is, or its landing redone when it died. The same
+    bytes read with other options would count the same use twice: refused."""
+    stored = options_of(report)
+    if stored != options:
+        given = ", ".join(f"{k}={v}" for k, v in stored.given().items()) or "no options"
+        differing = sorted(set(stored.given().items()) ^ set(options.given().items()))
+        raise Conflict(f"these bytes were reported as {report.id}, read with {given}; a file is one "
+                       "report, read one way", field=differing[0][0])
     if ReportStatus(report.status) not in REDOABLE or (
             report.status != ReportStatus.FAILED and _alive(report.landing_by)):
         return Submitted(report, land=False, created=False)
@@ -171,8 +197,10 @@ def begin_landing(session: Session, report_id: str, attempt: int) -> bool:
     return True
 
 
-def finish_landing(session: Session, report_id: str, attempt: int, totals: ReportTotals) -> bool:
-    """Landed, counts and totals stored, and a correction's original superseded, all at once."""
+def finish_landing(session: Session, report_id: str, attempt: int, totals: ReportTotals,
+                   cleaning: dict[str, Any] | None = None) -> bool:
+    """Landed, counts and totals stored, and a correction's original superseded, all at once.
+    `cleaning`: an event log's cleaning summary, kept with the totals."""
     report = repo.get(session, report_id, for_update=True)
     if report is None:
         return False
@@ -186,7 +214,7 @@ def finish_landing(session: Session, report_id: str, attempt: int, totals: Repor
     if not repo.finish_attempt(session, report_id, attempt, status=ReportStatus.LANDED.value,
                                landed_at=now, lines_read=totals.read,
                                lines_accepted=totals.accepted, lines_rejected=totals.rejected,
-                               totals=totals.as_json()):
+                               totals=_totals_json(report, totals) | ({"cleaning": cleaning} if cleaning else {})):
         return False
     if report.replaces_id is not None:
         repo.set_fields(session, report.replaces_id, status=ReportStatus.SUPERSEDED.value,
@@ -194,6 +222,23 @@ def finish_landing(session: Session, report_id: str, attempt: int, totals: Repor
     record(session, None, "usage.report.landed", "usage_report", report_id, None,
            {"lines_read": totals.read, "replaces_id": report.replaces_id} | totals.as_json())
     return True
+
+
+def _totals_json(report: UsageReport | None, totals: ReportTotals) -> dict[str, Any]:
+    given = options_of(report).given() if report is not None else {}
+    return totals.as_json() | ({OPTIONS: given} if given else {})
+
+
+def quarantine_landing(session: Session, report_id: str, attempt: int, totals: ReportTotals) -> bool:
+    """The file ended early: nothing of it counts, its counts and rejections are kept to say why."""
+    quarantined = repo.finish_attempt(
+        session, report_id, attempt, status=ReportStatus.QUARANTINED.value, lines_read=totals.read,
+        lines_accepted=totals.accepted, lines_rejected=totals.rejected,
+        totals=_totals_json(repo.get(session, report_id), totals), error=QUARANTINED)
+    if quarantined:
+        record(session, None, "usage.report.quarantined", "usage_report", report_id, None,
+               {"lines_read": totals.read} | totals.as_json())
+    return quarantined
 
 
 def fail_landing(session: Session, report_id: str, attempt: int, error: str) -> None:

@@ -13,7 +13,7 @@ from fastapi import Request
 from starlette.datastructures import UploadFile
 
 from clearinghouse.core.errors import PayloadTooLarge, ValidationFailed
-from clearinghouse.usage.formats.aggregate import SNIFF_BYTES, detect_encoding
+from clearinghouse.usage.formats.text_input import SNIFF_BYTES, detect_encoding
 from clearinghouse.usage.records import ReportFormat
 
 CHUNK = 1_048_576

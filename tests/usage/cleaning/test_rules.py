@@ -128,3 +128,16 @@ def test_an_event_several_rules_flag_counts_under_the_first(tmp_path: Path, duck
 def test_a_threshold_that_means_nothing_is_refused_when_the_rules_are_made(change: dict):
     with pytest.raises(ValueError, match=next(iter(change))):
         CleaningRules(**change)
+
+
+def test_the_operators_configuration_becomes_the_rules_and_a_mistake_in_it_is_named() -> None:
+    from clearinghouse.core.settings import Settings
+
+    configured = Settings(usage_cleaning={"burst_plays": 20, "disabled": ["many_ids"]}).usage_cleaning
+    rules = CleaningRules.from_config(configured)
+    assert rules.burst_plays == 20 and not rules.enabled(Rule.MANY_IDS)
+    assert rules.max_plays_per_device_day == CleaningRules().max_plays_per_device_day  # the rest: defaults
+    for config, named in [({"bursts": 20}, "bursts"), ({"disabled": ["naps"]}, "disabled"),
+                          ({"burst_plays": 0}, "burst_plays"), ({"burst_plays": "20"}, "burst_plays")]:
+        with pytest.raises(ValueError, match=named):
+            Settings(usage_cleaning=config)

@@ -49,7 +49,7 @@ def _write(table: ir.Table, schema: pa.Schema, path: Path) -> int:
     path.parent.mkdir(parents=True, exist_ok=True)
     temp = path.with_name(path.name + TEMP_SUFFIX)
     if table.get_backend().name == "duckdb":
-        # DuckDB streams the result into the file itself (Ibis's batch reader fails on DuckDB 2).
+        # DuckDB writes the file itself, in parallel and without the rows passing through Python.
         table.cast(schema).to_parquet(temp)
         rows = int(pq.ParquetFile(temp).metadata.num_rows)
     else:

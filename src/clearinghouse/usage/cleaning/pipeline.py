@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from uuid import uuid4
 
 import ibis
 import ibis.expr.types as ir
@@ -70,11 +69,8 @@ def clean(events: ir.Table, rules: CleaningRules | None = None) -> Cleaned:
 
 def _computed_once(table: ir.Table) -> ir.Table:
     """The table computed once on its engine, since the clean events, the removed ones, the summary
-    and the usage lines all read it. DuckDB: a temporary table (it spills to disk when large; Ibis's
-    `cache` fails to drop its table on DuckDB 2); Spark: a persisted DataFrame."""
-    backend = table.get_backend()
-    if backend.name == "duckdb":
-        return backend.create_table(f"_cleaned_events_{uuid4().hex}", table, temp=True)
+    and the usage lines all read it (DuckDB: a temporary table, spilled to disk when large; Spark: a
+    persisted DataFrame)."""
     return table.cache()
 
 

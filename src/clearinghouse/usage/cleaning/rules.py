@@ -6,8 +6,10 @@ each default is what it is). Pass a changed copy to `clean` to change what count
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
 from enum import StrEnum
+from typing import Any
 
 
 class Rule(StrEnum):
@@ -60,3 +62,26 @@ class CleaningRules:
 
     def enabled(self, rule: Rule) -> bool:
         return rule not in self.disabled
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> CleaningRules:
+        """The rules an operator configured (`Settings.usage_cleaning`, JSON): any field above by
+        name, and `disabled` as a list of rule names; an unknown name or a bad value is refused."""
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(config) - known)
+        if unknown:
+            raise ValueError(f"unknown cleaning setting {', '.join(unknown)}; known: {', '.join(sorted(known))}")
+        values = dict(config)
+        if "disabled" in values:
+            names = values["disabled"]
+            if isinstance(names, str) or not isinstance(names, list | tuple | set | frozenset):
+                raise ValueError("disabled should be a list of rule names")
+            try:
+                values["disabled"] = frozenset(Rule(name) for name in names)
+            except ValueError:
+                raise ValueError(f"disabled names a rule that does not exist; rules: "
+                                 f"{', '.join(RULE_ORDER)}") from None
+        for name, value in values.items():
+            if name != "disabled" and (isinstance(value, bool) or not isinstance(value, int)):
+                raise ValueError(f"{name} should be a whole number, not {value!r}")
+        return cls(**values)

@@ -7,6 +7,7 @@ each is written beside its final name (`lake.TEMP_SUFFIX`) and renamed into plac
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -30,7 +31,10 @@ class StagedLog:
 
 
 def stage_event_log(source: BinaryIO, *, fmt: LogFormat, period: str, today: date, report_id: str,
-                    events_path: Path, rejections_path: Path, batch_rows: int = BATCH_ROWS) -> StagedLog:
+                    events_path: Path, rejections_path: Path, batch_rows: int = BATCH_ROWS,
+                    screen: Callable[[Event], Rejection | None] | None = None) -> StagedLog:
+    """`screen`: a rejection for an event the reporter may not report (its line stays in line
+    order among the other refusals), None for one it may."""
     events: list[Event] = []
     rejections: list[Rejection] = []
     counts = [0, 0]
@@ -39,6 +43,8 @@ def stage_event_log(source: BinaryIO, *, fmt: LogFormat, period: str, today: dat
     with pq.ParquetWriter(temp_events, EVENT_SCHEMA) as event_writer, \
             pq.ParquetWriter(temp_rejections, REJECTION_SCHEMA) as rejection_writer:
         for item in read_event_log(source, fmt=fmt, period=period, today=today):
+            if isinstance(item, Event) and screen is not None:
+                item = screen(item) or item
             if isinstance(item, Event):
                 events.append(item)
             else:

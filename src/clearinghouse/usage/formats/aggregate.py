@@ -10,7 +10,6 @@ and does not read completely is TRUNCATED (a cut upload), not malformed.
 
 from __future__ import annotations
 
-import codecs
 import csv
 import io
 from collections.abc import Iterator
@@ -19,23 +18,15 @@ from typing import BinaryIO
 
 import orjson
 
+from clearinghouse.usage.formats import text_input
 from clearinghouse.usage.formats.aggregate_columns import ALIASES, COLUMNS, LineChecker, column_for
+from clearinghouse.usage.formats.text_input import SNIFF_BYTES, UTF8_SIG, detect_encoding
 from clearinghouse.usage.records import Rejection, RejectionReason, UsageLine
 
-SNIFF_BYTES = 65_536
 MAX_LINE = 65_536  # characters; a usage line is a few hundred
-UTF8, GB18030 = "utf-8-sig", "gb18030"
+UTF8, GB18030 = UTF8_SIG, text_input.GB18030
 Item = UsageLine | Rejection
-__all__ = ["ALIASES", "COLUMNS", "detect_encoding", "read_csv", "read_jsonl"]
-
-
-def detect_encoding(head: bytes) -> str:
-    """UTF-8 (a BOM is skipped) when the first chunk decodes strictly, else GB18030."""
-    try:
-        codecs.getincrementaldecoder("utf-8")("strict").decode(head, final=False)
-    except UnicodeDecodeError:
-        return GB18030
-    return UTF8
+__all__ = ["ALIASES", "COLUMNS", "SNIFF_BYTES", "detect_encoding", "read_csv", "read_jsonl"]
 
 
 class _Replayed(io.RawIOBase):

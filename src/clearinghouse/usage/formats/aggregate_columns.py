@@ -12,14 +12,14 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from clearinghouse.core import platforms
 from clearinghouse.core.identifiers import InvalidIdentifier, normalize_identifier
-from clearinghouse.core.money import MoneyError, check_circulating_currency, currency_exponent
+from clearinghouse.core.money import MoneyError, check_circulating_currency
 from clearinghouse.core.territories import ALL_COUNTRIES
 from clearinghouse.licensing.terms import resolve_channel
+from clearinghouse.usage.formats.text_input import ValueRefused, exact_minor_units, parse_decimal
 from clearinghouse.usage.records import Rejection, RejectionReason, UsageKind, UsageLine
 
 COLUMNS = ("date", "period", "platform_content_id", "license_id", "work_id", "isrc", "iswc",
@@ -193,14 +193,10 @@ class LineChecker:
                 raise Refused(RejectionReason.UNKNOWN_CURRENCY, str(exc), "currency") from None
         if amount is not None:
             try:
-                scaled = Decimal(amount).scaleb(currency_exponent(code))
-            except InvalidOperation:
-                raise Refused(RejectionReason.BAD_VALUE, f"revenue {amount!r} is not a number",
-                              "revenue") from None
-            if not scaled.is_finite() or scaled != scaled.to_integral_value():
-                raise Refused(RejectionReason.BAD_VALUE, f"revenue {amount} has more decimals "
-                              f"than {code} allows", "revenue")
-            value = int(scaled)
+                value = exact_minor_units(parse_decimal(amount, "revenue"), code)
+            except ValueRefused as exc:
+                raise Refused(RejectionReason.BAD_VALUE, f"revenue: {exc}" if "decimals" in str(exc)
+                              else str(exc), "revenue") from None
             name = "revenue"
         else:
             value = _integer(minor, "revenue_minor")

@@ -25,6 +25,7 @@ from clearinghouse.usage.records import Rejection
 SNIFF_BYTES = 64 * 1024
 READ_BYTES = 64 * 1024
 UTF8 = "utf-8"
+UTF8_SIG = "utf-8-sig"
 GB18030 = "gb18030"
 
 # Plain decimals only: no exponents, no thousands separators (1,234 is 1.234 in half the world).
@@ -39,20 +40,21 @@ class ValueRefused(ValueError):
 
 
 def detect_encoding(head: bytes) -> str:
-    """The encoding of a file starting with `head`: a UTF-8 BOM, valid UTF-8, else GB18030."""
+    """The encoding of a file starting with `head`: UTF-8 (`utf-8-sig`, which skips a byte-order
+    mark and reads a file without one alike) when `head` is valid UTF-8, else GB18030."""
     if head.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
+        return UTF8_SIG
     try:
         # final=False: a multi-byte character cut by the end of the sample is not an error.
         codecs.getincrementaldecoder(UTF8)().decode(head, final=False)
-        return UTF8
+        return UTF8_SIG
     except UnicodeDecodeError:
         pass
     try:
         codecs.getincrementaldecoder(GB18030)().decode(head, final=False)
         return GB18030
     except UnicodeDecodeError:
-        return UTF8  # neither: read as UTF-8 so each bad line is refused on its own
+        return UTF8_SIG  # neither: read as UTF-8 so each bad line is refused on its own
 
 
 def text_lines(source: BinaryIO, encoding: str | None = None) -> Iterator[str]:
@@ -102,6 +104,15 @@ def parse_int(text: str, what: str) -> int:
     if not _INTEGER.fullmatch(cell):
         raise ValueRefused(f"{what} {cell!r} is not a whole number")
     return int(cell)
+
+
+def exact_minor_units(amount: Decimal, currency: str) -> int:
+    """`amount` of `currency` in minor units, refused (`ValueRefused`) when it has more decimals
+    than the currency has: a reported revenue is never rounded."""
+    scaled = amount.scaleb(money.currency_exponent(currency))
+    if scaled != scaled.to_integral_value():
+        raise ValueRefused(f"{amount} has more decimals than {currency} allows")
+    return int(scaled)
 
 
 def minor_units(amount: Decimal, currency: str) -> int:
