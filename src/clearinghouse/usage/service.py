@@ -20,6 +20,7 @@ from clearinghouse.core.clock import utcnow
 from clearinghouse.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from clearinghouse.core.ids import new_id
 from clearinghouse.core.jobs import service as jobs
+from clearinghouse.royalties.periods import refuse_if_closed
 from clearinghouse.usage import repository as repo
 from clearinghouse.usage.domain import (
     REDOABLE,
@@ -91,6 +92,7 @@ def submit(session: Session, caller: Principal, sub: Submission, today: date) ->
                                f"{', '.join(SUBMITTED_FORMATS)}", field="format")
     if (why := check_period(sub.period, today)) is not None:
         raise ValidationFailed(why, field="period")
+    refuse_if_closed(session, sub.period)
     existing = repo.find_by_bytes(session, reporter_id, sub.period, sub.sha256)
     if existing is not None:
         return _again(session, existing)
