@@ -132,3 +132,64 @@ def test_two_periods_by_hand_rerun_identical_and_close_locks(
     assert "closed" in late.json()["error"]["message"]
     with unit_of_work(sessions) as s:
         assert s.scalar(select(StatementLine.id).where(StatementLine.period == JUNE)) is not None
+
+
+def test_statements_trail_and_payouts_through_the_api(
+        client: Any, sessions: sessionmaker[Session]) -> None:
+    scene = build(client, sessions)
+    _priced(sessions, scene)
+    m = scene.market
+    _report(client, scene, JUNE, 10_000, 5_001)
+
+    assert client.post(f"/api/v1/royalties/periods/{JUNE}/run",
+                       headers=m.licensee.headers).status_code == 403
+    started = client.post(f"/api/v1/royalties/periods/{JUNE}/run", headers=m.operator.headers)
+    assert started.status_code == 202, started.text
+    client.app.state.jobs.wait_idle(timeout=120)
+    job = client.get(started.headers["Location"], headers=m.operator.headers).json()
+    assert job["status"] == "succeeded", job
+    run = client.get(f"/api/v1/royalties/runs/{job['result']['run_id']}", headers=m.operator.headers)
+    assert run.json()["counts"]["statement_lines"] == 2
+    assert client.get(f"/api/v1/royalties/runs/{job['result']['run_id']}",
+                      headers=m.writer.headers).status_code == 404
+
+    def statement(actor: Any, **params: str) -> Any:
+        return client.get("/api/v1/statements", headers=actor.headers,
+                          params={"period": JUNE} | params)
+
+    writer = statement(m.writer).json()
+    assert [(ln["holder_id"], ln["holder_net_minor"]) for ln in writer] == [(m.writer.party_id, 44_998)]
+    assert writer[0]["channels"] == ["douyin"] and writer[0]["territories"] == ["CN"]
+    assert len(statement(m.licensee).json()) == 2  # the paying licensee sees its licence's lines
+    assert statement(scene.stranger).json() == []
+    csv_text = statement(m.writer, format="csv")
+    assert csv_text.headers["content-type"].startswith("text/csv")
+    header, row = csv_text.text.splitlines()
+    assert dict(zip(header.split(","), row.split(","), strict=True))["holder_net_minor"] == "44998"
+
+    url = f"/api/v1/statements/lines/{writer[0]['id']}/trail"
+    trail = client.get(url, headers=m.writer.headers, params={"limit": 1}).json()
+    assert [f["name"] for f in trail["factors"]] == ["plays", "earned", "licensee fee", "owner fee"]
+    assert trail["factors"][0]["value"] == "15001 × 3333 / 1000"
+    assert trail["usage"]["total"] == 2 and len(trail["usage"]["items"]) == 1
+    assert trail["usage"]["items"][0]["plays"] == 10_000
+    assert client.get(url, headers=m.publisher.headers).status_code == 404
+
+    client.app.state.settings.payout_thresholds = {"CNY": 100_000}  # 1,000.00 CNY at least
+    under = client.post("/api/v1/payouts", headers=m.operator.headers, params={"period": JUNE})
+    assert {(p["party_id"], p["paid"]) for p in under.json()} == {
+        (m.writer.party_id, False), (m.publisher.party_id, False)}  # 808.98 and 540.00: carried
+    client.app.state.settings.payout_thresholds = {}
+    payouts = client.get("/api/v1/payouts", headers=m.writer.headers, params={"period": JUNE})
+    # All the writer's earnings: 360.00 from the licence's sale (400.00 less 10%) + 449.98.
+    assert [(p["party_id"], p["amount_minor"], p["paid"]) for p in payouts.json()] == [
+        (m.writer.party_id, 36_000 + 44_998, True)]
+    posted = client.post("/api/v1/payouts", headers=m.operator.headers, params={"period": JUNE})
+    assert posted.status_code == 200, posted.text
+    again = client.get("/api/v1/payouts", headers=m.writer.headers, params={"period": JUNE})
+    assert again.json() == []  # paid: moved to payable_out, nothing left to pay twice
+
+    closed = client.post(f"/api/v1/royalties/periods/{JUNE}/close", headers=m.operator.headers)
+    assert closed.status_code == 200 and closed.json()["status"] == "closed"
+    refused = client.post(f"/api/v1/royalties/periods/{JUNE}/run", headers=m.operator.headers)
+    assert refused.status_code == 409
