@@ -193,3 +193,21 @@ def test_statements_trail_and_payouts_through_the_api(
     assert closed.status_code == 200 and closed.json()["status"] == "closed"
     refused = client.post(f"/api/v1/royalties/periods/{JUNE}/run", headers=m.operator.headers)
     assert refused.status_code == 409
+
+
+def test_a_society_amount_is_split_among_the_holders_to_the_cent(
+        client: Any, sessions: sessionmaker[Session], settings: Any) -> None:
+    scene = build(client, sessions)
+    m = scene.market
+    body = f"作品编号,地区,金额,币种\n{m.work_id},CN,100.01,CNY\n".encode()
+    report = landed(client, m.operator, post_report(client, m.operator, body, period=JUNE,
+                                                    format="society"))
+    assert report["status"] == "landed", report
+    with unit_of_work(sessions) as s:
+        run = runs_service.run_period(s, Lake(settings.lake_dir), JUNE)
+        lines = {ln.holder_id: (ln.earned_minor, ln.owner_fee_minor, ln.holder_net_minor)
+                 for ln in runs_repository.statement_lines(s, run.id)}
+    # 100.01 at 60/40: 60.006 and 40.004; the leftover cent to the larger remainder (60%).
+    # The owner's 10% fee: 6.001 → 6.00 and 4.00.
+    assert lines == {m.publisher.party_id: (6_001, 600, 5_401),
+                     m.writer.party_id: (4_000, 400, 3_600)}

@@ -249,7 +249,8 @@ def _society_holder_ids(session: Session, society: Sequence[SocietyAmount]) -> l
 def _post_society(session: Session, run: RoyaltyRun, society: Sequence[SocietyAmount],
                   fees: FeeRates, actor: Principal | None) -> tuple[int, int]:
     """A society's amounts split among the work's holders of the right there; an amount naming
-    no right is split only when the work's holdings there are of one right (else not split)."""
+    no right is split only when the work's holdings there are of one right, and a net negative
+    amount (an adjustment) is not split: both are counted, for the operator to settle."""
     holdings = _holdings(session, [s.work_id for s in society])
     stored = skipped = 0
     for amount in society:
@@ -257,7 +258,7 @@ def _post_society(session: Session, run: RoyaltyRun, society: Sequence[SocietyAm
                 if not h.territories or amount.territory in h.territories]
         rights = {h.right for h in held}
         right = amount.right or (next(iter(rights)) if len(rights) == 1 else None)
-        if right is None:
+        if right is None or amount.amount_minor <= 0:  # a net adjustment is settled by hand
             skipped += 1
             continue
         try:
