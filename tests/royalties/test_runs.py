@@ -5,11 +5,13 @@ the usage API, run, rerun, closed. Fees as seeded: 5% on the licensee, 10% from 
 
 from __future__ import annotations
 
+import io
 from collections import defaultdict
 from datetime import date
 from typing import Any
 
 import pytest
+from pypdf import PdfReader
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -166,6 +168,11 @@ def test_statements_trail_and_payouts_through_the_api(
     assert csv_text.headers["content-type"].startswith("text/csv")
     header, row = csv_text.text.splitlines()
     assert dict(zip(header.split(","), row.split(","), strict=True))["holder_net_minor"] == "44998"
+
+    pdf = statement(m.writer, format="pdf")
+    assert pdf.headers["content-type"] == "application/pdf"
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert "449.98" in text and "ROYALTY STATEMENT" in text
 
     url = f"/api/v1/statements/lines/{writer[0]['id']}/trail"
     trail = client.get(url, headers=m.writer.headers, params={"limit": 1}).json()

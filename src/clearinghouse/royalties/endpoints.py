@@ -33,6 +33,7 @@ from clearinghouse.royalties.schemas import (
     period_out,
     run_out,
 )
+from clearinghouse.royalties.statement_pdf import render_statement_pdf
 from clearinghouse.royalties.tables import RoyaltyRun
 from clearinghouse.usage.lake import Lake
 
@@ -40,8 +41,9 @@ router = APIRouter(prefix="/api/v1", tags=["royalties"])
 PeriodPath = Annotated[str, Path(pattern=r"^\d{4}-\d{2}$", description="The month, YYYY-MM")]
 PeriodQuery = Annotated[str, Query(pattern=r"^\d{4}-\d{2}$", description="The month, YYYY-MM")]
 CSV_RESPONSE: dict[int | str, dict[str, object]] = {200: {
-    "content": {"text/csv": {"schema": {"type": "string"}}},
-    "description": "The statement lines (JSON), or CSV with `format=csv`"}}
+    "content": {"text/csv": {"schema": {"type": "string"}},
+                "application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+    "description": "The statement lines (JSON), CSV with `format=csv`, a PDF with `format=pdf`"}}
 
 
 @router.post("/royalties/periods/{period}/run", response_model=JobOut, status_code=202,
@@ -84,15 +86,18 @@ def get_run(db: DB, caller: Caller, run_id: str) -> RunOut:
 @router.get("/statements", response_model=list[StatementLineOut], responses=AUTHED | CSV_RESPONSE)
 def list_statements(
     db: DB, caller: Caller, period: PeriodQuery,
-    format: Annotated[Literal["json", "csv"], Query(description="json or csv")] = "json",
+    format: Annotated[Literal["json", "csv", "pdf"], Query(description="json, csv or pdf")] = "json",
     party_id: RefParam | None = None,
-) -> list[StatementLineOut] | PlainTextResponse:
+) -> list[StatementLineOut] | Response:
     """A period's statement lines (its current run): a holder its own, by work, platform,
     territory and licence; a licensee or platform those of its licences; the operator all (or
     one party's with `party_id`). A period not yet run is a 404."""
     lines = statements.lines_for(db, caller, period, party_id)
     if format == "csv":
         return PlainTextResponse(statements.as_csv(lines), media_type="text/csv")
+    if format == "pdf":
+        pdf = render_statement_pdf(period, party_id or caller.party_id, lines)
+        return Response(pdf, media_type="application/pdf")
     return [StatementLineOut(**statements.row(ln)) for ln in lines]
 
 

@@ -11,7 +11,7 @@ CLI and the API's job own the transaction.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -110,13 +110,7 @@ def run_period(session: Session, lake: Lake, period: str, *, engine: str = Engin
     fees_facts = catalogue_rates.fees_on(session, last_day)
     fees = FeeRates(fees_facts.licensee_pct, fees_facts.owner_pct)
 
-    lines = {line.id: (line, lic) for line, lic in repo.lines_with_licences(session, per_line)}
-    for line, lic in repo.guaranteed_lines(session, end):
-        state = carried.get(line.id)
-        if (state is None or not state.guarantee_settled) and \
-                _terms(line, lic).guarantee_end is not None and \
-                _terms(line, lic).guarantee_end <= period:
-            lines.setdefault(line.id, (line, lic))
+    lines = _lines_to_rate(session, period, end, per_line, carried)
     chosen = repo.payout_currencies(session, [line.holder_id for line, _ in lines.values()]
                                     + _society_holder_ids(session, society))
     rates = _period_rates(session, last_day, lines.values(), per_line, chosen, society)
@@ -179,6 +173,20 @@ def _reverse(session: Session, previous: RoyaltyRun, new_run_id: str,
     session.flush()
 
 
+def _lines_to_rate(session: Session, period: str, end: date, per_line: dict[str, LineUsage],
+                   carried: dict[str, Carried]) -> dict[str, tuple[LicenseLine, License]]:
+    """The lines with usage, and those whose minimum guarantee is due for its true-up even
+    without usage (its last period reached, not yet settled)."""
+    lines = {line.id: (line, lic) for line, lic in repo.lines_with_licences(session, per_line)}
+    for line, lic in repo.guaranteed_lines(session, end):
+        state = carried.get(line.id)
+        guarantee_end = _terms(line, lic).guarantee_end
+        if (state is None or not state.guarantee_settled) and guarantee_end is not None \
+                and guarantee_end <= period:
+            lines.setdefault(line.id, (line, lic))
+    return lines
+
+
 def _terms(line: LicenseLine, lic: License) -> LineTerms:
     mg = line.minimum_guarantee_minor or 0
     return LineTerms(
@@ -200,10 +208,11 @@ def _period_usage(usage: LineUsage) -> PeriodUsage:
                        tuple(Revenue(minor, cur) for cur, minor in sorted(usage.revenue.items())))
 
 
-def _period_rates(session: Session, on: date, lines: object, per_line: dict[str, LineUsage],
+def _period_rates(session: Session, on: date, lines: Iterable[tuple[LicenseLine, License]],
+                  per_line: dict[str, LineUsage],
                   chosen: dict[str, str | None], society: Sequence[SocietyAmount]) -> PeriodRates:
     currencies: set[str] = {c for c in chosen.values() if c}
-    for line, lic in lines:  # type: ignore[attr-defined]
+    for line, lic in lines:
         currencies |= {line.offer_currency, lic.currency}
     for usage in per_line.values():
         currencies |= set(usage.revenue)
