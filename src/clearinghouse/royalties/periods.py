@@ -1,18 +1,17 @@
-"""Whether a royalty period is closed: a closed period takes no run and no new usage report.
-Kept apart from the runs service so usage submission can ask without loading the pipeline."""
+"""Whether a royalty period is closed: a closed period takes no run and no new usage report
+(usage asks through `core.period_locks`, wired in `clearinghouse.wiring`)."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from clearinghouse.core.errors import Conflict
-from clearinghouse.royalties.tables import RoyaltyPeriod
+from clearinghouse.royalties import runs_repository
 
 OPEN, CLOSED = "open", "closed"
 
 
 def refuse_if_closed(session: Session, period: str) -> None:
-    status = session.scalar(select(RoyaltyPeriod.status).where(RoyaltyPeriod.period == period))
-    if status == CLOSED:
+    row = runs_repository.period_row(session, period)
+    if row is not None and row.status == CLOSED:
         raise Conflict(f"period {period} is closed: its statements are final", field="period")

@@ -20,7 +20,7 @@ from clearinghouse.core.clock import utcnow
 from clearinghouse.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from clearinghouse.core.ids import new_id
 from clearinghouse.core.jobs import service as jobs
-from clearinghouse.royalties.periods import refuse_if_closed
+from clearinghouse.core.period_locks import refuse_if_closed
 from clearinghouse.usage import repository as repo
 from clearinghouse.usage.domain import (
     REDOABLE,
