@@ -55,6 +55,7 @@ def run_period(request: Request, response: Response, caller: OperatorCaller,
     """Operator: run a period (match, rate, post, state) as a job; poll `GET /api/v1/jobs/{id}`
     (the `Location` header): its `result` names the run. Running an open period again reverses
     the previous run's entries and replaces its statement lines; a closed period is a 409."""
+    runs_service.checked_period(period)
     with unit_of_work(request.app.state.sessions) as session:
         refuse_if_closed(session, period)
         job, _ = jobs.submit(session, kind=KIND, owner_party_id=caller.party_id, total=1)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -43,10 +44,11 @@ from clearinghouse.royalties.domain import (
 )
 from clearinghouse.royalties.domain import rate_line as rate
 from clearinghouse.royalties.matched_usage import LineUsage, SocietyAmount, summed
-from clearinghouse.royalties.periods import CLOSED, OPEN
+from clearinghouse.royalties.periods import CLOSED, OPEN, refuse_if_closed
 from clearinghouse.royalties.pipeline.engine import EngineName
 from clearinghouse.royalties.pipeline.run import (
     LandedReport,
+    MatchCounts,
     Outcome,
     outcome_file,
     period_days,
@@ -78,22 +80,52 @@ def _open_period(session: Session, period: str) -> RoyaltyPeriod:
     return row
 
 
-def run_period(session: Session, lake: Lake, period: str, *, engine: str = EngineName.DUCKDB,
-               actor: Principal | None = None) -> RoyaltyRun:
-    checked_period(period)
-    if engine not in {e.value for e in EngineName}:
-        raise ValidationFailed(f"engine {engine!r} is not duckdb or spark", field="engine")
-    _open_period(session, period)
+@dataclass(frozen=True)
+class Matched:
+    """A period's usage matched and written to the lake: what the run then rates."""
+
+    period: str
+    engine: str
+    inputs: tuple[tuple[str, str], ...]  # (report id, sha256) of the landed reports read
+    counts: MatchCounts
+
+
+def _refuse_later_run(session: Session, period: str) -> None:
     later = repo.later_current_run(session, period)
     if later is not None:
         raise Conflict(f"period {later.period} was run after {period}: it carries this period's "
                        "state, so this period cannot be run again", field="period")
+
+
+def match_period(session: Session, lake: Lake, period: str,
+                 engine: str = EngineName.DUCKDB) -> Matched:
+    """The matching half of a run. It only reads the database (the API's job runs it in a read
+    transaction, so the long part holds no write lock) and writes the period's lake files."""
+    checked_period(period)
+    if engine not in {e.value for e in EngineName}:
+        raise ValidationFailed(f"engine {engine!r} is not duckdb or spark", field="engine")
+    refuse_if_closed(session, period)
+    _refuse_later_run(session, period)
     reports = repo.landed_reports(session, period)
     counts = run_matching(session, lake, period,
                           [LandedReport(r.id, r.reporter_id) for r in reports], engine=engine)
-    run = RoyaltyRun(id=new_id("run"), period=period, engine=str(engine), status=repo.CURRENT,
+    return Matched(period, str(engine), tuple((r.id, r.sha256) for r in reports), counts)
+
+
+def run_period(session: Session, lake: Lake, period: str, *, engine: str = EngineName.DUCKDB,
+               actor: Principal | None = None, matched: Matched | None = None) -> RoyaltyRun:
+    """Run `period`: match (unless `matched` says it was just done), rate, post, state."""
+    matched = matched or match_period(session, lake, period, engine)
+    _open_period(session, period)
+    _refuse_later_run(session, period)
+    if tuple((r.id, r.sha256) for r in repo.landed_reports(session, period)) != matched.inputs:
+        raise Conflict(f"a report for {period} landed or was replaced during the run: run it "
+                       "again", field="period")
+    counts = matched.counts
+    run = RoyaltyRun(id=new_id("run"), period=period, engine=matched.engine, status=repo.CURRENT,
                      started_at=utcnow(), started_by_id=actor.party_id if actor else None,
-                     inputs=[{"report_id": r.id, "sha256": r.sha256} for r in reports], counts={})
+                     inputs=[{"report_id": rid, "sha256": sha} for rid, sha in matched.inputs],
+                     counts={})
     previous = repo.current_run(session, period)
     if previous is not None:
         _reverse(session, previous, run.id, actor)
@@ -144,7 +176,7 @@ def run_period(session: Session, lake: Lake, period: str, *, engine: str = Engin
     run.finished_at = utcnow()
     session.flush()
     record(session, actor, "royalties.run", "royalty_run", run.id, None,
-           {"period": period, "engine": str(engine), "counts": run.counts,
+           {"period": period, "engine": matched.engine, "counts": run.counts,
             "supersedes": previous.id if previous else None})
     return run
 
