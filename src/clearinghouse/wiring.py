@@ -7,8 +7,9 @@ announced change with no listener raises, see core/changes.py).
 
 from __future__ import annotations
 
-from clearinghouse.core import changes
+from clearinghouse.core import changes, period_locks
 from clearinghouse.licensing.catalogue.clearable import CLEARABLE_WORKS
+from clearinghouse.royalties.periods import refuse_if_closed
 from clearinghouse.search.indexer import SEARCH_INDEX
 
 
@@ -16,3 +17,4 @@ def wire() -> None:
     """Subscribe every listener; calling it again changes nothing."""
     changes.subscribe(SEARCH_INDEX)
     changes.subscribe(CLEARABLE_WORKS)  # search by intended use
+    period_locks.register(refuse_if_closed)  # no usage lands in a closed royalty period

@@ -18,9 +18,13 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from clearinghouse.access.domain import Role
 from clearinghouse.core.db import unit_of_work
+from clearinghouse.core.ids import new_id
 from clearinghouse.ledger.tables import LedgerEntry
 from clearinghouse.registry import parties_service
 from clearinghouse.registry.schemas import KeyCreate, MandateCreate
+from clearinghouse.royalties import runs_repository, runs_service
+from clearinghouse.royalties.tables import StatementLine
+from clearinghouse.usage.lake import Lake
 from tests.licensing.catalogue_world import ad_use, offer_body
 from tests.support.factories import Actor, make_actor, make_holding, make_work
 from tests.usage.support import PERIOD
@@ -168,6 +172,30 @@ class MatrixWorld:
                 LedgerEntry.subject_id.in_([lic["id"], lic["payment"]["id"]]))).first())
 
 
+    def fresh_royalty_period(self) -> str:
+        """A month of long ago, run (with nothing reported): open, ready to close or rerun."""
+        self.counter += 1
+        period = f"{2000 + self.counter // 12}-{self.counter % 12 + 1:02d}"
+        with unit_of_work(self.sessions) as s:
+            runs_service.run_period(s, Lake(self.client.app.state.settings.lake_dir), period)
+        return period
+
+    def fresh_statement_line(self) -> str:
+        """A line of the standing run, paid to owner A, licensed to the licensee."""
+        with unit_of_work(self.sessions) as s:
+            line = StatementLine(
+                id=new_id("stl"), run_id=self.ids["run"], period=self.ids["royalty_period"],
+                holder_id=self.party("owner_a"), licensee_id=self.party("licensee"),
+                license_id=self.ids["license"], license_line_id=None, work_id=self.ids["song"],
+                right="synchronisation", channels=["douyin"], territories=["CN"], plays=1000,
+                copies=0, revenue={}, currency="CNY", license_currency="CNY", earned_minor=50,
+                recouped_minor=0, payable_minor=50, true_up_minor=0, due_minor=50,
+                licensee_fee_minor=2, owner_fee_minor=5, holder_net_minor=45,
+                payout_currency="CNY", holder_payout_minor=45, trail=[], entry_ids=[])
+            s.add(line)
+            return line.id
+
+
 def build_matrix_world(client: TestClient, sessions: sessionmaker[Session]) -> MatrixWorld:
     actors = {
         "operator": make_actor(sessions, "清算所 Operator", Role.OPERATOR),
@@ -195,4 +223,8 @@ def build_matrix_world(client: TestClient, sessions: sessionmaker[Session]) -> M
     links = w.ok("licensee", "POST", f"/api/v1/licenses/{lic['id']}/download-link")
     w.ids["token"] = links["links"][0]["token"]
     w.ids["certificate"] = w.ok("licensee", "GET", f"/api/v1/licenses/{lic['id']}/certificate")
+    w.ids["royalty_period"] = w.fresh_royalty_period()
+    with unit_of_work(sessions) as s:
+        w.ids["run"] = runs_repository.current_run(s, w.ids["royalty_period"]).id  # type: ignore[union-attr]
+    w.ids["statement_line"] = w.fresh_statement_line()
     return w

@@ -54,6 +54,12 @@ def post(url: str, body: Callable[[MatrixWorld, str], Any] | None = None) -> Cal
                                   json=body(w, role) if body else None)
 
 
+def _royalty_run(w: MatrixWorld, role: str) -> Any:
+    resp = w.call(role, "POST", f"/api/v1/royalties/periods/{w.fresh_royalty_period()}/run")
+    w.client.app.state.jobs.wait_idle(timeout=60)
+    return resp
+
+
 def _holding_for(w: MatrixWorld, role: str) -> dict[str, Any]:
     # Owners register for themselves; the agent and the operator for owner A.
     holder = w.party(role) if role.startswith("owner") else w.party("owner_a")
@@ -315,6 +321,21 @@ MATRIX: dict[tuple[str, str], Rule] = {
     ("GET", "/api/v1/usage/reports/{report_id}/rejections"): Rule(
         _on(lambda w: w.fresh_usage_report(), "GET", "/api/v1/usage/reports/{id}/rejections"),
         frozenset({"platform", "operator"}), others=404),
+    # -- royalties: the operator runs, closes and pays; a statement line is its holder's (and
+    # agent's) and its licensee's, to anyone else it does not exist.
+    ("POST", "/api/v1/royalties/periods/{period}/run"): Rule(_royalty_run, OPERATOR),
+    ("POST", "/api/v1/royalties/periods/{period}/close"): Rule(lambda w, r: w.call(
+        r, "POST", f"/api/v1/royalties/periods/{w.fresh_royalty_period()}/close"), OPERATOR),
+    ("GET", "/api/v1/royalties/runs/{run_id}"): Rule(
+        get("/api/v1/royalties/runs/{run}"), OPERATOR, others=404),
+    ("GET", "/api/v1/statements"): Rule(lambda w, r: w.call(
+        r, "GET", "/api/v1/statements", params={"period": w.ids["royalty_period"]}), SIGNED_IN),
+    ("GET", "/api/v1/statements/lines/{line_id}/trail"): Rule(
+        get("/api/v1/statements/lines/{statement_line}/trail"),
+        frozenset({"owner_a", "agent", "licensee", "operator"}), others=404),
+    ("GET", "/api/v1/payouts"): Rule(get("/api/v1/payouts", params={"period": PERIOD}), SIGNED_IN),
+    ("POST", "/api/v1/payouts"): Rule(lambda w, r: w.call(
+        r, "POST", "/api/v1/payouts", params={"period": PERIOD}), OPERATOR),
     # -- platforms ------------------------------------------------------------------------------
     ("GET", "/api/v1/platforms"): Rule(get("/api/v1/platforms"), EVERYONE),
     ("GET", "/api/v1/platforms/{code}"): Rule(get("/api/v1/platforms/douyin"), EVERYONE),

@@ -40,6 +40,7 @@ FEATURE_CLIS = (
     ("clearinghouse.platforms.cli", "platforms_app", "platforms"),
     ("clearinghouse.backup.cli", "register", None),
     ("clearinghouse.usage.cli", "usage_app", "usage"),
+    ("clearinghouse.royalties.cli", "register", None),
 )
 
 

@@ -16,6 +16,7 @@ FEATURE_TABLE_MODULES = (
     "clearinghouse.core.jobs.tables",
     "clearinghouse.accounts.tables",
     "clearinghouse.usage.tables",
+    "clearinghouse.royalties.tables",
 )
 
 

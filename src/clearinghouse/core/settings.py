@@ -39,6 +39,10 @@ class Settings(BaseSettings):
     file_store_url: str | None = Field(default=None, description="fsspec URL for delivered files")
     download_link_seconds: int = 900
     quote_valid_seconds: int = 7 * 24 * 3600
+    payout_thresholds: dict[str, int] = Field(
+        default_factory=dict,
+        description='Minimum royalty payout per currency in minor units, e.g. {"CNY": 10000}; '
+                    "under it earnings carry forward (docs/royalties.md)")
     # Load shedding (see docs/operations.md "Capacity"): requests handled at once, how many may
     # wait for a turn and for how long; past that the server answers 503 at once.
     max_active_requests: int = Field(default=8, ge=1, le=1000)

@@ -21,6 +21,7 @@ from clearinghouse.core.clock import utcnow
 from clearinghouse.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from clearinghouse.core.ids import new_id
 from clearinghouse.core.jobs import service as jobs
+from clearinghouse.core.period_locks import refuse_if_closed
 from clearinghouse.usage import repository as repo
 from clearinghouse.usage.domain import (
     REDOABLE,
@@ -104,6 +105,7 @@ def submit(session: Session, caller: Principal, sub: Submission, today: date) ->
     sub = replace(sub, options=check_options(sub.fmt, sub.options, today))
     if (why := check_period(sub.period, today)) is not None:
         raise ValidationFailed(why, field="period")
+    refuse_if_closed(session, sub.period)
     existing = repo.find_by_bytes(session, reporter_id, sub.period, sub.sha256)
     if existing is not None:
         return _again(session, existing, sub.options)
