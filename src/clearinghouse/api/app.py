@@ -24,6 +24,7 @@ from clearinghouse.core.settings import Settings, get_settings
 from clearinghouse.platforms import service as platforms_service
 from clearinghouse.registry import import_job, import_recovery
 from clearinghouse.usage import job as usage_job
+from clearinghouse.usage.cleaning.rules import CleaningRules
 from clearinghouse.web import shell as web_shell
 from clearinghouse.wiring import wire
 
@@ -60,6 +61,7 @@ class Health(BaseModel):
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
+    CleaningRules.from_config(settings.usage_cleaning)  # a mistake in the thresholds stops the start
     wire()  # registry writes reach the search index
     url = settings.resolved_database_url
     # More connections than admitted requests, so an admitted request never waits for one.

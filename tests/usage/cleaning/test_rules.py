@@ -11,6 +11,8 @@ import ibis
 import pyarrow.parquet as pq
 import pytest
 
+from clearinghouse.api.app import create_app
+from clearinghouse.core.settings import Settings
 from clearinghouse.usage.cleaning import Cleaned, CleaningRules, Rule, clean_event_file
 from tests.usage.cleaning.logs import stage_bytes
 from tests.usage.cleaning.traffic import (
@@ -131,8 +133,6 @@ def test_a_threshold_that_means_nothing_is_refused_when_the_rules_are_made(chang
 
 
 def test_the_operators_configuration_becomes_the_rules_and_a_mistake_in_it_is_named() -> None:
-    from clearinghouse.core.settings import Settings
-
     configured = Settings(usage_cleaning={"burst_plays": 20, "disabled": ["many_ids"]}).usage_cleaning
     rules = CleaningRules.from_config(configured)
     assert rules.burst_plays == 20 and not rules.enabled(Rule.MANY_IDS)
@@ -140,4 +140,6 @@ def test_the_operators_configuration_becomes_the_rules_and_a_mistake_in_it_is_na
     for config, named in [({"bursts": 20}, "bursts"), ({"disabled": ["naps"]}, "disabled"),
                           ({"burst_plays": 0}, "burst_plays"), ({"burst_plays": "20"}, "burst_plays")]:
         with pytest.raises(ValueError, match=named):
-            Settings(usage_cleaning=config)
+            CleaningRules.from_config(Settings(usage_cleaning=config).usage_cleaning)
+        with pytest.raises(ValueError, match=named):  # the server refuses to start with it
+            create_app(Settings(usage_cleaning=config))

@@ -1,7 +1,7 @@
 """royalty runs: periods, runs, statement lines and the state lines carry between periods
 
 Revision ID: 0022
-Revises: 0020
+Revises: 0021
 Create Date: 2026-11-30 22:00:00
 """
 
@@ -12,7 +12,7 @@ from sqlalchemy.dialects import postgresql
 import clearinghouse.core.db
 
 revision = "0022"
-down_revision = "0020"
+down_revision = "0021"
 branch_labels = None
 depends_on = None
 
