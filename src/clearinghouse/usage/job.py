@@ -23,8 +23,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from clearinghouse.core.clock import utcnow
 from clearinghouse.core.db import unit_of_work
 from clearinghouse.core.jobs.runner import JobContext, JobFailed, JobStopped, Recovered
+from clearinghouse.usage import landing_batches, service
 from clearinghouse.usage import repository as repo
-from clearinghouse.usage import service
 from clearinghouse.usage.domain import ReporterScope, ReportTotals
 from clearinghouse.usage.formats import reader_for
 from clearinghouse.usage.lake import Lake
@@ -99,6 +99,15 @@ class _Landing:
               writer: LakeWriter) -> ReportTotals:
         reader = reader_for(fmt)
         total = -(-self.request.path.stat().st_size // service.KIB)
+        if fmt in landing_batches.VECTORISED:  # Arrow batches, same lines and reasons
+            with self.request.path.open("rb") as source:
+                def between_batches() -> None:
+                    self.ctx.check_stop()
+                    self.ctx.progress(min(-(-source.tell() // service.KIB), total), total,
+                                      "landing (KiB read)")
+                return landing_batches.land_csv(
+                    source, period=period, today=self.today, scope=scope, writer=writer,
+                    licensees=self._licensees_of, between_batches=between_batches)
         with self.request.path.open("rb") as source:
             for batch in _batches(iter(reader(source, period=period, today=self.today))):
                 self.ctx.check_stop()
@@ -114,8 +123,9 @@ class _Landing:
             return {}
         ids = {item.license_id for item in batch
                if isinstance(item, UsageLine) and item.license_id is not None}
-        if not ids:
-            return {}
+        return self._licensees_of(ids) if ids else {}
+
+    def _licensees_of(self, ids: set[str]) -> dict[str, str]:
         with unit_of_work(self.ctx.read_sessions) as session:
             return repo.licensees_of(session, ids)
 
