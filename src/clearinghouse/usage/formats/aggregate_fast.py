@@ -128,7 +128,7 @@ def read_csv_batches(source: BinaryIO, *, period: str, today: date) -> Iterator[
             pending = data  # one line longer than a block: read on
             continue
         block, pending = data[:cut], data[cut:]
-        if b'"' in block or block.count(b"\r") != block.count(b"\r\n"):
+        if b'"' in block or (b"\r" in block and block.count(b"\r") != block.count(b"\r\n")):
             yield from batched(read_csv_rows(_chained(block + pending, source), columns,
                                              reader.checker, encoding=encoding, first_line=line_no))
             return
@@ -199,7 +199,8 @@ class _BlockReader:
         try:
             table = csv.read_csv(
                 pa.py_buffer(block),
-                read_options=csv.ReadOptions(column_names=self.names, block_size=1 << 22),
+                read_options=csv.ReadOptions(  # one chunk per column: no copy to combine
+                    column_names=self.names, block_size=len(block) + 1, use_threads=False),
                 parse_options=csv.ParseOptions(quote_char=False, ignore_empty_lines=True),
                 convert_options=csv.ConvertOptions(
                     column_types=dict.fromkeys(self.names, pa.string()),

@@ -16,7 +16,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from clearinghouse.core.identifiers import InvalidIdentifier, normalize_identifier
+from clearinghouse.core.identifiers import InvalidIdentifier
 from clearinghouse.core.money import MoneyError, check_circulating_currency, currency_exponent
 from clearinghouse.usage.formats.aggregate_columns import (
     IDENTIFIER_COLUMNS,
@@ -26,6 +26,7 @@ from clearinghouse.usage.formats.aggregate_columns import (
     Refused,
     _text,
 )
+from clearinghouse.usage.formats.text_input import identifier
 from clearinghouse.usage.records import USAGE_LINE_SCHEMA, UsageKind
 
 # The lake's columns less the two the writer adds (report_id, reporter_id).
@@ -33,13 +34,14 @@ LINE_SCHEMA = pa.schema(list(USAGE_LINE_SCHEMA)[2:])
 _NO = object()  # a distinct value the checker refuses: its rows go back to the checker
 COUNT_DIGITS = {"plays": 12, "copies": 12, "unique_viewers": 10}  # below MAX_COUNT, MAX_VIEWERS
 MINOR_DIGITS = 15  # revenue_minor: below MAX_REVENUE_MINOR
+STORED_ISRC = r"^[A-Z]{2}[A-Z0-9]{3}[0-9]{7}$"  # `core.identifiers._ISRC`, already compact
 AMOUNT_DIGITS = 13  # whole units of revenue: with the decimals, well inside int64
 
 
 def _column(table: pa.Table, name: str) -> pa.Array:
     """The column as written, or empty strings when the header does not have it."""
     if name not in table.column_names:
-        return pa.array([""] * table.num_rows, pa.string())
+        return pa.repeat(pa.scalar("", pa.string()), table.num_rows)
     return table.column(name).combine_chunks()
 
 
@@ -129,11 +131,19 @@ class BatchChecker:
 
     def _identifier(self, table: pa.Table, name: str) -> tuple[pa.Array, pa.Array]:
         values, ok = _identifier(_column(table, name))
-        if name in ("isrc", "iswc") and values.null_count < len(values):
-            normalized, known = _distinct(values, _refusing(
-                lambda v: None if v is None else normalize_identifier(name, v)[1]), pa.string())
-            return normalized, pc.and_(ok, pc.fill_null(known, True))
-        return values, ok
+        if name not in ("isrc", "iswc") or values.null_count == len(values):
+            return values, ok
+        # An ISRC in stored form is its own normal form; anything else is normalised once per
+        # distinct value (and cached across batches).
+        stored = pc.match_substring_regex(values, STORED_ISRC) if name == "isrc" else \
+            pa.repeat(False, len(values))
+        stored = pc.fill_null(stored, False)
+        if pc.all(pc.or_(stored, pc.is_null(values))).as_py():
+            return values, ok
+        others = pc.if_else(stored, pa.scalar(None, pa.string()), values)
+        normalized, known = _distinct(others, _refusing(
+            lambda v: None if v is None else identifier(name, v)), pa.string())
+        return pc.if_else(stored, values, normalized), pc.and_(ok, pc.fill_null(known, True))
 
     def _revenue(self, table: pa.Table, ok: list[pa.Array]) -> tuple[pa.Array, pa.Array]:
         """`LineChecker._revenue`: an amount in plain decimals no finer than the currency's
