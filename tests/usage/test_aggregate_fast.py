@@ -14,7 +14,7 @@ import pyarrow.compute as pc
 import pytest
 
 from clearinghouse.usage.formats import aggregate_fast
-from clearinghouse.usage.formats.aggregate import read_csv
+from clearinghouse.usage.formats.aggregate import MAX_LINE, read_csv
 from clearinghouse.usage.formats.aggregate_fast import lines_table, read_csv_batches
 from clearinghouse.usage.records import Rejection, RejectionReason, UsageLine
 
@@ -116,6 +116,16 @@ def test_a_cut_last_line_is_truncated_in_both():
     per_line, fast = _both(body)
     assert fast == per_line
     assert [(r.line_no, r.reason) for r in fast[1]] == [(4, RejectionReason.TRUNCATED)]
+
+
+@pytest.mark.parametrize("block_bytes", [1000, 1 << 20])
+def test_an_over_long_line_is_refused_the_same_without_being_held(monkeypatch, block_bytes):
+    monkeypatch.setattr(aggregate_fast, "BLOCK_BYTES", block_bytes)
+    body = b"license_id,territory,plays\nlic_1,CN,5\nlic_2," + b"C" * (MAX_LINE + 10) + b",6\nlic_3,CN,7\n"
+    per_line, fast = _both(body)
+    assert fast == per_line
+    assert [line["line_no"] for line in fast[0]] == [2, 4]
+    assert [(r.line_no, r.reason) for r in fast[1]] == [(3, RejectionReason.MALFORMED)]
 
 
 def test_a_gbk_file_reads_in_blocks(monkeypatch):

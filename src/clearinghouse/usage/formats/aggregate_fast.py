@@ -10,7 +10,8 @@ the per-line reader, numbered where it starts:
 - a block with a line of the wrong width, a NUL, a U+FFFD, bytes that do not decode, or a line
   over `MAX_LINE`: that block, line by line;
 - a quote or a bare CR: a quoted field may hold a newline and cross blocks, so the rest of the
-  file, line by line (as fast as before: 20,000+ lines/s);
+  file, line by line (as fast as before: 20,000+ lines/s); the same from a line over `MAX_LINE`
+  that does not end in the block (the per-line reader skips it without holding it);
 - a header that is not plain (quoted, unknown or repeated columns): the whole file.
 GB18030 (and GBK) files are transcoded to UTF-8 a block at a time. Memory: a block, its Arrow
 columns and the longest line.
@@ -59,7 +60,9 @@ class LineBatch:
 
 
 def lines_table(lines: list[UsageLine]) -> pa.Table:
-    columns = list(zip(*map(_LINE_VALUES, lines), strict=True)) if lines else [[]] * len(LINE_SCHEMA)
+    if not lines:
+        return LINE_SCHEMA.empty_table()
+    columns = list(zip(*map(_LINE_VALUES, lines), strict=True))
     return pa.table([pa.array(c, f.type) for c, f in zip(columns, LINE_SCHEMA, strict=True)],
                     schema=LINE_SCHEMA)
 
@@ -91,7 +94,7 @@ class _Chained(io.RawIOBase):
 
 
 def _chained(head: bytes, source: BinaryIO) -> BinaryIO:
-    return io.BufferedReader(_Chained(head, source))  # type: ignore[return-value]
+    return io.BufferedReader(_Chained(head, source))
 
 
 def _plain_header(line: bytes, encoding: str) -> list[str | None] | None:
@@ -124,11 +127,12 @@ def read_csv_batches(source: BinaryIO, *, period: str, today: date) -> Iterator[
         chunk = source.read(BLOCK_BYTES)
         data = pending + chunk if pending else chunk
         cut = data.rfind(b"\n") + 1 if chunk else len(data)
-        if chunk and cut == 0:
-            pending = data  # one line longer than a block: read on
+        if chunk and cut == 0 and len(data) <= MAX_LINE:
+            pending = data  # a line longer than what is left of the block: read on
             continue
         block, pending = data[:cut], data[cut:]
-        if b'"' in block or (b"\r" in block and block.count(b"\r") != block.count(b"\r\n")):
+        bare_cr = b"\r" in block and block.count(b"\r") != block.count(b"\r\n")
+        if (chunk and cut == 0) or b'"' in block or bare_cr:
             yield from batched(read_csv_rows(_chained(block + pending, source), columns,
                                              reader.checker, encoding=encoding, first_line=line_no))
             return
