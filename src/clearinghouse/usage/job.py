@@ -23,8 +23,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from clearinghouse.core.clock import utcnow
 from clearinghouse.core.db import unit_of_work
 from clearinghouse.core.jobs.runner import JobContext, JobFailed, JobStopped, Recovered
+from clearinghouse.usage import landing_batches, service
 from clearinghouse.usage import repository as repo
-from clearinghouse.usage import service
 from clearinghouse.usage.cleaning.rules import CleaningRules
 from clearinghouse.usage.domain import ReporterScope, ReportTotals
 from clearinghouse.usage.event_landing import EventLanding, land_event_log
@@ -124,6 +124,15 @@ class _Landing:
         reader = reader_for(fmt)
         arguments = reader_arguments(fmt, self.options, scope)
         total = -(-self.request.path.stat().st_size // service.KIB)
+        if fmt in landing_batches.VECTORISED:  # Arrow batches, same lines and reasons
+            with self.request.path.open("rb") as source:
+                def between_batches() -> None:
+                    self.ctx.check_stop()
+                    self.ctx.progress(min(-(-source.tell() // service.KIB), total), total,
+                                      "landing (KiB read)")
+                return landing_batches.land_csv(
+                    source, period=period, today=self.today, scope=scope, writer=writer,
+                    licensees=self._licensees_of, between_batches=between_batches)
         with self.request.path.open("rb") as source:
             for batch in _batches(iter(reader(source, period=period, today=self.today, **arguments))):
                 self.ctx.check_stop()
@@ -139,8 +148,9 @@ class _Landing:
             return {}
         ids = {item.license_id for item in batch
                if isinstance(item, UsageLine) and item.license_id is not None}
-        if not ids:
-            return {}
+        return self._licensees_of(ids) if ids else {}
+
+    def _licensees_of(self, ids: set[str]) -> dict[str, str]:
         with unit_of_work(self.ctx.read_sessions) as session:
             return repo.licensees_of(session, ids)
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from clearinghouse.usage.domain import ReportTotals
@@ -62,6 +63,16 @@ class _ParquetStream:
         for column in self.columns.values():
             column.clear()
         self.pending = 0
+
+    def write(self, table: pa.Table) -> None:
+        """Rows already in Arrow form: the schema's non-constant columns, after those appended."""
+        self.flush()
+        n = table.num_rows
+        if not n:
+            return
+        columns = [pa.repeat(pa.scalar(self.constants[f.name], f.type), n) if f.name in self.constants
+                   else table.column(f.name) for f in self.schema]
+        self.writer.write_table(pa.table(columns, schema=self.schema))
 
     def complete(self) -> None:
         """Every row on disk under the temporary name (renamed by `publish`)."""
@@ -113,6 +124,21 @@ class LakeWriter:
             self.rejections.append(_REJECTION_VALUES(item))
         else:
             self.lines.append(_LINE_VALUES(item))
+
+    def add_lines(self, table: pa.Table) -> None:
+        """Accepted lines as Arrow rows (the schema's columns after report_id and reporter_id), in
+        line order: the vectorised reader's batches."""
+        totals = self.totals
+        totals.accepted += table.num_rows
+        totals.plays += pc.sum(table["plays"]).as_py() or 0
+        totals.copies += pc.sum(table["copies"]).as_py() or 0
+        paid = table.filter(pc.and_(pc.is_valid(table["revenue_minor"]), pc.is_valid(table["currency"])))
+        if paid.num_rows:
+            sums = paid.group_by("currency").aggregate([("revenue_minor", "sum")])
+            for currency, amount in zip(sums["currency"].to_pylist(),
+                                        sums["revenue_minor_sum"].to_pylist(), strict=True):
+                totals.revenue[currency] += amount
+        self.lines.write(table)
 
     def close(self) -> ReportTotals:
         """Both files complete on disk, then renamed into place (rejections first)."""

@@ -51,16 +51,16 @@ class _Replayed(io.RawIOBase):
 class _Lines:
     """The text's lines, endings kept; an over-long line comes back empty and is noted."""
 
-    def __init__(self, source: BinaryIO) -> None:
-        head = source.read(SNIFF_BYTES)
-        self.encoding = detect_encoding(head)
+    def __init__(self, source: BinaryIO, encoding: str | None = None, number: int = 0) -> None:
+        head = b"" if encoding else source.read(SNIFF_BYTES)
+        self.encoding = encoding or detect_encoding(head)
         if source.seekable():
             source.seek(-len(head), io.SEEK_CUR)
             binary: BinaryIO = source
         else:
             binary = io.BufferedReader(_Replayed(head, source))  # type: ignore[assignment]
         self._text = io.TextIOWrapper(binary, encoding=self.encoding, errors="replace", newline="")
-        self.number = 0  # physical lines read so far
+        self.number = number  # physical lines read so far
         self.too_long: set[int] = set()
         self.terminated = True  # whether the last line read ended in a newline
 
@@ -142,12 +142,29 @@ def _csv_records(lines: _Lines, rows: Iterator[list[str]], columns: list[str | N
             yield _refusal(line_no, reason, f"{len(record)} fields where the header has {width}"
                            + (": the file ends mid-line (cut short?)" if last else ""), raw)
         else:
-            item = checker.line(line_no, dict(zip(columns, record, strict=True)), raw)  # type: ignore[arg-type]
-            if last and isinstance(item, Rejection):
-                item = _refusal(line_no, RejectionReason.TRUNCATED, "the file ends mid-line "
-                                f"(cut short?), and the last line does not read: {item.message}",
-                                raw, item.field)
-            yield item
+            yield check_record(checker, columns, line_no, record, raw, last=last)
+
+
+def check_record(checker: LineChecker, columns: list[str | None], line_no: int, record: list[str],
+                 raw: str, *, last: bool) -> Item:
+    """A record with the header's width, checked; a last line that does not read is TRUNCATED."""
+    item = checker.line(line_no, dict(zip(columns, record, strict=True)), raw)  # type: ignore[arg-type]
+    if last and isinstance(item, Rejection):
+        item = _refusal(line_no, RejectionReason.TRUNCATED, "the file ends mid-line "
+                        f"(cut short?), and the last line does not read: {item.message}",
+                        raw, item.field)
+    return item
+
+
+def read_csv_rows(source: BinaryIO, columns: list[str | None], checker: LineChecker, *,
+                  encoding: str, first_line: int) -> Iterator[Item]:
+    """The data lines of a CSV whose header was read elsewhere (the vectorised reader hands over
+    the parts it does not read itself), numbered from `first_line`."""
+    lines = _Lines(source, encoding, first_line - 1)
+    try:
+        yield from _csv_records(lines, csv.reader(lines, strict=True), columns, checker)
+    finally:
+        lines.detach()
 
 
 def read_jsonl(source: BinaryIO, *, period: str, today: date) -> Iterator[Item]:
