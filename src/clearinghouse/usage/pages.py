@@ -47,7 +47,7 @@ STATUS_LABELS = {
     ReportStatus.SUPERSEDED: N_("superseded"),
 }
 # A rejection's reason in the reporter's language (docs/usage.md, "Rejection reasons").
-REASON_LABELS = {
+REASON_LABELS: dict[str, str] = {  # StrEnum keys: the stored reason (a str) finds them
     RejectionReason.MALFORMED: N_("malformed line"),
     RejectionReason.MISSING_FIELD: N_("a required field is missing"),
     RejectionReason.BAD_VALUE: N_("a value of the wrong kind"),
@@ -173,7 +173,7 @@ def number(page: PageContext, value: int) -> str:
 
 
 def reason_label(page: PageContext, reason: str) -> str:
-    label = REASON_LABELS.get(reason)  # type: ignore[call-overload]  # StrEnum keys: a str finds them
+    label = REASON_LABELS.get(reason)
     return page.gettext(label) if label else reason
 
 
