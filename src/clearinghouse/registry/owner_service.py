@@ -52,6 +52,13 @@ def works_of_owner(session: Session, principal: Principal, *, offset: int, limit
     return _owned(session, principal, works), total
 
 
+def work_ids_of_owner(session: Session, principal: Principal) -> set[str]:
+    """The ids of all the owner's works (the rule of works_of_owner), e.g. to pick its own rows
+    out of a report that covers everyone's."""
+    require_owner(principal)
+    return repository.work_ids_of_party(session, principal.party_id)
+
+
 def owned_work(session: Session, principal: Principal, work_id: str) -> OwnedWork:
     """One of the owner's works; another's is refused as changing it through the API would be."""
     require_owner(principal)

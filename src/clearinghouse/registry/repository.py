@@ -140,6 +140,14 @@ def page_of_works_of_party(session: Session, party_id: str, *, offset: int, limi
     return rows, total
 
 
+def work_ids_of_party(session: Session, party_id: str) -> set[str]:
+    """The ids of the works the party registered or holds an accepted holding in (the rule of
+    page_of_works_of_party)."""
+    held = select(Holding.work_id).where(Holding.holder_id == party_id, Holding.status == "active")
+    return set(session.scalars(select(Work.id).where(or_(Work.registrant_id == party_id,
+                                                         Work.id.in_(held)))))
+
+
 def identifier_owner(session: Session, scheme: str, value: str) -> str | None:
     return session.scalar(
         select(WorkIdentifier.work_id).where(

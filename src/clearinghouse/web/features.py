@@ -32,6 +32,8 @@ PAGE_MODULES = (
     "clearinghouse.console.parties_pages",
     "clearinghouse.console.review_pages",
     "clearinghouse.console.catalogue_pages",
+    "clearinghouse.usage.pages",
+    "clearinghouse.royalties.outcome_pages",
 )
 
 
