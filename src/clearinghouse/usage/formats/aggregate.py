@@ -29,25 +29,6 @@ Item = UsageLine | Rejection
 __all__ = ["ALIASES", "COLUMNS", "SNIFF_BYTES", "detect_encoding", "read_csv", "read_jsonl"]
 
 
-class _Replayed(io.RawIOBase):
-    """A non-seekable source with its first chunk put back in front."""
-
-    def __init__(self, head: bytes, rest: BinaryIO) -> None:
-        self._head, self._rest = head, rest
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
-        if self._head:
-            n = min(len(buffer), len(self._head))
-            buffer[:n], self._head = self._head[:n], self._head[n:]
-            return n
-        chunk = self._rest.read(len(buffer))
-        buffer[:len(chunk)] = chunk
-        return len(chunk)
-
-
 class _Lines:
     """The text's lines, endings kept; an over-long line comes back empty and is noted."""
 
@@ -58,7 +39,7 @@ class _Lines:
             source.seek(-len(head), io.SEEK_CUR)
             binary: BinaryIO = source
         else:
-            binary = io.BufferedReader(_Replayed(head, source))  # type: ignore[assignment]
+            binary = io.BufferedReader(text_input.Replayed(head, source))  # type: ignore[assignment]
         self._text = io.TextIOWrapper(binary, encoding=self.encoding, errors="replace", newline="")
         self.number = number  # physical lines read so far
         self.too_long: set[int] = set()

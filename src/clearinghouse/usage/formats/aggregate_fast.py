@@ -32,6 +32,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from pyarrow import csv
 
+from clearinghouse.usage.formats import text_input
 from clearinghouse.usage.formats.aggregate import (
     GB18030,
     MAX_LINE,
@@ -74,27 +75,8 @@ def batched(items: Iterator[UsageLine | Rejection]) -> Iterator[LineBatch]:
                         [i for i in chunk if isinstance(i, Rejection)])
 
 
-class _Chained(io.RawIOBase):
-    """`head` then the rest of `source`: hands over what was already read."""
-
-    def __init__(self, head: bytes, source: BinaryIO) -> None:
-        self._head, self._source = memoryview(head), source
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
-        if self._head:
-            n = min(len(buffer), len(self._head))
-            buffer[:n], self._head = self._head[:n], self._head[n:]
-            return n
-        chunk = self._source.read(len(buffer))
-        buffer[:len(chunk)] = chunk
-        return len(chunk)
-
-
 def _chained(head: bytes, source: BinaryIO) -> BinaryIO:
-    return io.BufferedReader(_Chained(head, source))
+    return io.BufferedReader(text_input.Replayed(head, source))
 
 
 def _plain_header(line: bytes, encoding: str) -> list[str | None] | None:

@@ -10,6 +10,7 @@ instead of the whole file failing or the bytes being dropped.
 from __future__ import annotations
 
 import codecs
+import io
 import re
 from collections.abc import Iterator
 from datetime import date
@@ -150,3 +151,22 @@ def period_bounds(period: str) -> tuple[date, date]:
     first = date(year, month, 1)
     following = date(year + month // 12, month % 12 + 1, 1)
     return first, date.fromordinal(following.toordinal() - 1)
+
+
+class Replayed(io.RawIOBase):
+    """A non-seekable source with its first chunk put back in front."""
+
+    def __init__(self, head: bytes, rest: BinaryIO) -> None:
+        self._head, self._rest = head, rest
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
+        if self._head:
+            n = min(len(buffer), len(self._head))
+            buffer[:n], self._head = self._head[:n], self._head[n:]
+            return n
+        chunk = self._rest.read(len(buffer))
+        buffer[:len(chunk)] = chunk
+        return len(chunk)
