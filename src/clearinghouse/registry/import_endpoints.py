@@ -9,9 +9,6 @@ background and commits in batches; its status and report are at GET /api/v1/jobs
 
 from __future__ import annotations
 
-import hashlib
-import os
-import tempfile
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -19,14 +16,13 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 
 from clearinghouse.access.domain import Principal
 from clearinghouse.api.auth import RightsManagerCaller
 from clearinghouse.api.responses import WRITE, errors
+from clearinghouse.api.spool import spool_request_file
 from clearinghouse.core.db import unit_of_work
-from clearinghouse.core.errors import ValidationFailed
 from clearinghouse.core.jobs import service as jobs
 from clearinghouse.core.jobs.schemas import JobOut, job_out
 from clearinghouse.core.jobs.tables import Job
@@ -56,7 +52,6 @@ EXISTING: dict[int | str, dict[str, Any]] = {200: {
     "model": JobOut,
     "description": "This file was submitted before in the same mode: the earlier job, and nothing "
                    "is imported twice"}}
-CHUNK = 1_048_576
 
 
 @dataclass
@@ -78,29 +73,11 @@ async def receive_upload(request: Request) -> Upload:
     if media != "multipart/form-data" and media not in MEDIA_TYPES and media not in GENERIC_TYPES:
         raise HTTPException(415, f"unsupported media type {media!r}: send text/csv, "
                                  "application/json, application/x-ndjson or a multipart upload")
-    folder = request.app.state.settings.data_dir / "uploads"
-    folder.mkdir(parents=True, exist_ok=True)
-    handle, name = tempfile.mkstemp(prefix="import-", dir=folder)
-    digest = hashlib.sha256()
-    try:
-        with os.fdopen(handle, "wb") as out:
-            if media == "multipart/form-data":
-                form = await request.form(max_files=1, max_fields=10)
-                part = form.get("file")
-                if not isinstance(part, UploadFile):
-                    raise ValidationFailed("send the catalogue in the multipart field `file`",
-                                           field="file")
-                while chunk := await part.read(CHUNK):
-                    digest.update(chunk)
-                    out.write(chunk)
-                return Upload(Path(name), digest.hexdigest(), part.filename, part.content_type)
-            async for chunk in request.stream():
-                digest.update(chunk)
-                out.write(chunk)
-    except BaseException:
-        Path(name).unlink(missing_ok=True)
-        raise
-    return Upload(Path(name), digest.hexdigest(), None, media or None, charset)
+    spooled = await spool_request_file(request, request.app.state.settings.data_dir / "uploads",
+                                       prefix="import-", what="catalogue")
+    if media == "multipart/form-data":
+        return Upload(spooled.path, spooled.sha256, spooled.filename, spooled.content_type)
+    return Upload(spooled.path, spooled.sha256, None, media or None, charset)
 
 
 def _submit(request: Request, principal: Principal, file: CatalogueFile, sha256: str,

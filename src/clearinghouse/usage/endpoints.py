@@ -17,6 +17,7 @@ from starlette.concurrency import run_in_threadpool
 from clearinghouse.access.domain import Principal, Role
 from clearinghouse.api.deps import DB, Caller, Limit, Offset, RefParam
 from clearinghouse.api.responses import AUTHED, WRITE, errors
+from clearinghouse.api.spool import SpooledFile
 from clearinghouse.core.db import unit_of_work
 from clearinghouse.core.errors import Conflict, Forbidden, ValidationFailed
 from clearinghouse.core.schemas import Page
@@ -29,7 +30,7 @@ from clearinghouse.usage.lake_reading import rejections_page
 from clearinghouse.usage.options import ReadOptions, check_options
 from clearinghouse.usage.records import ReportFormat
 from clearinghouse.usage.schemas import RejectionOut, UsageReportOut, report_out
-from clearinghouse.usage.upload import Spooled, encoding_of, receive_report
+from clearinghouse.usage.upload import encoding_of, receive_report
 
 router = APIRouter(prefix="/api/v1/usage", tags=["usage"])
 REQUEST_BODY: dict[str, Any] = {
@@ -120,7 +121,7 @@ def _submit(request: Request, caller: Principal, sub: service.Submission) -> ser
         return submitted
 
 
-def _start_or_drop(request: Request, submitted: service.Submitted, spooled: Spooled) -> None:
+def _start_or_drop(request: Request, submitted: service.Submitted, spooled: SpooledFile) -> None:
     report = submitted.report
     if not submitted.land or report.job_id is None:
         spooled.path.unlink(missing_ok=True)
