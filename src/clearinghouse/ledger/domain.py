@@ -274,6 +274,28 @@ def payment_received(
     )
 
 
+def licensee_refunds_due(party_id: str) -> str:
+    """What the clearinghouse owes a licensee back (a revoked licence's refund, not yet sent)."""
+    return f"licensee:{party_id}:refunds_due"
+
+
+def refund_due(
+    licensee_id: str, currency: str, amount_minor: int, memo: str, license_id: str | None = None
+) -> Entry:
+    """Money the licensee paid becomes owed back to it. After the sale is reversed the licensee's
+    payable shows a credit (it paid for nothing); this moves that credit to `refunds_due`, so the
+    payable of a refunded licence is zero and the debt to the licensee is named."""
+    return Entry(
+        "refund.due",
+        (
+            debit(licensee_payable(licensee_id), currency, amount_minor),
+            credit(licensee_refunds_due(licensee_id), currency, amount_minor),
+        ),
+        memo,
+        license_id=license_id,
+    )
+
+
 def holder_conversion(
     holder_id: str,
     paid_minor: int,

@@ -123,10 +123,20 @@ NoteOpt = Annotated[
 
 @license_app.command("revoke")
 def revoke(
-    license_id: str, reason: ReasonOpt, note: NoteOpt = None, as_json: JsonOpt = False
+    license_id: str, reason: ReasonOpt, note: NoteOpt = None, as_json: JsonOpt = False,
+    refund: Annotated[bool | None, typer.Option(
+        "--refund/--no-refund",
+        help="Refund a paid license (reverse its sale, owe the licensee what it paid); by "
+             "default yes for the reasons error, rights_dispute and owner_request")] = None,
 ) -> None:
     """Operator: end a license for good."""
-    _state_change("revoke", license_id, as_json, reason, note)
+    with database() as db:
+        op = local_operator(db)
+        current = licenses_service.load(db, license_id)
+        lic = licenses_service.revoke(db, op, license_id, reason, note, current.version,
+                                      refund=refund)
+        out = license_json(db, lic)
+    show_license(out, as_json, "license (revoke)")
 
 
 @license_app.command("suspend")

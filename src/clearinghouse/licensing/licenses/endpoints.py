@@ -8,6 +8,7 @@ delivery/endpoints.py; each router is mounted by the app factory (api/app.py).
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
@@ -27,6 +28,7 @@ from clearinghouse.licensing.licenses.schemas import (
     MarkPaid,
     PaymentOut,
     Reinstatement,
+    Revocation,
     StatusChange,
     license_out,
     payment_out,
@@ -139,11 +141,15 @@ def revoke_license(
     response: Response,
     license_id: str,
     if_match: IfMatch,
-    body: StatusChange | None = None,
+    body: Revocation | None = None,
 ) -> LicenseOut:
     """Operator: end a license for good (`reason_code` required; `note` optional and private).
-    A pending payment is cancelled."""
-    lic = _status_change(licenses_service.revoke, db, caller, license_id, body, if_match)
+    A pending payment is cancelled; a paid license is refunded (its sale reversed in the ledger,
+    what the licensee paid owed back to it) when `refund` is true, by default for the reasons
+    `error`, `rights_dispute` and `owner_request`."""
+    refund = body.refund if body is not None else None
+    lic = _status_change(partial(licenses_service.revoke, refund=refund), db, caller, license_id,
+                         body, if_match)
     return _changed(db, request, response, lic)
 
 

@@ -156,6 +156,15 @@ class StatusChange(Strict):
     version: Version | None = Field(None, description="The version you read (or send If-Match)")
 
 
+class Revocation(StatusChange):
+    refund: bool | None = Field(
+        None,
+        description="Refund a paid license: reverse its sale and owe the licensee what it paid "
+        "(`licensee:<id>:refunds_due`). By default yes when the reason is `error`, "
+        "`rights_dispute` or `owner_request`, no otherwise",
+    )
+
+
 class Reinstatement(Strict):
     note: Reason | None = Field(None, description="Optional, for the license's parties")
     version: Version | None = Field(None, description="The version you read (or send If-Match)")

@@ -25,7 +25,7 @@ from clearinghouse.core.audit import record
 from clearinghouse.core.clock import utcnow
 from clearinghouse.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from clearinghouse.core.versioning import check_version
-from clearinghouse.licensing.licenses import grants_repository, repository
+from clearinghouse.licensing.licenses import grants_repository, refunds, repository
 from clearinghouse.licensing.licenses.payment_rows import cancel_row
 from clearinghouse.licensing.licenses.reasons import ReasonCode, describe, label
 from clearinghouse.licensing.licenses.tables import License, LicenseEvent, Payment
@@ -237,14 +237,23 @@ def revoke(
     reason_code: ReasonCode | str | None,
     note: str | None,
     version: int | None,
+    refund: bool | None = None,
 ) -> License:
+    """Operator: end a license for good. A pending payment is cancelled; a paid licence is
+    refunded when `refund` says so, by default when the reason does (see refunds.py)."""
     code, text = _reason_code(reason_code), _note(note)
     lic = _operator_change(session, principal, license_id, version)
     if lic.status == PENDING:
         for payment in pending_payments(session, lic.id):
             why = f"license revoked: {label(code)}" + (f" ({text})" if text else "")
             cancel_row(session, principal, payment, why)
-    return transition(session, principal, lic, REVOKED, "revoke", text, code)
+    lic = transition(session, principal, lic, REVOKED, "revoke", text, code)
+    if refund if refund is not None else refunds.refunds_by_default(code):
+        owed = refunds.refund(session, principal, lic)
+        if owed:
+            record(session, principal, "license.refund", "license", lic.id, None,
+                   {"owed_minor": owed, "reason_code": code.value})
+    return lic
 
 
 def suspend(
