@@ -100,9 +100,9 @@ def test_claims_are_the_claimants_own_and_at_most_one_is_accepted(client, sessio
     decided = _decide(sessions, m.operator, mine, decision="accept", note="label copy checked")
     assert (decided.rejected, decided.rerun_needed, decided.period_closed) == ([theirs], True, False)
     assert _status(sessions, rival, theirs) == ("rejected", "claimed_by_another")
-    with pytest.raises(Conflict):  # decided: neither withdrawn nor decided again
-        with unit_of_work(sessions) as s:
-            service.withdraw(s, principal(s, m.publisher), mine)
+    # Decided: neither withdrawn nor decided again.
+    with pytest.raises(Conflict), unit_of_work(sessions) as s:
+        service.withdraw(s, principal(s, m.publisher), mine)
     with pytest.raises(Conflict):
         _decide(sessions, m.operator, mine, decision="reject", reason="other", note="x")
 
@@ -112,9 +112,8 @@ def test_a_claim_is_withdrawn_by_its_claimant_and_rejected_with_a_reason(client,
     scene, _ = _period(client, sessions, lake)
     m = scene.market
     first = _claim(sessions, lake, m.writer, m.work_id)  # a co-holder holds the work too
-    with pytest.raises(NotFound):
-        with unit_of_work(sessions) as s:
-            service.withdraw(s, principal(s, m.publisher), first)
+    with pytest.raises(NotFound), unit_of_work(sessions) as s:
+        service.withdraw(s, principal(s, m.publisher), first)
     with unit_of_work(sessions) as s:
         assert service.withdraw(s, principal(s, m.writer), first).status == "withdrawn"
     second = _claim(sessions, lake, m.writer, m.work_id)  # withdrawn: no longer pending
