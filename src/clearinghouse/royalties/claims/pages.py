@@ -37,13 +37,13 @@ PeriodParam = Annotated[str, Query(max_length=7, pattern=r"^(\d{4}-\d{2})?$")]
 SearchText = Annotated[str, Query(max_length=100)]
 ItemText = Annotated[str, Query(max_length=domain.MAX_TITLE)]
 FormText = Annotated[str, Form(max_length=domain.MAX_EVIDENCE)]
-STATUS_LABELS = {
+STATUS_LABELS: dict[str, str] = {
     domain.ClaimStatus.PENDING: N_("awaiting the operator"),
     domain.ClaimStatus.ACCEPTED: N_("accepted"),
     domain.ClaimStatus.REJECTED: N_("rejected"),
     domain.ClaimStatus.WITHDRAWN: N_("withdrawn"),
 }
-REJECT_LABELS = {
+REJECT_LABELS: dict[str, str] = {
     domain.RejectReason.CLAIMED_BY_ANOTHER: N_("another claim on this item was accepted"),
     domain.RejectReason.INSUFFICIENT_EVIDENCE: N_("the evidence is not enough"),
     domain.RejectReason.NOT_THE_WORK: N_("the evidence shows another work"),
@@ -140,7 +140,7 @@ def queue(page: Page, db: DB, person: OperatorPerson, offset: Offset = 0,
                                         offset=offset, limit=CLAIMS_SHOWN)
     names = {c.claimant_id: party.name for c in claims
              if (party := registry.get_party(db, c.claimant_id)) is not None}
-    reasons = [(r.value, page.gettext(label)) for r, label in REJECT_LABELS.items()]
+    reasons = [(code, page.gettext(label)) for code, label in REJECT_LABELS.items()]
     return page.render("claims/queue.html", claims=_claim_rows(page, db, claims), names=names,
                        total=total, offset=offset, shown=CLAIMS_SHOWN, reasons=reasons,
                        decided=decided if decided in ("accepted", "rejected", "closed") else "",

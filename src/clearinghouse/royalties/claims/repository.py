@@ -56,7 +56,7 @@ def rivals(session: Session, claim: UsageClaim) -> Sequence[UsageClaim]:
 def page(session: Session, *, party_id: str | None, status: str | None, offset: int,
          limit: int) -> tuple[Sequence[UsageClaim], int]:
     """Claims newest first: one party's (claimed for it or filed by it), or everyone's."""
-    query: Select[tuple[UsageClaim]] = select(UsageClaim)
+    query = select(UsageClaim)
     if party_id is not None:
         query = query.where(or_(UsageClaim.claimant_id == party_id,
                                 UsageClaim.filed_by_id == party_id))
@@ -68,7 +68,7 @@ def page(session: Session, *, party_id: str | None, status: str | None, offset: 
     return rows, total
 
 
-def accepted_aliases() -> Select[tuple[str, str, str]]:
+def accepted_aliases() -> Select[*tuple[Any, ...]]:
     """(scheme, value, work id) of accepted claims, one work per alias (the service accepts no
     second work for an alias; the smallest id stands should two ever race)."""
     return (select(UsageClaim.alias_scheme, UsageClaim.alias_value, func.min(UsageClaim.work_id))
