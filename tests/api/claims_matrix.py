@@ -41,8 +41,11 @@ def search(w: MatrixWorld, role: str) -> Any:
 
 
 def create(w: MatrixWorld, role: str) -> Any:
-    """Claim the item as A's song; a claim made is withdrawn at once, so the next role may too."""
-    body = _unmatched_item(w) | {"work_id": w.ids["song"], "evidence": "矩阵"}
+    """Claim the item as a work of A's alone (other tests give B holdings in A's song); a claim
+    made is withdrawn at once, so the next role may claim too."""
+    if "claimed_work" not in w.ids:
+        w.ids["claimed_work"] = w.fresh_work()
+    body = _unmatched_item(w) | {"work_id": w.ids["claimed_work"], "evidence": "矩阵"}
     if role == "agent":
         body["party_id"] = w.party("owner_a")
     resp = w.call(role, "POST", "/api/v1/usage-claims", json=body)
