@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 
 from clearinghouse.core.db import make_engine, session_factory
 from clearinghouse.core.settings import Settings
+from tests.api import claims_matrix
 from tests.api.matrix_world import ROLES, SLIVER, MatrixWorld, build_matrix_world
 from tests.licensing.catalogue_world import ad_use, offer_body
 from tests.usage.support import PERIOD
@@ -336,6 +337,19 @@ MATRIX: dict[tuple[str, str], Rule] = {
     ("GET", "/api/v1/payouts"): Rule(get("/api/v1/payouts", params={"period": PERIOD}), SIGNED_IN),
     ("POST", "/api/v1/payouts"): Rule(lambda w, r: w.call(
         r, "POST", "/api/v1/payouts", params={"period": PERIOD}), OPERATOR),
+    # -- usage claims: owners (and A's agent for A) find and claim; a claim is its claimant's,
+    # its filer's and the operator's, to anyone else it does not exist; the operator decides.
+    ("GET", "/api/v1/unmatched-usage"): Rule(claims_matrix.search, REGISTERING),
+    ("POST", "/api/v1/usage-claims"): Rule(claims_matrix.create, frozenset({"owner_a", "agent"})),
+    ("GET", "/api/v1/usage-claims"): Rule(get("/api/v1/usage-claims"), REGISTERING),
+    ("GET", "/api/v1/usage-claims/{claim_id}"): Rule(_on(
+        claims_matrix.fresh_claim, "GET", "/api/v1/usage-claims/{id}"), A_SIDE, others=404),
+    ("POST", "/api/v1/usage-claims/{claim_id}/withdraw"): Rule(_on(
+        claims_matrix.fresh_claim, "POST", "/api/v1/usage-claims/{id}/withdraw"),
+        frozenset({"owner_a", "agent"}), others=404, special={"operator": 403}),
+    ("POST", "/api/v1/usage-claims/{claim_id}/decision"): Rule(_on(
+        claims_matrix.fresh_claim, "POST", "/api/v1/usage-claims/{id}/decision",
+        lambda w, r: {"decision": "reject", "reason": "other", "note": "矩阵"}), OPERATOR),
     # -- platforms ------------------------------------------------------------------------------
     ("GET", "/api/v1/platforms"): Rule(get("/api/v1/platforms"), EVERYONE),
     ("GET", "/api/v1/platforms/{code}"): Rule(get("/api/v1/platforms/douyin"), EVERYONE),

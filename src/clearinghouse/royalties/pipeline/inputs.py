@@ -6,7 +6,8 @@ the same files feed DuckDB and Spark, and rows stream through in batches (bounde
     licences         licence id → licensee
     licence_works    licence id → work id (a line naming only its licence finds its work here)
     works            every work id
-    identifiers      scheme, value → work id (ISRC, ISWC, platform:<code> content ids)
+    identifiers      scheme, value → work id (ISRC, ISWC, platform:<code> content ids), and the
+                     aliases accepted usage claims made (those schemes and "title")
     titles           normalised title → work id (titles.title_key, alternative titles too)
     holdings         work id, right of accepted holdings (who can be paid a society's amount)
     platform_parties platform code → the party that runs it (a platform reports its uploads)

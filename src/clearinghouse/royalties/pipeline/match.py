@@ -5,8 +5,10 @@ DuckDB and Spark run the same plan. Every input line ends in exactly one outcome
    reporter runs (a platform reports its uploaders' licensed uses); otherwise UNKNOWN_LICENSE.
 2. The work: the line's work id, else its ISRC, ISWC or platform content id (`platform:<channel>`)
    through the registry's identifiers, else the one work of the licence it names, else (society
-   amounts only) its title, when exactly one work has that normalised title (several:
-   AMBIGUOUS_TITLE). None of these: UNKNOWN_IDENTIFIER.
+   amounts only) its title, when an accepted usage claim settled it (identifiers of scheme
+   "title") or exactly one work has that normalised title (several: AMBIGUOUS_TITLE). None of
+   these: UNKNOWN_IDENTIFIER. Accepted usage claims add their ISRC, ISWC and platform ids to
+   the identifiers too.
 3. Plays and copies: the grants of that work to the licensee (the named licence's, else the
    reporter's own licences) that cover the territory, the channel and the day (a line without a
    day: every day of the period, [period_start, period_end)), with the licence active. Covered →
@@ -37,6 +39,7 @@ _AMOUNTS = ("usage_date", "channel", "territory", "kind", "plays", "copies", "re
             "currency")
 ACTIVE = "active"
 ANY_RIGHT = "*"  # a society line naming no right: any holding of the work pays it
+TITLE_ALIAS = "title"  # identifiers of this scheme: a title key an accepted usage claim settled
 
 
 @dataclass(frozen=True)
@@ -121,8 +124,12 @@ def _with_work(b: Table, t: Inputs, line_title_keys: Table) -> Table:
     b = _lookup(b, one_work, {"license_id": "license_id"}, {"_w_licence": "_work"})
     b = _lookup(b, line_title_keys, {"title": "title"}, {"_tkey": "title_key"})
     b = _lookup(b, by_title, {"_tkey": "title_key"}, {"_tn": "_tn", "_twork": "_twork"})
+    b = _lookup(b, ids.filter(ids.scheme == TITLE_ALIAS), {"_tkey": "value"},
+                {"_w_title_alias": "work_id"})
     society = b.kind == UsageKind.AMOUNT.value
-    by_title_work = ibis.ifelse(society & _true(b._tn == 1), b._twork, _str())
+    # A title an accepted usage claim settled names its work even where several share it.
+    by_title_work = ibis.ifelse(society, ibis.coalesce(
+        b._w_title_alias, ibis.ifelse(_true(b._tn == 1), b._twork, _str())), _str())
     work = ibis.coalesce(b._w_id, b._w_isrc, b._w_iswc, b._w_platform, b._w_licence, by_title_work)
     reason = ibis.cases(
         (~b._licence_ok, UnmatchedReason.UNKNOWN_LICENSE.value),

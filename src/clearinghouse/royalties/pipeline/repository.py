@@ -4,15 +4,17 @@ plain rows in batches (no ORM objects), for `inputs` to write as Parquet."""
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from itertools import chain
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, exists, select
 from sqlalchemy.orm import Session
 
 from clearinghouse.licensing.licenses.tables import License, LicenseGrant, LicenseLine
 from clearinghouse.platforms.tables import PlatformRow
 from clearinghouse.registry.domain import HoldingStatus
 from clearinghouse.registry.tables import Holding, Work, WorkIdentifier
+from clearinghouse.royalties.claims.repository import accepted_aliases
 
 Rows = Iterator[Sequence[Sequence[Any]]]
 MATCHING_SCHEMES = ("isrc", "iswc")  # and every "platform:<code>"
@@ -46,12 +48,19 @@ def licence_works(session: Session, size: int) -> Rows:
 
 
 def identifiers(session: Session, size: int) -> Rows:
-    """(scheme, value, work id) of the schemes usage names works by."""
-    return _batches(session, select(WorkIdentifier.scheme, WorkIdentifier.value,
-                                    WorkIdentifier.work_id)
-                    .where(WorkIdentifier.scheme.in_(MATCHING_SCHEMES)
-                           | WorkIdentifier.scheme.startswith(PLATFORM_PREFIX))
-                    .order_by(WorkIdentifier.id), size)
+    """(scheme, value, work id) of the schemes usage names works by, then the aliases accepted
+    usage claims made (scheme "title" too) that the registry does not already know."""
+    registered = _batches(session, select(WorkIdentifier.scheme, WorkIdentifier.value,
+                                          WorkIdentifier.work_id)
+                          .where(WorkIdentifier.scheme.in_(MATCHING_SCHEMES)
+                                 | WorkIdentifier.scheme.startswith(PLATFORM_PREFIX))
+                          .order_by(WorkIdentifier.id), size)
+    aliases = accepted_aliases().subquery()
+    claimed = _batches(session, select(aliases).where(~exists().where(
+        WorkIdentifier.scheme == aliases.c.alias_scheme,
+        WorkIdentifier.value == aliases.c.alias_value)).order_by(
+        aliases.c.alias_scheme, aliases.c.alias_value), size)
+    return chain(registered, claimed)
 
 
 def work_titles(session: Session, size: int) -> Rows:
