@@ -17,6 +17,7 @@ FEATURE_TABLE_MODULES = (
     "clearinghouse.accounts.tables",
     "clearinghouse.usage.tables",
     "clearinghouse.royalties.tables",
+    "clearinghouse.royalties.unlicensed.tables",
 )
 
 
