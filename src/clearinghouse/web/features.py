@@ -34,6 +34,7 @@ PAGE_MODULES = (
     "clearinghouse.console.catalogue_pages",
     "clearinghouse.usage.pages",
     "clearinghouse.royalties.outcome_pages",
+    "clearinghouse.royalties.unlicensed.pages",
 )
 
 
