@@ -64,6 +64,7 @@ def test_an_owner_offers_a_licence_and_claims_and_the_platform_answers(browser_c
     mine = second_client.get(f"/owner/unlicensed/uses?period={period}", headers=EN).text
     assert mine.count('class="status-open"') == 2
 
+    assert 'href="/reported-use"' in browser_client.get("/usage/reports").text
     reported = browser_client.get("/reported-use", headers=EN)
     assert reported.status_code == 200 and "Accept and buy" in reported.text
     dispute = re.search(r'action="(/reported-use/ula_[A-Za-z0-9]+/dispute)"', reported.text)

@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Request, Response
 
 from clearinghouse.api.deps import DB, Caller, Limit, Offset, settings_of
-from clearinghouse.api.responses import AUTHED, WRITE
+from clearinghouse.api.responses import AUTHED, WRITE, errors
 from clearinghouse.core.schemas import Page
 from clearinghouse.registry import owner_service
 from clearinghouse.royalties.unlicensed import evidence, service
@@ -93,8 +93,9 @@ def dispute(db: DB, caller: Caller, action_id: ActionId, body: DisputeIn) -> Act
 
 
 @router.post("/unlicensed/actions/{action_id}/accept", response_model=ActionOut,
-             responses=WRITE)
+             responses=WRITE | errors(410))
 def accept(request: Request, db: DB, caller: Caller, action_id: ActionId) -> ActionOut:
     """The party an offer is addressed to: buy it (a licence, paid as any other; the party needs
-    the licensee role). Open claims on the same use are settled."""
+    the licensee role). Open claims on the same use are settled. An offer whose quote expired
+    (30 days) is 410."""
     return action_out(service.accept(db, caller, action_id, settings_of(request)))

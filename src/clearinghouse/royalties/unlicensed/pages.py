@@ -44,6 +44,11 @@ STATUS_LABELS = {"open": N_("open"), "accepted": N_("accepted"), "settled": N_("
                  "withdrawn": N_("withdrawn"), "disputed": N_("disputed")}
 
 
+def _reason_label(reason: str) -> str:
+    labels: dict[str, str] = {str(k): v for k, v in REASON_LABELS.items()}
+    return labels.get(reason, reason)
+
+
 def _lake(request: Request) -> Lake:
     return Lake(request.app.state.settings.lake_dir)
 
@@ -116,7 +121,7 @@ def one_use(page: Page, request: Request, db: DB, person: SignedInPerson, period
         facts = {"lines": _number(page, found.lines), "plays": _number(page, found.plays),
                  "copies": _number(page, found.copies), "first_day": found.first_day.isoformat(),
                  "last_day": found.last_day.isoformat(),
-                 "reasons": ", ".join(page.gettext(REASON_LABELS.get(r, r)) for r in found.reasons),
+                 "reasons": ", ".join(page.gettext(_reason_label(r)) for r in found.reasons),
                  "revenue": ", ".join(Money(c, m).format(LOCALES[page.lang])
                                       for c, m in sorted(found.revenue.items())) or "—",
                  "nearest": found.nearest_license_ids, "reports": ", ".join(found.report_ids)}

@@ -24,7 +24,6 @@ from clearinghouse.licensing.quotes.engine import (
 )
 from clearinghouse.licensing.quotes.pricing import RateBook
 from clearinghouse.licensing.terms import (
-    PAST_USE_SOURCE,  # noqa: F401  (the quote source an offer is saved with: re-exported)
     Portion,
     PortionUnit,
     Purpose,

@@ -22,6 +22,7 @@ from clearinghouse.core.ids import new_id
 from clearinghouse.core.settings import Settings
 from clearinghouse.licensing.purchases import service as purchases
 from clearinghouse.licensing.quotes import service as quotes_service
+from clearinghouse.licensing.terms import PAST_USE_SOURCE
 from clearinghouse.registry import owner_service
 from clearinghouse.registry import repository as registry
 from clearinghouse.royalties.unlicensed import evidence as evidence_reading
@@ -95,7 +96,7 @@ def make_offer(session: Session, principal: Principal, lake: Lake, data: OfferCr
                                    "leave the price out", field="price")
         result = pricing.stated(session, principal, use, data.currency, data.price, today)
     quote = quotes_service.save_quote(session, principal, key.user_id, use, data.currency, result,
-                                      OFFER_VALID_SECONDS, source=pricing.PAST_USE_SOURCE, now=now)
+                                      OFFER_VALID_SECONDS, source=PAST_USE_SOURCE, now=now)
     return _new(session, principal, ActionKind.OFFER, key, found, quote.currency,
                 quote.totals.total_minor, STATED if data.price is not None else ROUTINE,
                 quote_id=quote.id)
