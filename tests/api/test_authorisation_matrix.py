@@ -15,6 +15,7 @@ from fastapi.testclient import TestClient
 from clearinghouse.core.db import make_engine, session_factory
 from clearinghouse.core.settings import Settings
 from tests.api import claims_matrix
+from clearinghouse.usage.lake import Lake
 from tests.api.matrix_world import ROLES, SLIVER, MatrixWorld, build_matrix_world
 from tests.licensing.catalogue_world import ad_use, offer_body
 from tests.usage.support import PERIOD
@@ -53,6 +54,25 @@ def get(url: str, **kwargs: Any) -> Call:
 def post(url: str, body: Callable[[MatrixWorld, str], Any] | None = None) -> Call:
     return lambda w, role: w.call(role, "POST", url.format(**w.ids),
                                   json=body(w, role) if body else None)
+
+
+def _unlicensed_use(w: MatrixWorld) -> dict[str, Any]:
+    """The licensee's unlicensed use of a fresh, unpriced work of owner A (a fresh period)."""
+    from tests.royalties.unlicensed_support import unlicensed_use
+
+    period = f"2025-{w.counter % 12 + 1:02d}"
+    w.counter += 1
+    return unlicensed_use(Lake(w.client.app.state.settings.lake_dir), period, w.fresh_work(),
+                          w.party("licensee"))
+
+
+def _unlicensed_action(kind: str) -> Callable[[MatrixWorld], str]:
+    """Owner A's fresh offer (at its stated price) or claim against the licensee."""
+    def make(w: MatrixWorld) -> str:
+        extra = {"price": "100.00"} if kind == "offers" else {"amount": "100.00"}
+        return str(w.ok("owner_a", "POST", f"/api/v1/unlicensed/{kind}",
+                        json=_unlicensed_use(w) | extra)["id"])
+    return make
 
 
 def _royalty_run(w: MatrixWorld, role: str) -> Any:
@@ -350,6 +370,31 @@ MATRIX: dict[tuple[str, str], Rule] = {
     ("POST", "/api/v1/usage-claims/{claim_id}/decision"): Rule(_on(
         claims_matrix.fresh_claim, "POST", "/api/v1/usage-claims/{id}/decision",
         lambda w, r: {"decision": "reject", "reason": "other", "note": "矩阵"}), OPERATOR),
+    # -- unlicensed use into action: the owner of the work offers or claims; an offer or claim is
+    # its owner's and its user's, to anyone else it does not exist.
+    ("GET", "/api/v1/unlicensed/uses"): Rule(lambda w, r: w.call(
+        r, "GET", "/api/v1/unlicensed/uses", params={"period": _unlicensed_use(w)["period"]}),
+        frozenset({"owner_a", "owner_b"})),
+    ("POST", "/api/v1/unlicensed/offers"): Rule(post(
+        "/api/v1/unlicensed/offers", lambda w, r: _unlicensed_use(w) | {"price": "100.00"}),
+        frozenset({"owner_a"})),
+    ("POST", "/api/v1/unlicensed/claims"): Rule(post(
+        "/api/v1/unlicensed/claims", lambda w, r: _unlicensed_use(w) | {"amount": "100.00"}),
+        frozenset({"owner_a"})),
+    ("GET", "/api/v1/unlicensed/actions"): Rule(get("/api/v1/unlicensed/actions"), SIGNED_IN),
+    ("GET", "/api/v1/unlicensed/actions/{action_id}"): Rule(_on(
+        _unlicensed_action("claims"), "GET", "/api/v1/unlicensed/actions/{id}"),
+        frozenset({"owner_a", "licensee"}), others=404),
+    ("POST", "/api/v1/unlicensed/actions/{action_id}/withdraw"): Rule(_on(
+        _unlicensed_action("claims"), "POST", "/api/v1/unlicensed/actions/{id}/withdraw"),
+        frozenset({"owner_a"}), others=404, special={"licensee": 403}),
+    ("POST", "/api/v1/unlicensed/actions/{action_id}/dispute"): Rule(_on(
+        _unlicensed_action("claims"), "POST", "/api/v1/unlicensed/actions/{id}/dispute",
+        lambda w, r: {"note": "licensed elsewhere"}),
+        frozenset({"licensee"}), others=404, special={"owner_a": 403}),
+    ("POST", "/api/v1/unlicensed/actions/{action_id}/accept"): Rule(_on(
+        _unlicensed_action("offers"), "POST", "/api/v1/unlicensed/actions/{id}/accept"),
+        frozenset({"licensee"}), others=404, special={"owner_a": 403}),
     # -- platforms ------------------------------------------------------------------------------
     ("GET", "/api/v1/platforms"): Rule(get("/api/v1/platforms"), EVERYONE),
     ("GET", "/api/v1/platforms/{code}"): Rule(get("/api/v1/platforms/douyin"), EVERYONE),

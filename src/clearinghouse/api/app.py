@@ -47,6 +47,7 @@ FEATURE_ROUTERS = (
     "clearinghouse.usage.endpoints",
     "clearinghouse.royalties.endpoints",
     "clearinghouse.royalties.claims.endpoints",
+    "clearinghouse.royalties.unlicensed.endpoints",
 )
 # Kinds of job that clean up after a crash (e.g. undo an all-or-nothing import's batches).
 JOB_RECOVERIES: dict[str, Recovery] = {import_job.KIND: import_recovery.recover,

@@ -18,6 +18,7 @@ FEATURE_TABLE_MODULES = (
     "clearinghouse.usage.tables",
     "clearinghouse.royalties.tables",
     "clearinghouse.royalties.claims.tables",
+    "clearinghouse.royalties.unlicensed.tables",
 )
 
 

@@ -100,7 +100,9 @@ def covers_period(valid_from: date, valid_to: date | None, start: date, end: dat
 
 
 def use_to_json(use: Use) -> dict[str, Any]:
-    return {
+    bounds = {key: value for key, value in (("max_plays", use.max_plays),
+                                            ("max_copies", use.max_copies)) if value is not None}
+    return bounds | {
         "work_ids": list(use.work_ids), "purpose": use.purpose.value,
         "channels": sorted(c.value for c in use.channels), "uses": use.uses,
         "portion": {"unit": use.portion.unit.value, "value": use.portion.value},
@@ -120,6 +122,7 @@ def use_from_json(data: Mapping[str, Any]) -> Use:
         start=date.fromisoformat(data["start"]), term_days=data.get("term_days"),
         exclusive=bool(data.get("exclusive", False)),
         territories_excluded=tuple(data.get("territories_excluded") or ()),
+        max_plays=data.get("max_plays"), max_copies=data.get("max_copies"),
     )
 
 

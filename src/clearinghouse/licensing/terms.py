@@ -154,11 +154,20 @@ class Use:
     term_days: int | None  # None: perpetual
     exclusive: bool = False
     territories_excluded: tuple[str, ...] = field(default=())
+    # Running licences may bound what they cover: reported plays or copies beyond these, within
+    # the term, are unlicensed (royalty matching: over_licensed_uses). None: unbounded.
+    max_plays: int | None = None
+    max_copies: int | None = None
 
     @property
     def end(self) -> date | None:
         """Exclusive end date of the license period."""
         return None if self.term_days is None else self.start + timedelta(days=self.term_days)
+
+
+# The one exception: a quote a holder prepares for use already reported and found unlicensed
+# (royalties/unlicensed) settles that use, so it starts on the use's first day.
+PAST_USE_SOURCE = "unlicensed_use"
 
 
 def back_dated(start: date, today: date) -> bool:

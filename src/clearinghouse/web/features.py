@@ -35,6 +35,7 @@ PAGE_MODULES = (
     "clearinghouse.usage.pages",
     "clearinghouse.royalties.outcome_pages",
     "clearinghouse.royalties.claims.pages",
+    "clearinghouse.royalties.unlicensed.pages",
 )
 
 

@@ -30,7 +30,7 @@ from clearinghouse.licensing.licenses import service as licenses
 from clearinghouse.licensing.licenses.tables import License, LicenseLine, Payment
 from clearinghouse.licensing.quotes import service as quotes_service
 from clearinghouse.licensing.quotes.facts import use_to_json
-from clearinghouse.licensing.terms import Use, back_dated
+from clearinghouse.licensing.terms import PAST_USE_SOURCE, Use, back_dated
 from clearinghouse.registry import repository
 
 MAX_KEY_LENGTH = 200
@@ -109,7 +109,7 @@ def _check_quote(quote: Quote, principal: Principal, request: PurchaseRequest) -
         )
     quote.require_open(utcnow())
     start = quote.use.start
-    if back_dated(start, licenses.today()):
+    if back_dated(start, licenses.today()) and quote.source != PAST_USE_SOURCE:
         raise Conflict(
             f"quote {quote.id} starts on {start}, which has passed; a license never starts "
             "before the day it is bought, so ask for a new quote",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -19,6 +19,8 @@ from clearinghouse.licensing.terms import PortionUnit, Purpose
 from clearinghouse.platforms.schemas import ChannelName
 from clearinghouse.registry.domain import Right
 from clearinghouse.registry.repository import EmbodimentLink
+
+UseQuantity = Annotated[int, Field(strict=True, ge=1, le=1_000_000_000_000)]
 
 # -- quotes ---------------------------------------------------------------------------------------
 
@@ -41,6 +43,10 @@ class UseTerms(Strict):
     start: BoundedDate | None = Field(None, description="First day; today if left out")
     term_days: Days | None = Field(365, description="Days; null for perpetual")
     exclusive: bool = False
+    max_plays: UseQuantity | None = Field(
+        None, description="Running licences: the most plays covered in the term; null: unbounded")
+    max_copies: UseQuantity | None = Field(
+        None, description="Running licences: the most copies covered in the term; null: unbounded")
 
 
 class QuoteCreate(UseTerms):
@@ -160,7 +166,7 @@ class QuoteOut(BaseModel):
     totals: TotalsOut
     total: MoneyOut
     status: Literal["open", "purchased", "expired"]
-    source: Literal["quote", "referral"]
+    source: Literal["quote", "referral", "unlicensed_use"]
     referral_id: str | None
     created_at: datetime
     expires_at: datetime

@@ -72,7 +72,8 @@ def use_of(terms: UseTerms, work_ids: Sequence[str], today: date) -> Use:
         uses=terms.uses, portion=Portion(terms.portion.unit, terms.portion.value),
         modified=terms.modified, territories=tuple(codes["territories"]),
         start=terms.start or today, term_days=terms.term_days, exclusive=terms.exclusive,
-        territories_excluded=tuple(codes["territories_excluded"]))
+        territories_excluded=tuple(codes["territories_excluded"]),
+        max_plays=terms.max_plays, max_copies=terms.max_copies)
 
 
 def gather(session: Session, use: Use, currency: str, today: date) -> Market:

@@ -3,7 +3,7 @@ the same files feed DuckDB and Spark, and rows stream through in batches (bounde
 
     grants           every licence_grants row (licence, line, work, right, licensee, country,
                      channel, validity, status)
-    licences         licence id → licensee
+    licences         licence id → licensee, the most plays and copies it covers (null: no bound)
     licence_works    licence id → work id (a line naming only its licence finds its work here)
     works            every work id
     identifiers      scheme, value → work id (ISRC, ISWC, platform:<code> content ids), and the
@@ -35,7 +35,8 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("license_id", _S), ("line_id", _S), ("work_id", _S), ("right", _S),
         ("licensee_id", _S), ("country", _S), ("channel", _S), ("valid_from", _D),
         ("valid_to", _D), ("status", _S)]),
-    "licences": pa.schema([("license_id", _S), ("licensee_id", _S)]),
+    "licences": pa.schema([("license_id", _S), ("licensee_id", _S), ("max_plays", pa.int64()),
+                           ("max_copies", pa.int64())]),
     "licence_works": pa.schema([("license_id", _S), ("work_id", _S)]),
     "identifiers": pa.schema([("scheme", _S), ("value", _S), ("work_id", _S)]),
     "works": pa.schema([("work_id", _S)]),
@@ -71,6 +72,11 @@ def _work_ids(rows: Sequence[Sequence[Any]]) -> list[tuple[str]]:
     return [(row[0],) for row in rows]
 
 
+def _licence_rows(rows: Sequence[Sequence[Any]]) -> list[tuple[Any, ...]]:
+    return [(licence_id, licensee_id, (use or {}).get("max_plays"), (use or {}).get("max_copies"))
+            for licence_id, licensee_id, use in rows]
+
+
 def _same(rows: Sequence[Sequence[Any]]) -> Sequence[Sequence[Any]]:
     return rows
 
@@ -78,7 +84,7 @@ def _same(rows: Sequence[Sequence[Any]]) -> Sequence[Sequence[Any]]:
 _SOURCES: dict[str, tuple[Callable[[Session, int], repository.Rows],
                           Callable[[Sequence[Sequence[Any]]], Sequence[Sequence[Any]]]]] = {
     "grants": (repository.grants, _same),
-    "licences": (repository.licences, _same),
+    "licences": (repository.licences, _licence_rows),
     "licence_works": (repository.licence_works, _same),
     "identifiers": (repository.identifiers, _same),
     "works": (repository.work_titles, _work_ids),

@@ -17,6 +17,11 @@ DuckDB and Spark run the same plan. Every input line ends in exactly one outcome
    line, rating splits by the line. Not covered → UNLICENSED, with the grant that came closest
    (most of the checks passed) as evidence, and the first check it failed as the reason; no
    grant at all → NEVER_LICENSED.
+   A licence that bounds its plays or copies (`max_plays`, `max_copies`) covers them in order
+   (day, a line without one on the period's first day; then report, then line number), counting
+   what it covered in earlier periods (`used_before`): the line that crosses the bound is split
+   (its first part MATCHED, the rest, with its share of the revenue, UNLICENSED), and every later
+   line is UNLICENSED OVER_LICENSED_USES with that licence as evidence.
 4. Society amounts: money already collected for a work and right is paid to its holders, not
    rated by a licence: MATCHED with no licence when an accepted holding of the work has the right
    (any right when the line names none), else UNMATCHED NO_HOLDER.
@@ -177,10 +182,41 @@ def _covering_candidates(plays: Table, t: Inputs, period_start: date, period_end
     return c.mutate(_miss=miss, _score=score)
 
 
+def _within_bounds(chosen: Table, plays: Table, t: Inputs, used_before: Table | None,
+                   period_start: date) -> Table:
+    """Per covered line of a licence that bounds its plays (or copies): `_in`, the part the
+    licence still covers, and `_over`, the rest. Lines of unbounded licences are not here."""
+    c = chosen.join(plays.select(*KEY, "usage_date", "kind", "plays", "copies"), [*KEY])
+    c = _lookup(c, t.licences, {"_chosen": "license_id"},
+                {"_max_plays": "max_plays", "_max_copies": "max_copies"})
+    copies = c.kind == UsageKind.COPIES.value
+    c = c.mutate(_qty=ibis.ifelse(copies, c.copies, c.plays),
+                 _limit=ibis.ifelse(copies, c._max_copies, c._max_plays))
+    c = c.filter(c._limit.notnull())
+    if used_before is not None:
+        c = _lookup(c, used_before, {"_chosen": "license_id", "kind": "kind"}, {"_used": "used"})
+    else:
+        c = c.mutate(_used=ibis.literal(None, type="int64"))
+    order = [c.usage_date.fill_null(ibis.literal(period_start)), c.report_id, c.line_no]
+    running = c._qty.sum().over(ibis.cumulative_window(group_by=[c._chosen, c.kind], order_by=order))
+    before = running - c._qty + c._used.fill_null(0)
+    within = ibis.least(c._qty, ibis.greatest(c._limit - before, 0))
+    return c.select(*KEY, _in=within, _over=c._qty - within)
+
+
+def _part(t: Table, quantity: ibis.Value, revenue: ibis.Value) -> dict[str, ibis.Value]:
+    """`_amounts` of part of a line: `quantity` of its plays or copies and `revenue`."""
+    copies = t.kind == UsageKind.COPIES.value
+    return _amounts(t) | {"plays": ibis.ifelse(copies, t.plays, quantity),
+                          "copies": ibis.ifelse(copies, quantity, t.copies),
+                          "revenue_minor": revenue}
+
+
 def match(lines: Table, t: Inputs, line_title_keys: Table, *, period_start: date,
-          period_end: date) -> Outcomes:
+          period_end: date, used_before: Table | None = None) -> Outcomes:
     """The three outcomes of `lines` (USAGE_LINE_SCHEMA columns) for one period, whose days are
-    [period_start, period_end)."""
+    [period_start, period_end). `used_before`: (license_id, kind, used), the plays or copies each
+    bounded licence covered in earlier periods."""
     b = _with_work(_with_licence(lines, t), t, line_title_keys)
     unmatched_early = b.filter(b._unmatched.notnull())
     known = b.filter(b._unmatched.isnull())
@@ -201,9 +237,25 @@ def match(lines: Table, t: Inputs, line_title_keys: Table, *, period_start: date
     chosen = covered.group_by(*KEY).aggregate(_chosen=covered.g_license_id.min())
     # One row per line of the chosen licence: a line has one grant per country and platform.
     covered = covered.join(chosen, [*KEY]).filter(lambda r: r.g_license_id == r._chosen)
+    bounded = _within_bounds(chosen, plays, t, used_before, period_start)
+    covered = covered.left_join(bounded, [*KEY]).select(*covered.columns, "_in", "_over")
+    covered = covered.filter(covered._in.isnull() | (covered._in > 0) | (covered._over == 0))
+    whole = covered._over.isnull() | (covered._over == 0)
+    quantity = ibis.ifelse(covered.kind == UsageKind.COPIES.value, covered.copies, covered.plays)
     matched_plays = covered.select(
         *_HEAD, work_id=covered._work, license_id=covered.g_license_id,
-        license_line_id=covered.g_line_id, right=covered.g_right, **_amounts(covered))
+        license_line_id=covered.g_line_id, right=covered.g_right,
+        **_part(covered, ibis.ifelse(whole, quantity, covered._in),
+                ibis.ifelse(whole, covered.revenue_minor,
+                            covered.revenue_minor * covered._in // quantity)))
+    over = plays.join(bounded.filter(bounded._over > 0), [*KEY])
+    over = _lookup(over, chosen, {k: k for k in KEY}, {"_licence": "_chosen"})
+    over_quantity = ibis.ifelse(over.kind == UsageKind.COPIES.value, over.copies, over.plays)
+    over_licensed = over.select(
+        *_HEAD, work_id=over._work, reason=ibis.literal(UnlicensedReason.OVER_LICENSED_USES.value),
+        nearest_license_id=over._licence,
+        **_part(over, over._over,
+                over.revenue_minor - over.revenue_minor * over._in // over_quantity))
     matched_society = society_held.select(
         *_HEAD, work_id=society_held._work, license_id=_str(), license_line_id=_str(),
         right=society_held.right, **_amounts(society_held))
@@ -228,7 +280,7 @@ def match(lines: Table, t: Inputs, line_title_keys: Table, *, period_start: date
                                       **_amounts(no_holder))
     return Outcomes(
         matched=matched_plays.union(matched_society),
-        unlicensed=unlicensed,
+        unlicensed=unlicensed.union(over_licensed),
         unmatched=unmatched_first.union(unmatched_held),
     )
 

@@ -8,8 +8,10 @@ from itertools import chain
 from typing import Any
 
 from sqlalchemy import Select, exists, select
+from sqlalchemy import Select, case, select
 from sqlalchemy.orm import Session
 
+from clearinghouse.licensing.licenses.service import ACTIVE, EXPIRED
 from clearinghouse.licensing.licenses.tables import License, LicenseGrant, LicenseLine
 from clearinghouse.platforms.tables import PlatformRow
 from clearinghouse.registry.domain import HoldingStatus
@@ -28,17 +30,22 @@ def _batches(session: Session, query: Select[*tuple[Any, ...]], size: int) -> Ro
 
 
 def grants(session: Session, size: int) -> Rows:
-    """Every grant row, whatever its status (a revoked licence is evidence of unlicensed use)."""
+    """Every grant row, whatever its status (a revoked licence is evidence of unlicensed use).
+    An expired licence that ran (was activated) covered the days of its term: `active` here, the
+    days are checked by matching; one that expired unpaid never covered anything."""
+    ran_out = (LicenseGrant.status == EXPIRED) & License.activated_at.is_not(None)
     return _batches(session, select(
         LicenseGrant.license_id, LicenseGrant.line_id, LicenseGrant.work_id, LicenseGrant.right,
         LicenseGrant.licensee_id, LicenseGrant.country, LicenseGrant.channel,
-        LicenseGrant.valid_from, LicenseGrant.valid_to, LicenseGrant.status,
-    ).order_by(LicenseGrant.id), size)
+        LicenseGrant.valid_from, LicenseGrant.valid_to,
+        case((ran_out, ACTIVE), else_=LicenseGrant.status),
+    ).join(License, License.id == LicenseGrant.license_id).order_by(LicenseGrant.id), size)
 
 
 def licences(session: Session, size: int) -> Rows:
-    """(licence id, licensee id)."""
-    return _batches(session, select(License.id, License.licensee_id).order_by(License.id), size)
+    """(licence id, licensee id, the use as stored: its max_plays / max_copies bound it)."""
+    return _batches(session, select(License.id, License.licensee_id, License.use)
+                    .order_by(License.id), size)
 
 
 def licence_works(session: Session, size: int) -> Rows:

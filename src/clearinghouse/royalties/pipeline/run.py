@@ -21,6 +21,7 @@ from datetime import date
 from enum import StrEnum
 from pathlib import Path
 
+import ibis
 import pyarrow as pa
 import pyarrow.parquet as pq
 from ibis.expr.types import Table
@@ -33,10 +34,10 @@ from clearinghouse.royalties.contracts import (
 )
 from clearinghouse.royalties.pipeline import inputs
 from clearinghouse.royalties.pipeline.engine import Engine, EngineName, connect
-from clearinghouse.royalties.pipeline.match import Inputs, match, titles_wanted
+from clearinghouse.royalties.pipeline.match import KEY, Inputs, match, titles_wanted
 from clearinghouse.royalties.pipeline.titles import title_key
 from clearinghouse.usage.lake import TEMP_SUFFIX, Area, Lake
-from clearinghouse.usage.records import USAGE_LINE_SCHEMA
+from clearinghouse.usage.records import USAGE_LINE_SCHEMA, UsageKind
 
 OUTCOME_FILE = "usage.parquet"
 _TITLE_KEYS = pa.schema([("title", pa.string()), ("title_key", pa.string())])
@@ -104,7 +105,8 @@ def run_matching(
         lines = eng.read_parquet(paths, USAGE_LINE_SCHEMA)
         title_keys = _title_keys(eng, lines, work / "line_titles.parquet")
         start, end = period_days(period)
-        outcomes = match(lines, tables, title_keys, period_start=start, period_end=end)
+        outcomes = match(lines, tables, title_keys, period_start=start, period_end=end,
+                         used_before=_used_before(eng, lake, period))
         written = {
             outcome: _write(eng, getattr(outcomes, outcome.value), SCHEMAS[outcome],
                             outcome_file(lake, outcome, period))
@@ -121,6 +123,21 @@ def run_matching(
         )
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def _used_before(eng: Engine, lake: Lake, period: str) -> Table | None:
+    """(license_id, kind, used): the plays or copies each licence covered in the periods before
+    `period`, from their matched outcomes (a line once, however many licence lines it fanned out
+    to); what a licence bounding its uses has left starts there."""
+    paths = sorted(p for p in (lake.root / Outcome.MATCHED.value).glob(f"period=*/{OUTCOME_FILE}")
+                   if p.parent.name.removeprefix("period=") < period)
+    if not paths:
+        return None
+    m = eng.read_parquet(paths, MATCHED_USAGE_SCHEMA)
+    m = m.filter(m.license_id.notnull()).select(
+        "period", *KEY, "license_id", "kind", "plays", "copies").distinct()
+    used = ibis.ifelse(m.kind == UsageKind.COPIES.value, m.copies, m.plays)
+    return m.group_by("license_id", "kind").aggregate(used=used.sum())
 
 
 def _count(eng: Engine, table: Table) -> int:
