@@ -294,6 +294,9 @@ def print_credentials(creds: dict[str, Any], console: Console | None = None) -> 
     console.print(f"[bold]Demo data {state}[/bold]: {counts['parties']} parties, "
                   f"{counts['works']} works, {counts['holdings']} holdings, "
                   f"{counts['open_conflicts']} open conflicts.")
+    if creds.get("usage_period"):
+        console.print(f"Usage of {creds['usage_period']} reported by 抖音 and 快手 and run: see "
+                      "docs/royalties-worked-example.md.", highlight=False)
     table = Table(title="Demo API keys (local demo only)")
     for column in ("role", "party", "party id"):
         table.add_column(column, overflow="fold")
