@@ -64,10 +64,13 @@ def test_demo_loads_then_the_server_finds_demo_works_and_knows_the_demo_keys(tmp
                             text=True, timeout=300)
     assert loaded.returncode == 0, loaded.stdout + loaded.stderr
     assert owner.token in loaded.stdout
+    assert "chk_de0000000009_demo-platform-kuaishou" in loaded.stdout  # 快手's key too
+    assert "Usage of 2026-06 reported" in loaded.stdout  # the worked example's month, run
     again = subprocess.run([*CLI, "demo", "--no-serve", "--json"], env=env, capture_output=True,
                            text=True, timeout=300)
     assert again.returncode == 0, again.stderr
     assert '"created": false' in again.stdout  # safe to run twice
+    assert '"kuaishou@demo.clearinghouse.example"' in again.stdout  # both platforms' sign-ins
 
     log = tmp_path / "server.log"
     with log.open("wb") as out:
@@ -82,6 +85,11 @@ def test_demo_loads_then_the_server_finds_demo_works_and_knows_the_demo_keys(tmp
         found = httpx.get(f"{base}/api/v1/works", params={"q": "夏日"}, timeout=10)
         assert found.status_code == 200, found.text
         assert any("夏日" in item["title"] for item in found.json()["items"])
+        # The worked example's month: 快手's licence has a statement line per co-holder.
+        stated = httpx.get(f"{base}/api/v1/statements", params={"period": "2026-06"},
+                           headers=_token("kuaishou"), timeout=10)
+        assert stated.status_code == 200, stated.text
+        assert sorted(line["holder_net_minor"] for line in stated.json()) == [0, 2_667, 63_000]
     finally:
         _stop(server)
 

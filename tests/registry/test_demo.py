@@ -93,6 +93,7 @@ def test_demo_owners_price_routine_licenses_where_licensing_is_installed(engine,
     from clearinghouse.core.models import load_all_models
     from clearinghouse.demo.bootstrap import ensure_operator
     from clearinghouse.demo.catalogue import demo_offers
+    from clearinghouse.demo.platform_licences import EXAMPLE_TERMS
     from clearinghouse.licensing.catalogue import templates as templates_service
     from clearinghouse.licensing.catalogue.template_schemas import TemplateCreate
     from clearinghouse.licensing.tables import Offer
@@ -112,7 +113,7 @@ def test_demo_owners_price_routine_licenses_where_licensing_is_installed(engine,
     with unit_of_work(sessions) as s:
         creds = load_demo(s)
         offers = list(s.scalars(select(Offer)))
-    assert len(offers) == len(demo_offers())
+    assert len(offers) == len(demo_offers()) + len(EXAMPLE_TERMS)  # + the worked example's
     assert any(o.declined for o in offers) and any(o.currency == "USD" for o in offers)
     mcn = next(k["party_id"] for k in creds["keys"] if k["role"] == "agent (MCN)")
     assert sum(o.created_by == mcn for o in offers) == 2  # priced under its mandates
@@ -156,3 +157,23 @@ def test_a_configured_public_address_wins_over_the_port(cli, monkeypatch):
     creds = cli.json("demo", "--no-serve", "--port", "8101")
     assert creds["base_url"] == "https://demo.example.cn"
     assert all("https://demo.example.cn/api/v1/" in k["curl"] for k in creds["keys"])
+
+
+def test_the_worked_examples_song_is_licensed_to_both_platforms_on_running_terms(client, sessions):
+    """docs/royalties-worked-example.md: 抖音 and 快手 each hold a paid licence of 六月合唱 for
+    June 2026, one line per co-holder at its own rate, bought through quotes and purchases."""
+    with unit_of_work(sessions) as s:
+        load_demo(s)
+    for platform in ("douyin", "kuaishou"):
+        key = next(k for k in DEMO_KEYS if k.party == platform)
+        held = client.get("/api/v1/licenses", headers={"Authorization": f"Bearer {key.token}"})
+        assert held.status_code == 200, held.text
+        [lic] = held.json()["items"]
+        # Paid, and over: June 2026 has ended (the demo dates them to the example's month).
+        assert (lic["status"], lic["valid_from"], lic["valid_to"]) == ("expired", "2026-06-01",
+                                                                       "2026-07-01")
+        assert lic["use"]["channels"] == [platform] and lic["use"]["territories"] == ["CN"]
+        assert sorted((ln["share"], ln["running"].get("per_1000_plays_minor"),
+                       ln["running"].get("advance_minor"),
+                       ln["running"].get("minimum_guarantee_minor")) for ln in lic["lines"]) == [
+            ("20", 24, None, None), ("30", 36, 20_000, None), ("50", 60, 30_000, 100_000)]

@@ -10,10 +10,10 @@ from typing import Annotated
 import typer
 
 from clearinghouse import __version__
-from clearinghouse.cli.context import database, emit_json, emit_record
+from clearinghouse.cli.context import database, emit_json, emit_record, session_factories
 from clearinghouse.core.settings import get_settings
 from clearinghouse.demo.bootstrap import ensure_operator
-from clearinghouse.demo.loader import load_demo, print_credentials
+from clearinghouse.demo.loader import load_demo, print_credentials, seed_demo_usage
 from clearinghouse.licensing.certificates.x509 import ROOT_CERT, ensure_signing_material
 
 app = typer.Typer(help="Clearinghouse: register works, price licenses, quote, buy and verify.",
@@ -122,6 +122,8 @@ def demo(
     host: str = "127.0.0.1",
     port: int = 8000,
     as_json: Annotated[bool, typer.Option("--json")] = False,
+    usage: Annotated[bool, typer.Option(
+        "--usage/--no-usage", help="Also report and run the worked example's month")] = True,
 ) -> None:
     """Load the generated demo data (safe to run again) and print a key for each demo role.
 
@@ -132,6 +134,9 @@ def demo(
                 else get_settings().served_at(host, port).public_url)
     with database() as db:
         credentials = load_demo(db, base_url)
+    if usage:
+        with session_factories() as (sessions, read_sessions):
+            credentials["usage_period"] = seed_demo_usage(sessions, read_sessions, get_settings())
     if as_json:
         emit_json(credentials)
     else:

@@ -254,6 +254,26 @@ def _conflicting_claims(songs: list[WorkSpec], recordings: list[WorkSpec],
                                       video.holdings[0].valid_from, disputed=True))
 
 
+# The worked example's song (docs/royalties-worked-example.md): co-owned 50/30/20 in China, so
+# each holder's royalties round on their own; licensed to 抖音 and 快手 on running terms.
+EXAMPLE_SONG_KEY = "song-example"
+EXAMPLE_SONG_ISWC = iswc(917_200_000)
+EXAMPLE_SPLIT = (("pub_a", "50"), ("pub_b", "30"), ("songwriter", "20"))
+
+
+def example_song() -> WorkSpec:
+    start = date(2017, 1, 1)
+    return WorkSpec(EXAMPLE_SONG_KEY, "pub_a", {
+        "type": "musical_composition", "title": "六月合唱",
+        "alt_titles": [{"title": "June Chorus", "language": "en"}],
+        "creators": [{"name": "陈一鸣", "role": "lyricist"}, {"name": "陈一鸣", "role": "composer"}],
+        "length": 200, "language": "zh", "tags": ["流行", "pop", "歌曲", "song"],
+        "publication_date": start, "identifiers": [{"scheme": "iswc", "value": EXAMPLE_SONG_ISWC}],
+        "moral_rights": "consents_to_modification",
+    }, holdings=[HoldingSpec(holder, PUBLISHING, share, ("CN",), start)
+                 for holder, share in EXAMPLE_SPLIT])
+
+
 def build_catalogue(seed: int = SEED) -> list[WorkSpec]:
     """About 300 works in the order they must be created (a recording after its song)."""
     rng = random.Random(seed)
@@ -262,4 +282,4 @@ def build_catalogue(seed: int = SEED) -> list[WorkSpec]:
     videos = _videos(rng, recordings)
     photos = _photos(rng)
     _conflicting_claims(songs, recordings, videos)
-    return [*songs, *recordings, *videos, *photos]
+    return [*songs, *recordings, *videos, *photos, example_song()]

@@ -13,17 +13,26 @@ from typing import Any
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from clearinghouse.access.domain import Principal, Role, parse_token
 from clearinghouse.accounts import repository as accounts_repository
 from clearinghouse.accounts import service as accounts_service
+from clearinghouse.core.db import unit_of_work
 from clearinghouse.core.errors import NotFound
-from clearinghouse.core.settings import get_settings
+from clearinghouse.core.settings import Settings, get_settings
 from clearinghouse.demo import names
 from clearinghouse.demo import repository as demo_repository
 from clearinghouse.demo.bootstrap import ensure_operator
-from clearinghouse.demo.catalogue import HoldingSpec, WorkSpec, build_catalogue, demo_offers
+from clearinghouse.demo.catalogue import (
+    EXAMPLE_SONG_KEY,
+    HoldingSpec,
+    WorkSpec,
+    build_catalogue,
+    demo_offers,
+)
+from clearinghouse.demo.platform_licences import LICENSEES, PERIOD, license_example_song
+from clearinghouse.demo.usage_month import seed_example_month
 from clearinghouse.licensing.catalogue import offers as offers_service
 from clearinghouse.licensing.catalogue import templates as templates_service
 from clearinghouse.licensing.catalogue.offer_schemas import OfferCreate
@@ -72,6 +81,8 @@ DEMO_KEYS = (
     DemoKey("platform", "douyin", "chk_de0000000006_demo-platform-douyin", "/api/v1/me"),
     DemoKey("owner (publisher)", "pub_a", "chk_de0000000007_demo-publisher", "/api/v1/conflicts"),
     DemoKey("owner (label)", "label", "chk_de0000000008_demo-label", "/api/v1/me"),
+    DemoKey("platform", "kuaishou", "chk_de0000000009_demo-platform-kuaishou",
+            "/api/v1/statements?period=2026-06"),
 )
 # The studio owner's key doubles as the marker that the demo is loaded.
 MARKER = DEMO_KEYS[1]
@@ -90,7 +101,9 @@ DEMO_SIGN_INS = tuple(
     DemoSignIn(k.role, k.party, f"{k.party}@demo.clearinghouse.example", f"demo-{k.party}-password")
     for k in DEMO_KEYS[:6]
 ) + (DemoSignIn("licensee (creator)", "creator", "creator@demo.clearinghouse.example",
-                "demo-creator-password"),)
+                "demo-creator-password"),
+     DemoSignIn("platform", "kuaishou", "kuaishou@demo.clearinghouse.example",
+                "demo-kuaishou-password"))
 
 
 def _lookup(token: str) -> str:
@@ -107,6 +120,8 @@ def _party_specs() -> dict[str, PartyCreate]:
 
     specs = {key: org(zh, en, Role.OWNER, key=key) for key, zh, en, _ in names.STUDIOS}
     specs |= {key: org(zh, en, Role.PLATFORM, key=key) for key, zh, en, _ in names.PLATFORMS}
+    for key in LICENSEES:  # they license music for their platforms (the worked example)
+        specs[key].roles.append(Role.LICENSEE)
     specs |= {key: org(zh, en, Role.OWNER, key=key) for key, zh, en in names.PUBLISHERS}
     specs["label"] = org(*names.LABEL, Role.OWNER, key="label")
     specs["mcn"] = org(*names.MCN, Role.AGENT, key="mcn")
@@ -215,6 +230,7 @@ def load_demo(session: Session, base_url: str | None = None) -> dict[str, Any]:
         parties = _create_parties(session)
         works = _create_works(session, parties, build_catalogue())
         add_demo_offers(session, parties, works)
+        license_example_song(session, parties, works, EXAMPLE_SONG_KEY)
         session.flush()
     add_demo_sign_ins(session)
     return _credentials(session, created, (base_url or get_settings().public_url).rstrip("/"))
@@ -231,6 +247,19 @@ def add_demo_sign_ins(session: Session) -> None:
         if party_id is not None:
             accounts_service.create_account(session, party_id, sign_in.email, sign_in.password,
                                             sign_in.role)
+
+
+def seed_demo_usage(sessions: sessionmaker[Session], read_sessions: sessionmaker[Session],
+                    settings: Settings) -> str | None:
+    """The worked example's month, reported by 抖音 and 快手 and run (once); the period, or None
+    where this demo predates the example (no 快手 key)."""
+    with unit_of_work(read_sessions) as s:
+        ids = {k.party: _party_of(s, k.token) for k in DEMO_KEYS if k.party in (*LICENSEES, "operator")}
+    if any(party_id is None for party_id in ids.values()):
+        return None
+    reporters = {key: str(ids[key]) for key in LICENSEES}
+    seed_example_month(sessions, read_sessions, settings, reporters, str(ids["operator"]))
+    return PERIOD
 
 
 def _party_of(session: Session, token: str) -> str | None:
@@ -265,6 +294,9 @@ def print_credentials(creds: dict[str, Any], console: Console | None = None) -> 
     console.print(f"[bold]Demo data {state}[/bold]: {counts['parties']} parties, "
                   f"{counts['works']} works, {counts['holdings']} holdings, "
                   f"{counts['open_conflicts']} open conflicts.")
+    if creds.get("usage_period"):
+        console.print(f"Usage of {creds['usage_period']} reported by 抖音 and 快手 and run: see "
+                      "docs/royalties-worked-example.md.", highlight=False)
     table = Table(title="Demo API keys (local demo only)")
     for column in ("role", "party", "party id"):
         table.add_column(column, overflow="fold")
