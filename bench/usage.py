@@ -42,7 +42,8 @@ from clearinghouse.royalties.pipeline.engine import connect
 from clearinghouse.royalties.pipeline.match import Inputs, match
 from clearinghouse.royalties.pipeline.run import SCHEMAS, Outcome
 from clearinghouse.usage.domain import ReporterScope
-from clearinghouse.usage.formats.aggregate import read_csv
+from clearinghouse.usage.formats.aggregate import read_csv, read_jsonl
+from clearinghouse.usage.formats.jsonl_fast import read_jsonl_batches
 from clearinghouse.usage.lake import Area, Lake
 from clearinghouse.usage.lake_writer import LakeWriter
 from clearinghouse.usage.landing_batches import land_csv
@@ -199,6 +200,26 @@ def pandas_pipeline(csv_path: Path, lines: int, grants: Path) -> int:
     return len(per_line)
 
 
+def to_jsonl(csv_path: Path, jsonl_path: Path) -> None:
+    """The same lines as JSON Lines, numbers as JSON numbers (DuckDB's writer)."""
+    con = connect("duckdb").backend.con
+    con.execute(f"COPY (SELECT * FROM read_csv('{csv_path}')) "
+                f"TO '{jsonl_path}' (FORMAT JSON)")
+
+
+def read_jsonl_both(jsonl_path: Path) -> dict[str, float]:
+    """Lines per second of the per-line JSON Lines reader and the vectorised one."""
+    rates = {}
+    for name, read in (("per-line", lambda s: sum(1 for _ in read_jsonl(s, period=PERIOD, today=TODAY))),
+                       ("vectorised", lambda s: sum(b.lines.num_rows + len(b.rejections) for b in
+                                                    read_jsonl_batches(s, period=PERIOD, today=TODAY)))):
+        with jsonl_path.open("rb") as source:
+            began = time.process_time()
+            count = read(source)
+            rates[name] = count / (time.process_time() - began)
+    return rates
+
+
 def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -259,6 +280,9 @@ def main() -> None:
     timed(lambda: land_per_line(per_line_path, Lake(work / "lake-per-line")), "per-line")
     timed(lambda: ingest(per_line_path, Lake(work / "lake-small"), "rpt_small"), "vectorised")
     _, t_pandas = timed(lambda: pandas_pipeline(sample_path, sample, grants), "pandas")
+    jsonl_path = work / "per-line.jsonl"
+    to_jsonl(per_line_path, jsonl_path)
+    jsonl_rates = read_jsonl_both(jsonl_path)
     ours_sample = sum(sample_times.values())
 
     total = sum(times.values())
@@ -273,6 +297,9 @@ def main() -> None:
     print(f"peak RSS with the pandas run too: {peak_mb():,.0f} MB")
     print(f"vectorised / per-line landing ({per_line_n:,} lines, CPU seconds): "
           f"{CPU['per-line'] / CPU['vectorised']:,.1f}x")
+    print(f"JSON Lines reading ({per_line_n:,} lines, lines per CPU-second): per-line "
+          f"{jsonl_rates['per-line']:,.0f}, vectorised {jsonl_rates['vectorised']:,.0f} "
+          f"({jsonl_rates['vectorised'] / jsonl_rates['per-line']:,.1f}x)")
     print(f"ours / pandas on {sample:,} lines (ingest+match+rate vs read+validate+join+group): "
           f"{t_pandas / ours_sample:,.2f}x")
     pandas_cpu = CPU["pandas"]
