@@ -2,7 +2,8 @@
 and a straightforward pandas implementation of the same rules on a sample (ratio).
 
     PYTHONPATH=src .venv/bin/python -m bench.usage [--lines 5000000] [--works 20000]
-        [--sample 5000000] [--per-line-sample 200000] [--seed 7]
+        [--sample 5000000] [--per-line-sample 200000] [--seed 7] [--dmp-rows 200000]
+        [--dmp-works 1000]
 
 Generates (streaming, vectorised) `bench/out/usage-<lines>-<works>-<seed>.csv` once: one
 licensee reporting June 2026 under `--works` licences (one work each, licensed on 抖音 and 快手
@@ -14,7 +15,10 @@ in CN for 2026, two co-holders' lines), about 92% covered, the rest in HK or on 
   export of the SQL tables, which this bench writes as Parquet directly);
 - rate: a DuckDB aggregation per licence line standing in for the runs' rating;
 - pandas: read, validate, join to the grants, group per licence line, on `--sample` lines;
-  ours (ingest + match + rate) on the same sample, for the ratio.
+  ours (ingest + match + rate) on the same sample, for the ratio;
+- JSON Lines: the per-line sample written as JSON Lines, read per line and vectorised;
+- django-music-publisher: its royalty calculation against ours on one statement
+  (`bench/usage_dmp.py`, `--dmp-rows 0` skips it).
 Prints a table: lines/s per stage, peak RSS (this process, so far), and the ratios.
 """
 
@@ -253,6 +257,9 @@ def main() -> None:
     parser.add_argument("--sample", type=int, default=5_000_000)
     parser.add_argument("--per-line-sample", type=int, default=200_000)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--dmp-rows", type=int, default=200_000,
+                        help="rows of the django-music-publisher comparison (0: skip it)")
+    parser.add_argument("--dmp-works", type=int, default=1_000)
     args = parser.parse_args()
     OUT.mkdir(exist_ok=True)
     csv_path = OUT / f"usage-{args.lines}-{args.works}-{args.seed}.csv"
@@ -307,6 +314,10 @@ def main() -> None:
     print(f"ours / pandas in CPU seconds: {pandas_cpu / ours_cpu:,.2f}x")
     print(f"100M lines at this rate: {1e8 / (read / total):,.0f} s wall, "
           f"{1e8 / (read / cpu):,.0f} CPU-s")
+    if args.dmp_rows:
+        from bench.usage_dmp import compare  # Django is configured in this process from here
+
+        compare(args.dmp_rows, args.dmp_works, args.seed)
 
 
 if __name__ == "__main__":
