@@ -28,7 +28,7 @@ from clearinghouse.usage.formats.dsr_cells import (
     split_cells,
     usage_count,
 )
-from clearinghouse.usage.formats.dsr_pools import Allocation, Pool, PoolCounts
+from clearinghouse.usage.formats.dsr_pools import Allocation, Pool, PoolCounts, pool_of
 from clearinghouse.usage.formats.text_input import (
     ValueRefused,
     country_code,
@@ -78,13 +78,13 @@ def read_dsr(
     if not source.seekable():  # one pass: basic audio lines carry no revenue (see dsr_pools)
         yield from _DsrReader(period, today, channel, currency).read(text_lines(source, encoding))
         return
-    start = source.tell()
-    first = _DsrReader(period, today, channel, currency, counts=PoolCounts())
+    start, counts = source.tell(), PoolCounts()
+    first = _DsrReader(period, today, channel, currency, counts=counts)
     for _ in first.read(text_lines(source, encoding)):
         if first.blocks and not first.pools:
             break  # summaries come first: no pool to share, no need to count
     source.seek(start)
-    allocations = {summary_id: Allocation(pool, first.counts.by_pool.get(summary_id, Counter()))
+    allocations = {summary_id: Allocation(pool, counts.by_pool.get(summary_id, Counter()))
                    for summary_id, pool in first.pools.items()}
     yield from _DsrReader(period, today, channel, currency, allocations=allocations).read(
         text_lines(source, encoding))
@@ -290,19 +290,10 @@ class _DsrReader:
         return _Summary(territory, currency, channel or self.file_channel)
 
     def _pool(self, record_type: str, cells: list[str], currency: str | None) -> Pool | None:
-        """A basic audio summary's revenue and usages: the rights controller's allocated part
-        when the record gives one, else the whole NetRevenue and Usages."""
-        cell = layout.SUMMARY[layout.base_type(record_type)]
         if not self.basic_audio:
             return None  # UGC revenue is in each SU03 record
-        names = ("allocated_net_revenue", "allocated_usages")
-        if not (cell.get(names[0]) and self._cell(record_type, cells, cell[names[0]])):
-            names = ("net_revenue", "usages")
-        if names[0] not in cell or not (revenue := self._cell(record_type, cells, cell[names[0]])):
-            return None
-        usages = self._cell(record_type, cells, cell[names[1]])
-        return Pool(net_revenue(revenue, currency),
-                    usage_count(usages, cell[names[1]].names[0]) if usages else None)
+        return pool_of(layout.SUMMARY[layout.base_type(record_type)],
+                       lambda cell: self._cell(record_type, cells, cell), currency)
 
     def _enter_block(self, cells: list[str]) -> None:
         block_id = cells[1].strip() if len(cells) > 1 else ""

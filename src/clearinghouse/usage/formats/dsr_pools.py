@@ -17,7 +17,11 @@ detail records by usage count (`PoolCounts`), the second takes each record's par
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
+
+from clearinghouse.usage.formats.dsr_cells import net_revenue, usage_count
+from clearinghouse.usage.formats.dsr_layout import Cell, Layout
 
 
 @dataclass(frozen=True)
@@ -27,6 +31,20 @@ class Pool:
 
     revenue_minor: int
     usages: int | None
+
+
+def pool_of(layout: Layout, cell_value: Callable[[Cell], str], currency: str | None) -> Pool | None:
+    """A basic audio summary record's pool: the rights controller's allocated part when the
+    record gives one, else its whole NetRevenue and Usages; None without revenue.
+    `cell_value` reads one of the record's cells (empty when absent)."""
+    names = ("allocated_net_revenue", "allocated_usages")
+    if names[0] not in layout or not cell_value(layout[names[0]]):
+        names = ("net_revenue", "usages")
+    if names[0] not in layout or not (revenue := cell_value(layout[names[0]])):
+        return None
+    usages = cell_value(layout[names[1]])
+    return Pool(net_revenue(revenue, currency),
+                usage_count(usages, layout[names[1]].names[0]) if usages else None)
 
 
 @dataclass
