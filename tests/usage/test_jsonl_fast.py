@@ -164,3 +164,12 @@ def test_a_line_that_is_not_an_object_is_refused_without_crashing_arrow():
     assert fast == per_line and len(fast[0]) == 5
     assert [(r.line_no, r.reason) for r in fast[1]] == [(4, RejectionReason.MALFORMED),
                                                          (5, RejectionReason.MALFORMED)]
+
+
+def test_escapes_read_the_same_and_a_lone_surrogate_is_refused_in_both():
+    body = (_clean(3) + b'{"license_id": "a\\ud800", "territory": "CN", "plays": 1}\n'
+            + b'{"license_id": "\\ud83d\\ude00\\u6708", "territory": "CN", "plays": 1}\n' + _clean(2))
+    per_line, fast = _both(body)
+    assert fast == per_line
+    assert [(r.line_no, r.reason) for r in fast[1]] == [(4, RejectionReason.MALFORMED)]
+    assert fast[0][3]["license_id"] == "😀月"
