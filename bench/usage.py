@@ -2,7 +2,8 @@
 and a straightforward pandas implementation of the same rules on a sample (ratio).
 
     PYTHONPATH=src .venv/bin/python -m bench.usage [--lines 5000000] [--works 20000]
-        [--sample 5000000] [--per-line-sample 200000] [--seed 7]
+        [--sample 5000000] [--per-line-sample 200000] [--seed 7] [--dmp-rows 200000]
+        [--dmp-works 1000]
 
 Generates (streaming, vectorised) `bench/out/usage-<lines>-<works>-<seed>.csv` once: one
 licensee reporting June 2026 under `--works` licences (one work each, licensed on 抖音 and 快手
@@ -14,7 +15,10 @@ in CN for 2026, two co-holders' lines), about 92% covered, the rest in HK or on 
   export of the SQL tables, which this bench writes as Parquet directly);
 - rate: a DuckDB aggregation per licence line standing in for the runs' rating;
 - pandas: read, validate, join to the grants, group per licence line, on `--sample` lines;
-  ours (ingest + match + rate) on the same sample, for the ratio.
+  ours (ingest + match + rate) on the same sample, for the ratio;
+- JSON Lines: the per-line sample written as JSON Lines, read per line and vectorised;
+- django-music-publisher: its royalty calculation against ours on one statement
+  (`bench/usage_dmp.py`, `--dmp-rows 0` skips it).
 Prints a table: lines/s per stage, peak RSS (this process, so far), and the ratios.
 """
 
@@ -42,7 +46,8 @@ from clearinghouse.royalties.pipeline.engine import connect
 from clearinghouse.royalties.pipeline.match import Inputs, match
 from clearinghouse.royalties.pipeline.run import SCHEMAS, Outcome
 from clearinghouse.usage.domain import ReporterScope
-from clearinghouse.usage.formats.aggregate import read_csv
+from clearinghouse.usage.formats.aggregate import read_csv, read_jsonl
+from clearinghouse.usage.formats.jsonl_fast import read_jsonl_batches
 from clearinghouse.usage.lake import Area, Lake
 from clearinghouse.usage.lake_writer import LakeWriter
 from clearinghouse.usage.landing_batches import land_csv
@@ -199,6 +204,26 @@ def pandas_pipeline(csv_path: Path, lines: int, grants: Path) -> int:
     return len(per_line)
 
 
+def to_jsonl(csv_path: Path, jsonl_path: Path) -> None:
+    """The same lines as JSON Lines, numbers as JSON numbers (DuckDB's writer)."""
+    con = connect("duckdb").backend.con
+    con.execute(f"COPY (SELECT * FROM read_csv('{csv_path}')) "
+                f"TO '{jsonl_path}' (FORMAT JSON)")
+
+
+def read_jsonl_both(jsonl_path: Path) -> dict[str, float]:
+    """Lines per second of the per-line JSON Lines reader and the vectorised one."""
+    rates = {}
+    for name, read in (("per-line", lambda s: sum(1 for _ in read_jsonl(s, period=PERIOD, today=TODAY))),
+                       ("vectorised", lambda s: sum(b.lines.num_rows + len(b.rejections) for b in
+                                                    read_jsonl_batches(s, period=PERIOD, today=TODAY)))):
+        with jsonl_path.open("rb") as source:
+            began = time.process_time()
+            count = read(source)
+            rates[name] = count / (time.process_time() - began)
+    return rates
+
+
 def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -232,6 +257,9 @@ def main() -> None:
     parser.add_argument("--sample", type=int, default=5_000_000)
     parser.add_argument("--per-line-sample", type=int, default=200_000)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--dmp-rows", type=int, default=200_000,
+                        help="rows of the django-music-publisher comparison (0: skip it)")
+    parser.add_argument("--dmp-works", type=int, default=1_000)
     args = parser.parse_args()
     OUT.mkdir(exist_ok=True)
     csv_path = OUT / f"usage-{args.lines}-{args.works}-{args.seed}.csv"
@@ -259,6 +287,9 @@ def main() -> None:
     timed(lambda: land_per_line(per_line_path, Lake(work / "lake-per-line")), "per-line")
     timed(lambda: ingest(per_line_path, Lake(work / "lake-small"), "rpt_small"), "vectorised")
     _, t_pandas = timed(lambda: pandas_pipeline(sample_path, sample, grants), "pandas")
+    jsonl_path = work / "per-line.jsonl"
+    to_jsonl(per_line_path, jsonl_path)
+    jsonl_rates = read_jsonl_both(jsonl_path)
     ours_sample = sum(sample_times.values())
 
     total = sum(times.values())
@@ -273,6 +304,9 @@ def main() -> None:
     print(f"peak RSS with the pandas run too: {peak_mb():,.0f} MB")
     print(f"vectorised / per-line landing ({per_line_n:,} lines, CPU seconds): "
           f"{CPU['per-line'] / CPU['vectorised']:,.1f}x")
+    print(f"JSON Lines reading ({per_line_n:,} lines, lines per CPU-second): per-line "
+          f"{jsonl_rates['per-line']:,.0f}, vectorised {jsonl_rates['vectorised']:,.0f} "
+          f"({jsonl_rates['vectorised'] / jsonl_rates['per-line']:,.1f}x)")
     print(f"ours / pandas on {sample:,} lines (ingest+match+rate vs read+validate+join+group): "
           f"{t_pandas / ours_sample:,.2f}x")
     pandas_cpu = CPU["pandas"]
@@ -280,6 +314,10 @@ def main() -> None:
     print(f"ours / pandas in CPU seconds: {pandas_cpu / ours_cpu:,.2f}x")
     print(f"100M lines at this rate: {1e8 / (read / total):,.0f} s wall, "
           f"{1e8 / (read / cpu):,.0f} CPU-s")
+    if args.dmp_rows:
+        from bench.usage_dmp import compare  # Django is configured in this process from here
+
+        compare(args.dmp_rows, args.dmp_works, args.seed)
 
 
 if __name__ == "__main__":

@@ -35,14 +35,16 @@ def test_basic_audio_streams_become_plays_with_identifiers_money_and_channel() -
     results = read(f.dsr_bytes(f.basic_audio()))
     assert rejections(results) == []
     by_resource, by_release = lines(results)
-    # SU02 carries streams and a price, no revenue: the period's revenue is the summary's pool.
+    # SU02 carries streams and a price; the revenue is the summary's 100.00 CNY, shared by
+    # streams (1,500 and 10): 9933.77 and 66.23 fen, the unit left to the larger remainder.
     assert by_resource == UsageLine(
         line_no=5, period="2026-10", usage_date=None, channel="douyin", territory="CN",
         kind=UsageKind.PLAYS, plays=1500, isrc="CNA011700001", iswc="T0345246801",
-        platform_content_id="RES-1", title="月光",
+        platform_content_id="RES-1", title="月光", revenue_minor=9934, currency="CNY",
     )
     # A release-level record: the DSP's release id is what matching has to go on.
     assert (by_release.line_no, by_release.platform_content_id, by_release.plays) == (8, "REL-1", 10)
+    assert (by_release.revenue_minor, by_release.currency) == (66, "CNY")
     assert (by_release.isrc, by_release.title) == (None, "An Album")
 
 
@@ -68,7 +70,8 @@ def test_downloads_become_copies() -> None:
     records = [f.head(), f.summary(record_type="SY01.03"), f.resource("1"), f.downloads("1", sales="3")]
     (line,) = read(f.dsr_bytes(records))
     assert isinstance(line, UsageLine)
-    assert (line.kind, line.copies, line.plays, line.revenue_minor) == (UsageKind.COPIES, 3, 0, None)
+    # The summary's 100.00 CNY pays for its 1,000 usages: 3 downloads carry 0.30.
+    assert (line.kind, line.copies, line.plays, line.revenue_minor) == (UsageKind.COPIES, 3, 0, 30)
 
 
 def test_revenue_is_rounded_half_even_to_the_currencys_minor_units_exactly() -> None:
@@ -354,4 +357,4 @@ def test_the_documented_example_reads_as_documented() -> None:
     assert isinstance(line, UsageLine)
     assert (line.channel, line.territory, line.plays, line.revenue_minor, line.isrc, line.iswc,
             line.platform_content_id, line.title) == (
-        "douyin", "CN", 1500, None, "CNA011700001", "T0345246801", "RES-1", "月光")
+        "douyin", "CN", 1500, 10000, "CNA011700001", "T0345246801", "RES-1", "月光")

@@ -28,8 +28,11 @@ class Balance:
 
 def _ensure_accounts(session: Session, codes: set[str]) -> dict[str, str]:
     """Account ids by code, creating missing accounts without racing a concurrent creator."""
+    found = repository.account_ids_by_code(session, codes)
+    if len(found) == len(codes):  # the common case in a run: every account exists already
+        return found
     new_accounts = []
-    for code in sorted(codes):
+    for code in sorted(codes - found.keys()):
         ref = domain.parse_account(code)
         new_accounts.append({"id": new_id("acc"), "code": code, "kind": ref.kind,
                              "party_id": ref.party_id, "purpose": ref.purpose,

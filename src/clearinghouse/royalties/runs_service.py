@@ -55,7 +55,7 @@ from clearinghouse.royalties.pipeline.run import (
     run_matching,
 )
 from clearinghouse.royalties.postings import rating_entries, society_entry
-from clearinghouse.royalties.splits import Holding, split_society_amount
+from clearinghouse.royalties.splits import Holding, held_right, split_society_amount
 from clearinghouse.royalties.tables import CarriedState, RoyaltyPeriod, RoyaltyRun, StatementLine
 from clearinghouse.usage.lake import Lake
 
@@ -298,7 +298,8 @@ def _post_society(session: Session, run: RoyaltyRun, society: Sequence[SocietyAm
         held = [h for h in holdings.get(amount.work_id, [])
                 if not h.territories or amount.territory in h.territories]
         rights = {h.right for h in held}
-        right = amount.right or (next(iter(rights)) if len(rights) == 1 else None)
+        right = held_right(amount.right) if amount.right else (
+            next(iter(rights)) if len(rights) == 1 else None)
         if right is None or amount.amount_minor <= 0:  # a net adjustment is settled by hand
             skipped += 1
             continue

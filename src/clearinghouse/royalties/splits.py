@@ -19,6 +19,14 @@ from clearinghouse.core.money import allocate
 from clearinghouse.core.shares import FULL_SHARE_PPM
 from clearinghouse.royalties.fx import RatingError
 
+# A society statement's right (usage/formats/society_columns.RIGHTS) → the registry right a
+# holding must have to be paid it.
+HELD_RIGHT = {"performance": "perform_public", "mechanical": "mechanical", "sync": "synchronisation"}
+
+
+def held_right(statement_right: str) -> str:
+    return HELD_RIGHT.get(statement_right, statement_right)
+
 
 @dataclass(frozen=True)
 class Holding:

@@ -132,7 +132,7 @@ class _Landing:
                                       "landing (KiB read)")
                 return landing_batches.land_csv(
                     source, period=period, today=self.today, scope=scope, writer=writer,
-                    licensees=self._licensees_of, between_batches=between_batches)
+                    licensees=self._licensees_of, between_batches=between_batches, fmt=fmt)
         with self.request.path.open("rb") as source:
             for batch in _batches(iter(reader(source, period=period, today=self.today, **arguments))):
                 self.ctx.check_stop()

@@ -1,4 +1,4 @@
-"""Landing an aggregate CSV through the vectorised reader: batches of Arrow rows screened against
+"""Landing an aggregate CSV or JSON Lines file through the vectorised readers: batches of Arrow rows screened against
 what the reporter may report (`ReporterScope`, a column at a time) and written to the lake as
 they are. The lines refused here are refused by `ReporterScope.screen` itself, so the reasons
 are the per-line landing's, word for word."""
@@ -14,10 +14,13 @@ import pyarrow.compute as pc
 
 from clearinghouse.usage.domain import ReporterScope, ReportTotals
 from clearinghouse.usage.formats.aggregate_fast import read_csv_batches
+from clearinghouse.usage.formats.jsonl_fast import read_jsonl_batches
 from clearinghouse.usage.lake_writer import LakeWriter
 from clearinghouse.usage.records import Rejection, ReportFormat, UsageKind, UsageLine
 
-VECTORISED = frozenset({ReportFormat.AGGREGATE_CSV})
+BATCH_READERS = {ReportFormat.AGGREGATE_CSV: read_csv_batches,
+                 ReportFormat.AGGREGATE_JSONL: read_jsonl_batches}
+VECTORISED = frozenset(BATCH_READERS)
 
 
 def screen(scope: ReporterScope, lines: pa.Table, licensees: dict[str, str]
@@ -47,10 +50,11 @@ def screen(scope: ReporterScope, lines: pa.Table, licensees: dict[str, str]
 
 def land_csv(source: BinaryIO, *, period: str, today: date, scope: ReporterScope, writer: LakeWriter,
              licensees: Callable[[set[str]], dict[str, str]],
-             between_batches: Callable[[], None]) -> ReportTotals:
+             between_batches: Callable[[], None],
+             fmt: ReportFormat = ReportFormat.AGGREGATE_CSV) -> ReportTotals:
     """Every line of the file in `writer`; `licensees` looks up the licence ids a batch names
     (for a licensee's report), `between_batches` reports progress and may stop the landing."""
-    for batch in read_csv_batches(source, period=period, today=today):
+    for batch in BATCH_READERS[fmt](source, period=period, today=today):
         between_batches()
         holders: dict[str, str] = {}
         if not (scope.unrestricted or scope.is_platform):

@@ -36,6 +36,7 @@ import ibis
 from ibis.expr.types import BooleanValue, Table
 
 from clearinghouse.royalties.contracts import UnlicensedReason, UnmatchedReason
+from clearinghouse.royalties.splits import HELD_RIGHT
 from clearinghouse.usage.records import UsageKind
 
 KEY = ("report_id", "line_no")
@@ -226,7 +227,7 @@ def match(lines: Table, t: Inputs, line_title_keys: Table, *, period_start: date
     # Society amounts: held or not.
     held = t.holdings.select("work_id", "right").union(
         t.holdings.select("work_id", right=ibis.literal(ANY_RIGHT))).distinct()
-    society = society.mutate(_hright=society.right.fill_null(ANY_RIGHT))
+    society = society.mutate(_hright=society.right.substitute(HELD_RIGHT).fill_null(ANY_RIGHT))
     held_on = [society._work == held.work_id, society._hright == held.right]
     society_held = society.semi_join(held, held_on)
     no_holder = society.anti_join(held, held_on)

@@ -150,8 +150,17 @@ def read_csv_rows(source: BinaryIO, columns: list[str | None], checker: LineChec
 
 def read_jsonl(source: BinaryIO, *, period: str, today: date) -> Iterator[Item]:
     """One JSON object per line with the CSV's columns as keys (same aliases)."""
-    lines = _Lines(source)
-    checker = LineChecker(period, today)
+    yield from _jsonl_records(_Lines(source), LineChecker(period, today))
+
+
+def read_jsonl_rows(source: BinaryIO, checker: LineChecker, *, encoding: str,
+                    first_line: int) -> Iterator[Item]:
+    """The lines of a JSON Lines file from `first_line` on (the vectorised reader hands over the
+    parts it does not read itself)."""
+    yield from _jsonl_records(_Lines(source, encoding, first_line - 1), checker)
+
+
+def _jsonl_records(lines: _Lines, checker: LineChecker) -> Iterator[Item]:
     try:
         for text in lines:
             line_no = lines.number
@@ -161,14 +170,15 @@ def read_jsonl(source: BinaryIO, *, period: str, today: date) -> Iterator[Item]:
                 continue
             if not text.strip():
                 continue
-            yield _json_line(line_no, text, checker, last=not lines.terminated,
+            yield json_line(line_no, text, checker, last=not lines.terminated,
                              encoding=lines.encoding)
     finally:
         lines.detach()
 
 
-def _json_line(line_no: int, text: str, checker: LineChecker, *, last: bool,
-               encoding: str) -> Item:
+def json_line(line_no: int, text: str, checker: LineChecker, *, last: bool,
+              encoding: str) -> Item:
+    """One line of JSON Lines, read and checked."""
     raw = text.strip()
     if "\ufffd" in raw:
         return _refusal(line_no, RejectionReason.MALFORMED, f"bytes that are not {encoding} text",

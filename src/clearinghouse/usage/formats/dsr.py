@@ -11,6 +11,7 @@ is in docs/usage-formats.md. Pure and streaming: memory is the summaries and one
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -27,6 +28,7 @@ from clearinghouse.usage.formats.dsr_cells import (
     split_cells,
     usage_count,
 )
+from clearinghouse.usage.formats.dsr_pools import Allocation, Pool, PoolCounts, pool_of
 from clearinghouse.usage.formats.text_input import (
     ValueRefused,
     country_code,
@@ -73,11 +75,28 @@ def read_dsr(
     A file naming another known platform than `channel` is FOREIGN_CONTENT. `currency`: used
     where a summary record gives none.
     """
-    yield from _DsrReader(period, today, channel, currency).read(text_lines(source, encoding))
+    if not source.seekable():  # one pass: basic audio lines carry no revenue (see dsr_pools)
+        yield from _DsrReader(period, today, channel, currency).read(text_lines(source, encoding))
+        return
+    start, counts = source.tell(), PoolCounts()
+    first = _DsrReader(period, today, channel, currency, counts=counts)
+    for _ in first.read(text_lines(source, encoding)):
+        if first.blocks and not first.pools:
+            break  # summaries come first: no pool to share, no need to count
+    source.seek(start)
+    allocations = {summary_id: Allocation(pool, counts.by_pool.get(summary_id, Counter()))
+                   for summary_id, pool in first.pools.items()}
+    yield from _DsrReader(period, today, channel, currency, allocations=allocations).read(
+        text_lines(source, encoding))
 
 
 class _DsrReader:
-    def __init__(self, period: str, today: date, channel: str | None, currency: str | None) -> None:
+    def __init__(self, period: str, today: date, channel: str | None, currency: str | None, *,
+                 counts: PoolCounts | None = None,
+                 allocations: dict[str, Allocation] | None = None) -> None:
+        self.counts, self.allocations = counts, allocations or {}
+        self.pools: dict[str, Pool] = {}  # summary record id → its revenue pool
+        self.basic_audio = False
         self.period, self.today, self.channel = period, today, channel
         self.default_currency = currency
         self.first_day, self.last_day = period_bounds(period)
@@ -187,6 +206,7 @@ class _DsrReader:
             raise Refused(R.UNSUPPORTED, f"MessageVersion {version!r} is not a DSR flat-file "
                            "version (dsrf/…)", "MessageVersion")
         profile = self._require(record_type, cells, head["profile"])
+        self.basic_audio = layout.fold_name(profile) == "basicaudioprofile"
         if layout.fold_name(profile) not in layout.PROFILES:
             raise Refused(R.UNSUPPORTED, f"profile {profile!r} is not read; this reader reads "
                            f"{' and '.join(layout.PROFILES.values())}", "Profile")
@@ -241,7 +261,10 @@ class _DsrReader:
             raise Refused(R.MALFORMED, f"SummaryRecordId {summary_id!r} is used twice",
                            "SummaryRecordId")
         try:
-            self.summaries[summary_id] = self._read_summary(record_type, cells)
+            self.summaries[summary_id] = found = self._read_summary(record_type, cells)
+            pool = self._pool(record_type, cells, found.currency)
+            if pool is not None:
+                self.pools[summary_id] = pool
         except Refused as refused:
             self.summaries[summary_id] = f"summary record {summary_id!r} (line {line_no}) was " \
                                          f"refused: {refused.message}"
@@ -265,6 +288,12 @@ class _DsrReader:
         distributor = self._cell(record_type, cells, summary["distribution_channel"])
         channel = self.channel or self._platform_of(distributor, "DistributionChannel")
         return _Summary(territory, currency, channel or self.file_channel)
+
+    def _pool(self, record_type: str, cells: list[str], currency: str | None) -> Pool | None:
+        if not self.basic_audio:
+            return None  # UGC revenue is in each SU03 record
+        return pool_of(layout.SUMMARY[layout.base_type(record_type)],
+                       lambda cell: self._cell(record_type, cells, cell), currency)
 
     def _enter_block(self, cells: list[str]) -> None:
         block_id = cells[1].strip() if len(cells) > 1 else ""
@@ -331,6 +360,11 @@ class _DsrReader:
         count = usage_count(self._require(record_type, cells, usages_cell), usages_cell.names[0])
         revenue = self._cell(record_type, cells, cell["net_revenue"])
         revenue_minor = net_revenue(revenue, summary.currency) if revenue else None
+        if not revenue and summary_id in self.pools:  # the summary's revenue, shared
+            if self.counts is not None:
+                self.counts.add(summary_id, count)
+            if summary_id in self.allocations:
+                revenue, revenue_minor = "pool", self.allocations[summary_id].take(count)
         copies = base == "SU01"
         return UsageLine(
             line_no=line_no, period=self.period, usage_date=None, channel=summary.channel,

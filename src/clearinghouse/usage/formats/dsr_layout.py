@@ -59,11 +59,17 @@ def _summary(territory: int, currency: int, distribution_channel: int = 3) -> La
     }
 
 
+# A basic audio summary's revenue pool (dsr_pools): its revenue and the usages it pays for;
+# SY02 may also give the part allocated to the rights controller the file is for.
+_POOL: Layout = {"usages": Cell(9, ("Usages",)), "net_revenue": Cell(12, ("NetRevenue",))}
+_ALLOCATED: Layout = {"allocated_usages": Cell(15, ("AllocatedUsages",)),
+                      "allocated_net_revenue": Cell(17, ("AllocatedNetRevenue",))}
+
 # Summary records: the sales context (territory, currency, channel) usage records point to.
 SUMMARY: dict[str, Layout] = {
-    "SY01": _summary(7, 11),  # basic summary (downloads, streaming)
-    "SY02": _summary(7, 11),  # ad-supported and interactive streaming
-    "SY03": _summary(7, 11),  # subscription services
+    "SY01": {**_summary(7, 11), **_POOL},  # basic summary (downloads, streaming)
+    "SY02": {**_summary(7, 11), **_POOL, **_ALLOCATED},  # ad-supported, interactive streaming
+    "SY03": {**_summary(7, 11), **_POOL},  # subscription services
     "SY04": _summary(7, 15),  # per-subscriber minima
     "SY05": _summary(7, 18),  # subscription use per licensor
     "SY09": _summary(5, 16, distribution_channel=0),  # rights controllers' market shares
