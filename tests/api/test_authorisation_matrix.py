@@ -14,8 +14,8 @@ from fastapi.testclient import TestClient
 
 from clearinghouse.core.db import make_engine, session_factory
 from clearinghouse.core.settings import Settings
-from tests.api import claims_matrix
 from clearinghouse.usage.lake import Lake
+from tests.api import claims_matrix
 from tests.api.matrix_world import ROLES, SLIVER, MatrixWorld, build_matrix_world
 from tests.licensing.catalogue_world import ad_use, offer_body
 from tests.usage.support import PERIOD

@@ -12,7 +12,7 @@ from sqlalchemy.dialects import postgresql
 import clearinghouse.core.db
 
 revision = "0024"
-down_revision = "0022"
+down_revision = "0023"
 branch_labels = None
 depends_on = None
 

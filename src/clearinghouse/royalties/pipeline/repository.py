@@ -7,8 +7,7 @@ from collections.abc import Iterator, Sequence
 from itertools import chain
 from typing import Any
 
-from sqlalchemy import Select, exists, select
-from sqlalchemy import Select, case, select
+from sqlalchemy import Select, case, exists, select
 from sqlalchemy.orm import Session
 
 from clearinghouse.licensing.licenses.service import ACTIVE, EXPIRED
