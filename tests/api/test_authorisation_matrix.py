@@ -336,6 +336,10 @@ MATRIX: dict[tuple[str, str], Rule] = {
     ("GET", "/api/v1/payouts"): Rule(get("/api/v1/payouts", params={"period": PERIOD}), SIGNED_IN),
     ("POST", "/api/v1/payouts"): Rule(lambda w, r: w.call(
         r, "POST", "/api/v1/payouts", params={"period": PERIOD}), OPERATOR),
+    ("GET", "/api/v1/payouts/posted"): Rule(get("/api/v1/payouts/posted"), SIGNED_IN),
+    ("POST", "/api/v1/payouts/{payout_id}/sent"): Rule(_on(
+        lambda w: w.fresh_payout(), "POST", "/api/v1/payouts/{id}/sent",
+        lambda w, r: {"reference": "matrix", "sent_on": "2026-01-02"}), OPERATOR),
     # -- platforms ------------------------------------------------------------------------------
     ("GET", "/api/v1/platforms"): Rule(get("/api/v1/platforms"), EVERYONE),
     ("GET", "/api/v1/platforms/{code}"): Rule(get("/api/v1/platforms/douyin"), EVERYONE),

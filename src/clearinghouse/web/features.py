@@ -34,6 +34,8 @@ PAGE_MODULES = (
     "clearinghouse.console.catalogue_pages",
     "clearinghouse.usage.pages",
     "clearinghouse.royalties.outcome_pages",
+    "clearinghouse.royalties.earnings_pages",
+    "clearinghouse.royalties.payouts_pages",
 )
 
 
