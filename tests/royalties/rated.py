@@ -24,7 +24,7 @@ from tests.support.factories import Actor
 from tests.usage.support import csv_report, landed, post_report
 from tests.web.support import PASSWORD, sign_in
 
-JUNE = "2026-06"
+JUNE, JULY = "2026-06", "2026-07"
 
 
 def rated_june(client: Any, sessions: sessionmaker[Session]) -> Scene:
@@ -47,6 +47,16 @@ def rated_june(client: Any, sessions: sessionmaker[Session]) -> Scene:
     with unit_of_work(sessions) as s:
         runs_service.run_period(s, Lake(client.app.state.settings.lake_dir), JUNE)
     return scene
+
+
+def rated_july(client: Any, sessions: sessionmaker[Session], scene: Scene) -> None:
+    """30,003 plays of July run after June: the writer is paid 900.00 CNY (test_runs.py)."""
+    m = scene.market
+    body = csv_report(f"{JULY}-15,,{scene.licence['id']},CN,douyin,30003,,")
+    report = landed(client, m.licensee, post_report(client, m.licensee, body, period=JULY))
+    assert report["status"] == "landed", report
+    with unit_of_work(sessions) as s:
+        runs_service.run_period(s, Lake(client.app.state.settings.lake_dir), JULY)
 
 
 def line_of(sessions: sessionmaker[Session], holder: Actor) -> str:

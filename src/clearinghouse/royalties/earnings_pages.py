@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
+from babel.numbers import format_decimal
 from fastapi import Path, Query, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 
@@ -128,7 +129,8 @@ def _line_row(page: PageContext, line: Any, titles: Mapping[str, Any]) -> dict[s
     return {"id": line.id, "work_id": line.work_id,
             "title": titles[line.work_id].title if line.work_id in titles else line.work_id,
             "license_id": line.license_id, "platforms": " ".join(line.channels) or "—",
-            "territories": " ".join(line.territories) or "—", "plays": line.plays,
+            "territories": " ".join(line.territories) or "—",
+            "plays": format_decimal(line.plays, locale=LOCALES[page.lang]),
             "earned": _money(page, line.earned_minor, line.currency),
             "recouped": _money(page, line.recouped_minor, line.currency),
             "true_up": _money(page, line.true_up_minor, line.currency),
@@ -147,12 +149,14 @@ def line_trail(page: Page, request: Request, db: DB, person: SignedInPerson, lin
     titles = registry.works_by_ids(db, [line["work_id"]])
     return page.render(
         "royalties/trail.html", trail=trail, line=line, offset=offset, shown=SHOWN,
+        plays=format_decimal(line["plays"], locale=LOCALES[page.lang]),
         title=titles[line["work_id"]].title if line["work_id"] in titles else line["work_id"],
         earned=_money(page, line["earned_minor"], line["currency"]),
         payout=_money(page, line["holder_payout_minor"], line["payout_currency"]),
         paid=_money(page, line["due_minor"] + line["licensee_fee_minor"],
                     line["license_currency"]),
-        usage=[{**u, "revenue": _money(page, u["revenue_minor"], u["currency"])
+        usage=[{**u, "plays": format_decimal(u["plays"], locale=LOCALES[page.lang]),
+                "revenue": _money(page, u["revenue_minor"], u["currency"])
                 if u["revenue_minor"] is not None and u["currency"] else "—"}
                for u in trail["usage"]["items"]])
 

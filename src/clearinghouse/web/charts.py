@@ -115,6 +115,8 @@ def line_chart(title: str, labels: Sequence[str], series: Sequence[Series], *, l
             ys = [float(s.values[labels[x]]) for x in xs]
             ax.plot(xs, ys, marker="o", color=PALETTE[i % len(PALETTE)], label=s.name)
         ax.set_xticks(range(len(labels)), list(labels))
+        if all(v >= 0 for s in series for v in s.values.values()):
+            ax.set_ylim(bottom=0)  # amounts from nothing: a rise is not drawn bigger than it is
         _money_axis(ax.yaxis, locale, currency)
         if len(series) > 1:
             ax.legend(frameon=False)
