@@ -35,6 +35,7 @@ router = page_router()
 LOCALES = {"zh": "zh_CN", "en": "en"}
 SHOWN = 50
 BARS = 10  # the largest categories; the table under each chart says the same
+CHART_PERIODS = 24  # the latest two years: more would not read as a line (the table has all)
 Offset = Annotated[int, Query(ge=0, le=1_000_000_000)]
 PeriodPath = Annotated[str, Path(pattern=r"^\d{4}-\d{2}$")]
 Period = Annotated[str, Query(max_length=7, pattern=r"^(\d{4}-\d{2})?$")]
@@ -62,10 +63,10 @@ def _decimal(minor: int, currency: str) -> Decimal:
 def _earnings_chart(page: PageContext, totals: dict[str, dict[str, int]]) -> charts.Chart | None:
     if not totals:
         return None
-    periods = list(totals)
-    currencies = sorted({c for per in totals.values() for c in per})
-    series = [charts.Series(cur, {p: _decimal(per[cur], cur) for p, per in totals.items()
-                                  if cur in per}) for cur in currencies]
+    periods = list(totals)[-CHART_PERIODS:]
+    currencies = sorted({c for p in periods for c in totals[p]})
+    series = [charts.Series(cur, {p: _decimal(totals[p][cur], cur) for p in periods
+                                  if cur in totals[p]}) for cur in currencies]
     return charts.line_chart(page.gettext("Earnings per period"), periods, series,
                              locale=LOCALES[page.lang], label_header=page.gettext("Period"),
                              currency=currencies[0] if len(currencies) == 1 else None)

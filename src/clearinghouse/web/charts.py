@@ -104,41 +104,60 @@ def _money_axis(axis: Any, locale: str, currency: str | None) -> None:
         lambda v, _pos: format_value(Decimal(str(round(v, 6))).normalize(), locale, currency)))
 
 
+# Drawing costs tens of milliseconds a chart (more for CJK glyphs); the same inputs always give
+# the same bytes, and earnings change only when a period is run: keep the latest few hundred.
+CACHED = 256
+_Points = tuple[tuple[str, tuple[tuple[str, Decimal], ...]], ...]
+
+
 def line_chart(title: str, labels: Sequence[str], series: Sequence[Series], *, locale: str,
                label_header: str, currency: str | None = None) -> Chart:
     """One line per series over `labels` (in this order, e.g. periods oldest first)."""
-    with _style():
-        fig, ax = _figure(title)
-        for i, s in enumerate(series):
-            xs = [i_label for i_label, label in enumerate(labels) if label in s.values]
-            # matplotlib draws floats; the table below keeps the exact Decimal values.
-            ys = [float(s.values[labels[x]]) for x in xs]
-            ax.plot(xs, ys, marker="o", color=PALETTE[i % len(PALETTE)], label=s.name)
-        ax.set_xticks(range(len(labels)), list(labels))
-        if all(v >= 0 for s in series for v in s.values.values()):
-            ax.set_ylim(bottom=0)  # amounts from nothing: a rise is not drawn bigger than it is
-        _money_axis(ax.yaxis, locale, currency)
-        if len(series) > 1:
-            ax.legend(frameon=False)
-        svg = _svg(fig)
+    points = tuple((s.name, tuple(sorted(s.values.items()))) for s in series)
+    svg = _line_svg(title, tuple(labels), points, locale, currency)
     rows = [[label, *(format_value(s.values[label], locale, currency) if label in s.values
                       else "—" for s in series)] for label in labels]
     return Chart(title, svg, [label_header, *(s.name for s in series)], rows)
 
 
+@lru_cache(maxsize=CACHED)
+def _line_svg(title: str, labels: tuple[str, ...], series: _Points, locale: str,
+              currency: str | None) -> bytes:
+    with _style():
+        fig, ax = _figure(title)
+        for i, (name, values) in enumerate(series):
+            at = dict(values)
+            xs = [x for x, label in enumerate(labels) if label in at]
+            # matplotlib draws floats; the table keeps the exact Decimal values.
+            ax.plot(xs, [float(at[labels[x]]) for x in xs], marker="o",
+                    color=PALETTE[i % len(PALETTE)], label=name)
+        ax.set_xticks(range(len(labels)), list(labels))
+        if all(v >= 0 for _, values in series for _, v in values):
+            ax.set_ylim(bottom=0)  # amounts from nothing: a rise is not drawn bigger than it is
+        _money_axis(ax.yaxis, locale, currency)
+        if len(series) > 1:
+            ax.legend(frameon=False)
+        return _svg(fig)
+
+
 def bar_chart(title: str, bars: Sequence[tuple[str, Decimal]], *, locale: str,
               label_header: str, value_header: str, currency: str | None = None) -> Chart:
     """One horizontal bar per category, in the order given (largest first reads best)."""
+    svg = _bar_svg(title, tuple(bars), locale, currency)
+    rows = [[name, format_value(value, locale, currency)] for name, value in bars]
+    return Chart(title, svg, [label_header, value_header], rows)
+
+
+@lru_cache(maxsize=CACHED)
+def _bar_svg(title: str, bars: tuple[tuple[str, Decimal], ...], locale: str,
+             currency: str | None) -> bytes:
     with _style():
         fig, ax = _figure(title)
-        names = [name for name, _ in bars]
         ax.barh(range(len(bars)), [float(v) for _, v in bars], color=PALETTE[0])
-        ax.set_yticks(range(len(bars)), names)
+        ax.set_yticks(range(len(bars)), [name for name, _ in bars])
         ax.invert_yaxis()  # the first bar on top
         ax.grid(axis="y", visible=False)
         ax.grid(axis="x", color="#dddddd", linewidth=0.6)
         _money_axis(ax.xaxis, locale, currency)
         fig.set_size_inches(SIZE[0], max(1.6, 0.9 + 0.35 * len(bars)))
-        svg = _svg(fig)
-    rows = [[name, format_value(value, locale, currency)] for name, value in bars]
-    return Chart(title, svg, [label_header, value_header], rows)
+        return _svg(fig)
