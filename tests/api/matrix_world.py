@@ -22,7 +22,7 @@ from clearinghouse.core.ids import new_id
 from clearinghouse.ledger.tables import LedgerEntry
 from clearinghouse.registry import parties_service
 from clearinghouse.registry.schemas import KeyCreate, MandateCreate
-from clearinghouse.royalties import runs_repository, runs_service
+from clearinghouse.royalties import payout_records, runs_repository, runs_service
 from clearinghouse.royalties.tables import StatementLine
 from clearinghouse.usage.lake import Lake
 from tests.licensing.catalogue_world import ad_use, offer_body
@@ -194,6 +194,13 @@ class MatrixWorld:
                 payout_currency="CNY", holder_payout_minor=45, trail=[], entry_ids=[])
             s.add(line)
             return line.id
+
+
+    def fresh_payout(self) -> str:
+        """A payout to owner A, posted and not yet sent."""
+        with unit_of_work(self.sessions) as s:
+            return payout_records.record_due(s, self.ids["royalty_period"], self.party("owner_a"),
+                                             "CNY", 4_500, "lje_matrix").id
 
 
 def build_matrix_world(client: TestClient, sessions: sessionmaker[Session]) -> MatrixWorld:

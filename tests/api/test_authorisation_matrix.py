@@ -395,6 +395,10 @@ MATRIX: dict[tuple[str, str], Rule] = {
     ("POST", "/api/v1/unlicensed/actions/{action_id}/accept"): Rule(_on(
         _unlicensed_action("offers"), "POST", "/api/v1/unlicensed/actions/{id}/accept"),
         frozenset({"licensee"}), others=404, special={"owner_a": 403}),
+    ("GET", "/api/v1/payouts/posted"): Rule(get("/api/v1/payouts/posted"), SIGNED_IN),
+    ("POST", "/api/v1/payouts/{payout_id}/sent"): Rule(_on(
+        lambda w: w.fresh_payout(), "POST", "/api/v1/payouts/{id}/sent",
+        lambda w, r: {"reference": "matrix", "sent_on": "2026-01-02"}), OPERATOR),
     # -- platforms ------------------------------------------------------------------------------
     ("GET", "/api/v1/platforms"): Rule(get("/api/v1/platforms"), EVERYONE),
     ("GET", "/api/v1/platforms/{code}"): Rule(get("/api/v1/platforms/douyin"), EVERYONE),

@@ -20,16 +20,20 @@ from clearinghouse.core.db import unit_of_work
 from clearinghouse.core.errors import NotFound
 from clearinghouse.core.jobs import service as jobs
 from clearinghouse.core.jobs.schemas import JobOut, job_out
-from clearinghouse.royalties import payouts_service, runs_service, statements
+from clearinghouse.core.schemas import Page
+from clearinghouse.royalties import payout_records, payouts_service, runs_service, statements
 from clearinghouse.royalties.periods import refuse_if_closed
 from clearinghouse.royalties.run_job import KIND, RunRequest, run_royalties
 from clearinghouse.royalties.schemas import (
     PayoutOut,
+    PayoutRecordOut,
+    PayoutSent,
     PeriodOut,
     RunOut,
     StatementLineOut,
     TrailOut,
     payout_out,
+    payout_record_out,
     period_out,
     run_out,
 )
@@ -129,3 +133,29 @@ def post_payouts(request: Request, caller: OperatorCaller, period: PeriodQuery) 
         return [payout_out(p) for p in payouts_service.post(session, caller, period, thresholds)]
 
 
+
+
+@router.get("/payouts/posted", response_model=Page[PayoutRecordOut], responses=AUTHED)
+def posted_payouts(
+    db: DB, caller: Caller, offset: Offset = 0, limit: Limit = 50,
+    period: Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}$",
+                                        description="Only this month, YYYY-MM")] = None,
+    status: Annotated[Literal["due", "sent"] | None, Query(
+        description="due (posted, not yet sent) or sent")] = None,
+    party_id: RefParam | None = None,
+) -> Page[PayoutRecordOut]:
+    """Payouts posted so far, newest period first, with their status: a holder its own, the
+    operator everyone's (or one party's)."""
+    rows, total = payout_records.visible(db, caller, party_id=party_id, period=period,
+                                         status=status, offset=offset, limit=limit)
+    return Page(items=[payout_record_out(r) for r in rows], total=total, offset=offset,
+                limit=limit)
+
+
+@router.post("/payouts/{payout_id}/sent", response_model=PayoutRecordOut, responses=WRITE)
+def mark_payout_sent(db: DB, caller: OperatorCaller, payout_id: str,
+                     body: PayoutSent) -> PayoutRecordOut:
+    """Operator: the transfer of a posted payout left, with its reference and day. Once: a
+    payout already sent is a 409 and is not changed. Posts `payout.sent` to the ledger."""
+    return payout_record_out(payout_records.mark_sent(db, caller, payout_id, body.reference,
+                                                      body.sent_on))

@@ -2,8 +2,8 @@
 `payout_rules.payouts` — converted to the currency it chose at the period's recorded rates, paid
 when the sum reaches that currency's threshold (`Settings.payout_thresholds`), carried forward
 otherwise. Posting moves what is paid to `holder:<h>:payable_out` (a conversion entry first for
-each balance in another currency). Posting twice pays nothing twice: the balances are then zero.
-Flush only."""
+each balance in another currency) and records the payout as due (`payout_records`: the operator
+marks it sent). Posting twice pays nothing twice: the balances are then zero. Flush only."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from clearinghouse.ledger import service as ledger_service
 from clearinghouse.ledger.domain import FxRate, holder_conversion
 from clearinghouse.ledger.royalty_entries import payout_due
 from clearinghouse.licensing.catalogue import rates as catalogue_rates
+from clearinghouse.royalties import payout_records
 from clearinghouse.royalties import runs_repository as repo
 from clearinghouse.royalties.fx import PeriodRates, RatingError
 from clearinghouse.royalties.payout_rules import EarningsBalance, Payout, PayoutPolicy, payouts
@@ -64,8 +65,10 @@ def post(session: Session, actor: Principal | None, period: str,
                     p.party_id, b.minor, b.currency, conv.rounded_minor, conv.rate,
                     f"{memo}: {b.currency} to {p.currency}"),
                     subject=(PAYOUT_SUBJECT, period), actor=actor)
-        ledger_service.post(session, payout_due(p.party_id, p.currency, p.amount_minor, memo),
-                            subject=(PAYOUT_SUBJECT, period), actor=actor)
+        due = ledger_service.post(session, payout_due(p.party_id, p.currency, p.amount_minor,
+                                                      memo),
+                                  subject=(PAYOUT_SUBJECT, period), actor=actor)
+        payout_records.record_due(session, period, p.party_id, p.currency, p.amount_minor, due.id)
     record(session, actor, "royalties.payouts", "royalty_period", period, None,
            {"paid": [[p.party_id, p.currency, p.amount_minor] for p in decided if p.paid]})
     return decided

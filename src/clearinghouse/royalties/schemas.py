@@ -3,13 +3,13 @@ units of the currency named beside them."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
 from clearinghouse.royalties.payout_rules import Payout
-from clearinghouse.royalties.tables import RoyaltyPeriod, RoyaltyRun
+from clearinghouse.royalties.tables import RoyaltyPayout, RoyaltyPeriod, RoyaltyRun
 
 
 class PeriodOut(BaseModel):
@@ -100,6 +100,37 @@ class PayoutOut(BaseModel):
     threshold_minor: int
     paid: bool = Field(description="False: under the threshold, the balances carry forward")
     balances: dict[str, int] = Field(description="The earnings balances it is paid from, per currency")
+
+
+class PayoutRecordOut(BaseModel):
+    id: str
+    period: str
+    party_id: str
+    currency: str
+    amount_minor: int
+    status: Literal["due", "sent"] = Field(description="due: posted, not yet sent; sent: final")
+    due_entry_id: str = Field(description="The ledger entry that set it aside (payout.due)")
+    created_at: datetime
+    sent_reference: str | None
+    sent_on: date | None
+    sent_at: datetime | None
+    sent_by_id: str | None
+    sent_entry_id: str | None = Field(description="The ledger entry of the transfer (payout.sent)")
+
+
+class PayoutSent(BaseModel):
+    reference: str = Field(min_length=1, max_length=200,
+                           description="The bank transfer's reference, as the bank shows it")
+    sent_on: date = Field(description="The day the transfer left (today or earlier)")
+
+
+def payout_record_out(row: RoyaltyPayout) -> PayoutRecordOut:
+    return PayoutRecordOut(
+        id=row.id, period=row.period, party_id=row.party_id, currency=row.currency,
+        amount_minor=row.amount_minor, status="sent" if row.sent_at else "due",
+        due_entry_id=row.due_entry_id, created_at=row.created_at,
+        sent_reference=row.sent_reference, sent_on=row.sent_on, sent_at=row.sent_at,
+        sent_by_id=row.sent_by_id, sent_entry_id=row.sent_entry_id)
 
 
 def period_out(row: RoyaltyPeriod) -> PeriodOut:

@@ -7,10 +7,10 @@ reverses them and marks the run superseded, so only one run per period is curren
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String
+from sqlalchemy import BigInteger, Boolean, Date, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from clearinghouse.core.clock import utcnow
@@ -95,3 +95,25 @@ class CarriedState(Base):
     earned_to_date_minor: Mapped[int] = mapped_column(BigInteger, nullable=False)
     periods_rated: Mapped[int] = mapped_column(Integer, nullable=False)
     guarantee_settled: Mapped[bool] = mapped_column(Boolean, nullable=False)
+
+
+class RoyaltyPayout(Base):
+    """A payout posted for a period (its earnings moved to `payable_out`), and once the transfer
+    left, when and under which reference. The amount is never changed: a correction is a ledger
+    reversal; `sent_*` is written once."""
+
+    __tablename__ = "royalty_payouts"
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)  # pyo_…
+    period: Mapped[str] = mapped_column(String(7), nullable=False)
+    party_id: Mapped[str] = mapped_column(ForeignKey("parties.id"), nullable=False)
+    currency: Mapped[str] = mapped_column(String(3), nullable=False)
+    amount_minor: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    due_entry_id: Mapped[str] = mapped_column(String(40), nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    sent_reference: Mapped[str | None] = mapped_column(String(200))
+    sent_on: Mapped[date | None] = mapped_column(Date)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sent_by_id: Mapped[str | None] = mapped_column(String(40))
+    sent_entry_id: Mapped[str | None] = mapped_column(String(40))
+
+    __table_args__ = (Index("ix_royalty_payouts_party_period", "party_id", "period"),)

@@ -36,6 +36,8 @@ PAGE_MODULES = (
     "clearinghouse.royalties.outcome_pages",
     "clearinghouse.royalties.claims.pages",
     "clearinghouse.royalties.unlicensed.pages",
+    "clearinghouse.royalties.earnings_pages",
+    "clearinghouse.royalties.payouts_pages",
 )
 
 
