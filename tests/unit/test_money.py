@@ -83,3 +83,10 @@ def test_allocation_always_sums_to_the_total(total, weights):
     parts = allocate(total, weights)
     assert sum(parts) == total
     assert len(parts) == len(weights)
+
+
+def test_allocate_gives_the_left_over_cent_to_the_truly_largest_remainder() -> None:
+    # 6,622,387 × 7/1,011 leaves .97 of a cent, more than the third part's .33; a division rounded
+    # to 28 digits once handed the cent to the third.
+    assert allocate(6_622_387, [3, 7, 1, 1000]) == [19_651, 45_853, 6_550, 6_550_333]
+    assert allocate(100, [Decimal("33.33"), Decimal("33.33"), Decimal("33.34")]) == [33, 33, 34]

@@ -5,6 +5,7 @@ Every split allocates its remainder so that the parts always sum exactly to the 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -135,18 +136,22 @@ def allocate(total: int, weights: Sequence[Decimal | int]) -> list[int]:
     """
     if not weights:
         raise MoneyError("nothing to allocate to")
-    ws = [Decimal(w) for w in weights]
-    if any(w < 0 for w in ws):
+    # Exact integers throughout: each weight as a fraction over one common denominator, so a
+    # remainder is compared exactly (a rounded division can hand a tied cent to the wrong part).
+    ratios = [Decimal(w).as_integer_ratio() for w in weights]
+    if any(n < 0 for n, _ in ratios):
         raise MoneyError("weights must not be negative")
-    weight_sum = sum(ws, Decimal(0))
+    common = math.lcm(*(d for _, d in ratios))
+    ints = [n * (common // d) for n, d in ratios]
+    weight_sum = sum(ints)
     if weight_sum == 0:
         raise MoneyError("weights must not all be zero")
     sign = -1 if total < 0 else 1
     magnitude = abs(total)
-    exact = [Decimal(magnitude) * w / weight_sum for w in ws]
-    parts = [int(e) for e in exact]
+    shares = [divmod(magnitude * w, weight_sum) for w in ints]
+    parts = [q for q, _ in shares]
     short = magnitude - sum(parts)
-    order = sorted(range(len(ws)), key=lambda i: (-(exact[i] - parts[i]), i))
+    order = sorted(range(len(ints)), key=lambda i: (-shares[i][1], i))
     for i in order[:short]:
         parts[i] += 1
     return [sign * p for p in parts]
