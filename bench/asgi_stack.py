@@ -29,6 +29,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
+import orjson
+
 from bench.load import SEARCHES
 from bench.statements import _demo
 from clearinghouse.api.app import create_app
@@ -73,7 +75,6 @@ async def run(repeat: int, ops: list[str]) -> None:
     rng = random.Random(7)
     async with app.router.lifespan_context(app):
         status, body = await call(app, "/api/v1/works", {"q": "的", "limit": 100})
-        import orjson
         works = [w["id"] for w in orjson.loads(body)["items"]]
         requests = {
             "search": (lambda: ("/api/v1/works", {"q": rng.choice(SEARCHES), "limit": 20}), 200),
