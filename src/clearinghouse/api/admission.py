@@ -100,27 +100,34 @@ class AdmissionControl:
         if self.is_upload(scope.get("method", "GET"), scope["path"]):
             await self._upload(scope, receive, send)
             return
-        body = await _read_body(receive, self.limits.body_timeout)
-        if body is None:
-            await _refuse(send, 408, "request_timeout", "the request body did not arrive in time", None)
-            return
+        if has_body(scope):
+            body = await _read_body(receive, self.limits.body_timeout)
+            if body is None:
+                await _refuse(send, 408, "request_timeout", "the request body did not arrive in time", None)
+                return
+            receive = _replay(body, receive)
+        # else nothing can stall: the app reads the empty body as it comes.
         lane = self.requests
-        if lane.free == 0 and lane.waiting >= self.limits.max_queued:
+        if lane.free > 0 and lane.waiting == 0:
+            lane.sem.acquire_nowait()  # a free turn: no timer, no trip round the event loop
+        elif not await self._wait_for_turn(lane):
             await _overloaded(send)
             return
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            lane.sem.release()
+
+    async def _wait_for_turn(self, lane: _Lane) -> bool:
+        if lane.free == 0 and lane.waiting >= self.limits.max_queued:
+            return False
         lane.waiting += 1
         try:
             with anyio.move_on_after(self.limits.queue_timeout) as waited:
                 await lane.sem.acquire()
         finally:
             lane.waiting -= 1
-        if waited.cancelled_caught:
-            await _overloaded(send)
-            return
-        try:
-            await self.app(scope, _replay(body, receive), send)
-        finally:
-            lane.sem.release()
+        return not waited.cancelled_caught
 
     async def _upload(self, scope: Scope, receive: Receive, send: Send) -> None:
         lane = self.uploads
@@ -132,6 +139,14 @@ class AdmissionControl:
             await self.app(scope, receive, send)
         finally:
             lane.sem.release()
+
+
+def has_body(scope: Scope) -> bool:
+    """Whether the request may send a body. In HTTP/1 only one with a Content-Length or a
+    Transfer-Encoding header does (ASGI gives header names in lower case); HTTP/2 needs neither."""
+    if scope.get("http_version", "1.1") not in ("1.0", "1.1"):
+        return True
+    return any(name in (b"content-length", b"transfer-encoding") for name, _ in scope["headers"])
 
 
 async def _read_body(receive: Receive, timeout: float) -> list[Message] | None:

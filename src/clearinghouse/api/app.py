@@ -23,6 +23,7 @@ from clearinghouse.core.jobs.runner import JobRunner, Recovery, recover_interrup
 from clearinghouse.core.settings import Settings, get_settings
 from clearinghouse.platforms import service as platforms_service
 from clearinghouse.registry import import_job, import_recovery
+from clearinghouse.search.endpoints import SearchRoute
 from clearinghouse.usage import job as usage_job
 from clearinghouse.usage.cleaning.rules import CleaningRules
 from clearinghouse.web import shell as web_shell
@@ -115,6 +116,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     for module_name in FEATURE_ROUTERS:
         app.include_router(importlib.import_module(module_name).router)
+    app.router.routes.insert(0, SearchRoute())  # most requests are searches: see its docstring
     web_shell.install(app)  # the web pages: outside the OpenAPI document, beside the API
 
     return _with_limits(app, settings)

@@ -7,6 +7,8 @@ from collections.abc import Callable
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from clearinghouse.api.admission import has_body
+
 
 class _TooLarge(Exception):
     pass
@@ -18,7 +20,7 @@ class BodySizeLimit:
         self.app, self.max_bytes, self.upload_max, self.is_upload = app, max_bytes, upload_max_bytes, is_upload
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != "http" or not has_body(scope):
             await self.app(scope, receive, send)
             return
         limit = self.upload_max if self.is_upload(scope.get("method", "GET"), scope["path"]) else self.max_bytes

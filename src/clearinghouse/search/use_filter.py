@@ -77,7 +77,8 @@ class UseParams:
     currency: str | None = None
 
     def given(self) -> bool:
-        return any(v not in (None, (), False) for v in dataclasses.astuple(self))
+        # Field by field: `astuple` deep-copies, which showed in every search's profile.
+        return any(getattr(self, f.name) not in (None, (), False) for f in dataclasses.fields(self))
 
     def payload(self) -> dict[str, Any]:
         portion: dict[str, Any] | None = None

@@ -42,7 +42,7 @@ def _trusted(peer: str | None, networks: Iterable[Network]) -> bool:
 
 def came_over_https(connection: HTTPConnection) -> bool:
     """https to this server, or to a trusted proxy that says so (its own, nearest hop's value)."""
-    if connection.url.scheme in ("https", "wss"):
+    if connection.scope.get("scheme") in ("https", "wss"):  # not `.url`: built per request
         return True
     auth = getattr(connection.app.state, "auth", None)
     networks = auth.trusted_proxies if auth is not None else ()
