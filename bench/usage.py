@@ -19,7 +19,8 @@ in CN for 2026, two co-holders' lines), about 92% covered, the rest in HK or on 
 - JSON Lines: the per-line sample written as JSON Lines, read per line and vectorised;
 - django-music-publisher: its royalty calculation against ours on one statement
   (`bench/usage_dmp.py`, `--dmp-rows 0` skips it).
-Prints a table: lines/s per stage, peak RSS (this process, so far), and the ratios.
+Prints a table: lines/s per stage, peak RSS (this process so far, DuckDB's memory included:
+it runs in-process), and the ratios. Matching and rating at 10–100 M lines: `bench.usage_scale`.
 """
 
 from __future__ import annotations
@@ -149,20 +150,15 @@ def land_per_line(csv_path: Path, lake: Lake) -> None:
 
 def match_and_rate(lake: Lake, report_id: str, grants: Path, out: Path) -> dict[str, int]:
     """Matched / unlicensed / unmatched to Parquet, then plays and revenue per licence line."""
-    eng = connect("duckdb")
+    eng = connect("duckdb", memory_limit="2GB", temp_directory=out / "spill")
     tables = Inputs(**{name: eng.read_parquet([grants / f"{name}.parquet"], schema)
                        for name, schema in inputs.SCHEMAS.items()})
     lines = eng.read_parquet([lake.file(Area.USAGE, PERIOD, REPORTER, report_id)], USAGE_LINE_SCHEMA)
     no_titles = tables.titles.select(title="title_key", title_key="title_key")
     outcomes = match(lines, tables, no_titles, period_start=START, period_end=END)
-    rows = {}
-    for outcome in Outcome:
-        with pq.ParquetWriter(out / f"{outcome.value}.parquet", SCHEMAS[outcome]) as writer:
-            rows[outcome.value] = 0
-            for batch in eng.arrow_batches(getattr(outcomes, outcome.value), SCHEMAS[outcome]):
-                writer.write_batch(batch)
-                rows[outcome.value] += batch.num_rows
-    return rows
+    return {outcome.value: eng.write_parquet(getattr(outcomes, outcome.value), SCHEMAS[outcome],
+                                             out / f"{outcome.value}.parquet")
+            for outcome in Outcome}
 
 
 def rate(out: Path) -> int:

@@ -84,6 +84,14 @@ class Settings(BaseSettings):
         '{"burst_plays": 20, "disabled": ["many_ids"]}; unset fields keep their defaults '
         "(docs/usage-cleaning.md); checked when the server or a usage command starts")
 
+    duckdb_memory_limit: str = Field(
+        default="2GB", pattern=r"(?i)^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$",
+        description="What royalty matching on DuckDB may hold in memory; beyond it DuckDB "
+        "spills to duckdb_temp_dir (docs/royalties.md)")
+    duckdb_temp_dir: Path | None = Field(
+        default=None, description="Where DuckDB spills; unset: a folder of each run under "
+        "<data_dir>/lake/_work, removed when the run ends")
+
     @field_validator("trusted_proxies")
     @classmethod
     def _proxies_parse(cls, value: str) -> str:

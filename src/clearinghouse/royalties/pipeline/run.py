@@ -27,6 +27,7 @@ import pyarrow.parquet as pq
 from ibis.expr.types import Table
 from sqlalchemy.orm import Session
 
+from clearinghouse.core.settings import get_settings
 from clearinghouse.royalties.contracts import (
     MATCHED_USAGE_SCHEMA,
     UNLICENSED_USAGE_SCHEMA,
@@ -92,37 +93,55 @@ def run_matching(
     engine: Engine | str = EngineName.DUCKDB,
 ) -> MatchCounts:
     """Match the period's usage lines of `reports` and write the three outcomes."""
-    eng = engine if isinstance(engine, Engine) else connect(engine)
     work = lake.root / "_work" / uuid.uuid4().hex  # beside the lake: Spark workers read it too
     try:
+        eng = engine if isinstance(engine, Engine) else _configured(engine, work)
         files = inputs.export(session, work)
         tables = Inputs(**{name: eng.read_parquet([files.path(name)], schema)
                            for name, schema in inputs.SCHEMAS.items()})
         paths = [lake.file(Area.USAGE, period, r.reporter_id, r.report_id) for r in reports]
-        if not paths:  # a period nobody reported: the same plan over no lines
-            paths = [work / "no_lines.parquet"]
-            pq.write_table(USAGE_LINE_SCHEMA.empty_table(), paths[0])
-        lines = eng.read_parquet(paths, USAGE_LINE_SCHEMA)
-        title_keys = _title_keys(eng, lines, work / "line_titles.parquet")
-        start, end = period_days(period)
-        outcomes = match(lines, tables, title_keys, period_start=start, period_end=end,
-                         used_before=_used_before(eng, lake, period))
-        written = {
-            outcome: _write(eng, getattr(outcomes, outcome.value), SCHEMAS[outcome],
-                            outcome_file(lake, outcome, period))
-            for outcome in Outcome
-        }
-        for outcome in Outcome:  # all three complete: now they replace the last run's
-            final = outcome_file(lake, outcome, period)
-            os.replace(_partial(final), final)
-        return MatchCounts(
-            lines=_count(eng, lines),
-            matched_rows=written[Outcome.MATCHED],
-            unlicensed=written[Outcome.UNLICENSED],
-            unmatched=written[Outcome.UNMATCHED],
-        )
+        return match_to_lake(eng, tables, paths, period, lake, work)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def _configured(name: str, work: Path) -> Engine:
+    """An engine by name, DuckDB within the configured memory limit, spilling to the settings'
+    folder or else to this run's work folder (removed with it)."""
+    settings = get_settings()
+    return connect(name, memory_limit=settings.duckdb_memory_limit,
+                   temp_directory=settings.duckdb_temp_dir or work / "spill")
+
+
+def match_to_lake(eng: Engine, tables: Inputs, paths: Sequence[Path], period: str, lake: Lake,
+                  work: Path, *, days: tuple[date, date] | None = None) -> MatchCounts:
+    """Match the usage files at `paths` against `tables` and write the period's three outcome
+    files (replacing the last run's only once all three are complete); `work` is a folder for
+    intermediate files, the caller's to remove."""
+    work.mkdir(parents=True, exist_ok=True)
+    if not paths:  # a period nobody reported: the same plan over no lines
+        paths = [work / "no_lines.parquet"]
+        pq.write_table(USAGE_LINE_SCHEMA.empty_table(), paths[0])
+    lines = eng.read_parquet(paths, USAGE_LINE_SCHEMA)
+    title_keys = _title_keys(eng, lines, work / "line_titles.parquet")
+    start, end = days or period_days(period)
+    outcomes = match(lines, tables, title_keys, period_start=start, period_end=end,
+                     used_before=_used_before(eng, lake, period))
+    written = {}
+    for outcome in Outcome:
+        final = outcome_file(lake, outcome, period)
+        final.parent.mkdir(parents=True, exist_ok=True)
+        written[outcome] = eng.write_parquet(getattr(outcomes, outcome.value), SCHEMAS[outcome],
+                                             _partial(final))
+    for outcome in Outcome:  # all three complete: now they replace the last run's
+        final = outcome_file(lake, outcome, period)
+        os.replace(_partial(final), final)
+    return MatchCounts(
+        lines=eng.count(lines),
+        matched_rows=written[Outcome.MATCHED],
+        unlicensed=written[Outcome.UNLICENSED],
+        unmatched=written[Outcome.UNMATCHED],
+    )
 
 
 def _used_before(eng: Engine, lake: Lake, period: str) -> Table | None:
@@ -140,12 +159,6 @@ def _used_before(eng: Engine, lake: Lake, period: str) -> Table | None:
     return m.group_by("license_id", "kind").aggregate(used=used.sum())
 
 
-def _count(eng: Engine, table: Table) -> int:
-    batches = list(eng.arrow_batches(table.aggregate(n=table.count()),
-                                     pa.schema([("n", pa.int64())])))
-    return int(batches[0].column(0)[0].as_py()) if batches else 0
-
-
 def _title_keys(eng: Engine, lines: Table, path: Path) -> Table:
     """The wanted titles of `lines` with their keys, computed here (Unicode normalisation is
     Python's, not an engine's) and handed back to the engine as a file."""
@@ -161,13 +174,3 @@ def _title_keys(eng: Engine, lines: Table, path: Path) -> Table:
 
 def _partial(final: Path) -> Path:
     return final.with_name(final.name + TEMP_SUFFIX)
-
-
-def _write(eng: Engine, expr: Table, schema: pa.Schema, final: Path) -> int:
-    final.parent.mkdir(parents=True, exist_ok=True)
-    rows = 0
-    with pq.ParquetWriter(_partial(final), schema) as writer:
-        for batch in eng.arrow_batches(expr, schema):
-            writer.write_batch(batch)
-            rows += batch.num_rows
-    return rows
