@@ -77,3 +77,20 @@ def test_json_text_made_beforehand_is_stored_as_the_dict_would_be(sessions):
     assert stored_text == _raw(sessions, audit, "entity_id", ["dict0", "dict1"])
     with unit_of_work(sessions) as s:
         assert s.scalar(select(AuditEvent.after).where(AuditEvent.entity_id == "text1")) == after
+
+
+def test_json_reads_back_the_values_written_even_beyond_64_bit_integers(sessions):
+    """JSON columns are read by orjson where it gives the same value (an import's report is read
+    back whole): an integer beyond 64 bits must still come back as that integer, never a float."""
+    result = {"rows": [{"row": 2, "work_id": "wrk_x", "errors": []}], "total": 1,
+              "big": 2**70, "long": -123456789012345678901234567890, "ratio": 0.1,
+              "text": "夏日 \"Live\" \\ é"}
+    with unit_of_work(sessions) as s:
+        s.execute(insert(Job.__table__), [{
+            "id": "job_json", "kind": "works.import", "owner_party_id": "pty_x", "dedupe_key": None,
+            "result": result, "error": None, "created_at": AT, "updated_at": AT,
+            "started_at": None, "finished_at": None}])
+    with unit_of_work(sessions) as s:
+        stored = s.get(Job, "job_json").result
+    assert stored == result
+    assert type(stored["big"]) is int and type(stored["long"]) is int

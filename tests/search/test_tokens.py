@@ -68,3 +68,22 @@ def test_breaking_punctuation_leaves_a_gap_in_the_index_and_the_exact_title_key(
         f"lights {GAP} camera {GAP} summer city don t")  # hyphens and apostrophes join
     assert parse_text("坦克（现场版）").normalised == f"坦 克 {GAP} 现 场 版"
     assert [s.tokens for s in parse_text("坦克（现").segments] == [("坦", "克"), ("现",)]
+
+
+def test_plain_text_takes_a_shortcut_to_the_same_tokens():
+    """Text of ASCII and common ideographs is tokenized by a regular expression (the bulk
+    import's hot path): the tokens, gaps and normal form are exactly those of the general,
+    character-by-character way, whatever the mix of cases, breaks and separators."""
+    from random import Random
+
+    from clearinghouse.search import tokens
+
+    alphabet = [chr(c) for c in range(128)] + list("夏日城市歌曲㐀䶿一鿿") + ["x" * 70]
+    rng = Random(12)
+    for _ in range(3000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randrange(25)))
+        assert tokens.normalise(text) == tokens._normalise_unicode(text)
+        assert tokens.field_tokens(text) == tokens._field_tokens_by_character(text), text
+    assert tokens.field_tokens("坦克（现场版） Live, 2024") == [
+        "坦", "克", GAP, "现", "场", "版", GAP, "live", GAP, "2024"]
+    assert tokens.field_tokens("坦克(现场版)") == ["坦", "克", GAP, "现", "场", "版"]

@@ -38,3 +38,18 @@ def test_ids_sort_by_time_then_randomness():
 def test_new_id_shape():
     value = ids.new_id("wrk")
     assert ids.has_prefix(value, "wrk") and set(value[4:]) <= set(ids._ALPHABET)
+
+
+def test_ids_made_from_buffered_randomness_are_distinct_and_a_fork_reads_afresh():
+    made = {ids.new_id("hld") for _ in range(5000)}  # more than one 4 KiB read
+    assert len(made) == 5000
+    reader, writer = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child's next id must not be the parent's next one
+        os.write(writer, ids._random_bytes.take(10))
+        os._exit(0)
+    os.waitpid(pid, 0)
+    child = os.read(reader, 10)
+    os.close(reader)
+    os.close(writer)
+    assert len(child) == 10 and child != ids._random_bytes.take(10)

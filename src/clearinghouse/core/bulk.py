@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
 from itertools import chain
+from operator import itemgetter
 from typing import Any
 
 import orjson
@@ -132,13 +133,17 @@ def insert_many(session: Session, table: Table, rows: Sequence[dict[str, Any]]) 
     if plan is None:
         session.execute(insert(table), [_parsed(row) for row in rows])
         return
-    if plan.defaults:
-        rows = [plan.defaults | row for row in rows]
-    pairs = [(key, _memoised(processor) if processor is not None and temporal else processor)
-             for key, processor, temporal in zip(plan.keys, plan.processors, plan.temporal,
-                                                 strict=True)]
-    params = [tuple([row[key] if processor is None else processor(row[key])
-                     for key, processor in pairs]) for row in rows]
+    # Column by column: a column's values go through its processor in one `map`, and the
+    # rows' tuples are zipped from the columns, so a row costs no Python-level loop of its own.
+    columns: list[Sequence[Any]] = []
+    for key, processor, temporal in zip(plan.keys, plan.processors, plan.temporal, strict=True):
+        values: Sequence[Any] = ([plan.defaults[key]] * len(rows) if key in plan.defaults
+                                 else list(map(itemgetter(key), rows)))
+        if processor is not None:
+            values = (_each_distinct(processor, values) if temporal
+                      else list(map(processor, values)))
+        columns.append(values)
+    params = list(zip(*columns, strict=True))
     if dialect.name == "sqlite":
         _insert_rows(connection, plan.sql, len(plan.keys), params)
     else:
@@ -175,6 +180,13 @@ def _parsed(row: dict[str, Any]) -> dict[str, Any]:
             for key, value in row.items()}
 
 
+def insert_values(session: Session, sql: str, rows: Sequence[tuple[Any, ...]]) -> None:
+    """SQLite: `sql`, an INSERT of one `VALUES (?, …)` row, for each of `rows` (ready-made
+    values), hundreds of rows per statement; for tables SQLAlchemy does not model (FTS5)."""
+    if rows:
+        _insert_rows(session.connection(), sql, len(rows[0]), rows)
+
+
 def copy_rows(session: Session, table: str, columns: Sequence[str],
               rows: Iterable[Sequence[Any]]) -> None:
     """PostgreSQL: stream ready-made values (str, int, date, None …) into `table` with COPY."""
@@ -205,16 +217,17 @@ def _is_temporal(column_type: Any) -> bool:
         return False
 
 
-def _memoised(processor: Callable[[Any], Any]) -> Callable[[Any], Any]:
-    """One batch stamps its rows with the same instant: format each distinct value once."""
-    done: dict[Any, Any] = {}
-
-    def process(value: Any) -> Any:
+def _each_distinct(processor: Callable[[Any], Any], values: Sequence[Any]) -> list[Any]:
+    """`processor` of each value, computed once per distinct value: a batch stamps its rows
+    with the same instant and repeats a few dates. Objects are told apart by identity first
+    (no Python loop per row), then by value."""
+    objects = dict(zip(map(id, values), values, strict=True))
+    by_value: dict[Any, Any] = {}
+    done = {}
+    for key, value in objects.items():
         # Equal instants in two offsets are equal datetimes, yet may be stored differently.
-        key = (value, value.utcoffset()) if isinstance(value, datetime) else value
-        if key in done:
-            return done[key]
-        done[key] = result = processor(value)
-        return result
-
-    return process
+        same = (value, value.utcoffset()) if isinstance(value, datetime) else value
+        if same not in by_value:
+            by_value[same] = processor(value)
+        done[key] = by_value[same]
+    return list(map(done.__getitem__, map(id, values)))

@@ -136,7 +136,7 @@ def _adds_holding(current_ref: str | None, cells: dict[str, str]) -> bool:
 
 
 def _cells(columns: list[str], record: list[str]) -> dict[str, str]:
-    return {c: v.strip() for c, v in zip(columns, record, strict=False) if v.strip()}
+    return {c: v for c, v in zip(columns, map(str.strip, record), strict=False) if v}
 
 
 def _csv_error(exc: csv.Error, line: int) -> ValidationFailed:

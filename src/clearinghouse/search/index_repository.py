@@ -74,6 +74,9 @@ _PAIRS_SQL = ", ".join(f"{make.__name__}({c})" for c, make in PAIRS_OF.items())
 _FTS_ROWS = f"doc_no, {_COLUMNS}, {_PAIRS_SQL} FROM search_documents"
 
 
+_PAIRS = tuple(PAIRS_OF.items())
+_FTS_INSERT_VALUES = (f"INSERT INTO search_fts (rowid, {_FTS_COLUMNS}) "
+                      f"VALUES (?{', ?' * (len(TEXT_COLUMNS) + len(PAIR_COLUMNS))})")
 _LAST_DOC_NO = text("SELECT coalesce(max(doc_no), 0) FROM search_documents")
 _FTS_INSERT_AFTER = text(f"INSERT INTO search_fts (rowid, {_FTS_COLUMNS}) SELECT {_FTS_ROWS} "
                          "WHERE doc_no > :last ORDER BY doc_no")
@@ -123,12 +126,18 @@ def add_new_documents(session: Session, docs: Sequence[IndexedDocument]) -> None
                        ([*map(doc.row().__getitem__, columns), doc.tsvector(),
                          doc.facets_tsvector()] for doc in docs))
         return
-    # The bulk path (multi-row INSERTs, no per-row SQLAlchemy work); in this write transaction
-    # the new documents are numbered after every existing one, so FTS5 takes them by number.
+    # The bulk path (multi-row INSERTs, no per-row SQLAlchemy work). In this write transaction
+    # the new documents are numbered after every existing one, as SQLite would number them;
+    # FTS5 takes them with their pairs made here (a function SQL calls back into Python per
+    # value cost more, and took the GIL back from the thread building the next batch each time).
     last = session.execute(_LAST_DOC_NO).scalar_one()
-    bulk.insert_many(session, SearchDocument.__table__, [d.row() for d in docs])
-    _define_pairs_function(session)
-    session.execute(_FTS_INSERT_AFTER, {"last": last})
+    rows = [d.row() for d in docs]
+    for doc_no, row in enumerate(rows, last + 1):
+        row["doc_no"] = doc_no
+    bulk.insert_many(session, SearchDocument.__table__, rows)
+    bulk.insert_values(session, _FTS_INSERT_VALUES, [
+        (row["doc_no"], *[row[c] for c in TEXT_COLUMNS], *[make(row[c]) for c, make in _PAIRS])
+        for row in rows])
 
 
 def delete_documents(session: Session, work_ids: Sequence[str]) -> None:

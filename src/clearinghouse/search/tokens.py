@@ -22,6 +22,7 @@ PostgreSQL tsvector is built from a literal, so both engines see exactly the tok
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -84,10 +85,26 @@ def _kind(char: str) -> int:
     return _BREAK if _is_break(char) else _SEPARATOR
 
 
+# Text of ASCII and CJK unified ideographs only (most catalogue titles, names and tags): NFKC,
+# NFD and NFC leave it as it is, it has no accents and only ASCII letters fold, so it
+# normalises to `text.lower()` and tokenizes by one regular expression (`_PLAIN_TOKEN`),
+# without the character loop below. tests/unit/test_search_tokens.py holds the two ways equal.
+_IDEOGRAPHS = "\u3400-\u4dbf\u4e00-\u9fff"
+_PLAIN = re.compile(f"[\\x00-\\x7f{_IDEOGRAPHS}]*")
+# A word or one ideograph; a breaking mark (the ASCII ones of _BREAK_MARKS, brackets).
+_PLAIN_TOKEN = re.compile(f"[a-z0-9]+|[{_IDEOGRAPHS}]")
+_PLAIN_BREAK = re.compile(r"[!(),/:;?\[\]{|}]")
+_PLAIN_TOKEN_OR_BREAK = re.compile(f"({_PLAIN_TOKEN.pattern})|{_PLAIN_BREAK.pattern}")
+
+
 def normalise(text: str) -> str:
     """NFKC, case-folded, accents removed from European scripts."""
-    if text.isascii():  # ASCII is its own NFKC/NFD/NFC and has no accents: only the case folds
+    if text.isascii() or _PLAIN.fullmatch(text):  # only the case folds (see _PLAIN)
         return text.lower()
+    return _normalise_unicode(text)
+
+
+def _normalise_unicode(text: str) -> str:
     folded = unicodedata.normalize("NFKC", text).casefold()
     decomposed = unicodedata.normalize("NFD", folded)
     out: list[str] = []
@@ -161,6 +178,12 @@ def token_texts(text: str) -> list[str]:
 
 def field_tokens(text: str) -> list[str]:
     """`token_texts`, with a gap token wherever breaking punctuation stood between two tokens."""
+    if text.isascii() or _PLAIN.fullmatch(text):
+        return _plain_field_tokens(text.lower())
+    return _field_tokens_by_character(text)
+
+
+def _field_tokens_by_character(text: str) -> list[str]:
     texts: list[str] = []
     word: list[str] = []
     broken = False
@@ -186,6 +209,27 @@ def field_tokens(text: str) -> list[str]:
         if broken and texts:
             texts.append(GAP)
         texts.append("".join(word)[:MAX_TOKEN_CHARS])
+    return texts
+
+
+def _plain_field_tokens(lowered: str) -> list[str]:
+    """`field_tokens` of a normalised text of ASCII and ideographs only (see _PLAIN)."""
+    if not _PLAIN_BREAK.search(lowered):
+        texts: list[str] = _PLAIN_TOKEN.findall(lowered)
+        if len(lowered) > MAX_TOKEN_CHARS:
+            texts = [t[:MAX_TOKEN_CHARS] for t in texts]
+        return texts
+    texts = []
+    broken = False
+    for match in _PLAIN_TOKEN_OR_BREAK.finditer(lowered):
+        token = match.group(1)
+        if token is None:
+            broken = True
+            continue
+        if broken and texts:
+            texts.append(GAP)
+        texts.append(token[:MAX_TOKEN_CHARS])
+        broken = False
     return texts
 
 
