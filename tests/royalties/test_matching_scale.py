@@ -64,7 +64,9 @@ def _lake(root: Path) -> tuple[Lake, Path, dict[str, int]]:
                    "valid_from": pa.repeat(pa.scalar(date(2026, 1, 1)), 2 * WORKS),
                    "valid_to": pa.repeat(pa.scalar(date(2027, 1, 1)), 2 * WORKS),
                    "status": pa.repeat("active", 2 * WORKS)},
-        "licences": {"license_id": _ids("lic_", w), "licensee_id": pa.repeat(REPORTER, WORKS)},
+        "licences": {"license_id": _ids("lic_", w), "licensee_id": pa.repeat(REPORTER, WORKS),
+                     "max_plays": pa.nulls(WORKS, pa.int64()),  # no bound on the uses
+                     "max_copies": pa.nulls(WORKS, pa.int64())},
         "licence_works": {"license_id": _ids("lic_", w), "work_id": _ids("wrk_", w)},
         "works": {"work_id": _ids("wrk_", w)},
     }
