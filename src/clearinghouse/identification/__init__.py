@@ -1,0 +1,1 @@
+"""Content identification: reference media for works, fingerprints, and finding them in uploads."""
