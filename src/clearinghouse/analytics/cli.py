@@ -1,10 +1,13 @@
-"""`clearinghouse analytics …`: the market view from the command line (deal flow so far)."""
+"""`clearinghouse analytics …`: the market view from the command line, the operator's (the
+whole market); platforms and owners read their own through the API."""
 
 from __future__ import annotations
 
+import tempfile
+from dataclasses import asdict
 from decimal import Decimal
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -12,10 +15,17 @@ from clearinghouse.analytics.deals import service
 from clearinghouse.analytics.deals.csv_reading import MAX_BYTES
 from clearinghouse.analytics.deals.domain import Conventions
 from clearinghouse.analytics.deals.schemas import summary_out
+from clearinghouse.analytics.metrics import service as metrics
+from clearinghouse.analytics.metrics.queries import ATTRIBUTES
 from clearinghouse.cli.context import database, emit_json, emit_table, fail, local_operator
-from clearinghouse.core.errors import DomainError, PayloadTooLarge
+from clearinghouse.core.errors import DomainError, PayloadTooLarge, ValidationFailed
+from clearinghouse.core.settings import get_settings
+from clearinghouse.royalties.pipeline.engine import connect
+from clearinghouse.usage.lake import Lake
 
-analytics_app = typer.Typer(help="Market analytics: deal flow.", no_args_is_help=True)
+analytics_app = typer.Typer(help="Market and usage analytics: metrics, overlap, demographics, "
+                            "deal flow.", no_args_is_help=True)
+AsJson = Annotated[bool, typer.Option("--json", help="Print JSON")]
 
 
 @analytics_app.command("deals")
@@ -61,3 +71,69 @@ def deals(
                      "estimated": r.estimated, "CNY": r.cny.display, "USD": r.usd.display}
                     for r in rows], ["", "events", "disclosed", "estimated", "CNY", "USD"],
                    title=title)
+
+
+Period = Annotated[str, typer.Argument(help="A month (2026-06) or a quarter (2026Q2)")]
+EngineOption = Annotated[str, typer.Option("--engine", help="duckdb (default) or spark")]
+KOption = Annotated[int | None, typer.Option("--k", min=2, help="Suppress figures about fewer "
+                                             "people (never below the configured minimum)")]
+
+
+def _metric_rows(period: str, engine_name: str, k: int | None, compute: Any) -> tuple[list[Any], int]:
+    """The operator's (market) view of `period`, computed by `compute(engine, events, k)`."""
+    if engine_name not in ("duckdb", "spark"):
+        fail(ValidationFailed("--engine is duckdb or spark", field="engine"))
+    settings = get_settings()
+    k = max(k or settings.analytics_min_users, settings.analytics_min_users)
+    try:
+        months = metrics.months_of(period)
+        with database() as db, tempfile.TemporaryDirectory(prefix="analytics-") as spill:
+            local_operator(db)
+            engine = connect(engine_name, memory_limit=settings.duckdb_memory_limit,
+                             temp_directory=settings.duckdb_temp_dir or spill)
+            events = metrics.events_of(engine, db, Lake(settings.lake_dir), months,
+                                       metrics.Scope("market"))
+            return ([] if events is None else compute(engine, events, k)), k
+    except DomainError as exc:
+        fail(exc)
+
+
+def _emit(rows: list[Any], k: int, title: str, as_json: bool) -> None:
+    plain = [asdict(r) for r in rows]
+    if as_json:
+        emit_json({"k": k, "rows": plain})
+        return
+    columns = list(plain[0]) if plain else []
+    emit_table([{c: "—" if v is None else v for c, v in r.items()} for r in plain], columns,
+               title=f"{title} (— : fewer than {k} people)")
+
+
+@analytics_app.command("metrics")
+def metrics_command(period: Period, engine: EngineOption = "duckdb", k: KOption = None,
+                    as_json: AsJson = False) -> None:
+    """MAU, DAU, DAU/MAU, launches and minutes per user per day, plays, penetration, growth."""
+    rows, used = _metric_rows(period, engine, k, metrics.monthly)
+    _emit(rows, used, f"usage metrics {period}", as_json)
+
+
+@analytics_app.command("overlap")
+def overlap_command(period: Period, engine: EngineOption = "duckdb", k: KOption = None,
+                    as_json: AsJson = False) -> None:
+    """Users on both of two platforms, per month."""
+    rows, used = _metric_rows(period, engine, k, metrics.overlap)
+    _emit(rows, used, f"audience overlap {period}", as_json)
+
+
+@analytics_app.command("demographics")
+def demographics_command(
+    period: Period,
+    attribute: Annotated[str, typer.Option("--attribute", help="gender, age_band, province or "
+                                           "territory")] = "gender",
+    engine: EngineOption = "duckdb", k: KOption = None, as_json: AsJson = False,
+) -> None:
+    """Users per value of an audience attribute, per platform and month."""
+    if attribute not in ATTRIBUTES:
+        fail(ValidationFailed(f"--attribute is one of {', '.join(ATTRIBUTES)}", field="attribute"))
+    rows, used = _metric_rows(period, engine, k,
+                              lambda e, t, kk: metrics.demographics(e, t, attribute, kk))
+    _emit(rows, used, f"{attribute} {period}", as_json)

@@ -84,6 +84,9 @@ class Settings(BaseSettings):
         '{"burst_plays": 20, "disabled": ["many_ids"]}; unset fields keep their defaults '
         "(docs/usage-cleaning.md); checked when the server or a usage command starts")
 
+    analytics_min_users: int = Field(
+        default=50, ge=2, le=1_000_000,
+        description="Usage analytics show no figure about fewer people than this (docs/analytics.md)")
     duckdb_memory_limit: str = Field(
         default="2GB", pattern=r"(?i)^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$",
         description="What royalty matching on DuckDB may hold in memory; beyond it DuckDB "

@@ -39,6 +39,7 @@ PAGE_MODULES = (
     "clearinghouse.royalties.earnings_pages",
     "clearinghouse.royalties.payouts_pages",
     "clearinghouse.analytics.deals.pages",
+    "clearinghouse.analytics.metrics.pages",
 )
 
 
