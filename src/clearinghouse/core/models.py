@@ -19,6 +19,7 @@ FEATURE_TABLE_MODULES = (
     "clearinghouse.royalties.tables",
     "clearinghouse.royalties.claims.tables",
     "clearinghouse.royalties.unlicensed.tables",
+    "clearinghouse.enforcement.tables",
 )
 
 
