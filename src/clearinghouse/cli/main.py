@@ -41,6 +41,7 @@ FEATURE_CLIS = (
     ("clearinghouse.backup.cli", "register", None),
     ("clearinghouse.usage.cli", "usage_app", "usage"),
     ("clearinghouse.royalties.cli", "register", None),
+    ("clearinghouse.enforcement.cli", "register", None),
 )
 
 
