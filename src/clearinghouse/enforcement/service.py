@@ -46,6 +46,7 @@ from clearinghouse.licensing.terms import (
     channels_named,
 )
 from clearinghouse.registry import owner_service
+from clearinghouse.registry import repository as registry
 from clearinghouse.royalties.unlicensed import pricing
 
 OFFER_CURRENCY = "CNY"  # the routine offers' market currency
@@ -207,8 +208,6 @@ def buy(session: Session, principal: Principal, claim_id: str, settings: Setting
 def notice_facts(session: Session, claim: ContentClaim) -> dict[str, Any]:
     """The plain facts a warning notice states (contract 3: the lead maps these onto
     enforcement.notices.NoticeFacts and renders them when a claim is made under warn or offer)."""
-    from clearinghouse.registry import repository as registry
-
     work = registry.get_work(session, claim.work_id)
     owner = registry.get_party(session, claim.owner_id)
     platform = registry.get_party(session, claim.platform_id) if claim.platform_id else None
