@@ -41,9 +41,9 @@ def _territory(value: str | None) -> str | None:
 
 def _scope_owner(session: Session, principal: Principal, work_id: str | None) -> str:
     """Whose row this is: the work's registrant (the caller must manage the work), or the
-    caller itself for its default."""
-    owner_service.require_owner(principal)
+    caller itself for its default (an owner's; an agent sets a work's within its mandate)."""
     if work_id is None:
+        owner_service.require_owner(principal)
         return principal.party_id
     work = registry.get_work(session, work_id)
     if work is None:
