@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
@@ -12,8 +12,10 @@ from sqlalchemy.orm import Session
 from clearinghouse.enforcement.tables import ClaimDispute, ClaimEvent, ContentClaim, EnforcementPolicy
 from clearinghouse.registry.tables import Work, WorkType
 
+T = TypeVar("T")
 
-def add(session: Session, row: Any) -> Any:
+
+def add(session: Session, row: T) -> T:
     session.add(row)
     session.flush()
     return row
@@ -33,7 +35,8 @@ def policy_rows(session: Session, owner_id: str, work_ids: Sequence[str]
 def policy_at(session: Session, owner_id: str, work_id: str | None, territory: str | None
               ) -> EnforcementPolicy | None:
     def same(column: Any, value: str | None) -> ColumnElement[bool]:
-        return column.is_(None) if value is None else column == value
+        found: ColumnElement[bool] = column.is_(None) if value is None else column == value
+        return found
     return session.scalars(select(EnforcementPolicy).where(
         EnforcementPolicy.owner_id == owner_id, same(EnforcementPolicy.work_id, work_id),
         same(EnforcementPolicy.territory, territory))).first()
@@ -90,7 +93,7 @@ def page_of_claims(session: Session, *, work_ids: Sequence[str] | None, party_id
     """Claims on these works or against this party (uploader or platform), newest first; both
     None: every claim (the operator)."""
     where: list[Any] = []
-    sides = []
+    sides: list[ColumnElement[bool]] = []
     if work_ids is not None:
         sides.append(ContentClaim.work_id.in_(list(work_ids)))
     if party_id is not None:
@@ -137,7 +140,7 @@ def page_of_disputes(session: Session, *, claim_ids_of: Any, statuses: Sequence[
 
 def claim_ids_for(work_ids: Sequence[str] | None, party_id: str | None) -> Any:
     """A subquery of claim ids on these works or against this party."""
-    sides = []
+    sides: list[ColumnElement[bool]] = []
     if work_ids is not None:
         sides.append(ContentClaim.work_id.in_(list(work_ids)))
     if party_id is not None:
