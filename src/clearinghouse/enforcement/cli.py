@@ -57,9 +57,11 @@ def list_claims(
     as_party: AsParty = None, as_json: AsJson = False,
 ) -> None:
     """Claims, newest first: the operator's every claim, or those of --as PARTY."""
-    rows, total = _run(as_party, lambda db, who: (
-        lambda page: ([claim_out(c) for c in page[0]], page[1]))(service.list_claims(
-            db, who, status=status.value if status else None, offset=0, limit=limit)))
+    def read(db: Session, who: Principal) -> tuple[list[Any], int]:
+        found, count = service.list_claims(db, who, status=status.value if status else None,
+                                           offset=0, limit=limit)
+        return [claim_out(c) for c in found], count
+    rows, total = _run(as_party, read)
     if as_json:
         emit_json(rows)
     else:
