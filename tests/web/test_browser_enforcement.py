@@ -1,7 +1,7 @@
 """In a real browser on what `clearinghouse demo` serves: one of 一条's works is found in the demo
 creator's upload on 抖音 (a claim, made as identification makes it); the creator disputes it in the
-browser and 一条 answers (upholds it with a note); axe-core finds no serious or critical violation
-on the claim pages. The screenshot goes to test-artifacts/web/ (and docs/img/)."""
+browser and 一条 answers (upholds it with a note), then sets its policy; axe-core finds no
+serious or critical violation on these pages. The screenshot goes to test-artifacts/web/ (and docs/img/)."""
 
 from __future__ import annotations
 
@@ -77,4 +77,9 @@ def test_the_uploader_disputes_a_claim_and_the_owner_answers(
 
     uploader.reload()
     assert "整段副歌" in uploader.locator("main").inner_text()
+    owner.goto(f"{demo_server}/owner/enforcement")
+    owner.select_option("#policy-form select[name=policy]", "offer")
+    owner.click("#policy-form button[type=submit]")
+    owner.wait_for_selector("#policies")
+    found["/owner/enforcement"] = serious_accessibility_violations(owner)
     assert not any(found.values()), found
