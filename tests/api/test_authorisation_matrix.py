@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 from clearinghouse.core.db import make_engine, session_factory
 from clearinghouse.core.settings import Settings
 from clearinghouse.usage.lake import Lake
-from tests.api import claims_matrix
+from tests.api import claims_matrix, enforcement_matrix
 from tests.api.matrix_world import ROLES, SLIVER, MatrixWorld, build_matrix_world
 from tests.licensing.catalogue_world import ad_use, offer_body
 from tests.usage.support import PERIOD
@@ -28,6 +28,8 @@ REGISTERING = A_SIDE | {"owner_b"}  # owner B may register, but on A's work only
 LICENSEE = frozenset({"licensee"})
 LICENSE_READERS = A_SIDE | LICENSEE  # the licensee, the holder paid through it (and its agent)
 NOT_SEEN = {"licensee": 404, "platform": 404}  # a claim is hidden from those it does not concern
+CLAIM_SIDES = frozenset({"owner_a", "agent", "licensee", "platform", "operator"})  # content claims
+ONLY_B_UNSEEN = {"owner_b": 404}  # of the signed-in, only owner B stands outside a content claim
 
 Call = Callable[[MatrixWorld, str], Any]
 
@@ -399,6 +401,37 @@ MATRIX: dict[tuple[str, str], Rule] = {
     ("POST", "/api/v1/payouts/{payout_id}/sent"): Rule(_on(
         lambda w: w.fresh_payout(), "POST", "/api/v1/payouts/{id}/sent",
         lambda w, r: {"reference": "matrix", "sent_on": "2026-01-02"}), OPERATOR),
+    # -- content claims: the owner's side (A, its agent) and the uploader's (the licensee, its
+    # platform) and the operator see a claim; to anyone else it does not exist. The operator
+    # decides escalated disputes; it takes no side's step.
+    ("GET", "/api/v1/enforcement/policies"): Rule(get("/api/v1/enforcement/policies"),
+                                                  frozenset({"owner_a", "owner_b"})),
+    ("PUT", "/api/v1/enforcement/policies"): Rule(enforcement_matrix.set_policy,
+                                                  frozenset({"owner_a", "agent"})),
+    ("DELETE", "/api/v1/enforcement/policies"): Rule(enforcement_matrix.clear_policy,
+                                                     frozenset({"owner_a", "agent"})),
+    ("GET", "/api/v1/claims"): Rule(get("/api/v1/claims"), SIGNED_IN),
+    ("GET", "/api/v1/claims/{claim_id}"): Rule(enforcement_matrix.on_claim(""), CLAIM_SIDES,
+                                               others=404),
+    ("POST", "/api/v1/claims/{claim_id}/withdraw"): Rule(enforcement_matrix.on_claim(
+        "/withdraw", {}), frozenset({"owner_a", "agent"}), special=ONLY_B_UNSEEN),
+    ("POST", "/api/v1/claims/{claim_id}/buy"): Rule(enforcement_matrix.on_claim("/buy"),
+        frozenset(), special=ONLY_B_UNSEEN | {"licensee": 409, "platform": 409}),  # no offer
+    ("POST", "/api/v1/claims/{claim_id}/earnings"): Rule(enforcement_matrix.on_claim(
+        "/earnings", {"amount": "1.00", "currency": "CNY"}, policy="monetise"),
+        frozenset({"platform"}), special=ONLY_B_UNSEEN),
+    ("POST", "/api/v1/claims/{claim_id}/dispute"): Rule(enforcement_matrix.on_claim(
+        "/dispute", {"reason": "own_work", "evidence": "矩阵"}),
+        frozenset({"licensee", "platform"}), special=ONLY_B_UNSEEN),
+    ("POST", "/api/v1/claims/{claim_id}/dispute/answer"): Rule(enforcement_matrix.on_claim(
+        "/dispute/answer", {"decision": "release"}, state="disputed"),
+        frozenset({"owner_a", "agent"}), special=ONLY_B_UNSEEN),
+    ("POST", "/api/v1/claims/{claim_id}/dispute/escalate"): Rule(enforcement_matrix.on_claim(
+        "/dispute/escalate", {}, state="upheld"),
+        frozenset({"licensee", "platform"}), special=ONLY_B_UNSEEN),
+    ("POST", "/api/v1/claims/{claim_id}/dispute/decide"): Rule(enforcement_matrix.on_claim(
+        "/dispute/decide", {"winner": "owner", "note": "矩阵"}, state="escalated"), OPERATOR),
+    ("GET", "/api/v1/disputes"): Rule(get("/api/v1/disputes"), SIGNED_IN),
     # -- platforms ------------------------------------------------------------------------------
     ("GET", "/api/v1/platforms"): Rule(get("/api/v1/platforms"), EVERYONE),
     ("GET", "/api/v1/platforms/{code}"): Rule(get("/api/v1/platforms/douyin"), EVERYONE),

@@ -51,6 +51,7 @@ FEATURE_ROUTERS = (
     "clearinghouse.royalties.unlicensed.endpoints",
     "clearinghouse.analytics.deals.endpoints",
     "clearinghouse.analytics.metrics.endpoints",
+    "clearinghouse.enforcement.endpoints",
 )
 # Kinds of job that clean up after a crash (e.g. undo an all-or-nothing import's batches).
 JOB_RECOVERIES: dict[str, Recovery] = {import_job.KIND: import_recovery.recover,

@@ -42,6 +42,7 @@ FEATURE_CLIS = (
     ("clearinghouse.usage.cli", "usage_app", "usage"),
     ("clearinghouse.royalties.cli", "register", None),
     ("clearinghouse.analytics.cli", "analytics_app", "analytics"),
+    ("clearinghouse.enforcement.cli", "register", None),
 )
 
 

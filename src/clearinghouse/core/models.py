@@ -20,6 +20,7 @@ FEATURE_TABLE_MODULES = (
     "clearinghouse.royalties.claims.tables",
     "clearinghouse.royalties.unlicensed.tables",
     "clearinghouse.analytics.deals.tables",
+    "clearinghouse.enforcement.tables",
 )
 
 

@@ -39,6 +39,8 @@ class Settings(BaseSettings):
     file_store_url: str | None = Field(default=None, description="fsspec URL for delivered files")
     download_link_seconds: int = 900
     quote_valid_seconds: int = 7 * 24 * 3600
+    # Days an owner has to answer a content-claim dispute (and an uploader to escalate after).
+    dispute_answer_days: int = Field(default=14, ge=1, le=365)
     payout_thresholds: dict[str, int] = Field(
         default_factory=dict,
         description='Minimum royalty payout per currency in minor units, e.g. {"CNY": 10000}; '

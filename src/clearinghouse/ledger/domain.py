@@ -48,6 +48,8 @@ CLEARING_CASH = "clearing:cash"
 CLEARING_FX = "clearing:fx"  # what currency conversions owe or hold, per currency
 # Money received for a share nobody (yet) holds: kept until a holder proves it, never paid out.
 CLEARING_SUSPENSE = "clearing:suspense"
+# Kinds whose every account grows on the credit side: escrow holds money owed to someone.
+CREDIT_KINDS = frozenset({"escrow"})
 
 
 def licensee_payable(party_id: str) -> str:
@@ -58,6 +60,21 @@ def licensee_payable(party_id: str) -> str:
 def holder_earnings(party_id: str) -> str:
     """What the clearinghouse owes a holder from licenses sold (paid out later)."""
     return f"holder:{party_id}:earnings"
+
+
+def claim_escrow(claim_id: str) -> str:
+    """Earnings of a disputed upload, held until the dispute has a winner (enforcement)."""
+    return f"escrow:{claim_id}"
+
+
+def platform_earnings_due(party_id: str) -> str:
+    """What a platform reported its uploads earned for owners and has not yet paid in."""
+    return f"platform:{party_id}:earnings_due"
+
+
+def uploader_earnings(party_id: str) -> str:
+    """Escrowed earnings released to the uploader that won a dispute."""
+    return f"uploader:{party_id}:earnings"
 
 
 def holder_payable_out(party_id: str) -> str:
@@ -84,7 +101,8 @@ class AccountRef:
 
     @property
     def normal_side(self) -> Side:
-        return Side.CREDIT if self.purpose in CREDIT_PURPOSES else Side.DEBIT
+        credit = self.purpose in CREDIT_PURPOSES or self.kind in CREDIT_KINDS
+        return Side.CREDIT if credit else Side.DEBIT
 
 
 def parse_account(code: str) -> AccountRef:

@@ -40,6 +40,7 @@ PAGE_MODULES = (
     "clearinghouse.royalties.payouts_pages",
     "clearinghouse.analytics.deals.pages",
     "clearinghouse.analytics.metrics.pages",
+    "clearinghouse.enforcement.pages",
 )
 
 

@@ -1,0 +1,1 @@
+"""Enforcement: content claims on identified uploads, owners' policies, disputes, escrow."""
