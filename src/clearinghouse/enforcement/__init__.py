@@ -1,0 +1,1 @@
+"""Enforcement: what happens when a registered work is found in an upload."""
