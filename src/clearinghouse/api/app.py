@@ -49,6 +49,8 @@ FEATURE_ROUTERS = (
     "clearinghouse.royalties.endpoints",
     "clearinghouse.royalties.claims.endpoints",
     "clearinghouse.royalties.unlicensed.endpoints",
+    "clearinghouse.platforms.webhooks.endpoints",
+    "clearinghouse.enforcement.notices.endpoints",
 )
 # Kinds of job that clean up after a crash (e.g. undo an all-or-nothing import's batches).
 JOB_RECOVERIES: dict[str, Recovery] = {import_job.KIND: import_recovery.recover,

@@ -41,6 +41,8 @@ FEATURE_CLIS = (
     ("clearinghouse.backup.cli", "register", None),
     ("clearinghouse.usage.cli", "usage_app", "usage"),
     ("clearinghouse.royalties.cli", "register", None),
+    ("clearinghouse.platforms.webhooks.cli", "webhooks_app", "webhooks"),
+    ("clearinghouse.enforcement.notices.cli", "notices_app", "notices"),
 )
 
 

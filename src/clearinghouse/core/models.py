@@ -19,6 +19,8 @@ FEATURE_TABLE_MODULES = (
     "clearinghouse.royalties.tables",
     "clearinghouse.royalties.claims.tables",
     "clearinghouse.royalties.unlicensed.tables",
+    "clearinghouse.platforms.webhooks.tables",
+    "clearinghouse.enforcement.notices.tables",
 )
 
 
