@@ -19,7 +19,7 @@ from clearinghouse.platforms.webhooks.schemas import (
 from clearinghouse.platforms.webhooks.secret_box import SecretBox
 
 router = APIRouter(prefix="/api/v1/platforms/me/webhooks", tags=["webhooks"])
-DeliveryId = Path(max_length=40, pattern=r"^[A-Za-z0-9_]+$")
+ID_PATTERN = r"^[A-Za-z0-9_]+$"
 
 
 @router.post("", response_model=WebhookCreated, status_code=201, responses=WRITE)
@@ -56,13 +56,13 @@ def list_dead_letters(db: DB, caller: Caller) -> list[DeliveryOut]:
 
 
 @router.post("/deliveries/{delivery_id}/redeliver", response_model=DeliveryOut, responses=WRITE)
-def redeliver(db: DB, caller: Caller, delivery_id: str = DeliveryId) -> DeliveryOut:
+def redeliver(db: DB, caller: Caller, delivery_id: str = Path(max_length=40, pattern=ID_PATTERN)) -> DeliveryOut:
     """Put a dead letter back in the queue, due now, with the same delivery id."""
     row, url = service.redeliver(db, caller, delivery_id, utcnow())
     return delivery_out(row, url)
 
 
 @router.delete("/{endpoint_id}", response_model=WebhookOut, responses=AUTHED)
-def remove(db: DB, caller: Caller, endpoint_id: str = DeliveryId) -> WebhookOut:
+def remove(db: DB, caller: Caller, endpoint_id: str = Path(max_length=40, pattern=ID_PATTERN)) -> WebhookOut:
     """Stop sending to this endpoint; deliveries still pending for it become dead letters."""
     return webhook_out(service.remove_endpoint(db, caller, endpoint_id, utcnow()))
