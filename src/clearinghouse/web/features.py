@@ -38,6 +38,8 @@ PAGE_MODULES = (
     "clearinghouse.royalties.unlicensed.pages",
     "clearinghouse.royalties.earnings_pages",
     "clearinghouse.royalties.payouts_pages",
+    "clearinghouse.platforms.webhooks.pages",
+    "clearinghouse.enforcement.notices.pages",
 )
 
 
