@@ -4,8 +4,8 @@ two and the operator. The notice is worded by wording.py in the page's language.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Annotated, Literal
+from collections.abc import Callable, Coroutine, Sequence
+from typing import Annotated, Any, Literal
 
 from fastapi import Depends, Query
 from fastapi.responses import Response
@@ -22,7 +22,7 @@ from clearinghouse.web.pages import Page, PageContext, SignedInPerson, page_rout
 router = page_router()
 
 
-def _role(role: Role, why: str):  # noqa: ANN202 - a FastAPI dependency
+def _role(role: Role, why: str) -> Callable[[SignedIn], Coroutine[Any, Any, SignedIn]]:
     async def gate(person: SignedInPerson) -> SignedIn:
         if not person.principal.has(role):
             raise Forbidden(why)
@@ -64,7 +64,7 @@ def owner_notices(page: Page, db: DB, person: OwnerPerson) -> Response:
 @router.get("/notices/{notice_id}")
 def notice_page(page: Page, db: DB, person: SignedInPerson, notice_id: str) -> Response:
     row = service.get_notice(db, person.principal, notice_id)
-    lang = "zh" if page.lang == "zh" else "en"
+    lang: Literal["zh", "en"] = "zh" if page.lang == "zh" else "en"
     return page.render("notices/notice.html", notice=row,
                        n=notice_lines(service.facts_of(row), lang))
 

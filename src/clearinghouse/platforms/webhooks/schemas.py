@@ -13,13 +13,14 @@ from clearinghouse.platforms.webhooks.domain import MAX_URL_CHARS
 from clearinghouse.platforms.webhooks.tables import WebhookDelivery, WebhookEndpoint
 
 WebhookEvent = Literal["notice.issued"]
+EVENTS: tuple[WebhookEvent, ...] = ("notice.issued",)
 EndpointUrl = Annotated[str, StringConstraints(strip_whitespace=True, min_length=8,
                                                max_length=MAX_URL_CHARS), SingleLine]
 
 
 class WebhookCreate(Strict):
     url: EndpointUrl = Field(description="https URL that receives the POSTs")
-    events: list[WebhookEvent] = Field(default_factory=lambda: ["notice.issued"], min_length=1,
+    events: list[WebhookEvent] = Field(default_factory=lambda: list(EVENTS), min_length=1,
                                        max_length=10, description="Events to receive")
 
 
