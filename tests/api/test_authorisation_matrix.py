@@ -7,13 +7,17 @@ import json
 import shutil
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
-from clearinghouse.core.db import make_engine, session_factory
+from clearinghouse.core.db import make_engine, session_factory, unit_of_work
 from clearinghouse.core.settings import Settings
+from clearinghouse.enforcement.notices import MatchedRange, NoticeFacts
+from clearinghouse.enforcement.notices import service as notices
+from clearinghouse.platforms.webhooks import service as webhooks
 from clearinghouse.usage.lake import Lake
 from tests.api import claims_matrix, enforcement_matrix
 from tests.api.matrix_world import ROLES, SLIVER, MatrixWorld, build_matrix_world
@@ -159,6 +163,50 @@ def _edit(url: str, body: Callable[[MatrixWorld, str], Any]) -> Call:
         target = url.format(**w.ids)
         return w.call(role, "PATCH", target, json=body(w, role), version=w.version_of(target))
     return run
+
+HOOKS = "/api/v1/platforms/me/webhooks"
+PLATFORM = frozenset({"platform"})
+
+
+def _webhook_call(method: str, url: str, *, fresh: bool = True) -> Call:
+    """As `role`, on a fresh endpoint of the platform's; whatever is left is removed after, so
+    the platform stays under its limit of endpoints."""
+    def run(w: MatrixWorld, role: str) -> Any:
+        made = w.ok("platform", "POST", HOOKS, json={"url": f"https://{w.unique('h')}.example/"})
+        if fresh:
+            resp = w.call(role, method, url.format(id=made["id"]))
+        else:
+            resp = w.call(role, method, url, json={"url": f"https://{w.unique('h')}.example/"})
+        for endpoint in w.ok("platform", "GET", HOOKS):
+            w.call("platform", "DELETE", f"{HOOKS}/{endpoint['id']}")
+        return resp
+    return run
+
+
+def _dead_letter(w: MatrixWorld) -> str:
+    """A delivery to the platform that is a dead letter (its endpoint removed), and a live
+    endpoint to redeliver it to."""
+    for endpoint in w.ok("platform", "GET", HOOKS):
+        w.ok("platform", "DELETE", f"{HOOKS}/{endpoint['id']}")
+    made = w.ok("platform", "POST", HOOKS, json={"url": f"https://{w.unique('h')}.example/"})
+    with unit_of_work(w.sessions) as s:
+        delivery = webhooks.enqueue(s, platform_party_id=w.party("platform"), event="notice.issued",
+                                    payload={"matrix": True}, now=datetime.now(UTC))
+    assert delivery is not None
+    w.ok("platform", "DELETE", f"{HOOKS}/{made['id']}")  # its pending delivery is dead-lettered
+    w.ok("platform", "POST", HOOKS, json={"url": f"https://{w.unique('h')}.example/"})
+    return delivery
+
+
+def _notice(w: MatrixWorld) -> str:
+    """A notice about owner A's song, sent to the platform."""
+    facts = NoticeFacts(work_title="作品", owner_name="甲 Owner A", upload_ref=w.unique("dy-"),
+                        platform_name="抖音", ranges=(MatchedRange(1, 6, 10, 15),), score=0.9,
+                        false_match_rate=1e-4, policy="warn", issued_at=datetime.now(UTC),
+                        work_id=w.ids["song"])
+    with unit_of_work(w.sessions) as s:
+        return notices.issue(s, facts, w.party("platform"), datetime.now(UTC)).id
+
 
 
 PRICE = {"price": {"currency": "CNY", "fixed_fee_minor": 88_800}}
@@ -440,6 +488,18 @@ MATRIX: dict[tuple[str, str], Rule] = {
         "name_en": w.unique("Matrix platform ")}), OPERATOR),
     ("PATCH", "/api/v1/platforms/{code}"): Rule(
         _edit("/api/v1/platforms/douyin", lambda w, r: {"name_en": "Douyin"}), OPERATOR),
+    # -- webhooks and notices (docs/notices.md): a platform's own; the operator sees all -------
+    ("POST", HOOKS): Rule(_webhook_call("POST", HOOKS, fresh=False), PLATFORM),
+    ("GET", HOOKS): Rule(get(HOOKS), PLATFORM),
+    ("DELETE", HOOKS + "/{endpoint_id}"): Rule(_webhook_call("DELETE", HOOKS + "/{id}"),
+                                               PLATFORM | OPERATOR),
+    ("GET", HOOKS + "/deliveries"): Rule(get(HOOKS + "/deliveries"), PLATFORM | OPERATOR),
+    ("GET", HOOKS + "/dead-letters"): Rule(get(HOOKS + "/dead-letters"), PLATFORM | OPERATOR),
+    ("POST", HOOKS + "/deliveries/{delivery_id}/redeliver"): Rule(_on(
+        _dead_letter, "POST", HOOKS + "/deliveries/{id}/redeliver"), PLATFORM | OPERATOR),
+    ("GET", "/api/v1/notices"): Rule(get("/api/v1/notices"), SIGNED_IN),
+    ("GET", "/api/v1/notices/{notice_id}"): Rule(_on(
+        _notice, "GET", "/api/v1/notices/{id}"), A_SIDE | PLATFORM, others=404),
 }
 
 

@@ -52,6 +52,8 @@ FEATURE_ROUTERS = (
     "clearinghouse.analytics.deals.endpoints",
     "clearinghouse.analytics.metrics.endpoints",
     "clearinghouse.enforcement.endpoints",
+    "clearinghouse.platforms.webhooks.endpoints",
+    "clearinghouse.enforcement.notices.endpoints",
 )
 # Kinds of job that clean up after a crash (e.g. undo an all-or-nothing import's batches).
 JOB_RECOVERIES: dict[str, Recovery] = {import_job.KIND: import_recovery.recover,

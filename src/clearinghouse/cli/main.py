@@ -43,6 +43,8 @@ FEATURE_CLIS = (
     ("clearinghouse.royalties.cli", "register", None),
     ("clearinghouse.analytics.cli", "analytics_app", "analytics"),
     ("clearinghouse.enforcement.cli", "register", None),
+    ("clearinghouse.platforms.webhooks.cli", "webhooks_app", "webhooks"),
+    ("clearinghouse.enforcement.notices.cli", "notices_app", "notices"),
 )
 
 

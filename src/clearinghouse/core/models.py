@@ -21,6 +21,8 @@ FEATURE_TABLE_MODULES = (
     "clearinghouse.royalties.unlicensed.tables",
     "clearinghouse.analytics.deals.tables",
     "clearinghouse.enforcement.tables",
+    "clearinghouse.platforms.webhooks.tables",
+    "clearinghouse.enforcement.notices.tables",
 )
 
 

@@ -97,6 +97,15 @@ class Settings(BaseSettings):
         default=None, description="Where DuckDB spills; unset: a folder of each run under "
         "<data_dir>/lake/_work, removed when the run ends")
 
+    # Signed webhooks to platforms (docs/notices.md).
+    webhook_max_attempts: int = Field(
+        default=8, ge=1, le=50, description="Attempts at one webhook delivery before it is dead-lettered")
+    webhook_timeout_seconds: float = Field(
+        default=10.0, gt=0, le=120, description="How long one webhook attempt may take")
+    webhook_allow_http_loopback: bool = Field(
+        default=False, description="Accept plain-http webhook URLs to a loopback address (tests, "
+        "development); otherwise https only")
+
     @field_validator("trusted_proxies")
     @classmethod
     def _proxies_parse(cls, value: str) -> str:

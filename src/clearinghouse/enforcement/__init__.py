@@ -1,1 +1,1 @@
-"""Enforcement: content claims on identified uploads, owners' policies, disputes, escrow."""
+"""Enforcement: content claims on identified uploads, owners' policies, notices, disputes, escrow."""

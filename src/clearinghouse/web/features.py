@@ -41,6 +41,8 @@ PAGE_MODULES = (
     "clearinghouse.analytics.deals.pages",
     "clearinghouse.analytics.metrics.pages",
     "clearinghouse.enforcement.pages",
+    "clearinghouse.platforms.webhooks.pages",
+    "clearinghouse.enforcement.notices.pages",
 )
 
 
