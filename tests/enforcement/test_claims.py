@@ -116,3 +116,21 @@ def test_the_offer_is_bought_in_one_step_and_the_upload_is_then_licensed(client,
     # And a new upload of the same use by the same uploader is covered by that licence.
     fresh = identify(sessions, w, upload_ref="another-upload")
     assert fresh.outcome == "licensed"
+
+
+def test_warn_offer_and_block_claims_send_the_platform_a_notice(client, sessions):  # noqa: ANN001
+    w = make_world(sessions)
+    for policy in ("block", "warn", "offer", "monetise", "track"):
+        assert client.put(POLICIES, json={"work_id": w.m.work_id, "policy": policy},
+                          headers=w.m.publisher.headers).status_code == 200
+        identify(sessions, w, upload_ref=f"n-{policy}")
+    notices = client.get("/api/v1/notices", headers=w.platform.headers)
+    assert notices.status_code == 200, notices.text
+    claims = client.get(CLAIMS, headers=w.m.publisher.headers).json()["items"]
+    ref_of = {c["id"]: c["upload_ref"] for c in claims}
+    items = notices.json()
+    assert sorted(ref_of[n["claim_id"]] for n in items) == ["n-block", "n-offer", "n-warn"]
+    offer = next(n for n in items if ref_of[n["claim_id"]] == "n-offer")
+    html = client.get(f"/api/v1/notices/{offer['id']}", params={"lang": "en"},
+                      headers=w.platform.headers)
+    assert html.status_code == 200 and "n-offer" in html.text

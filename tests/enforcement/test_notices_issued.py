@@ -43,7 +43,7 @@ def test_issued_notice_reaches_the_platform_and_only_the_parties_read_it(
                            headers=platform.headers)
         hook.secret = made.json()["secret"]
         with unit_of_work(sessions) as s:
-            notice = service.issue(s, facts(work_id), platform.party_id, NOW, claim_id=41,
+            notice = service.issue(s, facts(work_id), platform.party_id, NOW,
                                    base_url="https://ch.example")
         assert notice.owner_party_id == owner.party_id and notice.delivery_id
         sent = deliverer.deliver_due(sessions, box=SecretBox.open(settings.keys_dir),
@@ -53,7 +53,7 @@ def test_issued_notice_reaches_the_platform_and_only_the_parties_read_it(
     [got] = hook.got
     assert got.signature_ok and got.delivery_id == notice.delivery_id
     data = got.body["data"]
-    assert data["notice_id"] == notice.id and data["claim_id"] == 41
+    assert data["notice_id"] == notice.id and data["claim_id"] is None
     assert data["facts"]["work_title"] == "月光 Moonlight" and data["facts"]["price_minor"] == 9900
     assert data["links"]["pdf_en"] == f"https://ch.example/api/v1/notices/{notice.id}?format=pdf&lang=en"
 

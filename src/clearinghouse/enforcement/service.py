@@ -22,7 +22,7 @@ from clearinghouse.core.clock import utcnow
 from clearinghouse.core.errors import Conflict, ValidationFailed
 from clearinghouse.core.ids import new_id
 from clearinghouse.core.settings import Settings
-from clearinghouse.enforcement import disputes, licensed, policies, repository
+from clearinghouse.enforcement import claim_notices, disputes, licensed, policies, repository
 from clearinghouse.enforcement.domain import (
     ClaimStatus,
     MatchOutcome,
@@ -135,6 +135,7 @@ def _new_claim(session: Session, upload: UploadFacts, m: WorkMatch, owner_id: st
     if policy is Policy.OFFER:
         claim.quote_id = _offer(session, claim, now)
     log(session, None, claim, Seat.SYSTEM, "claimed", f"policy {policy.value}")
+    claim_notices.notify(session, claim, now)
     return claim
 
 

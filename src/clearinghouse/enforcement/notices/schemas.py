@@ -13,7 +13,7 @@ from clearinghouse.enforcement.notices.tables import EnforcementNotice
 
 class NoticeOut(BaseModel):
     id: str
-    claim_id: int | None
+    claim_id: str | None
     work_id: str | None
     owner_party_id: str | None
     platform_party_id: str

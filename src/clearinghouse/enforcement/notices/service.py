@@ -32,7 +32,7 @@ def notice_links(notice_id: str, base_url: str = "") -> dict[str, str]:
 
 
 def issue(session: Session, facts: NoticeFacts, platform_party_id: str, now: datetime, *,
-          claim_id: int | None = None, owner_party_id: str | None = None,
+          claim_id: str | None = None, owner_party_id: str | None = None,
           base_url: str = "") -> EnforcementNotice:
     """Record the notice (its facts as sent, with its id) and queue a `notice.issued` webhook
     to the platform. The owner is `owner_party_id`, else the work's registrant."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Integer, String
+from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from clearinghouse.core.db import Base, JSONType, UTCDateTime
@@ -14,8 +14,8 @@ from clearinghouse.core.db import Base, JSONType, UTCDateTime
 class EnforcementNotice(Base):
     __tablename__ = "enforcement_notices"
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
-    # The content claim the notice is about; its foreign key is added when claims land.
-    claim_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    # The content claim the notice is about (none for a notice issued by hand).
+    claim_id: Mapped[str | None] = mapped_column(ForeignKey("content_claims.id"), index=True)
     work_id: Mapped[str | None] = mapped_column(ForeignKey("works.id"), index=True)
     owner_party_id: Mapped[str | None] = mapped_column(ForeignKey("parties.id"), index=True)
     platform_party_id: Mapped[str] = mapped_column(ForeignKey("parties.id"), nullable=False,

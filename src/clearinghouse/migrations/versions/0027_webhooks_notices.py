@@ -2,7 +2,7 @@
 warning notices sent on owners' behalf
 
 Revision ID: 0027
-Revises: 0025
+Revises: 0026
 Create Date: 2026-12-01 03:00:00
 """
 
@@ -13,7 +13,7 @@ from sqlalchemy.dialects import postgresql
 import clearinghouse.core.db
 
 revision = "0027"
-down_revision = "0025"
+down_revision = "0026"
 branch_labels = None
 depends_on = None
 
@@ -64,7 +64,7 @@ def upgrade() -> None:
     op.create_table(
         "enforcement_notices",
         sa.Column("id", sa.String(length=40), nullable=False),
-        sa.Column("claim_id", sa.Integer(), nullable=True),
+        sa.Column("claim_id", sa.String(length=40), nullable=True),
         sa.Column("work_id", sa.String(length=40), nullable=True),
         sa.Column("owner_party_id", sa.String(length=40), nullable=True),
         sa.Column("platform_party_id", sa.String(length=40), nullable=False),
@@ -72,6 +72,8 @@ def upgrade() -> None:
         sa.Column("facts", JSON, nullable=False),
         sa.Column("created_at", UTC, nullable=False),
         sa.Column("delivery_id", sa.String(length=40), nullable=True),
+        sa.ForeignKeyConstraint(["claim_id"], ["content_claims.id"],
+                                name=op.f("fk_enforcement_notices_claim_id_content_claims")),
         sa.ForeignKeyConstraint(["work_id"], ["works.id"],
                                 name=op.f("fk_enforcement_notices_work_id_works")),
         sa.ForeignKeyConstraint(["owner_party_id"], ["parties.id"],
