@@ -67,11 +67,13 @@ def scale_report(hours: float, real: AudioIndex, tracks: dict[int, np.ndarray],
                   f"{stats['bytes_per_hour'] / 1e6:.2f} MB per hour")
     found = total = false = nonmatching = 0
     latencies: list[float] = []
+    cpu: list[float] = []
     for _edit, expected, samples in made:
         query = resample(samples, RATE, SAMPLE_RATE)
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         matches = index.search(extract(query))
         latencies.append((time.perf_counter() - t0) * 1000)
+        cpu.append((time.process_time() - c0) * 1000)
         got = matches[0].reference_id if matches else None
         if expected is None:
             nonmatching += 1
@@ -80,5 +82,7 @@ def scale_report(hours: float, real: AudioIndex, tracks: dict[int, np.ndarray],
             total += 1
             found += got == expected
     q = np.percentile(latencies[5:], [50, 95])  # the first few touch cold pages
+    c = np.percentile(cpu[5:], [50, 95])
     console.print(f"scale: found {found}/{total} ({100 * found / max(total, 1):.1f} %), false "
-                  f"matches {false}/{nonmatching}; query p50 {q[0]:.0f} ms, p95 {q[1]:.0f} ms")
+                  f"matches {false}/{nonmatching}; query p50 {q[0]:.0f} ms, p95 {q[1]:.0f} ms "
+                  f"(CPU p50 {c[0]:.0f} ms, p95 {c[1]:.0f} ms)")
