@@ -16,7 +16,7 @@ from clearinghouse.core.errors import NotFound, ValidationFailed
 from clearinghouse.platforms.webhooks import deliverer, domain, service
 from clearinghouse.platforms.webhooks.schemas import WebhookCreate
 from clearinghouse.platforms.webhooks.secret_box import SecretBox
-from clearinghouse.platforms.webhooks.tables import WebhookDelivery
+from clearinghouse.platforms.webhooks.tables import WebhookDelivery, WebhookEndpoint
 from tests.platforms.receiver import Receiver, receiver
 from tests.support.factories import Actor, make_actor, principal
 
@@ -171,3 +171,24 @@ def test_signature_fails_when_body_is_altered_or_old() -> None:
     assert not domain.verify("whsec_k", str(stamp), signed, body.replace(b"12000", b"1"), START)
     assert not domain.verify("whsec_other", str(stamp), signed, body, START)
     assert not domain.verify("whsec_k", str(stamp), signed, body, START + timedelta(minutes=6))
+
+
+def test_an_endpoint_never_reaches_inside_our_network(sessions, box) -> None:
+    platform = make_actor(sessions, "Platform", Role.PLATFORM)
+    for inside in ("https://10.0.0.5/hook", "https://127.0.0.1/hook", "https://[::1]/hook",
+                   "https://169.254.169.254/latest", "https://localhost/hook"):
+        with unit_of_work(sessions) as s, pytest.raises(ValidationFailed, match="public"):
+            service.register_endpoint(s, principal(s, platform), WebhookCreate(url=inside),
+                                      box=box, allow_http_loopback=True, now=START)
+    # A name that resolves inside (here localhost, as a public name might come to) is refused at
+    # delivery: dead at once, nothing sent.
+    with receiver(200) as hook:
+        register(sessions, platform, box, hook.url)
+        delivery_id = enqueue(sessions, platform)
+        with unit_of_work(sessions) as s:
+            endpoint = s.get(WebhookEndpoint, row(sessions, delivery_id or "").endpoint_id)
+            endpoint.url = hook.url.replace("http://127.0.0.1", "https://localhost")
+        assert deliver(sessions, box, Clock())["dead"] == 1
+        assert hook.got == []
+    dead = row(sessions, delivery_id or "")
+    assert dead.status == "dead" and "not a public" in (dead.last_error or "")

@@ -5,12 +5,15 @@ on a timer) picks up where another stopped."""
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import random
+import socket
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from urllib.parse import urlsplit
 
 import httpx
 from sqlalchemy.orm import Session, sessionmaker
@@ -69,7 +72,23 @@ def _take(session: Session, delivery_id: str, box: SecretBox, now: datetime,
     return Attempt(row.id, target.url, headers, body, row.attempts)
 
 
+def private_destination(host: str) -> bool:
+    """Whether `host` resolves to any address that is not on the public internet (private,
+    loopback, link-local, reserved): a platform's endpoint must not reach inside our network.
+    Unresolvable: False (the delivery then fails and is retried like any connection error)."""
+    try:
+        infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
+    except (OSError, UnicodeError):
+        return False
+    return any(not ipaddress.ip_address(info[4][0].split("%")[0]).is_global for info in infos)
+
+
 def send(client: httpx.Client, attempt: Attempt) -> domain.Outcome:
+    target = urlsplit(attempt.url)
+    # http was admitted only to loopback (a development setting); https must stay public, as
+    # its name may have come to resolve inside our network since it was registered.
+    if target.scheme == "https" and private_destination(target.hostname or ""):
+        return domain.Outcome("dead", None, "the endpoint's address is not a public one")
     try:
         answer = client.post(attempt.url, content=attempt.body, headers=attempt.headers)
     except httpx.TimeoutException as exc:

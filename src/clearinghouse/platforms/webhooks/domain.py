@@ -48,11 +48,21 @@ def check_url(url: str, *, allow_http_loopback: bool) -> str:
     if not parts.hostname:
         raise BadEndpointUrl("the URL names no host")
     if parts.scheme == "https":
+        if _loopback(parts.hostname) or _private_literal(parts.hostname):
+            raise BadEndpointUrl("the URL must name a public address, not a loopback or private "
+                                 "network one")
         return url
     if parts.scheme == "http" and allow_http_loopback and _loopback(parts.hostname):
         return url
     raise BadEndpointUrl("the URL must be https (plain http only to a loopback address when "
                          "CLEARINGHOUSE_WEBHOOK_ALLOW_HTTP_LOOPBACK is set)")
+
+
+def _private_literal(host: str) -> bool:
+    try:
+        return not ipaddress.ip_address(host).is_global
+    except ValueError:
+        return False
 
 
 def _loopback(host: str) -> bool:
