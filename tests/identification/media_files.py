@@ -64,3 +64,20 @@ def gif() -> bytes:
 
 def truncated(data: bytes) -> bytes:
     return data[: len(data) // 3]
+
+
+def still_video(seconds: int = 40, size: int = 32) -> bytes:
+    """A small H.264 MP4 showing one still picture for `seconds` (one frame a second)."""
+    import av
+
+    out = io.BytesIO()
+    with av.open(out, "w", format="mp4") as container:
+        stream = container.add_stream("libx264", rate=1)
+        stream.width, stream.height, stream.pix_fmt = size, size, "yuv420p"
+        picture = Image.new("RGB", (size, size), (90, 40, 160))
+        for _ in range(seconds):
+            for packet in stream.encode(av.VideoFrame.from_image(picture)):
+                container.mux(packet)
+        for packet in stream.encode():
+            container.mux(packet)
+    return out.getvalue()
