@@ -81,3 +81,36 @@ def still_video(seconds: int = 40, size: int = 32) -> bytes:
         for packet in stream.encode():
             container.mux(packet)
     return out.getvalue()
+
+
+def music_excerpt(start: float, seconds: float, *, name: str = "music001.ogg",
+                  fmt: str = "mp3") -> bytes:
+    """`seconds` of a Debian planetblupi song from `start`, re-encoded (mp3 or wav), mono."""
+    import av
+    import numpy as np
+
+    rate = 22050
+    chunks: list[np.ndarray] = []
+    with av.open(str(MUSIC / name)) as source:
+        resampler = av.AudioResampler(format="s16", layout="mono", rate=rate)
+        for frame in source.decode(audio=0):
+            for out in resampler.resample(frame):
+                chunks.append(out.to_ndarray().reshape(-1))
+            if sum(c.size for c in chunks) >= (start + seconds) * rate:
+                break
+    samples = np.concatenate(chunks)[int(start * rate):int((start + seconds) * rate)]
+    buffer = io.BytesIO()
+    codec = {"mp3": "libmp3lame", "wav": "pcm_s16le"}[fmt]
+    with av.open(buffer, "w", format=fmt) as container:
+        stream = container.add_stream(codec, rate=rate)
+        stream.layout = "mono"
+        size = 1152
+        for k in range(0, samples.size, size):
+            piece = samples[k:k + size]
+            frame = av.AudioFrame.from_ndarray(piece.reshape(1, -1), format="s16", layout="mono")
+            frame.sample_rate, frame.pts = rate, k
+            for packet in stream.encode(frame):
+                container.mux(packet)
+        for packet in stream.encode():
+            container.mux(packet)
+    return buffer.getvalue()

@@ -41,6 +41,8 @@ FEATURE_CLIS = (
     ("clearinghouse.backup.cli", "register", None),
     ("clearinghouse.usage.cli", "usage_app", "usage"),
     ("clearinghouse.royalties.cli", "register", None),
+    ("clearinghouse.identification.references.cli", "register", None),
+    ("clearinghouse.identification.uploads.cli", "register", None),
 )
 
 

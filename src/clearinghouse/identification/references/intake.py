@@ -17,6 +17,7 @@ from clearinghouse.identification.references import service
 from clearinghouse.identification.references.domain import reference_key
 from clearinghouse.identification.references.indexes import indexes_for
 from clearinghouse.identification.references.isolated import extract_isolated
+from clearinghouse.identification.references.prints import Prints
 from clearinghouse.identification.references.schemas import ReferenceOut, reference_out
 
 SPOOL_FOLDER = "uploads"
@@ -39,10 +40,12 @@ def file_sha256(path: Path) -> str:
 
 
 def take_reference(sessions: sessionmaker[Session], settings: Settings, principal: Principal,
-                   work_id: str, path: Path, received: service.ReceivedFile
-                   ) -> tuple[ReferenceOut, bool]:
-    """Decode, store and record the file at `path` as a reference of `work_id`."""
-    prints = extract_isolated(path, settings)  # 422 before anything is kept
+                   work_id: str, path: Path, received: service.ReceivedFile,
+                   prints: Prints | None = None) -> tuple[ReferenceOut, bool]:
+    """Decode, store and record the file at `path` as a reference of `work_id` (`prints`: already
+    extracted by a trusted batch job, see batch.py)."""
+    if prints is None:
+        prints = extract_isolated(path, settings)  # 422 before anything is kept
     store = FileStore(settings.files_url)
     key = reference_key(work_id, received.sha256)
     existed = store.exists(key)

@@ -65,10 +65,12 @@ def _container(path: str) -> str:
 
 
 def _count(prints: Any) -> int:
+    """How many prints a package's object holds: its len(), or (audio) its peaks."""
     try:
         return len(prints)
     except TypeError:
-        return 1
+        peaks = getattr(prints, "peaks", None)
+        return int(getattr(getattr(peaks, "times", None), "size", 1))
 
 
 def extract(job: MediaJob) -> Prints:

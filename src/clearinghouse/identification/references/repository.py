@@ -50,3 +50,7 @@ def works_of(session: Session, reference_ids: Sequence[int]) -> dict[int, tuple[
                            .join(Work, Work.id == MediaReference.work_id)
                            .where(MediaReference.id.in_(list(reference_ids))))
     return {ref_id: (work_id, title) for ref_id, work_id, title in rows}
+
+
+def every(session: Session, *, limit: int) -> list[MediaReference]:
+    return list(session.scalars(select(MediaReference).order_by(MediaReference.id).limit(limit)))
