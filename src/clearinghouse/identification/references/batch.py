@@ -11,6 +11,7 @@ deadline and memory cap (isolated.py).
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -69,5 +70,6 @@ def spark_session(master: str) -> Any:
 
     if master.startswith("local"):
         os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)  # tasks need this venv's PyAV
     return (SparkSession.builder.master(master).appName("clearinghouse-references")
             .config("spark.ui.enabled", "false").getOrCreate())
