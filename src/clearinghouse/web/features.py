@@ -38,6 +38,7 @@ PAGE_MODULES = (
     "clearinghouse.royalties.unlicensed.pages",
     "clearinghouse.royalties.earnings_pages",
     "clearinghouse.royalties.payouts_pages",
+    "clearinghouse.identification.references.pages",
 )
 
 
