@@ -37,8 +37,10 @@ def test_an_owner_uploads_a_reference_on_the_work_page(desktop, demo_server, tmp
     page.wait_for_url("**/references")
     found["empty"] = serious_accessibility_violations(page)
     page.set_input_files("#reference-file", str(song))
-    page.click("#add-reference")
-    page.wait_for_selector("#added", timeout=120_000)
+    # The first file starts the decoding worker (a fresh interpreter): allow it time.
+    with page.expect_navigation(timeout=180_000):
+        page.click("#add-reference")
+    page.wait_for_selector("#added")
     row = page.locator("#references tbody tr").first
     assert "主题曲 theme.mp3" in row.inner_text() and "音频" in row.inner_text()
     found["listed"] = serious_accessibility_violations(page)
