@@ -65,12 +65,13 @@ def _container(path: str) -> str:
 
 
 def _count(prints: Any) -> int:
-    """How many prints a package's object holds: its len(), or (audio) its peaks."""
-    try:
-        return len(prints)
-    except TypeError:
-        peaks = getattr(prints, "peaks", None)
-        return int(getattr(getattr(peaks, "times", None), "size", 1))
+    """How many prints a package's object holds: (visual) the pictures hashed, (audio) the
+    spectral peaks."""
+    frames = getattr(prints, "frames", None)
+    if isinstance(frames, int):
+        return frames
+    peaks = getattr(prints, "peaks", None)
+    return int(getattr(getattr(peaks, "times", None), "size", 1))
 
 
 def extract(job: MediaJob) -> Prints:
