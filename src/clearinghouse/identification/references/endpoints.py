@@ -6,9 +6,9 @@ row is written in one short transaction at the end (references/intake.py).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Path, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from clearinghouse.api.deps import Caller, read_sessions, write_sessions
@@ -23,6 +23,7 @@ from clearinghouse.identification.references.schemas import (
 )
 
 router = APIRouter(prefix="/api/v1")
+ReferenceId = Annotated[int, Path(ge=1, le=2**62, description="The reference's id")]
 
 _FILE = {"type": "string", "format": "binary"}
 REQUEST_BODY: dict[str, Any] = {
@@ -85,7 +86,7 @@ async def list_references(request: Request, work_id: str, caller: Caller) -> Ref
 
 @router.get("/references/{reference_id}", response_model=ReferenceOut, tags=["identification"],
             responses=AUTHED)
-async def get_reference(request: Request, reference_id: int, caller: Caller) -> ReferenceOut:
+async def get_reference(request: Request, reference_id: ReferenceId, caller: Caller) -> ReferenceOut:
     def read() -> ReferenceOut:
         with unit_of_work(read_sessions(request)) as session:
             return reference_out(service.get_reference(session, caller, reference_id))
@@ -95,7 +96,7 @@ async def get_reference(request: Request, reference_id: int, caller: Caller) -> 
 
 @router.delete("/references/{reference_id}", status_code=204, tags=["identification"],
                responses=WRITE)
-async def delete_reference(request: Request, reference_id: int, caller: Caller) -> Response:
+async def delete_reference(request: Request, reference_id: ReferenceId, caller: Caller) -> Response:
     """Remove a reference: its row, its fingerprints and its stored file."""
     await run_in_threadpool(intake.forget_reference, write_sessions(request),
                             request.app.state.settings, caller, reference_id)

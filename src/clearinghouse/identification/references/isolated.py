@@ -11,7 +11,12 @@ from clearinghouse.core.errors import DomainError
 from clearinghouse.core.isolation import DeadlineExceeded, IsolatedRunner, WorkerDied
 from clearinghouse.core.settings import Settings
 from clearinghouse.identification.media import UnreadableMedia
-from clearinghouse.identification.references.prints import MediaJob, Prints, extract
+from clearinghouse.identification.references.prints import (
+    MediaJob,
+    Prints,
+    extract,
+    fingerprinter_modules,
+)
 
 log = logging.getLogger(__name__)
 WORKERS = 1  # decoding is CPU-bound; the admission limits bound how many uploads wait for it
@@ -26,7 +31,8 @@ def _runner(seconds: float, memory_bytes: int) -> IsolatedRunner:
         if runner is None:
             runner = _runners[(seconds, memory_bytes)] = IsolatedRunner(
                 workers=WORKERS, seconds=seconds, memory_bytes=memory_bytes,
-                preload=("clearinghouse.identification.references.prints",))
+                preload=("clearinghouse.identification.references.prints",
+                         *fingerprinter_modules()))
         return runner
 
 

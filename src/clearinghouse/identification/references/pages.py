@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from fastapi import Request
+from typing import Annotated
+
+from fastapi import Path, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
@@ -76,7 +78,7 @@ async def add_reference(page: Page, person: SignedInPerson, request: Request,
 
 @router.post("/owner/works/{work_id}/references/{reference_id}/delete")
 def remove_reference(page: Page, person: SignedInPerson, request: Request, work_id: str,
-                     reference_id: int) -> Response:
+                     reference_id: Annotated[int, Path(ge=1, le=2**62)]) -> Response:
     with unit_of_work(request.app.state.read_sessions) as db:
         reference = service.get_reference(db, person.principal, reference_id)
         if reference.work_id != work_id:

@@ -8,6 +8,7 @@ is refused all the same) and simply yields no prints.
 from __future__ import annotations
 
 import importlib
+import importlib.util
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -26,6 +27,16 @@ from clearinghouse.identification.references.domain import (
 
 PLAIN_AUDIO_RATE = 8000  # decoding only (no audio fingerprinter): enough to measure and check
 PLAIN_VIDEO_FPS, PLAIN_MAX_SIDE = 1.0, 64
+
+
+FINGERPRINTERS = ("audio", "visual")
+
+
+def fingerprinter_modules() -> tuple[str, ...]:
+    """The fingerprint packages this build has, by module name (a worker imports them before its
+    memory is capped, so the cap bounds the decoding, not OpenCV's and FAISS's code)."""
+    names = (f"clearinghouse.identification.{name}" for name in FINGERPRINTERS)
+    return tuple(name for name in names if importlib.util.find_spec(name) is not None)
 
 
 def fingerprinter(name: str) -> ModuleType | None:
