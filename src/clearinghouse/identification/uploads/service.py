@@ -7,7 +7,7 @@ whoever asked (and the operator) may read it back.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from sqlalchemy.orm import Session
@@ -78,8 +78,7 @@ def identify(session: Session, principal: Principal, facts: UploadFacts, *, sha2
     for work_id in evidence.covered_work_ids:
         if work_id not in titles:
             titles[work_id] = get_work(session, work_id).title
-    facts = UploadFacts(**{**facts.__dict__, "duration_s": prints.duration,
-                           "licence_checked": evidence})
+    facts = replace(facts, duration_s=prints.duration, licence_checked=evidence)
     decided = licensed_outcomes(evidence, list(titles))
     unlicensed = [WorkMatch(w, m.reference_id, m) for w, m in best.items() if w not in decided]
     for outcome in enforcement_seam.act_on_matches(session, upload=facts, matches=unlicensed,
