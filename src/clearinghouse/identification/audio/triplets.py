@@ -24,8 +24,8 @@ import numpy as np
 from clearinghouse.identification.audio.peaks import BANDS, BINS_PER_OCTAVE, Peaks
 
 SPEED_RANGE = 0.12  # speeds within ×(1 ± 12 %) are searched
-REFERENCE_FANOUT = (3, 2)  # partners tried for p2, then for p3 (see `triplets`)
-QUERY_FANOUT = (5, 4)  # a query reaches further: voice-over and noise insert extra peaks
+REFERENCE_FANOUT = (4, 3)  # partners tried for p2, then for p3 (see `triplets`)
+QUERY_FANOUT = (8, 6)  # a query reaches further: voice-over and noise insert extra peaks
 MIN_GAP = 2.0  # frames between consecutive peaks of a triplet
 MAX_SPAN = 120.0  # frames (1.9 s) from first to last peak
 MAX_BAND_DIFF = 32.0  # bands (four thirds of an octave) between the first peak and the others
