@@ -39,6 +39,10 @@ class VisualIndex:
 
     def __init__(self, directory: Path) -> None:
         self.directory = directory
+        self._load()
+
+    def _load(self) -> None:
+        directory = self.directory
         self._manifest: list[dict] = store.read_manifest(directory)
         self._segments = [store.open_segment(directory, entry["name"], set(entry["removed"]))
                           for entry in self._manifest]
@@ -77,7 +81,7 @@ class VisualIndex:
             entries = [self._compacted(entries)]
         store.write_manifest(self.directory, entries)
         store.sweep(self.directory, {entry["name"] for entry in entries})
-        self.__init__(self.directory)
+        self._load()
 
     def _compacted(self, entries: list[dict]) -> dict:
         parts = []
