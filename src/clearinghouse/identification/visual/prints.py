@@ -23,7 +23,7 @@ from clearinghouse.identification.visual.frames import (
 )
 
 VIDEO_FPS = 2.0  # frames sampled per second of video (media.iter_video_frames(fps=VIDEO_FPS))
-ORB_EVERY = 2  # every second sampled frame (one a second) also gets ORB keypoints
+ORB_EVERY = 1  # every sampled frame gets ORB keypoints (the index keeps fewer of a reference)
 _FORMAT = 1
 
 

@@ -94,17 +94,27 @@ def _codes(index: faiss.IndexBinary) -> np.ndarray:
 
 
 def _descriptor_index(descriptors: np.ndarray) -> faiss.IndexBinary:
+    """Exact search for a small catalogue; an inverted file over sampled centroids above that.
+
+    The IVF's centroids are descriptors drawn at random rather than k-means centres: binary
+    k-means over millions of descriptors costs more than it gains for ORB, whose descriptors
+    spread widely anyway; it keeps building a segment linear in its size.
+    """
     count = len(descriptors)
     if count < FLAT_DESCRIPTORS:
         index = faiss.IndexBinaryFlat(256)
     else:
-        lists = int(2 ** round(np.log2(4 * np.sqrt(count))))
-        index = faiss.IndexBinaryIVF(faiss.IndexBinaryFlat(256), 256, lists)
-        sample = np.random.default_rng(7).choice(count, min(count, 64 * lists), replace=False)
-        index.train(descriptors[np.sort(sample)])
+        lists = int(2 ** round(np.log2(np.sqrt(count))))
+        sample = np.random.default_rng(7).choice(count, lists, replace=False)
+        quantizer = faiss.IndexBinaryFlat(256)
+        quantizer.add(np.ascontiguousarray(descriptors[np.sort(sample)]))
+        index = faiss.IndexBinaryIVF(quantizer, 256, lists)
+        index.own_fields = True
+        quantizer.this.disown()
+        index.is_trained = True
         index.nprobe = IVF_PROBES
     if count:
-        index.add(descriptors)
+        index.add(np.ascontiguousarray(descriptors))
     return index
 
 
