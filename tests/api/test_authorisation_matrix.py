@@ -210,6 +210,38 @@ def _notice(w: MatrixWorld) -> str:
 
 
 PRICE = {"price": {"currency": "CNY", "fixed_fee_minor": 88_800}}
+
+def _reference_of_song(w: MatrixWorld) -> str:
+    """Owner A's reference media on its song (the same small file: one reference, made again
+    after a DELETE)."""
+    from tests.licensing.media_samples import wav
+
+    return str(w.ok("owner_a", "POST", f"/api/v1/works/{w.ids['song']}/references",
+                    files={"file": ("song.wav", wav(), "audio/wav")})["id"])
+
+
+def _add_reference(w: MatrixWorld, role: str) -> Any:
+    from tests.licensing.media_samples import wav
+
+    return w.call(role, "POST", f"/api/v1/works/{w.ids['song']}/references",
+                  files={"file": ("song.wav", wav(), "audio/wav")})
+
+
+IDENTIFY_FACTS = {"upload_ref": "matrix-1", "uploaded_on": "2026-11-30", "territory": "CN",
+                  "channel": "douyin"}
+
+
+def _identify(w: MatrixWorld, role: str) -> Any:
+    from tests.licensing.media_samples import wav
+
+    return w.call(role, "POST", "/api/v1/identify", params=IDENTIFY_FACTS,
+                  files={"file": ("upload.wav", wav(), "audio/wav")})
+
+
+def _identification_of_licensee(w: MatrixWorld) -> str:
+    return str(_identify(w, "licensee").json()["id"])
+
+
 MATRIX: dict[tuple[str, str], Rule] = {
     ("GET", "/healthz"): Rule(get("/healthz"), EVERYONE),
     # -- registry ------------------------------------------------------------------------------
@@ -500,6 +532,18 @@ MATRIX: dict[tuple[str, str], Rule] = {
     ("GET", "/api/v1/notices"): Rule(get("/api/v1/notices"), SIGNED_IN),
     ("GET", "/api/v1/notices/{notice_id}"): Rule(_on(
         _notice, "GET", "/api/v1/notices/{id}"), A_SIDE | PLATFORM, others=404),
+    # -- identification ---------------------------------------------------------------------
+    ("POST", "/api/v1/works/{work_id}/references"): Rule(_add_reference, A_SIDE),
+    ("GET", "/api/v1/works/{work_id}/references"): Rule(
+        get("/api/v1/works/{song}/references"), A_SIDE),
+    ("GET", "/api/v1/references/{reference_id}"): Rule(
+        _on(_reference_of_song, "GET", "/api/v1/references/{id}"), A_SIDE),
+    ("DELETE", "/api/v1/references/{reference_id}"): Rule(
+        _on(_reference_of_song, "DELETE", "/api/v1/references/{id}"), A_SIDE),
+    ("POST", "/api/v1/identify"): Rule(_identify, frozenset({"operator", "licensee"})),
+    ("GET", "/api/v1/identify/{identification_id}"): Rule(
+        _on(_identification_of_licensee, "GET", "/api/v1/identify/{id}"),
+        frozenset({"operator", "licensee"}), others=404),
 }
 
 

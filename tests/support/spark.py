@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 from collections.abc import Iterator
 from typing import Any
 
@@ -24,6 +25,7 @@ def spark() -> Iterator[Any]:
     except ImportError:
         unavailable("pyspark is not installed (pip install -e '.[dev]')")
     os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)  # Python tasks run in this venv
     session = (SparkSession.builder.master("local[1]").appName("clearinghouse-tests")
                .config("spark.ui.enabled", "false")
                .config("spark.ui.showConsoleProgress", "false")

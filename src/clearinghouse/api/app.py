@@ -54,11 +54,14 @@ FEATURE_ROUTERS = (
     "clearinghouse.enforcement.endpoints",
     "clearinghouse.platforms.webhooks.endpoints",
     "clearinghouse.enforcement.notices.endpoints",
+    "clearinghouse.identification.references.endpoints",
+    "clearinghouse.identification.uploads.endpoints",
 )
 # Kinds of job that clean up after a crash (e.g. undo an all-or-nothing import's batches).
 JOB_RECOVERIES: dict[str, Recovery] = {import_job.KIND: import_recovery.recover,
                                         usage_job.KIND: usage_job.recover}
-UPLOAD_PATHS = ("/api/v1/works/import", "/file", "/api/v1/usage/reports")
+UPLOAD_PATHS = ("/api/v1/works/import", "/file", "/api/v1/usage/reports", "/references",
+                "/api/v1/identify")
 
 
 class Health(BaseModel):
@@ -131,7 +134,8 @@ def _is_upload(method: str, path: str) -> bool:
     """Only a POST to an upload route sends a file: reading a list or downloading a file at the
     same path is an ordinary request."""
     return method == "POST" and (path.startswith(UPLOAD_PATHS[0]) or path.endswith(UPLOAD_PATHS[1])
-                                 or path == UPLOAD_PATHS[2])
+                                 or path == UPLOAD_PATHS[2] or path.endswith(UPLOAD_PATHS[3])
+                                 or path == UPLOAD_PATHS[4])
 
 
 def _with_limits(app: FastAPI, settings: Settings) -> FastAPI:

@@ -45,6 +45,8 @@ FEATURE_CLIS = (
     ("clearinghouse.enforcement.cli", "register", None),
     ("clearinghouse.platforms.webhooks.cli", "webhooks_app", "webhooks"),
     ("clearinghouse.enforcement.notices.cli", "notices_app", "notices"),
+    ("clearinghouse.identification.references.cli", "register", None),
+    ("clearinghouse.identification.uploads.cli", "register", None),
 )
 
 

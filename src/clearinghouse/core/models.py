@@ -23,6 +23,8 @@ FEATURE_TABLE_MODULES = (
     "clearinghouse.enforcement.tables",
     "clearinghouse.platforms.webhooks.tables",
     "clearinghouse.enforcement.notices.tables",
+    "clearinghouse.identification.references.tables",
+    "clearinghouse.identification.uploads.tables",
 )
 
 

@@ -105,6 +105,16 @@ class Settings(BaseSettings):
     webhook_allow_http_loopback: bool = Field(
         default=False, description="Accept plain-http webhook URLs to a loopback address (tests, "
         "development); otherwise https only")
+    # Identification (docs/identification.md): reference and upload media are bounded in bytes
+    # and in seconds, and decoded in a worker killed at the deadline or past the memory cap.
+    media_max_bytes: int = Field(default=500 * 1_048_576, ge=1,
+                                 description="Largest reference or upload file identification reads")
+    media_max_seconds: float = Field(default=2 * 60 * 60, gt=0, le=2 * 60 * 60,
+                                     description="Longest reference or upload, in seconds")
+    media_worker_seconds: float = Field(default=300.0, gt=0,
+                                        description="Deadline for decoding and fingerprinting one file")
+    media_worker_memory_bytes: int = Field(default=1536 * 1_048_576, ge=64 * 1_048_576,
+                                           description="Memory one decoding worker may take")
 
     @field_validator("trusted_proxies")
     @classmethod

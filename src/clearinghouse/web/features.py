@@ -43,6 +43,7 @@ PAGE_MODULES = (
     "clearinghouse.enforcement.pages",
     "clearinghouse.platforms.webhooks.pages",
     "clearinghouse.enforcement.notices.pages",
+    "clearinghouse.identification.references.pages",
 )
 
 

@@ -1,0 +1,1 @@
+"""Identifying an upload: read the licence it carries first, then fingerprint and match it."""
