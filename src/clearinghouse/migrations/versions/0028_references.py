@@ -1,7 +1,7 @@
 """identification: reference media of works, and each upload identification asked for
 
 Revision ID: 0028
-Revises: 0025
+Revises: 0027
 Create Date: 2026-12-01 03:00:00
 """
 
@@ -11,7 +11,7 @@ from alembic import op
 import clearinghouse.core.db
 
 revision = "0028"
-down_revision = "0025"
+down_revision = "0027"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """deal flow: imported investment events of the short-video market
 
 Revision ID: 0030
-Revises: 0027
+Revises: 0028
 Create Date: 2026-12-01 00:00:00
 """
 
@@ -11,7 +11,7 @@ from alembic import op
 import clearinghouse.core.db
 
 revision = "0030"
-down_revision = "0027"
+down_revision = "0028"
 branch_labels = None
 depends_on = None
 
