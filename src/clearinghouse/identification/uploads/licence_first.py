@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session
 
 from clearinghouse.core.media_types import SNIFF_BYTES, sniff_media_type
 from clearinghouse.core.settings import Settings
-from clearinghouse.identification.uploads.domain import LicenceEvidence, UploadFacts
+from clearinghouse.enforcement.domain import UploadFacts
+from clearinghouse.identification.uploads.domain import LicenceEvidence
 from clearinghouse.licensing.certificates.media_reading import MediaCheck, read_manifest_isolated
 from clearinghouse.licensing.certificates.x509 import ensure_signing_material
 from clearinghouse.licensing.delivery.provenance import C2PA_FORMATS

@@ -11,10 +11,10 @@ from clearinghouse.access.domain import Principal
 from clearinghouse.core.clock import utcnow
 from clearinghouse.core.db import unit_of_work
 from clearinghouse.core.settings import Settings
+from clearinghouse.enforcement.domain import UploadFacts
 from clearinghouse.identification.references.indexes import indexes_for
 from clearinghouse.identification.references.isolated import extract_isolated
 from clearinghouse.identification.uploads import licence_first, service
-from clearinghouse.identification.uploads.domain import UploadFacts
 from clearinghouse.identification.uploads.schemas import IdentificationOut, identification_out
 
 DEFAULT_FALSE_MATCH_RATE = 1e-3
