@@ -198,8 +198,12 @@ def test_a_crash_during_commit_leaves_the_previous_index_readable(
     reopened = VisualIndex.open(tmp_path / "index")
     assert reopened.stats()["references"] == 1
     assert [m.reference_id for m in reopened.search_image(rocket)] == [1]
-    # What the crashed commit left behind is swept away on reopening.
-    assert sorted(p.name.split("-")[0] for p in (tmp_path / "index").iterdir()) == ["manifest.json", "seg"]
+    # The next commit sweeps away what the crashed one left behind.
+    reopened.add_image(3, extract_image(vm.photo("coffee")))
+    reopened.commit()
+    assert sorted(p.name.split("-")[0] for p in (tmp_path / "index").iterdir()) == [
+        "manifest.json", "seg", "seg"]
+    assert VisualIndex.open(tmp_path / "index").stats()["references"] == 2
 
 
 def test_stats_report_size_per_hour_of_video(visual_index: VisualIndex) -> None:

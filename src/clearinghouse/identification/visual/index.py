@@ -53,8 +53,6 @@ class VisualIndex:
     def open(cls, directory: Path) -> VisualIndex:
         directory = Path(directory)
         directory.mkdir(parents=True, exist_ok=True)
-        manifest = store.read_manifest(directory)
-        store.sweep(directory, {entry["name"] for entry in manifest})
         return cls(directory)
 
     def add_image(self, reference_id: int, prints: ImagePrints) -> None:
@@ -80,6 +78,8 @@ class VisualIndex:
         if len(entries) > store.MAX_SEGMENTS:
             entries = [self._compacted(entries)]
         store.write_manifest(self.directory, entries)
+        # Only the writer sweeps (what a crashed commit left, compacted segments): a reader
+        # opening mid-commit must not delete the segment the new manifest is about to name.
         store.sweep(self.directory, {entry["name"] for entry in entries})
         self._load()
 

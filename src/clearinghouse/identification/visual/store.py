@@ -4,7 +4,8 @@ A commit writes the pending references as a new segment directory (FAISS binary 
 numpy arrays), flushes it to disk, then replaces `manifest.json` with os.replace — so a crash
 leaves either the old manifest or the new one, both pointing at complete segments. Removing a
 reference writes a tombstone into the manifest; its rows stay until segments are compacted
-(when there are more than MAX_SEGMENTS). One writer at a time; any number of readers.
+(when there are more than MAX_SEGMENTS). One writer at a time; any number of readers, which
+never delete anything.
 """
 
 from __future__ import annotations
