@@ -32,7 +32,8 @@ class WorkResultOut(BaseModel):
     work_title: str
     outcome: Literal["licensed", "claimed", "below_threshold"] = Field(
         description="licensed: the upload's own licence covers this use, no claim; claimed: "
-                    "enforcement made (or kept) a claim under the owner's policy; below_threshold: too weak a match to act on")
+                    "enforcement made (or kept) a claim under the owner's policy; "
+                    "below_threshold: too weak a match to act on")
     match: MatchOut | None = Field(description="None when licensed by the file's manifest alone")
     licence_id: str | None
     claim_id: str | None
