@@ -27,7 +27,7 @@ def test_an_excerpt_of_a_registered_recording_is_found_as_its_work(client, world
     # Unlicensed, so enforcement claims it under the owner's policy (none set: track).
     assert (work["outcome"], work["policy"]) == ("claimed", "track") and work["claim_id"]
     claim = client.get(f"/api/v1/claims/{work['claim_id']}", headers=world.owner.headers)
-    assert claim.status_code == 200 and claim.json()["work_id"] == world.work_id
+    assert claim.status_code == 200 and claim.json()["claim"]["work_id"] == world.work_id
     match = work["match"]
     assert match["reference_id"] == added.json()["id"] and match["kind"] == "audio"
     assert match["reference_start"] == pytest.approx(10, abs=1.0)

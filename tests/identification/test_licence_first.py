@@ -105,4 +105,5 @@ def test_only_platforms_licensees_and_the_operator_identify(client, sessions) ->
     assert stranger.status_code == 403
     unknown = _identify(client, m.licensee, jpeg(), channel="myspace")
     assert unknown.status_code == 422 and unknown.json()["error"]["details"][0]["field"] == "channel"
-    assert _identify(client, m.operator, jpeg()).status_code == 201
+    done = _identify(client, m.operator, jpeg())
+    assert done.status_code == 201, done.text

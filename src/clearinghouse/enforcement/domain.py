@@ -180,7 +180,8 @@ class WorkMatch:
     match: MediaMatch
 
 
-OutcomeKind = Literal["licensed", "claimed", "below_threshold"]
+# "matched" is identification's: found, with nobody named to claim against.
+OutcomeKind = Literal["licensed", "claimed", "below_threshold", "matched"]
 
 
 @dataclass(frozen=True)

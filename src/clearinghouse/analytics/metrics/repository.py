@@ -7,7 +7,6 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from clearinghouse.platforms.tables import PlatformRow
 from clearinghouse.usage.domain import ReportStatus
 from clearinghouse.usage.records import ReportFormat
 from clearinghouse.usage.tables import UsageReport
@@ -23,7 +22,3 @@ def landed_event_reports(session: Session, months: Sequence[str], reporter_id: s
         query = query.where(UsageReport.reporter_id == reporter_id)
     return [(p, r, i) for p, r, i in session.execute(query.order_by(UsageReport.id))]
 
-
-def platform_codes_of(session: Session, party_id: str) -> set[str]:
-    """The platforms whose own party is `party_id`."""
-    return set(session.scalars(select(PlatformRow.code).where(PlatformRow.party_id == party_id)))

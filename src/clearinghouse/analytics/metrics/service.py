@@ -18,9 +18,10 @@ from clearinghouse.access.domain import Principal, Role
 from clearinghouse.analytics.deals.domain import months_of_quarter
 from clearinghouse.analytics.metrics import queries
 from clearinghouse.analytics.metrics.privacy import shown, suppressed_keys
-from clearinghouse.analytics.metrics.repository import landed_event_reports, platform_codes_of
+from clearinghouse.analytics.metrics.repository import landed_event_reports
 from clearinghouse.core.errors import Forbidden, ValidationFailed
 from clearinghouse.core.platforms import current as platform_directory
+from clearinghouse.platforms import service as platforms_service
 from clearinghouse.registry.owner_service import work_ids_of_owner
 from clearinghouse.royalties.pipeline.engine import Engine
 from clearinghouse.usage.cleaning.events import EVENT_SCHEMA
@@ -56,7 +57,7 @@ def scope_of(session: Session, caller: Principal) -> Scope:
 
 def own_platforms(session: Session, caller: Principal) -> set[str]:
     """The platform codes whose party is the caller."""
-    return platform_codes_of(session, caller.party_id)
+    return set(platforms_service.codes_run_by(session, caller.party_id))
 
 
 def events_of(engine: Engine, session: Session, lake: Lake, months: Sequence[str],

@@ -18,7 +18,7 @@ LicenceVerdict = Literal[
     "unknown_licence",  # names a licence we never issued
     "not_covering",  # genuine, but the licence does not cover this use (inactive, place, date…)
 ]
-Outcome = Literal["licensed", "claimed", "below_threshold"]
+Outcome = Literal["licensed", "claimed", "below_threshold", "matched"]
 
 
 @dataclass(frozen=True)

@@ -30,10 +30,11 @@ class MatchOut(BaseModel):
 class WorkResultOut(BaseModel):
     work_id: str
     work_title: str
-    outcome: Literal["licensed", "claimed", "below_threshold"] = Field(
+    outcome: Literal["licensed", "claimed", "below_threshold", "matched"] = Field(
         description="licensed: the upload's own licence covers this use, no claim; claimed: "
                     "enforcement made (or kept) a claim under the owner's policy; "
-                    "below_threshold: too weak a match to act on")
+                    "below_threshold: too weak a match to act on; matched: found, with nobody "
+                    "to claim against (no platform or uploader named)")
     match: MatchOut | None = Field(description="None when licensed by the file's manifest alone")
     licence_id: str | None
     claim_id: str | None

@@ -18,7 +18,7 @@ from clearinghouse.core.errors import Forbidden, NotFound
 from clearinghouse.core.ids import new_id
 from clearinghouse.enforcement import domain as enforcement
 from clearinghouse.enforcement import service as enforcement_service
-from clearinghouse.enforcement.domain import UploadFacts, WorkMatch
+from clearinghouse.enforcement.domain import MatchOutcome, UploadFacts, WorkMatch
 from clearinghouse.identification.matches import MediaMatch
 from clearinghouse.identification.references import repository as references
 from clearinghouse.identification.references.prints import Prints
@@ -51,7 +51,8 @@ def upload_facts(session: Session, principal: Principal, asked: AskedFacts) -> U
     platform_id = None
     uploader = asked.uploader_party_id
     if principal.is_operator:
-        pass
+        # The operator checks on a platform's behalf: the platform running the channel, if any.
+        platform_id = platforms_service.get_platform(session, checked.channel).party_id
     elif principal.has(Role.PLATFORM):
         if checked.channel not in platforms_service.codes_run_by(session, principal.party_id):
             raise Forbidden(f"identify uploads on the platforms you run, not on {checked.channel}",
@@ -84,9 +85,15 @@ def identify(session: Session, principal: Principal, facts: UploadFacts, *, sha2
     facts = replace(facts, duration_s=prints.duration, licence_checked=carried)
     decided = licensed_outcomes(evidence, list(titles))
     unlicensed = [WorkMatch(w, m.reference_id, m) for w, m in best.items() if w not in decided]
-    for outcome in enforcement_service.act_on_matches(session, upload=facts, matches=unlicensed,
-                                                      now=now):
-        decided[outcome.work_id] = outcome
+    if facts.platform_party_id is None and facts.uploader_party_id is None:
+        # Nobody to claim against (the operator, on a channel no platform party runs): found,
+        # recorded, and nothing claimed.
+        for m in unlicensed:
+            decided[m.work_id] = MatchOutcome(m.work_id, "matched", None, None, None)
+    else:
+        for outcome in enforcement_service.act_on_matches(session, upload=facts,
+                                                          matches=unlicensed, now=now):
+            decided[outcome.work_id] = outcome
     works = [WorkResult(work_id=w, work_title=titles[w], outcome=o.outcome, match=best.get(w),
                         licence_id=o.licence_id, claim_id=o.claim_id, policy=o.policy)
              for w, o in decided.items()]
