@@ -37,7 +37,9 @@ QUOTE = 13
 # (31, then 27) the certificate names its works, issuer and licensee in 2 statements (was 6);
 # the quote is marked bought without reloading it and the answer re-reads nothing it wrote; on
 # SQLite, whose writer holds the lock from BEGIN, the key and the quote are read once, not twice.
-PURCHASE = {"sqlite": 18, "postgresql": 22}
+# (then 18 / 22) the certificate is signed before the licence is inserted: written once, not
+# inserted and then updated.
+PURCHASE = {"sqlite": 17, "postgresql": 21}
 
 
 @pytest.fixture
@@ -235,3 +237,36 @@ def test_search_quote_and_purchase_stay_within_their_statements(client, monkeypa
         if bought == 2:
             break
     assert bought == 2
+
+
+def test_a_purchase_writes_its_licence_once_and_its_quote_reads_back_bought(client, demo_db_url) -> None:
+    """The licence row goes out in one INSERT with its signed certificate (no UPDATE after), the
+    quote is marked bought in one UPDATE, and grants are written in one statement for every line;
+    what the buyer reads back afterwards is the whole licence."""
+    songs = _songs(client)[:3]
+    quote = client.post("/api/v1/quotes", headers=BRAND, json={**USE, "work_ids": songs})
+    assert quote.status_code == 201, quote.text
+    body = {"accept_partial": True, "expected_total_minor": quote.json()["total"]["minor"]}
+    with statements() as seen:
+        bought = client.post(f"/api/v1/quotes/{quote.json()['id']}/purchase",
+                             headers={**BRAND, "Idempotency-Key": "hot-once"}, json=body)
+    assert bought.status_code == 201, bought.text
+    flat = [" ".join(s.split()) for s in seen]
+    assert sum(s.startswith("INSERT INTO licenses ") for s in flat) == 1, flat
+    assert not [s for s in flat if s.startswith("UPDATE licenses")], flat
+    assert sum(s.startswith("UPDATE quotes") for s in flat) == 1, flat
+    assert sum(s.startswith("INSERT INTO license_grants ") for s in flat) == 1, flat
+    licence = bought.json()
+    signed = client.get(f"/api/v1/licenses/{licence['id']}/certificate", headers=BRAND).json()
+    assert signed["certificate"]["license_id"] == licence["id"]
+    assert signed["certificate"]["price"]["total_minor"] == quote.json()["total"]["minor"]
+    assert {r["work_id"] for r in signed["certificate"]["rights"]} == \
+        {ln["work_id"] for ln in quote.json()["lines"]}
+    checked = client.post("/api/v1/certificates/verify", json=signed)
+    assert checked.status_code == 200, checked.text
+    assert checked.json()["result"] not in ("tampered", "malformed", "unknown_key"), checked.json()
+    stored = client.get(f"/api/v1/quotes/{quote.json()['id']}", headers=BRAND).json()
+    assert stored["status"] == "purchased"
+    again = client.post(f"/api/v1/quotes/{quote.json()['id']}/purchase",
+                        headers={**BRAND, "Idempotency-Key": "hot-once"}, json=body)
+    assert again.status_code == 200 and again.json()["id"] == licence["id"]

@@ -52,3 +52,27 @@ def test_a_quote_row_from_before_loads_shows_unchanged_and_buys(client, sessions
     # A line from before lines said where it clears covers the whole use.
     assert [ln["countries"] for ln in lic["lines"]] == [["CN"], ["CN"]]
     assert lic["unclearable"][0]["right"] == "master_use"
+
+
+def test_a_quote_marked_bought_reads_back_bought_in_the_same_transaction(sessions) -> None:  # noqa: ANN001
+    """The quote is marked bought with a plain UPDATE (not through the loaded row): a later read
+    in the same transaction must see the new state, not the row the session loaded before."""
+    from clearinghouse.licensing.quotes import repository as quotes_repository
+
+    m = make_market(sessions)
+    totals = {"currency": "CNY", "subtotal_minor": 100_000, "licensee_fee_minor": 5_000,
+              "owner_fee_minor": 10_000, "total_minor": 105_000, "rates": [],
+              "fees": {"licensee_pct": "5", "owner_pct": "10"}}
+    now = utcnow()
+    with unit_of_work(sessions) as s:
+        s.add(QuoteRow(id="quo_same_tx", licensee_id=m.licensee.party_id, use=use_of(m.work_id),
+                       currency="CNY", lines=[], unclearable=[], totals=totals, status="open",
+                       source="quote", created_at=now, updated_at=now,
+                       expires_at=now + timedelta(days=7)))
+    with unit_of_work(sessions) as s:
+        read = quotes_repository.get(s, "quo_same_tx")
+        assert read is not None and read.status == "open"
+        bought = quotes_repository.set_status(s, read, "purchased")
+        again = quotes_repository.get(s, "quo_same_tx")
+        assert again is not None and again.status == "purchased"
+        assert again.version == bought.version == read.version + 1

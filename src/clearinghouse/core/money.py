@@ -119,10 +119,17 @@ class Money:
         return Money(code, round_half_even(major.scaleb(currency_exponent(code))))
 
     def format(self, locale: str = "en") -> str:
-        return str(format_currency(self.to_decimal(), self.currency, locale=locale))
+        return _formatted(self.minor, self.currency, locale)
 
     def __str__(self) -> str:
         return f"{self.to_decimal()} {self.currency}"
+
+
+@lru_cache(maxsize=8192)
+def _formatted(minor: int, currency: str, locale: str) -> str:
+    # Babel parses the locale's pattern on every call: a licence's answer formats a dozen
+    # amounts, and the same prices recur, so the text is kept (bounded).
+    return str(format_currency(Money(currency, minor).to_decimal(), currency, locale=locale))
 
 
 def round_half_even(value: Decimal) -> int:

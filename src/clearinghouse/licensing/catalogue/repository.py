@@ -1,7 +1,8 @@
 """All SQL of the catalogue: templates, offers (rate cards), exchange rates and fee schedules.
 
 Statements that every quote runs are built once (bound parameters), since building one costs
-more than running it on a small catalogue.
+more than running it on a small catalogue, and run on the session's connection: they read
+columns, not entities, so the ORM's per-statement work buys nothing there.
 """
 
 from __future__ import annotations
@@ -17,6 +18,15 @@ from sqlalchemy.orm import Session
 
 from clearinghouse.licensing.catalogue.domain import TERM_FIELDS, Price
 from clearinghouse.licensing.tables import ExchangeRate, FeeSchedule, LicenseTemplate, Offer
+
+
+def plain_rows(session: Session, statement: Any, params: dict[str, Any] | None = None) -> Any:
+    """Run a prebuilt select of columns on the session's connection: plain rows, without the
+    ORM's per-statement work, which buys nothing for a select of columns. Pending changes are
+    flushed first, as the ORM's autoflush would."""
+    if session.autoflush and (session.new or session.dirty or session.deleted):
+        session.flush()
+    return session.connection().execute(statement, params)
 
 
 def _page(session: Session, query: Select[Any], order: Sequence[Any], offset: int,
@@ -65,7 +75,7 @@ _ACTIVE_TERMS = select(LicenseTemplate.id, LicenseTemplate.code,
 
 def active_template_terms(session: Session) -> Sequence[Any]:
     """Id, code and TERM_FIELDS of every active template (what quoting needs, not whole rows)."""
-    return session.execute(_ACTIVE_TERMS).all()
+    return plain_rows(session, _ACTIVE_TERMS).all()
 
 
 # -- offers -------------------------------------------------------------------------------------
@@ -123,7 +133,7 @@ def active_offer_rows(session: Session, holder_ids: Sequence[str], work_ids: Seq
     these works, by id."""
     params: dict[str, Any] = {"holders": list(holder_ids), "templates": list(template_ids)}
     params |= {f"w{i}": f'%"{w}"%' for i, w in enumerate(work_ids)}
-    return session.execute(_offer_facts_query(len(work_ids)), params).all()
+    return plain_rows(session, _offer_facts_query(len(work_ids)), params).all()
 
 
 # -- exchange rates and fees --------------------------------------------------------------------
@@ -167,7 +177,7 @@ _FEES_ON = (select(FeeSchedule).where(FeeSchedule.effective <= _ON)
 def latest_rates_among(session: Session, codes: Sequence[str], on: date) -> Sequence[Any]:
     """(base, quote, rate, effective) of the latest rate effective on `on` of every stored pair
     among these currencies."""
-    return session.execute(_RATES_ON, {"codes": list(codes), "on": on}).all()
+    return plain_rows(session, _RATES_ON, {"codes": list(codes), "on": on}).all()
 
 
 def rate_source(session: Session, base: str, quote: str, effective: date) -> str | None:
@@ -198,5 +208,5 @@ _FEE_PCTS_ON = (select(FeeSchedule.licensee_pct, FeeSchedule.owner_pct)
 
 def fee_pcts_on(session: Session, on: date) -> tuple[str, str] | None:
     """(licensee_pct, owner_pct) of the schedule in force on `on`, as stored."""
-    row = session.execute(_FEE_PCTS_ON, {"on": on}).first()
+    row = plain_rows(session, _FEE_PCTS_ON, {"on": on}).first()
     return None if row is None else (row.licensee_pct, row.owner_pct)

@@ -140,10 +140,11 @@ def payload_for(session: Session, lic: License, settings: Settings) -> dict[str,
 
 
 def issue(session: Session, lic: License, settings: Settings) -> dict[str, Any]:
-    """Sign the license's certificate and keep the signed document with the license."""
+    """Sign the license's certificate and keep the signed document with the license. A purchase
+    signs it before the license is first written, so the row is inserted once, certificate and
+    all; the caller flushes."""
     document = certificates.sign_certificate(payload_for(session, lic, settings), keyring(settings))
     lic.certificate = document
-    session.flush()
     return document
 
 

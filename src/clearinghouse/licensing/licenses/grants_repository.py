@@ -46,15 +46,22 @@ def _log_license(session: Session, license_id: str) -> None:
     )
 
 
+_GRANTS_INSERT = LicenseGrant.__table__.insert()
+_CHANGES_INSERT = LicenseGrantChange.__table__.insert()
+
+
 def add(session: Session, rows: Sequence[dict[str, Any]]) -> None:
     """Insert grant rows (one executemany)."""
     if rows:
         _lock_log(session)
-        session.execute(insert(LicenseGrant), list(rows))
+        session.flush()  # the lines they point at first, as the ORM's autoflush would
+        # Core executemany on the tables: the ORM's bulk path only added per-row work here.
+        conn = session.connection()
+        conn.execute(_GRANTS_INSERT, list(rows))
         token = secrets.token_hex(8)
         pairs = sorted({(r["work_id"], r["licensee_id"]) for r in rows})
-        session.execute(insert(LicenseGrantChange), [
-            {"token": token, "work_id": w, "licensee_id": p} for w, p in pairs])
+        conn.execute(_CHANGES_INSERT, [{"token": token, "work_id": w, "licensee_id": p}
+                                       for w, p in pairs])
 
 
 def remove_for_license(session: Session, license_id: str) -> None:

@@ -290,6 +290,10 @@ def purchase(
     exclusivity.check_quote(session, quote, quote.use.start, quote.use.end, on=licenses.today())
 
     lic = _new_license(quote, principal, key, request)
+    # Signed before the first write: the licence is inserted once, certificate included, and
+    # the quote marked bought before it, so the writes below go out in fewer flushes.
+    certificate_service.issue(session, lic, settings)
+    quotes_service.mark_purchased(session, quote, principal)
     session.add(lic)
     session.flush()
     coverage.write_for(session, lic)
@@ -303,12 +307,10 @@ def purchase(
         None,
         licenses.license_snapshot(lic),
     )
-    quotes_service.mark_purchased(session, quote, principal)
     payment: Payment | None = None
     if lic.total_minor > 0:
         payment = payments.start_payment(session, principal, lic)
     else:  # nothing to pay: a free license runs at once
         licenses.transition(session, principal, lic, licenses.ACTIVE, "activate", "nothing to pay")
-    certificate_service.issue(session, lic, settings)
     session.flush()
     return PurchaseResult(lic, payment, created=True)

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from clearinghouse.core.clock import as_utc, utcnow
 from clearinghouse.licensing.catalogue.domain import countries_of
+from clearinghouse.licensing.catalogue.repository import plain_rows
 from clearinghouse.licensing.domain import (
     EXPIRED,
     OPEN,
@@ -77,7 +78,7 @@ def works_and_embodied(session: Session, work_ids: Sequence[str]) -> dict[str, W
     """The stated works and the works they embody (a recording's composition)."""
     stated: list[Any] = []
     embodied: list[Any] = []
-    for r in session.execute(_WORKS_AND_EMBODIED, {"ids": list(work_ids)}):
+    for r in plain_rows(session, _WORKS_AND_EMBODIED, {"ids": list(work_ids)}):
         (stated if r.carrier is None else embodied).append(r)
     rows: dict[str, Any] = {w.id: w for w in stated}
     embodies: dict[str, list[str]] = {}
@@ -93,20 +94,20 @@ def active_holdings(session: Session, work_ids: Sequence[str]) -> list[HoldingFa
     return [HoldingFacts(h.id, h.work_id, h.holder_id, frozenset(h.rights), h.share_ppm,
                          countries_of(h.territories, h.territories_excluded), h.valid_from,
                          h.valid_to, h.administrator_id, h.collective)
-            for h in session.execute(_HOLDINGS, {"ids": list(work_ids)})]
+            for h in plain_rows(session, _HOLDINGS, {"ids": list(work_ids)})]
 
 
 def parties(session: Session, party_ids: Sequence[str]) -> dict[str, PartyFacts]:
     # Contact details only where the party published them; the rest goes through a referral.
     return {p.id: PartyFacts(p.id, p.name, p.email, p.phone) if p.contact_public
             else PartyFacts(p.id, p.name)
-            for p in session.execute(_PARTIES, {"ids": list(party_ids)})}
+            for p in plain_rows(session, _PARTIES, {"ids": list(party_ids)})}
 
 
 def open_conflicts(session: Session, work_ids: Sequence[str]) -> list[ConflictFacts]:
     return [ConflictFacts(c.id, c.work_id, c.right, frozenset(c.party_ids),
                           frozenset(c.territories), c.period_start, c.period_end)
-            for c in session.execute(_CONFLICTS, {"ids": list(work_ids)})]
+            for c in plain_rows(session, _CONFLICTS, {"ids": list(work_ids)})]
 
 
 # -- quotes ---------------------------------------------------------------------------------------
@@ -123,14 +124,24 @@ def _from_row(row: QuoteRow) -> Quote:
         referral_id=row.referral_id, version=row.version)
 
 
+# Built once, on the table (no ORM work per statement): building one cost more than running it.
+_QUOTES = QuoteRow.__table__
+_INSERT = _QUOTES.insert()
+
+
 def add(session: Session, quote: Quote) -> Quote:
-    session.add(QuoteRow(
-        id=quote.id, licensee_id=quote.licensee_id, use=use_to_json(quote.use),
-        currency=quote.currency, lines=[line.to_json() for line in quote.lines],
-        unclearable=[u.to_json() for u in quote.unclearable], totals=quote.totals.to_json(),
-        status=quote.status, source=quote.source, referral_id=quote.referral_id,
-        created_at=quote.created_at, updated_at=quote.created_at, expires_at=quote.expires_at))
-    session.flush()
+    # A Core INSERT on the session's connection: the quote is written once and never loaded
+    # as an entity here, so the unit of work's bookkeeping bought nothing on this hot path.
+    if session.new or session.dirty:
+        session.flush()  # what it refers to (a referral, say) goes first
+    session.connection().execute(_INSERT, {
+        "id": quote.id, "licensee_id": quote.licensee_id, "use": use_to_json(quote.use),
+        "currency": quote.currency, "lines": [line.to_json() for line in quote.lines],
+        "unclearable": [u.to_json() for u in quote.unclearable],
+        "totals": quote.totals.to_json(), "status": quote.status, "source": quote.source,
+        "referral_id": quote.referral_id, "created_at": quote.created_at,
+        "updated_at": quote.created_at, "expires_at": quote.expires_at,
+        "version": quote.version})
     return quote
 
 
@@ -158,16 +169,24 @@ def page(session: Session, *, licensee_id: str | None, state: str | None, now: d
     return [_from_row(r) for r in rows], total
 
 
+_SET_STATUS = (update(_QUOTES).where(_QUOTES.c.id == bindparam("quote_id"))
+               .values(status=bindparam("status"), version=_QUOTES.c.version + 1,
+                       updated_at=bindparam("updated_at"))
+               .returning(_QUOTES.c.version))
+
+
 def set_status(session: Session, quote: Quote, status: str) -> Quote:
     """One UPDATE … RETURNING: the caller holds the quote it read, so it is not loaded again."""
     now = utcnow()
     version = session.execute(
-        update(QuoteRow).where(QuoteRow.id == quote.id)
-        .values(status=status, version=QuoteRow.version + 1, updated_at=now)
-        .returning(QuoteRow.version),
+        _SET_STATUS, {"quote_id": quote.id, "status": status, "updated_at": now},
     ).scalar_one_or_none()
     if version is None:
         raise LookupError(f"quote {quote.id} is gone")
+    # A Core UPDATE leaves a row the session loaded as it was: read it afresh if asked again.
+    loaded = session.identity_map.get(session.identity_key(QuoteRow, quote.id))
+    if loaded is not None:
+        session.expire(loaded)
     return replace(quote, status=status, version=version)
 
 
