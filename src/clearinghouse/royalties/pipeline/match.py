@@ -16,7 +16,7 @@ DuckDB and Spark run the same plan. Every input line ends in exactly one outcome
    paid twice) and fanned out to each of its lines for the work: one matched row per co-holder's
    line, rating splits by the line. Not covered → UNLICENSED, with the grant that came closest
    (most of the checks passed) as evidence, and the first check it failed as the reason; no
-   grant at all → NEVER_LICENSED.
+   grant at all → NEVER_LICENSED. Decided once per use for both outcomes (`covering.py`).
    A licence that bounds its plays or copies (`max_plays`, `max_copies`) covers them in order
    (day, a line without one on the period's first day; then report, then line number), counting
    what it covered in earlier periods (`used_before`): the line that crosses the bound is split
@@ -29,6 +29,7 @@ DuckDB and Spark run the same plan. Every input line ends in exactly one outcome
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -36,6 +37,7 @@ import ibis
 from ibis.expr.types import BooleanValue, Table
 
 from clearinghouse.royalties.contracts import UnlicensedReason, UnmatchedReason
+from clearinghouse.royalties.pipeline import covering
 from clearinghouse.royalties.splits import HELD_RIGHT
 from clearinghouse.usage.records import UsageKind
 
@@ -43,7 +45,6 @@ KEY = ("report_id", "line_no")
 _HEAD = ("period", "report_id", "reporter_id", "line_no")
 _AMOUNTS = ("usage_date", "channel", "territory", "kind", "plays", "copies", "revenue_minor",
             "currency")
-ACTIVE = "active"
 ANY_RIGHT = "*"  # a society line naming no right: any holding of the work pays it
 TITLE_ALIAS = "title"  # identifiers of this scheme: a title key an accepted usage claim settled
 
@@ -60,6 +61,13 @@ class Inputs:
     titles: Table
     holdings: Table
     platform_parties: Table
+
+
+ComputeOnce = Callable[[str, Table], Table]
+
+
+def _as_expression(name: str, table: Table) -> Table:
+    return table
 
 
 @dataclass(frozen=True)
@@ -155,56 +163,6 @@ def _with_work(b: Table, t: Inputs, line_title_keys: Table) -> Table:
     return b.mutate(_work=work, _unmatched=reason, _identifier=identifier)
 
 
-def _covering_candidates(plays: Table, t: Inputs, period_start: date, period_end: date) -> Table:
-    """Each play/copy line beside every grant of its work to its party (of its named licence
-    only, when it names one), with the checks each grant passes."""
-    g = t.grants.select(**{f"g_{c}": t.grants[c] for c in t.grants.columns})
-    c = plays.join(g, [plays._work == g.g_work_id, plays._party == g.g_licensee_id])
-    c = c.filter(c.license_id.isnull() | (c.g_license_id == c.license_id),
-                 c.right.isnull() | (c.g_right == c.right))
-    dated = c.usage_date.notnull()
-    started = _true(ibis.ifelse(dated, c.g_valid_from <= c.usage_date,
-                                c.g_valid_from <= ibis.literal(period_start)))
-    not_ended = _true(c.g_valid_to.isnull() | ibis.ifelse(
-        dated, c.usage_date < c.g_valid_to, ibis.literal(period_end) <= c.g_valid_to))
-    in_country = _true(c.g_country == c.territory)
-    on_channel = _true(c.g_channel == c.channel)
-    active = c.g_status == ACTIVE
-    checks = [started & not_ended, in_country, on_channel, active]
-    miss = ibis.cases(
-        (~started, UnlicensedReason.NOT_YET_VALID.value),
-        (~not_ended, UnlicensedReason.EXPIRED.value),
-        (~in_country, UnlicensedReason.OTHER_TERRITORY.value),
-        (~on_channel, UnlicensedReason.OTHER_CHANNEL.value),
-        (~active, UnlicensedReason.NOT_ACTIVE.value),
-        else_=_str(),
-    )
-    score = sum((check.cast("int64") for check in checks[1:]), checks[0].cast("int64"))
-    return c.mutate(_miss=miss, _score=score)
-
-
-def _within_bounds(chosen: Table, plays: Table, t: Inputs, used_before: Table | None,
-                   period_start: date) -> Table:
-    """Per covered line of a licence that bounds its plays (or copies): `_in`, the part the
-    licence still covers, and `_over`, the rest. Lines of unbounded licences are not here."""
-    c = chosen.join(plays.select(*KEY, "usage_date", "kind", "plays", "copies"), [*KEY])
-    c = _lookup(c, t.licences, {"_chosen": "license_id"},
-                {"_max_plays": "max_plays", "_max_copies": "max_copies"})
-    copies = c.kind == UsageKind.COPIES.value
-    c = c.mutate(_qty=ibis.ifelse(copies, c.copies, c.plays),
-                 _limit=ibis.ifelse(copies, c._max_copies, c._max_plays))
-    c = c.filter(c._limit.notnull())
-    if used_before is not None:
-        c = _lookup(c, used_before, {"_chosen": "license_id", "kind": "kind"}, {"_used": "used"})
-    else:
-        c = c.mutate(_used=ibis.literal(None, type="int64"))
-    order = [c.usage_date.fill_null(ibis.literal(period_start)), c.report_id, c.line_no]
-    running = c._qty.sum().over(ibis.cumulative_window(group_by=[c._chosen, c.kind], order_by=order))
-    before = running - c._qty + c._used.fill_null(0)
-    within = ibis.least(c._qty, ibis.greatest(c._limit - before, 0))
-    return c.select(*KEY, _in=within, _over=c._qty - within)
-
-
 def _part(t: Table, quantity: ibis.Value, revenue: ibis.Value) -> dict[str, ibis.Value]:
     """`_amounts` of part of a line: `quantity` of its plays or copies and `revenue`."""
     copies = t.kind == UsageKind.COPIES.value
@@ -214,10 +172,14 @@ def _part(t: Table, quantity: ibis.Value, revenue: ibis.Value) -> dict[str, ibis
 
 
 def match(lines: Table, t: Inputs, line_title_keys: Table, *, period_start: date,
-          period_end: date, used_before: Table | None = None) -> Outcomes:
+          period_end: date, used_before: Table | None = None,
+          computed_once: ComputeOnce = _as_expression, any_bounded: bool = True) -> Outcomes:
     """The three outcomes of `lines` (USAGE_LINE_SCHEMA columns) for one period, whose days are
     [period_start, period_end). `used_before`: (license_id, kind, used), the plays or copies each
-    bounded licence covered in earlier periods."""
+    bounded licence covered in earlier periods. `computed_once(name, table)`: the same rows,
+    computed once for all three outcomes (a caller writing them to a file and reading it back);
+    by default they stay expressions, which an engine may compute once per outcome.
+    `any_bounded`: False when no licence bounds its plays or copies (no line need be ranked)."""
     b = _with_work(_with_licence(lines, t), t, line_title_keys)
     unmatched_early = b.filter(b._unmatched.notnull())
     known = b.filter(b._unmatched.isnull())
@@ -232,41 +194,31 @@ def match(lines: Table, t: Inputs, line_title_keys: Table, *, period_start: date
     society_held = society.semi_join(held, held_on)
     no_holder = society.anti_join(held, held_on)
 
-    # Plays and copies: covered or not.
-    cand = _covering_candidates(plays, t, period_start, period_end)
-    covered = cand.filter(cand._miss.isnull())
-    chosen = covered.group_by(*KEY).aggregate(_chosen=covered.g_license_id.min())
-    # One row per line of the chosen licence: a line has one grant per country and platform.
-    covered = covered.join(chosen, [*KEY]).filter(lambda r: r.g_license_id == r._chosen)
-    bounded = _within_bounds(chosen, plays, t, used_before, period_start)
-    covered = covered.left_join(bounded, [*KEY]).select(*covered.columns, "_in", "_over")
-    covered = covered.filter(covered._in.isnull() | (covered._in > 0) | (covered._over == 0))
-    whole = covered._over.isnull() | (covered._over == 0)
-    quantity = ibis.ifelse(covered.kind == UsageKind.COPIES.value, covered.copies, covered.plays)
-    matched_plays = covered.select(
-        *_HEAD, work_id=covered._work, license_id=covered.g_license_id,
-        license_line_id=covered.g_line_id, right=covered.g_right,
-        **_part(covered, ibis.ifelse(whole, quantity, covered._in),
-                ibis.ifelse(whole, covered.revenue_minor,
-                            covered.revenue_minor * covered._in // quantity)))
-    over = plays.join(bounded.filter(bounded._over > 0), [*KEY])
-    over = _lookup(over, chosen, {k: k for k in KEY}, {"_licence": "_chosen"})
+    # Plays and copies: decided once per use, for both outcomes (covering.py).
+    decision = computed_once("decisions", covering.decisions(
+        plays, t.grants, t.licences, period_start, period_end))
+    decided = covering.decided(plays, decision)
+    bounded = computed_once("bounded", covering.within_bounds(
+        plays, decision, used_before, period_start) if any_bounded
+        else covering.no_bounded_lines(plays))
+    whole = decided.filter(decided._chosen.notnull() & decided._limit.isnull())
+    part = covering.bounded_rows(bounded, decision)
+    quantity = ibis.ifelse(part.kind == UsageKind.COPIES.value, part.copies, part.plays)
+    matched_plays = _matched(whole, _amounts(whole)).union(_matched(part, _part(
+        part, part._in, ibis.ifelse(part._over == 0, part.revenue_minor,
+                                    part.revenue_minor * part._in // quantity))))
+    over = bounded.filter(bounded._over > 0)
     over_quantity = ibis.ifelse(over.kind == UsageKind.COPIES.value, over.copies, over.plays)
     over_licensed = over.select(
         *_HEAD, work_id=over._work, reason=ibis.literal(UnlicensedReason.OVER_LICENSED_USES.value),
-        nearest_license_id=over._licence,
+        nearest_license_id=over._chosen,
         **_part(over, over._over,
                 over.revenue_minor - over.revenue_minor * over._in // over_quantity))
     matched_society = society_held.select(
         *_HEAD, work_id=society_held._work, license_id=_str(), license_line_id=_str(),
         right=society_held.right, **_amounts(society_held))
 
-    ranked = cand.anti_join(chosen, [*KEY]).mutate(_rank=ibis.row_number().over(
-        group_by=[*KEY], order_by=[ibis.desc("_score"), "g_license_id", "_miss"]))
-    nearest = ranked.filter(ranked._rank == 0).select(
-        *KEY, _reason=ranked._miss, _nearest=ranked.g_license_id)
-    uncovered = plays.anti_join(chosen, [*KEY])
-    uncovered = uncovered.left_join(nearest, [*KEY]).select(*uncovered.columns, "_reason", "_nearest")
+    uncovered = decided.filter(decided._chosen.isnull())
     unlicensed = uncovered.select(
         *_HEAD, work_id=uncovered._work,
         reason=uncovered._reason.fill_null(UnlicensedReason.NEVER_LICENSED.value),
@@ -284,6 +236,12 @@ def match(lines: Table, t: Inputs, line_title_keys: Table, *, period_start: date
         unlicensed=unlicensed.union(over_licensed),
         unmatched=unmatched_first.union(unmatched_held),
     )
+
+
+def _matched(t: Table, amounts: dict[str, ibis.Value]) -> Table:
+    """Matched rows of covered lines, one per line of the chosen licence."""
+    return t.select(*_HEAD, work_id=t._work, license_id=t._chosen, license_line_id=t._line_id,
+                    right=t._right, **amounts)
 
 
 def _amounts(t: Table) -> dict[str, ibis.Value]:

@@ -126,7 +126,10 @@ def match_to_lake(eng: Engine, tables: Inputs, paths: Sequence[Path], period: st
     title_keys = _title_keys(eng, lines, work / "line_titles.parquet")
     start, end = days or period_days(period)
     outcomes = match(lines, tables, title_keys, period_start=start, period_end=end,
-                     used_before=_used_before(eng, lake, period))
+                     used_before=_used_before(eng, lake, period),
+                     computed_once=lambda name, table: eng.computed_once(
+                         table, work / f"{name}.parquet"),
+                     any_bounded=_any_bounded(eng, tables))
     written = {}
     for outcome in Outcome:
         final = outcome_file(lake, outcome, period)
@@ -142,6 +145,13 @@ def match_to_lake(eng: Engine, tables: Inputs, paths: Sequence[Path], period: st
         unlicensed=written[Outcome.UNLICENSED],
         unmatched=written[Outcome.UNMATCHED],
     )
+
+
+def _any_bounded(eng: Engine, tables: Inputs) -> bool:
+    """Whether any licence bounds its plays or copies (the small licences table says)."""
+    licences = tables.licences
+    return eng.count(licences.filter(licences.max_plays.notnull()
+                                     | licences.max_copies.notnull())) > 0
 
 
 def _used_before(eng: Engine, lake: Lake, period: str) -> Table | None:
