@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from clearinghouse.licensing.licenses.tables import License, LicenseLine
@@ -50,6 +50,12 @@ def landed_reports(session: Session, period: str) -> Sequence[UsageReport]:
 
 def carried_states(session: Session, run_id: str) -> Sequence[CarriedState]:
     return session.scalars(select(CarriedState).where(CarriedState.run_id == run_id)).all()
+
+
+def add_statement_lines(session: Session, rows: list[dict[str, object]]) -> None:
+    """Many statement lines in one multi-row insert (a run's society parts)."""
+    if rows:
+        session.execute(insert(StatementLine.__table__), rows)  # Core: no ORM per row
 
 
 def statement_lines(session: Session, run_id: str, holder_id: str | None = None,
