@@ -8,12 +8,14 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from clearinghouse.core.db import unit_of_work
-from clearinghouse.ledger.domain import CLEARING_CASH, OPERATOR_FEES, holder_earnings
+from clearinghouse.ledger.domain import CLEARING_CASH, CLEARING_SUSPENSE, OPERATOR_FEES, holder_earnings
 from clearinghouse.ledger.tables import LedgerAccount, LedgerEntry, LedgerPosting
+from clearinghouse.registry.domain import HoldingStatus
+from clearinghouse.registry.tables import Holding
 from clearinghouse.royalties import runs_repository, runs_service
 from clearinghouse.usage.lake import Lake
 from tests.royalties.scene import build
@@ -68,3 +70,26 @@ def test_each_holder_gets_one_entry_per_currency_holding_its_statement_lines(
             select(LedgerEntry).where(LedgerEntry.reverses_id.in_(list(by_id))))}
         assert reversed_ids == set(by_id)
         assert len(runs_repository.statement_lines(s, again.id)) == 8
+
+
+def test_a_holding_no_longer_accepted_is_not_paid_its_share(
+        client: Any, sessions: sessionmaker[Session], settings: Any) -> None:
+    """A claim is not a right until accepted: the writer's 40% withdrawn, its share of a society
+    amount stays in suspense instead of reaching its earnings."""
+    scene = build(client, sessions)  # the song is held 60/40
+    m = scene.market
+    with unit_of_work(sessions) as s:
+        s.execute(update(Holding).where(Holding.work_id == m.work_id,
+                                        Holding.holder_id == m.writer.party_id)
+                  .values(status=HoldingStatus.WITHDRAWN.value))
+    body = f"作品编号,权利类型,地区,金额,币种\n{m.work_id},同步权,CN,100.00,CNY\n".encode()
+    report = landed(client, m.operator, post_report(client, m.operator, body, period=JUNE,
+                                                    format="society"))
+    assert report["status"] == "landed", report
+    with unit_of_work(sessions) as s:
+        run = runs_service.run_period(s, Lake(settings.lake_dir), JUNE)
+        lines = {ln.holder_id: ln.earned_minor for ln in runs_repository.statement_lines(s, run.id)}
+        entries = s.scalars(select(LedgerEntry).where(LedgerEntry.subject_id == run.id)).all()
+        suspense = sum(_postings(s, e.id).get((CLEARING_SUSPENSE, "CNY"), 0) for e in entries)
+    assert lines == {m.publisher.party_id: 6_000}
+    assert suspense == -4_000

@@ -10,6 +10,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from clearinghouse.licensing.licenses.tables import License, LicenseLine
+from clearinghouse.registry.domain import HoldingStatus
 from clearinghouse.registry.tables import Holding, Party
 from clearinghouse.royalties.tables import CarriedState, RoyaltyPeriod, RoyaltyRun, StatementLine
 from clearinghouse.usage.domain import ReportStatus
@@ -98,8 +99,14 @@ def payout_currencies(session: Session, party_ids: Iterable[str]) -> dict[str, s
         select(Party.id, Party.payout_currency).where(Party.id.in_(ids)))}
 
 
-def holdings_of(session: Session, work_ids: Iterable[str]) -> Sequence[Holding]:
+def holdings_of(session: Session, work_ids: Iterable[str], first_day: date, last_day: date
+                ) -> Sequence[Holding]:
+    """The accepted holdings of the works in force on some day of the period: a pending claim,
+    a rejected or withdrawn one, or a holding that ended before the period is paid nothing."""
     ids = sorted(set(work_ids))
     if not ids:
         return []
-    return session.scalars(select(Holding).where(Holding.work_id.in_(ids))).all()
+    return session.scalars(select(Holding).where(
+        Holding.work_id.in_(ids), Holding.status == HoldingStatus.ACTIVE.value,
+        Holding.valid_from <= last_day,
+        (Holding.valid_to.is_(None)) | (Holding.valid_to >= first_day))).all()

@@ -141,7 +141,7 @@ def run_period(session: Session, lake: Lake, period: str, *, engine: str = Engin
     fees = FeeRates(fees_facts.licensee_pct, fees_facts.owner_pct)
 
     lines = _lines_to_rate(session, period, end, per_line, carried)
-    holdings = society_run.holdings_of(session, [s.work_id for s in society])
+    holdings = society_run.holdings_of(session, [s.work_id for s in society], start, last_day)
     chosen = repo.payout_currencies(session, [line.holder_id for line, _ in lines.values()]
                                     + [h.party_id for hs in holdings.values() for h in hs])
     rates = _period_rates(session, last_day, lines.values(), per_line, chosen, society)

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy.orm import Session
 
@@ -33,9 +34,11 @@ from clearinghouse.royalties.tables import RoyaltyRun
 RUN_SUBJECT = "royalty_run"
 
 
-def holdings_of(session: Session, work_ids: Sequence[str]) -> dict[str, list[Holding]]:
+def holdings_of(session: Session, work_ids: Sequence[str], first_day: date, last_day: date
+                ) -> dict[str, list[Holding]]:
+    """The works' accepted holdings in force in the period, one per right held."""
     out: dict[str, list[Holding]] = {}
-    for h in repo.holdings_of(session, work_ids):
+    for h in repo.holdings_of(session, work_ids, first_day, last_day):
         countries = expand(h.territories, h.territories_excluded)
         for right in h.rights:
             out.setdefault(h.work_id, []).append(Holding(h.holder_id, right, h.share_ppm, countries))
