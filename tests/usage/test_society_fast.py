@@ -9,6 +9,7 @@ import io
 import random
 from datetime import date
 
+import numpy as np
 import pyarrow as pa
 import pytest
 
@@ -130,3 +131,14 @@ def test_bad_rows_among_good_ones_are_refused_with_the_per_line_reasons():
     assert [(r.line_no, r.reason) for r in fast[1]] == [
         (3, RejectionReason.UNKNOWN_TERRITORY), (4, RejectionReason.MISSING_FIELD),
         (6, RejectionReason.MALFORMED)]
+
+
+def test_combinations_of_huge_dictionaries_are_found_without_one_number_per_row():
+    """Where the dictionaries' sizes multiply past int64 the rows of indices are compared
+    directly; both ways find the same combinations for the same rows."""
+    indices = [np.array([3, 1, 3, 0]), np.array([7, 2, 7, 2])]
+    small = society_fast._combinations(indices, [4, 8], 4)
+    huge = society_fast._combinations(indices, [2**40, 2**40], 4)
+    for combos, at in (small, huge):
+        assert [combos[i] for i in at.tolist()] == [[3, 7], [1, 2], [3, 7], [0, 2]]
+        assert len(combos) == 3
