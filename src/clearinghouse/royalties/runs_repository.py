@@ -6,10 +6,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from clearinghouse.licensing.licenses.tables import License, LicenseLine
+from clearinghouse.registry.domain import HoldingStatus
 from clearinghouse.registry.tables import Holding, Party
 from clearinghouse.royalties.tables import CarriedState, RoyaltyPeriod, RoyaltyRun, StatementLine
 from clearinghouse.usage.domain import ReportStatus
@@ -52,6 +53,12 @@ def carried_states(session: Session, run_id: str) -> Sequence[CarriedState]:
     return session.scalars(select(CarriedState).where(CarriedState.run_id == run_id)).all()
 
 
+def add_statement_lines(session: Session, rows: list[dict[str, object]]) -> None:
+    """Many statement lines in one multi-row insert (a run's society parts)."""
+    if rows:
+        session.execute(insert(StatementLine.__table__), rows)  # Core: no ORM per row
+
+
 def statement_lines(session: Session, run_id: str, holder_id: str | None = None,
                     licensee_id: str | None = None) -> Sequence[StatementLine]:
     query = select(StatementLine).where(StatementLine.run_id == run_id)
@@ -92,8 +99,14 @@ def payout_currencies(session: Session, party_ids: Iterable[str]) -> dict[str, s
         select(Party.id, Party.payout_currency).where(Party.id.in_(ids)))}
 
 
-def holdings_of(session: Session, work_ids: Iterable[str]) -> Sequence[Holding]:
+def holdings_of(session: Session, work_ids: Iterable[str], first_day: date, last_day: date
+                ) -> Sequence[Holding]:
+    """The accepted holdings of the works in force on some day of the period: a pending claim,
+    a rejected or withdrawn one, or a holding that ended before the period is paid nothing."""
     ids = sorted(set(work_ids))
     if not ids:
         return []
-    return session.scalars(select(Holding).where(Holding.work_id.in_(ids))).all()
+    return session.scalars(select(Holding).where(
+        Holding.work_id.in_(ids), Holding.status == HoldingStatus.ACTIVE.value,
+        Holding.valid_from <= last_day,
+        (Holding.valid_to.is_(None)) | (Holding.valid_to >= first_day))).all()

@@ -23,14 +23,13 @@ from clearinghouse.core.audit import record
 from clearinghouse.core.clock import utcnow
 from clearinghouse.core.errors import Conflict, ValidationFailed
 from clearinghouse.core.ids import new_id
-from clearinghouse.core.money import round_half_even
-from clearinghouse.core.territories import expand
 from clearinghouse.ledger import repository as ledger_repository
 from clearinghouse.ledger import service as ledger_service
 from clearinghouse.ledger.domain import FxRate
 from clearinghouse.licensing.catalogue import rates as catalogue_rates
 from clearinghouse.licensing.licenses.tables import License, LicenseLine
 from clearinghouse.royalties import runs_repository as repo
+from clearinghouse.royalties import society_run
 from clearinghouse.royalties.domain import (
     Carried,
     FeeRates,
@@ -54,12 +53,11 @@ from clearinghouse.royalties.pipeline.run import (
     period_days,
     run_matching,
 )
-from clearinghouse.royalties.postings import rating_entries, society_entry
-from clearinghouse.royalties.splits import Holding, held_right, split_society_amount
+from clearinghouse.royalties.postings import rating_entries
 from clearinghouse.royalties.tables import CarriedState, RoyaltyPeriod, RoyaltyRun, StatementLine
 from clearinghouse.usage.lake import Lake
 
-RUN_SUBJECT = "royalty_run"
+RUN_SUBJECT = society_run.RUN_SUBJECT
 _PERIOD = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 
 
@@ -143,8 +141,9 @@ def run_period(session: Session, lake: Lake, period: str, *, engine: str = Engin
     fees = FeeRates(fees_facts.licensee_pct, fees_facts.owner_pct)
 
     lines = _lines_to_rate(session, period, end, per_line, carried)
+    holdings = society_run.holdings_of(session, [s.work_id for s in society], start, last_day)
     chosen = repo.payout_currencies(session, [line.holder_id for line, _ in lines.values()]
-                                    + _society_holder_ids(session, society))
+                                    + [h.party_id for hs in holdings.values() for h in hs])
     rates = _period_rates(session, last_day, lines.values(), per_line, chosen, society)
 
     stored = 0
@@ -162,7 +161,8 @@ def run_period(session: Session, lake: Lake, period: str, *, engine: str = Engin
         session.add(_statement_line(run, rating, usage, entry_ids))
         carried[line_id] = rating.carried
         stored += 1
-    society_lines, society_skipped = _post_society(session, run, society, fees, actor)
+    society_lines, society_skipped = society_run.post_society(session, run, society, holdings,
+                                                              fees, actor)
     for line_id, state in sorted(carried.items()):
         session.add(CarriedState(
             run_id=run.id, license_line_id=line_id,
@@ -272,67 +272,3 @@ def _statement_line(run: RoyaltyRun, r: LineRating, usage: LineUsage,
         trail=[{"name": i.name, "value": i.value, "note": i.note} for i in r.trail],
         entry_ids=entry_ids)
 
-
-def _holdings(session: Session, work_ids: list[str]) -> dict[str, list[Holding]]:
-    out: dict[str, list[Holding]] = {}
-    for h in repo.holdings_of(session, work_ids):
-        countries = expand(h.territories, h.territories_excluded)
-        for right in h.rights:
-            out.setdefault(h.work_id, []).append(Holding(h.holder_id, right, h.share_ppm, countries))
-    return out
-
-
-def _society_holder_ids(session: Session, society: Sequence[SocietyAmount]) -> list[str]:
-    return [h.party_id for hs in _holdings(session, [s.work_id for s in society]).values()
-            for h in hs]
-
-
-def _post_society(session: Session, run: RoyaltyRun, society: Sequence[SocietyAmount],
-                  fees: FeeRates, actor: Principal | None) -> tuple[int, int]:
-    """A society's amounts split among the work's holders of the right there; an amount naming
-    no right is split only when the work's holdings there are of one right, and a net negative
-    amount (an adjustment) is not split: both are counted, for the operator to settle."""
-    holdings = _holdings(session, [s.work_id for s in society])
-    stored = skipped = 0
-    for amount in society:
-        held = [h for h in holdings.get(amount.work_id, [])
-                if not h.territories or amount.territory in h.territories]
-        rights = {h.right for h in held}
-        right = held_right(amount.right) if amount.right else (
-            next(iter(rights)) if len(rights) == 1 else None)
-        if right is None or amount.amount_minor <= 0:  # a net adjustment is settled by hand
-            skipped += 1
-            continue
-        try:
-            parts = split_society_amount(amount.amount_minor, right, amount.territory, held)
-        except RatingError:
-            skipped += 1
-            continue
-        memo = f"society amount for {amount.work_id} {right} {amount.territory}, {run.period}"
-        entry = ledger_service.post(session, society_entry(amount.currency, parts, fees.owner_pct,
-                                                           memo),
-                                    subject=(RUN_SUBJECT, run.id), actor=actor)
-        for part in parts.parts:
-            fee = entry_fee(part.amount_minor, fees)
-            session.add(StatementLine(
-                id=new_id("stl"), run_id=run.id, period=run.period, holder_id=part.party_id,
-                work_id=amount.work_id, right=right, channels=[], territories=[amount.territory],
-                plays=0, copies=0, revenue={amount.currency: amount.amount_minor},
-                currency=amount.currency, license_currency=amount.currency,
-                earned_minor=part.amount_minor, recouped_minor=0, payable_minor=part.amount_minor,
-                true_up_minor=0, due_minor=part.amount_minor, licensee_fee_minor=0,
-                owner_fee_minor=fee, holder_net_minor=part.amount_minor - fee,
-                payout_currency=amount.currency, holder_payout_minor=part.amount_minor - fee,
-                trail=[{"name": "society share", "value": f"{amount.amount_minor} × "
-                        f"{part.share_ppm} ppm, largest remainder",
-                        "note": f"{part.amount_minor} {amount.currency} minor"},
-                       {"name": "owner fee", "value": f"{part.amount_minor} × {fees.owner_pct}%",
-                        "note": str(fee)}],
-                entry_ids=[entry.id]))
-            stored += 1
-    return stored, skipped
-
-
-def entry_fee(amount_minor: int, fees: FeeRates) -> int:
-    """The owner fee on a society part, as `postings.society_entry` takes it."""
-    return round_half_even(Decimal(amount_minor) * fees.owner_pct / 100)

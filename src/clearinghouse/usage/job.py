@@ -132,7 +132,8 @@ class _Landing:
                                       "landing (KiB read)")
                 return landing_batches.land_csv(
                     source, period=period, today=self.today, scope=scope, writer=writer,
-                    licensees=self._licensees_of, between_batches=between_batches, fmt=fmt)
+                    licensees=self._licensees_of, between_batches=between_batches, fmt=fmt,
+                    arguments=arguments)
         with self.request.path.open("rb") as source:
             for batch in _batches(iter(reader(source, period=period, today=self.today, **arguments))):
                 self.ctx.check_stop()

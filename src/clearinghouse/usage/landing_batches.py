@@ -1,13 +1,13 @@
-"""Landing an aggregate CSV or JSON Lines file through the vectorised readers: batches of Arrow rows screened against
-what the reporter may report (`ReporterScope`, a column at a time) and written to the lake as
-they are. The lines refused here are refused by `ReporterScope.screen` itself, so the reasons
-are the per-line landing's, word for word."""
+"""Landing an aggregate CSV or JSON Lines file or a society statement through the vectorised
+readers: batches of Arrow rows screened against what the reporter may report (`ReporterScope`, a
+column at a time) and written to the lake as they are. The lines refused here are refused by
+`ReporterScope.screen` itself, so the reasons are the per-line landing's, word for word."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -15,11 +15,13 @@ import pyarrow.compute as pc
 from clearinghouse.usage.domain import ReporterScope, ReportTotals
 from clearinghouse.usage.formats.aggregate_fast import read_csv_batches
 from clearinghouse.usage.formats.jsonl_fast import read_jsonl_batches
+from clearinghouse.usage.formats.society_fast import read_society_batches
 from clearinghouse.usage.lake_writer import LakeWriter
 from clearinghouse.usage.records import Rejection, ReportFormat, UsageKind, UsageLine
 
-BATCH_READERS = {ReportFormat.AGGREGATE_CSV: read_csv_batches,
-                 ReportFormat.AGGREGATE_JSONL: read_jsonl_batches}
+BATCH_READERS: dict[ReportFormat, Callable[..., Any]] = {
+    ReportFormat.AGGREGATE_CSV: read_csv_batches, ReportFormat.AGGREGATE_JSONL: read_jsonl_batches,
+    ReportFormat.SOCIETY: read_society_batches}
 VECTORISED = frozenset(BATCH_READERS)
 
 
@@ -51,10 +53,12 @@ def screen(scope: ReporterScope, lines: pa.Table, licensees: dict[str, str]
 def land_csv(source: BinaryIO, *, period: str, today: date, scope: ReporterScope, writer: LakeWriter,
              licensees: Callable[[set[str]], dict[str, str]],
              between_batches: Callable[[], None],
-             fmt: ReportFormat = ReportFormat.AGGREGATE_CSV) -> ReportTotals:
+             fmt: ReportFormat = ReportFormat.AGGREGATE_CSV,
+             arguments: Mapping[str, Any] | None = None) -> ReportTotals:
     """Every line of the file in `writer`; `licensees` looks up the licence ids a batch names
-    (for a licensee's report), `between_batches` reports progress and may stop the landing."""
-    for batch in BATCH_READERS[fmt](source, period=period, today=today):
+    (for a licensee's report), `between_batches` reports progress and may stop the landing;
+    `arguments`: the reader's options from the submission (a society statement's currency…)."""
+    for batch in BATCH_READERS[fmt](source, period=period, today=today, **(arguments or {})):
         between_batches()
         holders: dict[str, str] = {}
         if not (scope.unrestricted or scope.is_platform):

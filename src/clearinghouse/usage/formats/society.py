@@ -45,7 +45,7 @@ ID_SOURCES = ("work_id", "iswc", "isrc")
 R = RejectionReason
 
 
-class _Refused(Exception):
+class RowRefused(Exception):
     def __init__(self, reason: RejectionReason, message: str, field: str | None = None) -> None:
         super().__init__(message)
         self.reason, self.message, self.field = reason, message, field
@@ -74,11 +74,11 @@ def read_society(
     """
     if id_source not in ID_SOURCES:
         raise ValueError(f"id_source {id_source!r} is not one of {', '.join(ID_SOURCES)}")
-    statement = _Statement(period, today, currency, territory, right, id_source, allow_negative)
+    statement = Statement(period, today, currency, territory, right, id_source, allow_negative)
     yield from statement.read(text_lines(source, encoding), columns)
 
 
-class _Statement:
+class Statement:
     def __init__(self, period: str, today: date, currency: str | None, territory: str | None,
                  right: str | None, id_source: str, allow_negative: bool) -> None:
         self.period, self.today, self.id_source = period, today, id_source
@@ -100,8 +100,14 @@ class _Statement:
             return
         delimiter = max(DELIMITERS, key=first.count)
         rows = csv.reader(_chain(first, lines), delimiter=delimiter, strict=True)
-        yield from self._header(rows, chosen)
-        end_line = rows.line_num
+        yield from self.header(rows, chosen)
+        yield from self.body(rows, delimiter)
+
+    def body(self, rows: Iterator[list[str]], delimiter: str, offset: int = 0) -> Iterator[
+            UsageLine | Rejection]:
+        """The items of the rows after the header; `rows` is a csv reader over the file's lines
+        after the first `offset` (the vectorised reader hands blocks over from mid-file)."""
+        end_line = offset + rows.line_num  # type: ignore[attr-defined]
         while True:
             start_line = end_line + 1
             try:
@@ -116,18 +122,22 @@ class _Statement:
                                     if cut else ""))
                 if cut:
                     return
-                end_line = rows.line_num
+                end_line = offset + rows.line_num  # type: ignore[attr-defined]
                 continue
-            end_line = rows.line_num
+            end_line = offset + rows.line_num  # type: ignore[attr-defined]
             if not any(cell.strip() for cell in cells):
                 continue  # a blank line
-            try:
-                yield self._row(start_line, cells)
-            except _Refused as refused:
-                raw = cut_raw(delimiter.join(cells))
-                yield Rejection(start_line, refused.reason, refused.message, refused.field, raw)
+            yield self.item(start_line, cells, delimiter)
 
-    def _header(self, rows: Iterator[list[str]], chosen: Mapping[str, str | int] | None
+    def item(self, line_no: int, cells: list[str], delimiter: str) -> UsageLine | Rejection:
+        """One row's line, or its rejection."""
+        try:
+            return self._row(line_no, cells)
+        except RowRefused as refused:
+            raw = cut_raw(delimiter.join(cells))
+            return Rejection(line_no, refused.reason, refused.message, refused.field, raw)
+
+    def header(self, rows: Iterator[list[str]], chosen: Mapping[str, str | int] | None
                 ) -> Iterator[Rejection]:
         header = next(rows, [])
         self.width = len(header)
@@ -153,13 +163,13 @@ class _Statement:
 
     def _row(self, line_no: int, cells: list[str]) -> UsageLine:
         if self.header_problem:
-            raise _Refused(R.MALFORMED, f"not read: {self.header_problem}")
+            raise RowRefused(R.MALFORMED, f"not read: {self.header_problem}")
         if undecodable("".join(cells)):
-            raise _Refused(R.MALFORMED, "the row holds bytes that are not UTF-8 or GB18030")
+            raise RowRefused(R.MALFORMED, "the row holds bytes that are not UTF-8 or GB18030")
         if len(cells) != self.width:
-            raise _Refused(R.MALFORMED, f"the row has {len(cells)} cells, the header {self.width}")
+            raise RowRefused(R.MALFORMED, f"the row has {len(cells)} cells, the header {self.width}")
         if self.future:
-            raise _Refused(R.FUTURE, f"the report's period {self.period} has not begun (today is "
+            raise RowRefused(R.FUTURE, f"the report's period {self.period} has not begun (today is "
                            f"{self.today})")
         work_id, iswc, isrc, title = self._identifiers(cells)
         currency = self._currency(cells)
@@ -180,14 +190,14 @@ class _Statement:
                 try:
                     found[scheme] = cached_identifier(scheme, found[scheme])
                 except InvalidIdentifier as exc:
-                    raise _Refused(R.BAD_VALUE, str(exc), scheme) from exc
+                    raise RowRefused(R.BAD_VALUE, str(exc), scheme) from exc
         for field in ("work_id", "title"):
             try:
                 found[field] = clean(found[field]) if found[field] else ""
             except TextRefused as exc:
-                raise _Refused(R.BAD_VALUE, f"{field} {exc}", field) from exc
+                raise RowRefused(R.BAD_VALUE, f"{field} {exc}", field) from exc
         if not any(found.values()):
-            raise _Refused(R.MISSING_FIELD, "the row names no work (work id, ISWC, ISRC or title)",
+            raise RowRefused(R.MISSING_FIELD, "the row names no work (work id, ISWC, ISRC or title)",
                            "work_id")
         return (found["work_id"] or None, found["iswc"] or None, found["isrc"] or None,
                 found["title"] or None)
@@ -196,27 +206,27 @@ class _Statement:
         text = self._cell(cells, "currency")
         if not text:
             if self.default_currency is None:
-                raise _Refused(R.MISSING_FIELD, "no currency: the row has none and the report "
+                raise RowRefused(R.MISSING_FIELD, "no currency: the row has none and the report "
                                "names none", "currency")
             return self.default_currency
         try:
             return currency_code(text, self.today)
         except money.MoneyError as exc:
-            raise _Refused(R.UNKNOWN_CURRENCY, str(exc), "currency") from exc
+            raise RowRefused(R.UNKNOWN_CURRENCY, str(exc), "currency") from exc
 
     def _amount(self, cells: list[str], currency: str) -> int:
         text = self._cell(cells, "amount")
         if not text:
-            raise _Refused(R.MISSING_FIELD, "the row has no amount", "amount")
+            raise RowRefused(R.MISSING_FIELD, "the row has no amount", "amount")
         try:
             minor = minor_units(parse_decimal(text, "amount"), currency)
         except ValueRefused as exc:
-            raise _Refused(R.BAD_VALUE, str(exc), "amount") from exc
+            raise RowRefused(R.BAD_VALUE, str(exc), "amount") from exc
         if minor < 0 and not self.allow_negative:
-            raise _Refused(R.NEGATIVE, f"amount {text} is negative and this report takes no "
+            raise RowRefused(R.NEGATIVE, f"amount {text} is negative and this report takes no "
                            "adjustments", "amount")
         if abs(minor) > MAX_AMOUNT_MINOR:
-            raise _Refused(R.ABSURD, f"amount {text} {currency} is beyond any one work's "
+            raise RowRefused(R.ABSURD, f"amount {text} {currency} is beyond any one work's "
                            "statement line", "amount")
         return minor
 
@@ -224,12 +234,12 @@ class _Statement:
         text = self._cell(cells, "territory")
         if not text:
             if self.default_territory is None:
-                raise _Refused(R.MISSING_FIELD, "no territory: the row has none and the report "
+                raise RowRefused(R.MISSING_FIELD, "no territory: the row has none and the report "
                                "names none", "territory")
             return self.default_territory
         code = country_code(text)
         if code is None:
-            raise _Refused(R.UNKNOWN_TERRITORY, f"territory {text!r} is not an ISO 3166-1 alpha-2 "
+            raise RowRefused(R.UNKNOWN_TERRITORY, f"territory {text!r} is not an ISO 3166-1 alpha-2 "
                            "country code such as CN or HK", "territory")
         return code
 
@@ -239,7 +249,7 @@ class _Statement:
             return self.default_right
         found = right_of(text)
         if found is None:
-            raise _Refused(R.BAD_VALUE, f"right {text!r} is not one this reader knows: "
+            raise RowRefused(R.BAD_VALUE, f"right {text!r} is not one this reader knows: "
                            f"{', '.join(society_columns.RIGHTS)} (or 表演权, 机械复制权, 同步权)",
                            "right")
         return found
@@ -251,11 +261,11 @@ class _Statement:
         try:
             units = parse_int(text, "units")
         except ValueRefused as exc:
-            raise _Refused(R.BAD_VALUE, str(exc), "units") from exc
+            raise RowRefused(R.BAD_VALUE, str(exc), "units") from exc
         if units < 0:
-            raise _Refused(R.NEGATIVE, f"units {units} is negative", "units")
+            raise RowRefused(R.NEGATIVE, f"units {units} is negative", "units")
         if units > MAX_UNITS:
-            raise _Refused(R.ABSURD, f"units {units} is more than {MAX_UNITS:,}", "units")
+            raise RowRefused(R.ABSURD, f"units {units} is more than {MAX_UNITS:,}", "units")
         return units
 
 
