@@ -1,6 +1,6 @@
 """deal flow: imported investment events of the short-video market
 
-Revision ID: 0030
+Revision ID: 0029
 Revises: 0028
 Create Date: 2026-12-01 00:00:00
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 import clearinghouse.core.db
 
-revision = "0030"
+revision = "0029"
 down_revision = "0028"
 branch_labels = None
 depends_on = None
