@@ -242,6 +242,22 @@ def _identification_of_licensee(w: MatrixWorld) -> str:
     return str(_identify(w, "licensee").json()["id"])
 
 
+METRICS_READERS = frozenset({"operator", "owner_a", "owner_b", "platform"})
+DEALS_CSV = ("month,company,business,category,round,amount_text,investors\n"
+             "2017-07,日日煮,生活短视频内容机构,content,B轮,1亿人民币,X\n").encode()
+
+
+def _import_deals(w: MatrixWorld, role: str) -> Any:
+    return w.call(role, "POST", "/api/v1/analytics/deals", params={"label": "matrix"},
+                  content=DEALS_CSV, headers={"Content-Type": "text/csv"})
+
+
+def _deal_summary(w: MatrixWorld, role: str) -> Any:
+    """The summary of an import the operator made (any signed-in party reads it)."""
+    _import_deals(w, "operator")
+    return w.call(role, "GET", "/api/v1/analytics/deals/summary")
+
+
 MATRIX: dict[tuple[str, str], Rule] = {
     ("GET", "/healthz"): Rule(get("/healthz"), EVERYONE),
     # -- registry ------------------------------------------------------------------------------
@@ -544,6 +560,18 @@ MATRIX: dict[tuple[str, str], Rule] = {
     ("GET", "/api/v1/identify/{identification_id}"): Rule(
         _on(_identification_of_licensee, "GET", "/api/v1/identify/{id}"),
         frozenset({"operator", "licensee"}), others=404),
+    # -- analytics -----------------------------------------------------------------------------
+    ("POST", "/api/v1/analytics/deals"): Rule(_import_deals, OPERATOR),
+    ("GET", "/api/v1/analytics/deals"): Rule(get("/api/v1/analytics/deals"), SIGNED_IN),
+    ("GET", "/api/v1/analytics/deals/summary"): Rule(_deal_summary, SIGNED_IN),
+    # Usage metrics: the operator (market), a platform (its own), an owner (its works' audience).
+    ("GET", "/api/v1/analytics/metrics"): Rule(
+        get("/api/v1/analytics/metrics", params={"period": PERIOD}), METRICS_READERS),
+    ("GET", "/api/v1/analytics/overlap"): Rule(
+        get("/api/v1/analytics/overlap", params={"period": PERIOD}), METRICS_READERS),
+    ("GET", "/api/v1/analytics/demographics"): Rule(
+        get("/api/v1/analytics/demographics", params={"period": PERIOD, "attribute": "gender"}),
+        METRICS_READERS),
 }
 
 
