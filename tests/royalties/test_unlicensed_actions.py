@@ -167,3 +167,26 @@ def test_no_routine_offer_the_owner_states_its_price(client, sessions, settings)
     nothing = client.post(f"{URL}/claims", json=_use(m, platform, territory="HK"),
                           headers=m.publisher.headers)
     assert nothing.status_code == 404  # no unlicensed use there
+
+
+def test_offers_and_claims_from_the_command_line(client, sessions, settings, cli):  # noqa: ANN001
+    m, platform, _ = _scene(client, sessions, settings)
+    listed = cli.json("royalties", "unlicensed", "uses", JUNE, "--as", m.publisher.party_id)
+    assert [(u["work_id"], u["user_id"], u["plays"]) for u in listed["items"]] == [
+        (m.work_id, platform.party_id, 1500)]
+    use = ["--period", JUNE, "--work", m.work_id, "--user", platform.party_id,
+           "--territory", "CN", "--channel", "douyin", "--seconds", "30"]
+    claim = cli.json("royalties", "unlicensed", "claim", "--as", m.publisher.party_id, *use)
+    offer = cli.json("royalties", "unlicensed", "offer", "--as", m.publisher.party_id, *use)
+    assert (claim["kind"], offer["kind"], offer["status"]) == ("claim", "offer", "open")
+    assert offer["quote_id"] and offer["amount_basis"] == "routine"
+    # Another owner cannot offer on a work it does not hold (the API's 403, exit code 6).
+    other = make_actor(sessions, "别的公司 Other Records", Role.OWNER)
+    assert cli("royalties", "unlicensed", "offer", "--as", other.party_id, *use).exit_code == 6
+    disputed = cli.json("royalties", "unlicensed", "dispute", claim["id"], "--as",
+                        platform.party_id, "--note", "we hold a licence")
+    assert disputed["status"] == "disputed"
+    mine = cli.json("royalties", "unlicensed", "list", "--as", platform.party_id)
+    assert {a["id"] for a in mine["items"]} == {claim["id"], offer["id"]}
+    assert cli.json("royalties", "unlicensed", "withdraw", offer["id"], "--as",
+                    m.publisher.party_id)["status"] == "withdrawn"

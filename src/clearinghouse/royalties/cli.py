@@ -22,10 +22,12 @@ from clearinghouse.core.settings import get_settings
 from clearinghouse.royalties import payout_records, payouts_service, runs_service, statements
 from clearinghouse.royalties.claims.cli import claims_app
 from clearinghouse.royalties.schemas import payout_out, payout_record_out, period_out, run_out
+from clearinghouse.royalties.unlicensed.cli import unlicensed_app
 from clearinghouse.usage.lake import Lake
 
 royalties_app = typer.Typer(help="Royalty periods: run and close.", no_args_is_help=True)
 royalties_app.add_typer(claims_app, name="claims")
+royalties_app.add_typer(unlicensed_app, name="unlicensed")
 AsJson = Annotated[bool, typer.Option("--json", help="Print JSON")]
 Period = Annotated[str, typer.Argument(help="The month, YYYY-MM")]
 
