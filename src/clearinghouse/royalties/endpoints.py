@@ -7,7 +7,6 @@ trail leads back to the usage behind it. Lines nobody may see are a 404.
 
 from __future__ import annotations
 
-from functools import partial
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query, Request, Response
@@ -18,12 +17,10 @@ from clearinghouse.api.deps import DB, Caller, Limit, Offset, RefParam
 from clearinghouse.api.responses import AUTHED, WRITE
 from clearinghouse.core.db import unit_of_work
 from clearinghouse.core.errors import NotFound
-from clearinghouse.core.jobs import service as jobs
-from clearinghouse.core.jobs.schemas import JobOut, job_out
+from clearinghouse.core.jobs.schemas import JobOut
 from clearinghouse.core.schemas import Page
 from clearinghouse.royalties import payout_records, payouts_service, runs_service, statements
-from clearinghouse.royalties.periods import refuse_if_closed
-from clearinghouse.royalties.run_job import KIND, RunRequest, run_royalties
+from clearinghouse.royalties.run_job import start_run
 from clearinghouse.royalties.schemas import (
     PayoutOut,
     PayoutRecordOut,
@@ -59,14 +56,7 @@ def run_period(request: Request, response: Response, caller: OperatorCaller,
     """Operator: run a period (match, rate, post, state) as a job; poll `GET /api/v1/jobs/{id}`
     (the `Location` header): its `result` names the run. Running an open period again reverses
     the previous run's entries and replaces its statement lines; a closed period is a 409."""
-    runs_service.checked_period(period)
-    with unit_of_work(request.app.state.sessions) as session:
-        refuse_if_closed(session, period)
-        job, _ = jobs.submit(session, kind=KIND, owner_party_id=caller.party_id, total=1)
-        out = job_out(job)
-    lake_root = Lake(request.app.state.settings.lake_dir).root
-    request.app.state.jobs.start(out.id, partial(run_royalties, request=RunRequest(
-        period, engine, lake_root, caller)))
+    out = start_run(request.app.state, caller, period, engine)
     response.headers["Location"] = f"/api/v1/jobs/{out.id}"
     return out
 

@@ -6,13 +6,17 @@ matched files are then the new run's; the trail of the current run's lines reads
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from clearinghouse.access.domain import Principal
 from clearinghouse.core.db import unit_of_work
+from clearinghouse.core.jobs import service as jobs
 from clearinghouse.core.jobs.runner import JobContext
+from clearinghouse.core.jobs.schemas import JobOut, job_out
 from clearinghouse.royalties import runs_service
+from clearinghouse.royalties.periods import refuse_if_closed
 from clearinghouse.usage.lake import Lake
 
 KIND = "royalties.run"
@@ -38,3 +42,17 @@ def run_royalties(ctx: JobContext, request: RunRequest) -> dict[str, Any]:
         result = {"run_id": run.id, "period": run.period, "counts": dict(run.counts)}
     ctx.progress(2, 2, "done")
     return result
+
+
+def start_run(app_state: Any, actor: Principal, period: str, engine: str = "duckdb") -> JobOut:
+    """Submit and start a period's run as a job (the period checked open); the job as
+    submitted. The operator's run endpoint and an accepted usage claim both start runs so."""
+
+    runs_service.checked_period(period)
+    with unit_of_work(app_state.sessions) as session:
+        refuse_if_closed(session, period)
+        job, _ = jobs.submit(session, kind=KIND, owner_party_id=actor.party_id, total=1)
+        out = job_out(job)
+    app_state.jobs.start(out.id, partial(run_royalties, request=RunRequest(
+        period, engine, Lake(app_state.settings.lake_dir).root, actor)))
+    return out

@@ -7,8 +7,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 
-from clearinghouse.api.deps import DB, Caller, Limit, Offset
+from clearinghouse.api.deps import DB, Caller, Limit, Offset, write_sessions
 from clearinghouse.api.responses import AUTHED, WRITE
+from clearinghouse.core.db import unit_of_work
 from clearinghouse.core.schemas import Page
 from clearinghouse.royalties.claims import service, unmatched_items
 from clearinghouse.royalties.claims.domain import ClaimStatus
@@ -20,6 +21,7 @@ from clearinghouse.royalties.claims.schemas import (
     UnmatchedItemOut,
     claim_out,
 )
+from clearinghouse.royalties.run_job import start_run
 from clearinghouse.usage.lake import Lake
 
 router = APIRouter(prefix="/api/v1", tags=["usage claims"])
@@ -80,11 +82,19 @@ def withdraw_claim(db: DB, caller: Caller, claim_id: str) -> ClaimOut:
 
 
 @router.post("/usage-claims/{claim_id}/decision", response_model=DecisionOut, responses=WRITE)
-def decide_claim(db: DB, caller: Caller, claim_id: str, body: ClaimDecision) -> DecisionOut:
+def decide_claim(request: Request, caller: Caller, claim_id: str, body: ClaimDecision
+                 ) -> DecisionOut:
     """Operator: accept a pending claim (its identifier or title becomes an alias of the work;
     other pending claims on the item are rejected as `claimed_by_another`; run the period again
     to match it, unless it is closed: a closed period is not rated again, the alias applies to
-    periods run from now on) or reject it with a reason (`other` needs a note)."""
-    decided = service.decide(db, caller, claim_id, body)
-    return DecisionOut(claim=claim_out(decided.claim), rejected_claim_ids=decided.rejected,
-                       period_closed=decided.period_closed, rerun_needed=decided.rerun_needed)
+    periods run from now on) or reject it with a reason (`other` needs a note). Accepting an item
+    of an open period starts its run at once (`rerun_job_id`): the item is matched and paid
+    without a further step."""
+    with unit_of_work(write_sessions(request)) as db:  # committed before the run reads it
+        decided = service.decide(db, caller, claim_id, body)
+        out = DecisionOut(claim=claim_out(decided.claim), rejected_claim_ids=decided.rejected,
+                          period_closed=decided.period_closed, rerun_needed=decided.rerun_needed)
+        period = decided.claim.period
+    if decided.rerun_needed:
+        out.rerun_job_id = start_run(request.app.state, caller, period).id
+    return out

@@ -22,6 +22,7 @@ from clearinghouse.royalties.claims import domain, service, unmatched_items
 from clearinghouse.royalties.claims.schemas import ClaimCreate, ClaimDecision
 from clearinghouse.royalties.claims.tables import UsageClaim
 from clearinghouse.royalties.outcome_pages import LOCALES, REASON_LABELS
+from clearinghouse.royalties.run_job import start_run
 from clearinghouse.usage.lake import Lake
 from clearinghouse.web.pages import Page, PageContext, SignedInPerson, form_as_body, page_router
 
@@ -158,4 +159,6 @@ def decide(page: Page, request: Request, person: OperatorPerson, claim_id: str,
         decided = service.decide(db, person.principal, claim_id, body)
         outcome = "closed" if decided.period_closed else decided.claim.status
         period = decided.claim.period
+    if decided.rerun_needed:  # the item is matched and paid by this run, no further step
+        start_run(request.app.state, person.principal, period)
     return page.redirect(f"/operator/usage-claims?decided={outcome}&period={period}")

@@ -78,7 +78,10 @@ class DecisionOut(BaseModel):
                                           "claimed_by_another")
     period_closed: bool = Field(description="The item's period is closed: it is not rated again; "
                                 "the alias applies to periods run from now on")
-    rerun_needed: bool = Field(description="Run the item's period again to match the item")
+    rerun_needed: bool = Field(description="The item's open period must be run again to match "
+                               "the item: accepting started that run (`rerun_job_id`)")
+    rerun_job_id: str | None = Field(None, description="The run started on acceptance: poll "
+                                     "GET /api/v1/jobs/{id}")
 
 
 class UnmatchedItemOut(BaseModel):
