@@ -9,9 +9,9 @@ from typing import Any
 
 from clearinghouse.core.clock import utcnow
 from clearinghouse.core.db import unit_of_work
+from clearinghouse.core.media_match import MediaMatch
 from clearinghouse.enforcement import disputes, repository, service
 from clearinghouse.enforcement.domain import DisputeReason, UploadFacts, WorkMatch
-from clearinghouse.identification.matches import MediaMatch
 from tests.api.matrix_world import MatrixWorld
 from tests.support.factories import principal
 

@@ -13,9 +13,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from clearinghouse.access.domain import Role
 from clearinghouse.core.clock import utcnow
 from clearinghouse.core.db import unit_of_work
+from clearinghouse.core.media_match import MediaMatch
 from clearinghouse.enforcement import service
 from clearinghouse.enforcement.domain import LicenceEvidence, MatchOutcome, UploadFacts, WorkMatch
-from clearinghouse.identification.matches import MediaMatch
 from clearinghouse.ledger import service as ledger_service
 from tests.licensing.purchase_support import Market, make_market
 from tests.support.factories import Actor, make_actor

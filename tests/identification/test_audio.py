@@ -17,6 +17,7 @@ from bench.identify_audio_edits import (
     voice_over,
 )
 
+from clearinghouse.core.media_match import MediaMatch
 from clearinghouse.identification.audio import (
     SAMPLE_RATE,
     AudioIndex,
@@ -24,7 +25,6 @@ from clearinghouse.identification.audio import (
     BadAudioPrints,
     extract,
 )
-from clearinghouse.identification.matches import MediaMatch
 
 # Three references: 40 seconds from each of three tracks. Reference ids are arbitrary ints.
 REFERENCES = {11: ("music004", 30.0), 12: ("music005", 30.0), 13: ("music006", 30.0)}

@@ -8,9 +8,9 @@ from datetime import timedelta
 from clearinghouse.accounts import repository as accounts
 from clearinghouse.core.clock import utcnow
 from clearinghouse.core.db import make_engine, session_factory, unit_of_work
+from clearinghouse.core.media_match import MediaMatch
 from clearinghouse.enforcement import service
 from clearinghouse.enforcement.domain import UploadFacts, WorkMatch
-from clearinghouse.identification.matches import MediaMatch
 
 YITIAO = "yitiao@demo.clearinghouse.example"
 CREATOR = "creator@demo.clearinghouse.example"

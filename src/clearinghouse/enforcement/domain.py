@@ -25,7 +25,7 @@ from enum import StrEnum
 from typing import Literal
 
 from clearinghouse.core.errors import Conflict
-from clearinghouse.identification.matches import MediaMatch
+from clearinghouse.core.media_match import MediaMatch
 
 # A match acts only when a non-matching upload would score this high less often than this.
 CLAIM_MAX_FALSE_MATCH_RATE = 1e-3

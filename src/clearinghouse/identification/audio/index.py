@@ -22,10 +22,10 @@ from pathlib import Path
 
 import numpy as np
 
+from clearinghouse.core.media_match import MediaMatch
 from clearinghouse.identification.audio.entries import encode_entries
 from clearinghouse.identification.audio.matching import search_index
 from clearinghouse.identification.audio.prints import AudioPrints
-from clearinghouse.identification.matches import MediaMatch
 
 MANIFEST = "manifest.json"
 _FORMAT = 1

@@ -19,6 +19,7 @@ from typing import Protocol
 
 import numpy as np
 
+from clearinghouse.core.media_match import MediaMatch
 from clearinghouse.identification.audio.entries import decode_info
 from clearinghouse.identification.audio.peaks import BINS_PER_OCTAVE, FRAMES_PER_SECOND
 from clearinghouse.identification.audio.prints import AudioPrints
@@ -28,7 +29,6 @@ from clearinghouse.identification.audio.triplets import (
     query_codes,
     triplets,
 )
-from clearinghouse.identification.matches import MediaMatch
 
 
 class Searchable(Protocol):

@@ -11,7 +11,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from clearinghouse.identification.matches import MediaMatch
+from clearinghouse.core.media_match import MediaMatch
 from clearinghouse.identification.references.prints import Prints, fingerprinter
 
 

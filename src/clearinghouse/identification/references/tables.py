@@ -13,7 +13,7 @@ from clearinghouse.core.db import Base, UTCDateTime
 
 class MediaReference(Base):
     """One reference file of a work. The id is an integer: the fingerprint indexes key on it
-    (identification/matches.py MediaMatch.reference_id)."""
+    (core/media_match.py MediaMatch.reference_id)."""
 
     __tablename__ = "media_references"
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True,

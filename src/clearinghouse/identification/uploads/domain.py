@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from clearinghouse.core.media_match import MediaMatch
 from clearinghouse.enforcement.domain import MatchOutcome
-from clearinghouse.identification.matches import MediaMatch
 
 # What the licence inside the file came to (read before any fingerprinting):
 LicenceVerdict = Literal[

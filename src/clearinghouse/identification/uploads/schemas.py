@@ -13,7 +13,7 @@ from clearinghouse.identification.uploads.tables import UploadCheck
 
 
 class MatchOut(BaseModel):
-    """identification/matches.py MediaMatch: where the reference was found, and how sure."""
+    """core/media_match.py MediaMatch: where the reference was found, and how sure."""
 
     reference_id: int
     kind: Literal["audio", "video", "image"]

@@ -16,10 +16,10 @@ from clearinghouse.access.domain import Principal, Role
 from clearinghouse.core.audit import record
 from clearinghouse.core.errors import Forbidden, NotFound
 from clearinghouse.core.ids import new_id
+from clearinghouse.core.media_match import MediaMatch
 from clearinghouse.enforcement import domain as enforcement
 from clearinghouse.enforcement import service as enforcement_service
 from clearinghouse.enforcement.domain import MatchOutcome, UploadFacts, WorkMatch
-from clearinghouse.identification.matches import MediaMatch
 from clearinghouse.identification.references import repository as references
 from clearinghouse.identification.references.prints import Prints
 from clearinghouse.identification.uploads import repository

@@ -7,7 +7,7 @@ from pathlib import Path
 import faiss
 import numpy as np
 
-from clearinghouse.identification.matches import MediaMatch
+from clearinghouse.core.media_match import MediaMatch
 from clearinghouse.identification.visual import store
 from clearinghouse.identification.visual.alignment import align
 from clearinghouse.identification.visual.calibration import false_match_rate

@@ -1,4 +1,5 @@
-"""One shape for what every fingerprinter finds: a reference heard or seen inside an upload."""
+"""One shape for what every fingerprinter finds (identification) and enforcement acts on: a
+reference heard or seen inside an upload."""
 
 from __future__ import annotations
 
