@@ -12,8 +12,8 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 
+from clearinghouse.core.pdf_text import CJK
 from clearinghouse.licensing.certificates.labels import format_money
-from clearinghouse.licensing.certificates.pdf import CJK
 from clearinghouse.licensing.payments.invoice_pdf import (
     AMOUNT,
     HEAD,

@@ -4,9 +4,7 @@ Helvetica for what it can draw and Adobe's built-in Chinese CID font for the res
 from __future__ import annotations
 
 import io
-from itertools import groupby
 from typing import Any
-from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
@@ -14,9 +12,9 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from clearinghouse.core.pdf_text import mixed_markup
 from clearinghouse.enforcement.notices.facts import NoticeFacts
 from clearinghouse.enforcement.notices.wording import Language, notice_lines
-from clearinghouse.licensing.certificates.pdf import CJK  # importing it registers the font
 
 NAVY, RULE, GREY = colors.HexColor("#1F3A5F"), colors.HexColor("#C9D2DE"), colors.HexColor("#4A5566")
 WIDTH = A4[0] - 40 * mm
@@ -34,19 +32,9 @@ TITLE = _style("notice-title", 15, "Helvetica-Bold", textColor=NAVY, spaceAfter=
 HEAD = _style("notice-head", 11, "Helvetica-Bold", textColor=NAVY, spaceBefore=10, spaceAfter=4)
 
 
-def _latin(ch: str) -> bool:
-    try:
-        ch.encode("cp1252")  # what Helvetica can draw
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
 def _p(value: Any, style: ParagraphStyle = BODY) -> Paragraph:
     shown = str(value if value not in (None, "") else "—")[:MAX_TEXT_CHARS]
-    parts = [escape(piece) if latin else f'<font name="{CJK}">{escape(piece)}</font>'
-             for latin, piece in ((k, "".join(g)) for k, g in groupby(shown, _latin))]
-    return Paragraph("".join(parts), style)
+    return Paragraph(mixed_markup(shown), style)
 
 
 def _grid(rows: list[list[Any]], widths: list[float]) -> Table:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import io
 import json
-from itertools import groupby
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -27,11 +26,10 @@ from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table
 from reportlab.platypus import TableStyle as TS
 
+from clearinghouse.core.pdf_text import CJK, fits_helvetica, mixed_markup
 from clearinghouse.licensing.certificates.document import (
     CertificateFormatError,
     canonical_json,
@@ -53,14 +51,12 @@ from clearinghouse.licensing.certificates.labels import (
 )
 from clearinghouse.licensing.certificates.pdf_reading import ATTACHMENT_NAME, read_attachment_isolated
 
-CJK = "STSong-Light"  # Adobe's built-in Chinese CID font: no font file to ship
 NAVY, GOLD = colors.HexColor("#1F3A5F"), colors.HexColor("#B08D57")
 RULE, SHADE = colors.HexColor("#C9D2DE"), colors.HexColor("#F3F5F8")
 GREY = colors.HexColor("#5B6B80")
 CONTENT_WIDTH = A4[0] - 40 * mm
 MAX_CELL_CHARS = 400  # a table row cannot split across pages: cap what one cell may hold
 
-pdfmetrics.registerFont(UnicodeCIDFont(CJK))
 
 
 def _style(name: str, size: float, font: str = "Helvetica", **kw: Any) -> ParagraphStyle:
@@ -76,24 +72,12 @@ AMOUNT = _style("amount", 9, alignment=TA_RIGHT)
 MONO = _style("mono", 7, "Courier", leading=9)
 
 
-def _fits_helvetica(ch: str) -> bool:
-    try:
-        ch.encode("cp1252")  # the standard fonts' WinAnsi encoding
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
 def _markup(value: Any) -> str:
     """Paragraph markup switching to the CJK font for runs Helvetica cannot draw."""
     shown = text(value)
     if len(shown) > MAX_CELL_CHARS:
         shown = shown[: MAX_CELL_CHARS - 1] + "…"
-    parts = []
-    for latin, group in groupby(shown, _fits_helvetica):
-        piece = escape("".join(group))
-        parts.append(piece if latin else f'<font name="{CJK}">{piece}</font>')
-    return "".join(parts)
+    return mixed_markup(shown)
 
 
 def _p(value: Any, style: ParagraphStyle = BODY) -> Paragraph:
@@ -330,7 +314,7 @@ def render_certificate_pdf(document: dict[str, Any]) -> bytes:
     works = map(as_dict, as_list(cert.get("works")))
     titles = {w["id"]: w.get("title") for w in works if isinstance(w.get("id"), str)}
     # The footer is drawn in Helvetica: keep only what it can draw.
-    license_id = "".join(filter(_fits_helvetica, str(cert.get("license_id") or "")))[:80]
+    license_id = "".join(filter(fits_helvetica, str(cert.get("license_id") or "")))[:80]
 
     story: list[Any] = _header() + [_summary(cert)]
     story += [_both("授权作品", "Licensed Works", HEAD), _works(cert)]

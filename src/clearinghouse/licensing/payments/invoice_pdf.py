@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import io
 from decimal import Decimal
-from itertools import groupby
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -17,8 +16,8 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from clearinghouse.core.pdf_text import CJK, mixed_markup
 from clearinghouse.licensing.certificates.labels import format_money, term
-from clearinghouse.licensing.certificates.pdf import CJK  # importing it registers the font
 from clearinghouse.licensing.payments.invoice import Invoice
 
 NAVY, RULE, SHADE = colors.HexColor("#1F3A5F"), colors.HexColor("#C9D2DE"), colors.HexColor("#F3F5F8")
@@ -38,19 +37,9 @@ AMOUNT = _style("amount", 9, alignment=TA_RIGHT)
 TOTAL = _style("total", 10, "Helvetica-Bold", alignment=TA_RIGHT)
 
 
-def _latin(ch: str) -> bool:
-    try:
-        ch.encode("cp1252")  # what Helvetica can draw
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
 def _p(value: Any, style: ParagraphStyle = BODY) -> Paragraph:
     shown = str(value if value not in (None, "") else "—")[:MAX_CELL_CHARS]
-    parts = [escape(piece) if latin else f'<font name="{CJK}">{escape(piece)}</font>'
-             for latin, piece in ((k, "".join(g)) for k, g in groupby(shown, _latin))]
-    return Paragraph("".join(parts), style)
+    return Paragraph(mixed_markup(shown), style)
 
 
 def _both(zh: str, en: str, style: ParagraphStyle = LABEL) -> Paragraph:
