@@ -9,13 +9,14 @@ from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from clearinghouse.core.db import Base, JSONType, UTCDateTime
+from clearinghouse.enforcement.tables import ContentClaim
 
 
 class EnforcementNotice(Base):
     __tablename__ = "enforcement_notices"
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
     # The content claim the notice is about (none for a notice issued by hand).
-    claim_id: Mapped[str | None] = mapped_column(ForeignKey("content_claims.id"), index=True)
+    claim_id: Mapped[str | None] = mapped_column(ForeignKey(ContentClaim.id), index=True)
     work_id: Mapped[str | None] = mapped_column(ForeignKey("works.id"), index=True)
     owner_party_id: Mapped[str | None] = mapped_column(ForeignKey("parties.id"), index=True)
     platform_party_id: Mapped[str] = mapped_column(ForeignKey("parties.id"), nullable=False,
